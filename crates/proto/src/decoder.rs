@@ -1,0 +1,192 @@
+//! The two streaming decoders and their result type.
+//!
+//! # The contract
+//!
+//! A decoder is fed from a buffer the caller owns. Each call gets the bytes
+//! not yet consumed, oldest first; the caller then MUST drop the `consumed`
+//! bytes from the front and MUST present the rest again, with whatever new
+//! bytes arrived appended, on the next call. A caller that keeps
+//! [`crate::MIN_BUFFER`] bytes of room never finds its buffer full without an
+//! item to take out.
+//!
+//! Given the same bytes, a decoder returns the same items however they are
+//! cut into calls. A decoder never panics, whatever the bytes; a caller that
+//! breaks the contract gets meaningless items, not a panic.
+
+use crate::frame::{Direction, Frame, Framed, Framer};
+use crate::grammar;
+use crate::{Command, Dialect, Put, Request, Response, MAX_FRAGMENT};
+
+/// What a decoder found at the front of the buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "the caller must drop `consumed` bytes"]
+pub enum Decoded<T> {
+    /// A complete item. `consumed` bytes, from the front of the buffer, are
+    /// done with: any line separators before the item, and the item.
+    Item {
+        /// The item, borrowing from the buffer.
+        item: T,
+        /// How many bytes to drop from the front.
+        consumed: usize,
+    },
+    /// The buffer holds no complete item. `consumed` counts the line
+    /// separators at its front, which are done with; the bytes of a partial
+    /// item are never consumed.
+    NeedMore {
+        /// How many bytes to drop from the front.
+        consumed: usize,
+    },
+}
+
+/// Decodes what the modem sends into [`Response`] items.
+///
+/// ```
+/// use cellftp_proto::{Decoded, Response, ResponseDecoder};
+///
+/// let stream = b"\r\n+FTPGET:6,\r\nOK\r\n\r\nOK\r\n";
+/// let mut decoder = ResponseDecoder::new();
+/// let mut buf: &[u8] = &[];
+/// let mut items = Vec::new();
+/// for (i, _) in stream.iter().enumerate() {
+///     // One byte at a time: the items do not change.
+///     buf = &stream[i + 1 - buf.len() - 1..=i];
+///     while let Decoded::Item { item, consumed } = decoder.decode(buf) {
+///         items.push(format!("{item:?}"));
+///         buf = &buf[consumed..];
+///     }
+/// }
+/// assert_eq!(items, [r#"FtpGet { len: 6, data: b"\r\nOK\r\n" }"#, "Ok"]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ResponseDecoder {
+    framer: Framer,
+}
+
+impl ResponseDecoder {
+    /// A decoder for the manual's dialect.
+    pub const fn new() -> Self {
+        Self::with_dialect(Dialect::Manual)
+    }
+
+    /// A decoder for `dialect`.
+    pub const fn with_dialect(dialect: Dialect) -> Self {
+        Self {
+            framer: Framer::new(dialect, Direction::FromModem),
+        }
+    }
+
+    /// True while inside a length-prefixed payload: the next bytes are data,
+    /// not lines.
+    pub fn in_payload(&self) -> bool {
+        self.framer.in_payload()
+    }
+
+    /// Decodes the next item from the front of `buf`; see the module docs
+    /// for what the caller must do with `consumed`.
+    pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
+        match self.framer.next(buf) {
+            Framed::NeedMore { consumed } => Decoded::NeedMore { consumed },
+            Framed::Frame { frame, consumed } => Decoded::Item {
+                item: response(frame),
+                consumed,
+            },
+        }
+    }
+}
+
+impl Default for ResponseDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn response(frame: Frame<'_>) -> Response<'_> {
+    match frame {
+        Frame::Line(line) => grammar::response_line(line),
+        Frame::Overlong(chunk) => Response::Overlong(chunk),
+        Frame::PayloadStart { header, len, data } => {
+            if header.first() == Some(&b'+') {
+                Response::FtpGet { len, data }
+            } else {
+                Response::Echo(put_request(len, data))
+            }
+        }
+        Frame::Fragment(data) => Response::Continuation(data),
+        Frame::PayloadLine(line) => Response::ListLine(line),
+    }
+}
+
+/// Decodes what the host sends into [`Request`] items.
+///
+/// ```
+/// use cellftp_proto::{Action, Command, CommandDecoder, Decoded, Request};
+///
+/// let mut decoder = CommandDecoder::new();
+/// let Decoded::Item { item, consumed } = decoder.decode(b"AT+ FTPQUIT \r") else { panic!() };
+/// assert_eq!(item, Request::Command(Command::FtpQuit(Action::Execute)));
+/// assert_eq!(consumed, 12);
+/// ```
+#[derive(Debug, Clone)]
+pub struct CommandDecoder {
+    framer: Framer,
+}
+
+impl CommandDecoder {
+    /// A decoder for the manual's dialect.
+    pub const fn new() -> Self {
+        Self::with_dialect(Dialect::Manual)
+    }
+
+    /// A decoder for `dialect`.
+    pub const fn with_dialect(dialect: Dialect) -> Self {
+        Self {
+            framer: Framer::new(dialect, Direction::FromHost),
+        }
+    }
+
+    /// True while inside a length-prefixed payload.
+    pub fn in_payload(&self) -> bool {
+        self.framer.in_payload()
+    }
+
+    /// Decodes the next item from the front of `buf`; see the module docs
+    /// for what the caller must do with `consumed`.
+    pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Request<'b>> {
+        match self.framer.next(buf) {
+            Framed::NeedMore { consumed } => Decoded::NeedMore { consumed },
+            Framed::Frame { frame, consumed } => Decoded::Item {
+                item: request(frame),
+                consumed,
+            },
+        }
+    }
+}
+
+impl Default for CommandDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn request(frame: Frame<'_>) -> Request<'_> {
+    match frame {
+        Frame::Line(line) | Frame::PayloadLine(line) => match grammar::command_line(line) {
+            Some(c) => Request::Command(c),
+            None => Request::Unknown(line),
+        },
+        Frame::Overlong(chunk) => Request::Overlong(chunk),
+        Frame::PayloadStart { len, data, .. } => put_request(len, data),
+        Frame::Fragment(data) => Request::Continuation(data),
+    }
+}
+
+/// An `AT+FTPPUT=<len>,<data>` header and its (first) data.
+fn put_request(len: u32, data: &[u8]) -> Request<'_> {
+    if len == 0 {
+        Request::Command(Command::FtpPut(Put::End))
+    } else if len as usize > MAX_FRAGMENT {
+        Request::FtpPutStart { len, data }
+    } else {
+        Request::Command(Command::FtpPut(Put::Data(data)))
+    }
+}

@@ -1,0 +1,410 @@
+//! The encoder: every [`Command`] to its one canonical byte form.
+//!
+//! Encoding never allocates and validates everything before writing: a
+//! command either fits and is written whole, or nothing is written and a
+//! typed [`EncodeError`] says why.
+
+use crate::command::{Action, Cfun, Cgact, Command, Mode, Operation, Put, Setting, TransferType};
+use crate::text::TextKind;
+use crate::MAX_PUT_DATA;
+
+/// Why a command or a parameter was refused. Nothing was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// A string parameter or the put data is empty.
+    #[error("{field} is empty")]
+    Empty {
+        /// The parameter.
+        field: TextKind,
+    },
+    /// A parameter is longer than the modem accepts.
+    #[error("{field} is {len} bytes long, at most {max} are allowed")]
+    TooLong {
+        /// The parameter.
+        field: TextKind,
+        /// The limit.
+        max: usize,
+        /// The actual length.
+        len: usize,
+    },
+    /// A byte that could end, split or re-parameterise the AT line (a control
+    /// byte such as CR, LF or NUL, `"`, `,`, `;`) or a non-ASCII byte.
+    #[error("{field} contains a forbidden byte at offset {offset}")]
+    ForbiddenByte {
+        /// The parameter.
+        field: TextKind,
+        /// Where the byte is.
+        offset: usize,
+        /// The byte, withheld (`None`) for passwords.
+        byte: Option<u8>,
+    },
+    /// A string parameter starts or ends with a space, which the modem's
+    /// parser (and ours) would drop.
+    #[error("{field} starts or ends with a space")]
+    EdgeSpace {
+        /// The parameter.
+        field: TextKind,
+    },
+    /// The server address is neither an IPv4 dotted quad nor a host name.
+    #[error("server address is not an IPv4 address or a host name (at byte {offset})")]
+    InvalidHost {
+        /// Where the address stops being valid.
+        offset: usize,
+    },
+    /// Port 0 is not a port.
+    #[error("port must be in 1..=65535")]
+    PortZero,
+    /// The output buffer cannot hold the command.
+    #[error("the command needs {needed} bytes, the buffer has {available}")]
+    BufferTooSmall {
+        /// Bytes the command needs.
+        needed: usize,
+        /// Bytes the buffer has.
+        available: usize,
+    },
+}
+
+/// Where encoded bytes go: a counter for the sizing pass, a slice for the
+/// writing pass.
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+    fn num(&mut self, mut n: u32) {
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            if let Some(d) = digits.get_mut(i) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || i == 0 {
+                break;
+            }
+        }
+        self.put(digits.get(i..).unwrap_or_default());
+    }
+}
+
+struct Counter(usize);
+
+impl Sink for Counter {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len();
+    }
+}
+
+struct Writer<'b> {
+    buf: &'b mut [u8],
+    at: usize,
+}
+
+impl Sink for Writer<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        // The sizing pass guarantees the room; `get_mut` keeps it panic-free.
+        if let Some(dst) = self.buf.get_mut(self.at..self.at + bytes.len()) {
+            dst.copy_from_slice(bytes);
+        }
+        self.at += bytes.len();
+    }
+}
+
+impl Command<'_> {
+    /// Writes the command's canonical bytes, ending in CR, to the start of
+    /// `buf` and returns how many were written.
+    ///
+    /// Everything is checked before the first byte is written (string
+    /// parameters were checked when their [`crate::Text`] was made); on error
+    /// `buf` is untouched. [`crate::MAX_COMMAND`] bytes are always enough.
+    ///
+    /// ```
+    /// use cellftp_proto::{Command, Put, EncodeError};
+    /// let mut buf = [0u8; 32];
+    /// let n = Command::FtpPut(Put::Data(b"12345")).encode(&mut buf)?;
+    /// assert_eq!(&buf[..n], b"AT+FTPPUT=5,12345\r");
+    /// assert!(matches!(Command::FtpPut(Put::Data(b"")).encode(&mut buf), Err(EncodeError::Empty { .. })));
+    /// # Ok::<(), EncodeError>(())
+    /// ```
+    pub fn encode(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
+        self.check()?;
+        let mut counter = Counter(0);
+        self.emit(&mut counter);
+        let needed = counter.0;
+        if needed > buf.len() {
+            return Err(EncodeError::BufferTooSmall {
+                needed,
+                available: buf.len(),
+            });
+        }
+        let mut writer = Writer { buf, at: 0 };
+        self.emit(&mut writer);
+        Ok(needed)
+    }
+
+    /// The number of bytes [`Command::encode`] writes for this command.
+    pub fn encoded_len(&self) -> Result<usize, EncodeError> {
+        self.check()?;
+        let mut counter = Counter(0);
+        self.emit(&mut counter);
+        Ok(counter.0)
+    }
+
+    /// Checks what the types cannot: the put data's length and the port.
+    fn check(&self) -> Result<(), EncodeError> {
+        match self {
+            Command::FtpPut(Put::Data([])) => Err(EncodeError::Empty {
+                field: TextKind::PutData,
+            }),
+            Command::FtpPut(Put::Data(data)) if data.len() > MAX_PUT_DATA => {
+                Err(EncodeError::TooLong {
+                    field: TextKind::PutData,
+                    max: MAX_PUT_DATA,
+                    len: data.len(),
+                })
+            }
+            Command::FtpPort(Setting::Set(0)) => Err(EncodeError::PortZero),
+            _ => Ok(()),
+        }
+    }
+
+    fn emit(&self, out: &mut impl Sink) {
+        out.put(b"AT");
+        out.put(self.name().as_str().as_bytes());
+        match self {
+            Command::At => {}
+            Command::Echo(on) => out.put(if *on { b"1" } else { b"0" }),
+            Command::Cfun(s) => setting(out, s, |out, c: &Cfun| {
+                out.num(c.fun.into());
+                if let Some(rst) = c.reset {
+                    out.put(if rst { b",1" } else { b",0" });
+                }
+            }),
+            Command::Cgact(s) => setting(out, s, |out, c: &Cgact| {
+                out.put(if c.activate { b"1" } else { b"0" });
+                if let Some(cid) = c.cid {
+                    out.put(b",");
+                    out.num(cid.into());
+                }
+            }),
+            Command::FtpPort(s) => setting(out, s, |out, p| out.num((*p).into())),
+            Command::FtpMode(s) => setting(out, s, |out, m| {
+                out.put(match m {
+                    Mode::Active => b"0",
+                    Mode::Passive => b"1",
+                })
+            }),
+            Command::FtpType(s) => setting(out, s, |out, t| {
+                out.put(match t {
+                    TransferType::Binary => b"I",
+                    TransferType::Ascii => b"A",
+                })
+            }),
+            Command::FtpReset(s) => setting(out, s, |out, n| out.num(*n)),
+            Command::FtpServ(s) => setting(out, s, |out, h| out.put(h.as_bytes())),
+            Command::FtpPw(s) => setting(out, s, |out, p| out.put(p.expose())),
+            Command::FtpUn(s)
+            | Command::FtpGetName(s)
+            | Command::FtpPath(s)
+            | Command::FtpPutName(s) => setting(out, s, |out, t| out.put(t.as_bytes())),
+            Command::FtpMkd(op) | Command::FtpRmd(op) => match op {
+                Operation::Test => out.put(b"=?"),
+                Operation::Run(t) => {
+                    out.put(b"=");
+                    out.put(t.as_bytes());
+                }
+            },
+            Command::FtpGet(a)
+            | Command::FtpList(a)
+            | Command::FtpScon(a)
+            | Command::FtpQuit(a) => {
+                if let Action::Test = a {
+                    out.put(b"=?");
+                }
+            }
+            Command::FtpPut(p) => match p {
+                Put::Test => out.put(b"=?"),
+                Put::End => out.put(b"=0"),
+                Put::Data(data) => {
+                    out.put(b"=");
+                    // `check` bounds the length by MAX_PUT_DATA.
+                    out.num(u32::try_from(data.len()).unwrap_or(u32::MAX));
+                    out.put(b",");
+                    out.put(data);
+                }
+            },
+        }
+        out.put(b"\r");
+    }
+}
+
+fn setting<S: Sink, T>(out: &mut S, s: &Setting<T>, value: impl FnOnce(&mut S, &T)) {
+    match s {
+        Setting::Test => out.put(b"=?"),
+        Setting::Query => out.put(b"?"),
+        Setting::Set(v) => {
+            out.put(b"=");
+            value(out, v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Host, Password, Text};
+
+    fn enc(c: Command<'_>) -> std::vec::Vec<u8> {
+        let mut buf = [0u8; crate::MAX_COMMAND];
+        let n = c.encode(&mut buf).unwrap();
+        assert_eq!(c.encoded_len(), Ok(n));
+        buf[..n].to_vec()
+    }
+
+    #[test]
+    fn canonical_forms() {
+        let name = Text::new(TextKind::FileName, "12.txt").unwrap();
+        let cases: &[(Command<'_>, &[u8])] = &[
+            (Command::At, b"AT\r"),
+            (Command::Echo(false), b"ATE0\r"),
+            (Command::Echo(true), b"ATE1\r"),
+            (
+                Command::Cfun(Setting::Set(Cfun {
+                    fun: 1,
+                    reset: None,
+                })),
+                b"AT+CFUN=1\r",
+            ),
+            (
+                Command::Cfun(Setting::Set(Cfun {
+                    fun: 1,
+                    reset: Some(true),
+                })),
+                b"AT+CFUN=1,1\r",
+            ),
+            (
+                Command::Cgact(Setting::Set(Cgact {
+                    activate: true,
+                    cid: Some(1),
+                })),
+                b"AT+CGACT=1,1\r",
+            ),
+            (Command::Cgact(Setting::Query), b"AT+CGACT?\r"),
+            (Command::FtpPort(Setting::Set(15881)), b"AT+FTPPORT=15881\r"),
+            (Command::FtpPort(Setting::Set(65535)), b"AT+FTPPORT=65535\r"),
+            (
+                Command::FtpMode(Setting::Set(Mode::Passive)),
+                b"AT+FTPMODE=1\r",
+            ),
+            (
+                Command::FtpMode(Setting::Set(Mode::Active)),
+                b"AT+FTPMODE=0\r",
+            ),
+            (Command::FtpMode(Setting::Test), b"AT+FTPMODE=?\r"),
+            (Command::FtpMode(Setting::Query), b"AT+FTPMODE?\r"),
+            (
+                Command::FtpType(Setting::Set(TransferType::Binary)),
+                b"AT+FTPTYPE=I\r",
+            ),
+            (
+                Command::FtpType(Setting::Set(TransferType::Ascii)),
+                b"AT+FTPTYPE=A\r",
+            ),
+            (Command::FtpReset(Setting::Set(0)), b"AT+FTPRESET=0\r"),
+            (
+                Command::FtpReset(Setting::Set(u32::MAX)),
+                b"AT+FTPRESET=4294967295\r",
+            ),
+            (
+                Command::FtpServ(Setting::Set(Host::new("47.104.157.10").unwrap())),
+                b"AT+FTPSERV=47.104.157.10\r",
+            ),
+            (
+                Command::FtpUn(Setting::Set(Text::new(TextKind::User, "xs").unwrap())),
+                b"AT+FTPUN=xs\r",
+            ),
+            (
+                Command::FtpPw(Setting::Set(Password::new("123").unwrap())),
+                b"AT+FTPPW=123\r",
+            ),
+            (
+                Command::FtpGetName(Setting::Set(name)),
+                b"AT+FTPGETNAME=12.txt\r",
+            ),
+            (
+                Command::FtpPutName(Setting::Set(name)),
+                b"AT+FTPPUTNAME=12.txt\r",
+            ),
+            (
+                Command::FtpPath(Setting::Set(Text::new(TextKind::Path, "/docs").unwrap())),
+                b"AT+FTPPATH=/docs\r",
+            ),
+            (
+                Command::FtpMkd(Operation::Run(
+                    Text::new(TextKind::Directory, "/invoker").unwrap(),
+                )),
+                b"AT+FTPMKD=/invoker\r",
+            ),
+            (Command::FtpRmd(Operation::Test), b"AT+FTPRMD=?\r"),
+            (Command::FtpGet(Action::Execute), b"AT+FTPGET\r"),
+            (Command::FtpGet(Action::Test), b"AT+FTPGET=?\r"),
+            (Command::FtpPut(Put::Data(b"12345")), b"AT+FTPPUT=5,12345\r"),
+            (
+                Command::FtpPut(Put::Data(b"\r\nOK\r\n")),
+                b"AT+FTPPUT=6,\r\nOK\r\n\r",
+            ),
+            (Command::FtpPut(Put::End), b"AT+FTPPUT=0\r"),
+            (Command::FtpPut(Put::Test), b"AT+FTPPUT=?\r"),
+            (Command::FtpList(Action::Execute), b"AT+FTPLIST\r"),
+            (Command::FtpScon(Action::Execute), b"AT+FTPSCON\r"),
+            (Command::FtpQuit(Action::Execute), b"AT+FTPQUIT\r"),
+            (Command::FtpQuit(Action::Test), b"AT+FTPQUIT=?\r"),
+        ];
+        for (cmd, bytes) in cases {
+            assert_eq!(enc(*cmd), *bytes, "{cmd:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_bad_put_data_and_port() {
+        let mut buf = [0u8; crate::MAX_COMMAND];
+        assert_eq!(
+            Command::FtpPut(Put::Data(&[])).encode(&mut buf),
+            Err(EncodeError::Empty {
+                field: TextKind::PutData
+            })
+        );
+        let big = [0u8; MAX_PUT_DATA + 1];
+        assert_eq!(
+            Command::FtpPut(Put::Data(&big)).encode(&mut buf),
+            Err(EncodeError::TooLong {
+                field: TextKind::PutData,
+                max: MAX_PUT_DATA,
+                len: MAX_PUT_DATA + 1
+            })
+        );
+        let max = [0u8; MAX_PUT_DATA];
+        assert_eq!(
+            Command::FtpPut(Put::Data(&max)).encode(&mut buf),
+            Ok(crate::MAX_COMMAND)
+        );
+        assert_eq!(
+            Command::FtpPort(Setting::Set(0)).encode(&mut buf),
+            Err(EncodeError::PortZero)
+        );
+    }
+
+    #[test]
+    fn buffer_too_small_writes_nothing() {
+        let mut buf = [0xAAu8; 8];
+        assert_eq!(
+            Command::FtpQuit(Action::Execute).encode(&mut buf),
+            Err(EncodeError::BufferTooSmall {
+                needed: 11,
+                available: 8
+            })
+        );
+        assert_eq!(buf, [0xAA; 8]);
+        let mut exact = [0u8; 11];
+        assert_eq!(Command::FtpQuit(Action::Execute).encode(&mut exact), Ok(11));
+    }
+}

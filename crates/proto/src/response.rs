@@ -1,0 +1,336 @@
+//! What the modem sends: the [`Response`] items [`crate::ResponseDecoder`]
+//! returns, and their parts.
+
+use core::fmt;
+
+use crate::{CommandName, Request};
+
+/// Formats bytes as an escaped byte string, e.g. `b"OK\r\n"`.
+pub(crate) struct Bytes<'a>(pub(crate) &'a [u8]);
+
+impl fmt::Debug for Bytes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("b\"")?;
+        for chunk in self.0.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                match c {
+                    '"' => f.write_str("\\\"")?,
+                    '\\' => f.write_str("\\\\")?,
+                    c if c.is_control() => write!(f, "{}", c.escape_default())?,
+                    c => write!(f, "{c}")?,
+                }
+            }
+            for b in chunk.invalid() {
+                write!(f, "\\x{b:02x}")?;
+            }
+        }
+        f.write_str("\"")
+    }
+}
+
+/// One item of the modem-to-host stream.
+///
+/// Everything borrows from the buffer given to
+/// [`crate::ResponseDecoder::decode`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Response<'a> {
+    /// `OK`: the command succeeded.
+    Ok,
+    /// `ERROR`: the command failed.
+    Error,
+    /// `+CME ERROR: <err>`: the command failed, with a mobile equipment error.
+    CmeError(CmeError<'a>),
+    /// `+CMS ERROR: <err>`: the command failed, with a message service error.
+    CmsError(CmeError<'a>),
+    /// `+FTPSERV:<code>`: the result of connecting to the server.
+    ServResult(ServCode),
+    /// `+FTPGET:<len>,<data>`: a chunk of the downloaded file. When `len`
+    /// exceeds [`crate::MAX_FRAGMENT`], `data` holds the first fragment and
+    /// [`Response::Continuation`] items follow with the rest.
+    FtpGet {
+        /// The announced length of this chunk.
+        len: u32,
+        /// The chunk's bytes (or its first fragment).
+        data: &'a [u8],
+    },
+    /// The next fragment of a long `+FTPGET` chunk or of an echoed long
+    /// `AT+FTPPUT` chunk.
+    Continuation(&'a [u8]),
+    /// `+FTPLIST:<mode>,<len>`: a listing of `len` bytes follows, as
+    /// [`Response::ListLine`] items.
+    FtpList {
+        /// The undocumented first field, kept as data (see `SPEC.md`).
+        mode: u32,
+        /// The listing's length in bytes.
+        len: u32,
+    },
+    /// One line of a directory listing; see [`crate::listing`].
+    ListLine(&'a [u8]),
+    /// An information response `+<NAME>: <value>` to a command.
+    Info(Info<'a>),
+    /// The modem echoing a command line (echo on, `ATE1`).
+    Echo(Request<'a>),
+    /// An unsolicited result code.
+    Urc(Urc<'a>),
+    /// Any other line, whole.
+    Unknown(&'a [u8]),
+    /// A piece of a line longer than [`crate::MAX_LINE`], skipped.
+    Overlong(&'a [u8]),
+}
+
+impl<'a> Response<'a> {
+    /// The final result code this item is, if it is one: it ends the
+    /// response to a command.
+    pub fn final_result(&self) -> Option<FinalResult<'a>> {
+        match *self {
+            Response::Ok => Some(FinalResult::Ok),
+            Response::Error => Some(FinalResult::Error),
+            Response::CmeError(e) => Some(FinalResult::Cme(e)),
+            Response::CmsError(e) => Some(FinalResult::Cms(e)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for Response<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Response::Ok => f.write_str("Ok"),
+            Response::Error => f.write_str("Error"),
+            Response::CmeError(e) => f.debug_tuple("CmeError").field(e).finish(),
+            Response::CmsError(e) => f.debug_tuple("CmsError").field(e).finish(),
+            Response::ServResult(c) => f.debug_tuple("ServResult").field(c).finish(),
+            Response::FtpGet { len, data } => f
+                .debug_struct("FtpGet")
+                .field("len", len)
+                .field("data", &Bytes(data))
+                .finish(),
+            Response::Continuation(d) => f.debug_tuple("Continuation").field(&Bytes(d)).finish(),
+            Response::FtpList { mode, len } => f
+                .debug_struct("FtpList")
+                .field("mode", mode)
+                .field("len", len)
+                .finish(),
+            Response::ListLine(l) => f.debug_tuple("ListLine").field(&Bytes(l)).finish(),
+            Response::Info(i) => f.debug_tuple("Info").field(i).finish(),
+            Response::Echo(r) => f.debug_tuple("Echo").field(r).finish(),
+            Response::Urc(u) => f.debug_tuple("Urc").field(u).finish(),
+            Response::Unknown(l) => f
+                .debug_tuple("Unknown")
+                .field(&crate::request::Redacted(l))
+                .finish(),
+            Response::Overlong(l) => f.debug_tuple("Overlong").field(&l.len()).finish(),
+        }
+    }
+}
+
+/// A final result code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinalResult<'a> {
+    /// `OK`.
+    Ok,
+    /// `ERROR`.
+    Error,
+    /// `+CME ERROR: <err>`.
+    Cme(CmeError<'a>),
+    /// `+CMS ERROR: <err>`.
+    Cms(CmeError<'a>),
+}
+
+/// The `<err>` of `+CME ERROR` / `+CMS ERROR`: numeric (`AT+CMEE=1`) or
+/// verbose (`AT+CMEE=2`). Codes are listed in 3GPP TS 27.007 §9.2 and
+/// TS 27.005 §3.2.5; unknown ones are kept as they are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum CmeError<'a> {
+    /// A numeric code.
+    Code(u16),
+    /// A verbose message.
+    Text(&'a [u8]),
+}
+
+impl CmeError<'_> {
+    /// The numeric code, if the modem gave one.
+    pub fn code(&self) -> Option<u16> {
+        match self {
+            CmeError::Code(c) => Some(*c),
+            CmeError::Text(_) => None,
+        }
+    }
+
+    /// The 3GPP TS 27.007 §9.2 meaning of a common `+CME ERROR` code.
+    pub fn describe(code: u16) -> Option<&'static str> {
+        Some(match code {
+            0 => "phone failure",
+            1 => "no connection to phone",
+            3 => "operation not allowed",
+            4 => "operation not supported",
+            10 => "SIM not inserted",
+            11 => "SIM PIN required",
+            13 => "SIM failure",
+            14 => "SIM busy",
+            20 => "memory full",
+            30 => "no network service",
+            31 => "network timeout",
+            50 => "incorrect parameters",
+            100 => "unknown",
+            132 => "service option not supported",
+            133 => "requested service option not subscribed",
+            134 => "service option temporarily out of order",
+            148 => "unspecified GPRS error",
+            149 => "PDP authentication failure",
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Debug for CmeError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CmeError::Code(c) => f.debug_tuple("Code").field(c).finish(),
+            CmeError::Text(t) => f.debug_tuple("Text").field(&Bytes(t)).finish(),
+        }
+    }
+}
+
+/// The result code of `AT+FTPSERV=<ip>` (`+FTPSERV:<code>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServCode {
+    /// `0`: connected and logged in.
+    Success,
+    /// `1`: the PDP context is not active.
+    PdpNotActive,
+    /// `2`: the IP address is wrong.
+    BadAddress,
+    /// `3`: the address cannot be reached.
+    Unreachable,
+    /// `4`: the connection timed out.
+    ConnectTimeout,
+    /// `5`: the FTP server refused.
+    Refused,
+    /// A code the manual does not list.
+    Other(u16),
+}
+
+impl ServCode {
+    /// The code for its number.
+    pub const fn from_code(code: u16) -> Self {
+        match code {
+            0 => ServCode::Success,
+            1 => ServCode::PdpNotActive,
+            2 => ServCode::BadAddress,
+            3 => ServCode::Unreachable,
+            4 => ServCode::ConnectTimeout,
+            5 => ServCode::Refused,
+            n => ServCode::Other(n),
+        }
+    }
+
+    /// The number on the wire.
+    pub const fn code(self) -> u16 {
+        match self {
+            ServCode::Success => 0,
+            ServCode::PdpNotActive => 1,
+            ServCode::BadAddress => 2,
+            ServCode::Unreachable => 3,
+            ServCode::ConnectTimeout => 4,
+            ServCode::Refused => 5,
+            ServCode::Other(n) => n,
+        }
+    }
+}
+
+/// The name and value of an information response such as `+FTPMODE: 1`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Info<'a> {
+    /// Which command's information this is (the name the line carries, which
+    /// the manual sometimes gets wrong; see `SPEC.md`).
+    pub name: InfoName,
+    /// The value after the name and its colon.
+    pub value: InfoValue<'a>,
+}
+
+/// The name an information response carries.
+pub type InfoName = CommandName;
+
+impl fmt::Debug for Info<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("Info");
+        s.field("name", &self.name);
+        if self.name == CommandName::FtpPw && !matches!(self.value, InfoValue::Empty) {
+            s.field("value", &format_args!("<redacted>"));
+        } else {
+            s.field("value", &self.value);
+        }
+        s.finish()
+    }
+}
+
+/// The value of an information response, classified.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum InfoValue<'a> {
+    /// Nothing after the name (`+FTPGET`, `+FTPSCON :`).
+    Empty,
+    /// A decimal number (`+FTPMODE: 0`, `+FTPRESET:5`).
+    Number(u32),
+    /// A range from a test command, without its (ASCII or full-width)
+    /// parentheses: `(0-1)` is `0-1`, `(I/A)` is `I/A`.
+    Range(&'a [u8]),
+    /// A placeholder the manual prints literally, without its angle
+    /// brackets: `<username>` is `username`.
+    Placeholder(&'a [u8]),
+    /// Any other value (`+FTPSERV: 129.168.0.1`, `+FTPUN: xs`).
+    Text(&'a [u8]),
+}
+
+impl fmt::Debug for InfoValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InfoValue::Empty => f.write_str("Empty"),
+            InfoValue::Number(n) => f.debug_tuple("Number").field(n).finish(),
+            InfoValue::Range(r) => f.debug_tuple("Range").field(&Bytes(r)).finish(),
+            InfoValue::Placeholder(p) => f.debug_tuple("Placeholder").field(&Bytes(p)).finish(),
+            InfoValue::Text(t) => f.debug_tuple("Text").field(&Bytes(t)).finish(),
+        }
+    }
+}
+
+/// An unsolicited result code: something the modem says on its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Urc<'a> {
+    /// `RDY`: the modem (re)started.
+    Ready,
+    /// `+CPIN: <state>`, e.g. `READY`.
+    Cpin(&'a [u8]),
+    /// `+CFUN: <fun>`: the functionality level changed (after a restart, 1).
+    Cfun(u32),
+    /// `NORMAL POWER DOWN`, `POWERED DOWN`, `UNDER-VOLTAGE POWER DOWN`, …
+    PowerDown(&'a [u8]),
+    /// `+CGEV: <event>`: a packet domain event (3GPP TS 27.007 §10.1.19).
+    Cgev(&'a [u8]),
+    /// `+PDP: DEACT`: the network deactivated the PDP context.
+    PdpDeact,
+}
+
+impl Urc<'_> {
+    /// True for the codes that mean the modem restarted: `RDY` and
+    /// `+CFUN: 1`.
+    pub fn is_restart(&self) -> bool {
+        matches!(self, Urc::Ready | Urc::Cfun(1))
+    }
+}
+
+impl fmt::Debug for Urc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Urc::Ready => f.write_str("Ready"),
+            Urc::Cpin(s) => f.debug_tuple("Cpin").field(&Bytes(s)).finish(),
+            Urc::Cfun(n) => f.debug_tuple("Cfun").field(n).finish(),
+            Urc::PowerDown(s) => f.debug_tuple("PowerDown").field(&Bytes(s)).finish(),
+            Urc::Cgev(s) => f.debug_tuple("Cgev").field(&Bytes(s)).finish(),
+            Urc::PdpDeact => f.write_str("PdpDeact"),
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! Validated string parameters: the only way a user-supplied string reaches
+//! an AT command line.
+//!
+//! The modem's string parameters are not quoted (`AT+FTPUN=xs`), so any byte
+//! that could end the line (CR, LF), cut it short (NUL), or re-parameterise it
+//! (`"`, `,`, `;`) would let a file name inject commands. [`Text::new`],
+//! [`Password::new`] and [`Host::new`] refuse such input up front, so a value
+//! of these types can always be encoded.
+
+use core::fmt;
+
+use crate::{EncodeError, MAX_TEXT};
+
+/// Which parameter a string is for; named in every validation error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TextKind {
+    /// `AT+FTPUN` user name.
+    User,
+    /// `AT+FTPPW` password.
+    Password,
+    /// `AT+FTPGETNAME` / `AT+FTPPUTNAME` file name.
+    FileName,
+    /// `AT+FTPPATH` server path.
+    Path,
+    /// `AT+FTPMKD` / `AT+FTPRMD` directory.
+    Directory,
+    /// `AT+FTPSERV` server address.
+    Server,
+    /// `AT+FTPPUT` data chunk.
+    PutData,
+}
+
+impl fmt::Display for TextKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TextKind::User => "user name",
+            TextKind::Password => "password",
+            TextKind::FileName => "file name",
+            TextKind::Path => "path",
+            TextKind::Directory => "directory",
+            TextKind::Server => "server address",
+            TextKind::PutData => "put data",
+        })
+    }
+}
+
+/// Why a string parameter was refused. An alias kept for readability at call
+/// sites that only validate text.
+pub type TextError = EncodeError;
+
+/// True for the bytes allowed inside an unquoted string parameter: printable
+/// ASCII except `"`, `,` and `;`.
+const fn is_text_byte(b: u8) -> bool {
+    matches!(b, 0x20..=0x7e) && !matches!(b, b'"' | b',' | b';')
+}
+
+/// Checks `bytes` against the string-parameter rules of `SPEC.md`: 1 to
+/// [`MAX_TEXT`] bytes of printable ASCII without `"`, `,` or `;`, and no
+/// leading or trailing space.
+pub(crate) fn validate(kind: TextKind, bytes: &[u8]) -> Result<(), EncodeError> {
+    if bytes.is_empty() {
+        return Err(EncodeError::Empty { field: kind });
+    }
+    if bytes.len() > MAX_TEXT {
+        return Err(EncodeError::TooLong {
+            field: kind,
+            max: MAX_TEXT,
+            len: bytes.len(),
+        });
+    }
+    if let Some(offset) = bytes.iter().position(|&b| !is_text_byte(b)) {
+        // The byte itself is withheld for passwords: errors never carry secrets.
+        let byte = bytes
+            .get(offset)
+            .copied()
+            .filter(|_| kind != TextKind::Password);
+        return Err(EncodeError::ForbiddenByte {
+            field: kind,
+            offset,
+            byte,
+        });
+    }
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return Err(EncodeError::EdgeSpace { field: kind });
+    }
+    Ok(())
+}
+
+fn as_str(bytes: &[u8]) -> &str {
+    // Validated values are ASCII, so this never falls back.
+    core::str::from_utf8(bytes).unwrap_or("")
+}
+
+/// A validated string parameter: user name, file name, path or directory.
+///
+/// ```
+/// use cellftp_proto::{Text, TextKind};
+/// assert!(Text::new(TextKind::FileName, "12.txt").is_ok());
+/// assert!(Text::new(TextKind::FileName, "a\r\nAT+FTPQUIT").is_err());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Text<'a> {
+    kind: TextKind,
+    bytes: &'a [u8],
+}
+
+impl<'a> Text<'a> {
+    /// Validates `s` as a `kind` parameter.
+    pub fn new(kind: TextKind, s: &'a str) -> Result<Self, EncodeError> {
+        Self::from_bytes(kind, s.as_bytes())
+    }
+
+    /// Validates raw bytes as a `kind` parameter.
+    pub fn from_bytes(kind: TextKind, bytes: &'a [u8]) -> Result<Self, EncodeError> {
+        validate(kind, bytes)?;
+        Ok(Self { kind, bytes })
+    }
+
+    /// Which parameter this is.
+    pub fn kind(&self) -> TextKind {
+        self.kind
+    }
+
+    /// The value as sent.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The value as a string (always ASCII).
+    pub fn as_str(&self) -> &'a str {
+        as_str(self.bytes)
+    }
+}
+
+impl fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// A validated `AT+FTPPW` password. Its `Debug` output is redacted; the only
+/// way to its bytes is [`Password::expose`], which the encoder calls.
+///
+/// ```
+/// use cellftp_proto::Password;
+/// let pw = Password::new("hunter2")?;
+/// assert_eq!(format!("{pw:?}"), "Password(<redacted>)");
+/// # Ok::<(), cellftp_proto::EncodeError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Password<'a>(&'a [u8]);
+
+impl<'a> Password<'a> {
+    /// Validates `s` as a password.
+    pub fn new(s: &'a str) -> Result<Self, EncodeError> {
+        Self::from_bytes(s.as_bytes())
+    }
+
+    /// Validates raw bytes as a password.
+    pub fn from_bytes(bytes: &'a [u8]) -> Result<Self, EncodeError> {
+        validate(TextKind::Password, bytes)?;
+        Ok(Self(bytes))
+    }
+
+    /// The secret bytes. Named so that every use stands out in review.
+    pub fn expose(&self) -> &'a [u8] {
+        self.0
+    }
+}
+
+impl fmt::Debug for Password<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+/// A validated `AT+FTPSERV` server address: an IPv4 dotted quad or a DNS host
+/// name (RFC 1123 labels), at most [`MAX_TEXT`] bytes.
+///
+/// ```
+/// use cellftp_proto::Host;
+/// assert!(Host::new("47.104.157.10").is_ok());
+/// assert!(Host::new("ftp.example.com").is_ok());
+/// assert!(Host::new("1.2.3.4\rAT").is_err());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Host<'a>(&'a [u8]);
+
+impl<'a> Host<'a> {
+    /// Validates `s` as a server address.
+    pub fn new(s: &'a str) -> Result<Self, EncodeError> {
+        Self::from_bytes(s.as_bytes())
+    }
+
+    /// Validates raw bytes as a server address.
+    pub fn from_bytes(bytes: &'a [u8]) -> Result<Self, EncodeError> {
+        validate(TextKind::Server, bytes)?;
+        if let Some(offset) = host_error(bytes) {
+            return Err(EncodeError::InvalidHost { offset });
+        }
+        Ok(Self(bytes))
+    }
+
+    /// The address as sent.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.0
+    }
+
+    /// The address as a string (always ASCII).
+    pub fn as_str(&self) -> &'a str {
+        as_str(self.0)
+    }
+}
+
+impl fmt::Debug for Host<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// Returns the offset of the first offending byte if `bytes` is neither an
+/// IPv4 dotted quad nor an RFC 1123 host name.
+fn host_error(bytes: &[u8]) -> Option<usize> {
+    let all_numeric = bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.');
+    let mut start = 0;
+    let mut labels = 0;
+    for label in bytes.split(|&b| b == b'.') {
+        labels += 1;
+        let bad = if all_numeric {
+            label.is_empty()
+                || label.len() > 3
+                || (label.len() > 1 && label.first() == Some(&b'0'))
+                || label.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')) > 255
+        } else {
+            label.is_empty()
+                || label.len() > 63
+                || label.first() == Some(&b'-')
+                || label.last() == Some(&b'-')
+                || !label
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        };
+        if bad {
+            return Some(start);
+        }
+        start += label.len() + 1;
+    }
+    if all_numeric && labels != 4 {
+        return Some(0);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_rules() {
+        use EncodeError::*;
+        let k = TextKind::FileName;
+        assert!(Text::new(k, "12.txt").is_ok());
+        assert!(Text::new(k, "my file.txt").is_ok());
+        assert!(Text::new(k, &"a".repeat(64)).is_ok());
+        assert_eq!(
+            Text::new(k, &"a".repeat(65)),
+            Err(TooLong {
+                field: k,
+                max: 64,
+                len: 65
+            })
+        );
+        assert_eq!(Text::new(k, ""), Err(Empty { field: k }));
+        for (s, off, b) in [
+            ("a\rb", 1, b'\r'),
+            ("a\nb", 1, b'\n'),
+            ("a\0b", 1, 0),
+            ("\"a", 0, b'"'),
+            ("a,b", 1, b','),
+            ("a;b", 1, b';'),
+            ("a\tb", 1, b'\t'),
+            ("a\x7fb", 1, 0x7f),
+            ("é", 0, 0xc3),
+        ] {
+            assert_eq!(
+                Text::new(k, s),
+                Err(ForbiddenByte {
+                    field: k,
+                    offset: off,
+                    byte: Some(b)
+                }),
+                "{s:?}"
+            );
+        }
+        assert_eq!(Text::new(k, " a"), Err(EdgeSpace { field: k }));
+        assert_eq!(Text::new(k, "a "), Err(EdgeSpace { field: k }));
+    }
+
+    #[test]
+    fn password_errors_hide_the_byte() {
+        assert_eq!(
+            Password::new("se\ncret"),
+            Err(EncodeError::ForbiddenByte {
+                field: TextKind::Password,
+                offset: 2,
+                byte: None
+            })
+        );
+        let pw = Password::new("secret").unwrap();
+        assert!(!std::format!("{pw:?}").contains("secret"));
+        assert_eq!(pw.expose(), b"secret");
+    }
+
+    #[test]
+    fn hosts() {
+        for ok in [
+            "47.104.157.10",
+            "0.0.0.0",
+            "255.255.255.255",
+            "ftp.example.com",
+            "a",
+            "x-1.y",
+        ] {
+            assert!(Host::new(ok).is_ok(), "{ok}");
+        }
+        for (bad, off) in [
+            ("256.1.1.1", 0),
+            ("1.2.3", 0),
+            ("1.2.3.4.5", 0),
+            ("01.2.3.4", 0),
+            ("1..2.3", 2),
+            ("-a.com", 0),
+            ("a-.com", 0),
+            ("a.b_c", 2),
+            ("a b", 0),
+        ] {
+            assert_eq!(
+                Host::new(bad),
+                Err(EncodeError::InvalidHost { offset: off }),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            Host::new("1.2.3.4\r"),
+            Err(EncodeError::ForbiddenByte { .. })
+        ));
+    }
+}

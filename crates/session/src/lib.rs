@@ -1,0 +1,2 @@
+//! The sans-IO FTP job state machine (in progress).
+#![no_std]
