@@ -47,7 +47,7 @@ mod decoder;
 mod encode;
 mod frame;
 mod grammar;
-// pub mod listing;
+pub mod listing;
 mod request;
 mod response;
 mod text;
