@@ -1,1 +1,45 @@
-fn main() {}
+//! Project automation in plain Rust: `cargo xtask <job>`.
+//!
+//! - `cargo xtask replay [PATH…]` replays transcripts and captured logs
+//!   (default: the shipped `transcripts/` corpus);
+//! - `cargo xtask fuzz [--time SECS] [TARGET…]` runs the cargo-fuzz targets;
+//! - `cargo xtask bench` runs the criterion benchmarks and prints the ratios.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod bench;
+mod fuzz;
+mod replay;
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let Some(job) = args.next() else {
+        eprintln!("usage: cargo xtask <replay|fuzz|bench> [ARGS…]");
+        return ExitCode::FAILURE;
+    };
+    let rest: Vec<String> = args.collect();
+    let result = match job.as_str() {
+        "replay" => replay::run(&rest),
+        "fuzz" => fuzz::run(&rest),
+        "bench" => bench::run(&rest),
+        other => Err(format!(
+            "unknown job `{other}`; expected replay, fuzz or bench"
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {job}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}

@@ -1,0 +1,211 @@
+//! Helpers shared by the integration tests: feeding a decoder the way its
+//! contract says (drop `consumed`, keep the rest, append), whole, one byte at
+//! a time or at given cut points, and rendering what comes out.
+#![allow(dead_code, unreachable_pub)]
+
+use std::fmt::Debug;
+use std::string::String;
+use std::vec::Vec;
+
+use cellftp_proto::{CommandDecoder, Decoded, Request, Response, ResponseDecoder};
+
+/// Either decoder, behind one interface.
+pub trait Decode: Default {
+    /// What the decoder returns.
+    type Item<'b>: Debug + Copy + PartialEq;
+    /// [`ResponseDecoder::decode`] / [`CommandDecoder::decode`].
+    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Self::Item<'b>>;
+    /// An owned rendering of an item: its `Debug` output, and the bytes of
+    /// the items whose `Debug` output hides them.
+    fn render(item: &Self::Item<'_>) -> String;
+}
+
+impl Decode for ResponseDecoder {
+    type Item<'b> = Response<'b>;
+    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
+        ResponseDecoder::decode(self, buf)
+    }
+    fn render(item: &Response<'_>) -> String {
+        match item {
+            Response::Overlong(b) => format!("Overlong({:?})", b.escape_ascii().to_string()),
+            Response::Unknown(b) => format!("Unknown({:?})", b.escape_ascii().to_string()),
+            Response::Echo(r) => format!("Echo({})", CommandDecoder::render(r)),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+impl Decode for CommandDecoder {
+    type Item<'b> = Request<'b>;
+    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Request<'b>> {
+        CommandDecoder::decode(self, buf)
+    }
+    fn render(item: &Request<'_>) -> String {
+        match item {
+            Request::Overlong(b) => format!("Overlong({:?})", b.escape_ascii().to_string()),
+            Request::Unknown(b) => format!("Unknown({:?})", b.escape_ascii().to_string()),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+/// Decodes `input` as one buffer that never grows: the typed items, and the
+/// bytes left unconsumed at the end (the start of an incomplete item).
+pub fn decode_whole<D: Decode>(input: &[u8]) -> (Vec<D::Item<'_>>, &[u8]) {
+    let mut decoder = D::default();
+    let mut rest = input;
+    let mut items = Vec::new();
+    loop {
+        match decoder.decode(rest) {
+            Decoded::Item { item, consumed } => {
+                assert!(consumed > 0, "an item must consume bytes: {item:?}");
+                assert!(consumed <= rest.len());
+                items.push(item);
+                rest = &rest[consumed..];
+            }
+            Decoded::NeedMore { consumed } => {
+                assert!(consumed <= rest.len());
+                rest = &rest[consumed..];
+                // Asking again without new bytes changes nothing.
+                assert_eq!(decoder.decode(rest), Decoded::NeedMore { consumed: 0 });
+                return (items, rest);
+            }
+        }
+    }
+}
+
+/// Feeds `input` cut at `cuts` (increasing offsets) through a buffer kept as
+/// the contract says; returns the rendered items and the bytes left in the
+/// buffer at the end.
+pub fn decode_cut<D: Decode>(input: &[u8], cuts: &[usize]) -> (Vec<String>, Vec<u8>) {
+    let mut decoder = D::default();
+    let mut buf = Vec::new();
+    let mut items = Vec::new();
+    let mut from = 0;
+    for &to in cuts.iter().chain([input.len()].iter()) {
+        let to = to.clamp(from, input.len());
+        buf.extend_from_slice(&input[from..to]);
+        from = to;
+        drain::<D>(&mut decoder, &mut buf, &mut items);
+    }
+    (items, buf)
+}
+
+/// Decodes items from the front of `buf` until the decoder needs more,
+/// dropping what it consumed.
+pub fn drain<D: Decode>(decoder: &mut D, buf: &mut Vec<u8>, items: &mut Vec<String>) {
+    loop {
+        match decoder.decode(buf) {
+            Decoded::Item { item, consumed } => {
+                assert!(consumed > 0, "an item must consume bytes: {item:?}");
+                items.push(D::render(&item));
+                buf.drain(..consumed);
+            }
+            Decoded::NeedMore { consumed } => {
+                buf.drain(..consumed);
+                return;
+            }
+        }
+    }
+}
+
+/// Feeds `input` one byte at a time.
+pub fn decode_bytewise<D: Decode>(input: &[u8]) -> (Vec<String>, Vec<u8>) {
+    let cuts: Vec<usize> = (1..input.len()).collect();
+    decode_cut::<D>(input, &cuts)
+}
+
+/// Asserts that `input` decodes to items rendering as `want` with
+/// `leftover` (the start of an incomplete item) left unconsumed, fed whole,
+/// one byte at a time, cut once at every offset (or at a stride for long
+/// inputs) and cut in a few deterministic pseudo-random places.
+pub fn check<D: Decode>(input: &[u8], want: &[String], leftover: &[u8]) {
+    let (items, rest) = decode_whole::<D>(input);
+    let items: Vec<String> = items.iter().map(D::render).collect();
+    assert_eq!(
+        items,
+        want,
+        "fed whole: {:?}",
+        input.escape_ascii().to_string()
+    );
+    assert_eq!(
+        rest.escape_ascii().to_string(),
+        leftover.escape_ascii().to_string(),
+        "left over when fed whole"
+    );
+
+    let (items, rest) = decode_bytewise::<D>(input);
+    assert_eq!(items, want, "fed one byte at a time");
+    assert_eq!(rest, leftover, "left over when fed one byte at a time");
+
+    let stride = (input.len() / 200).max(1);
+    for cut in (1..input.len()).step_by(stride) {
+        let (items, rest) = decode_cut::<D>(input, &[cut]);
+        assert_eq!(items, want, "cut at {cut}");
+        assert_eq!(rest, leftover, "left over when cut at {cut}");
+    }
+
+    let mut seed = input.len() as u64 ^ 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..8 {
+        let cuts = random_cuts(&mut seed, input.len());
+        let (items, rest) = decode_cut::<D>(input, &cuts);
+        assert_eq!(items, want, "cut at {cuts:?}");
+        assert_eq!(rest, leftover, "left over when cut at {cuts:?}");
+    }
+}
+
+/// [`check`] for what the modem sends, against typed items.
+pub fn check_responses(input: &[u8], expected: &[Response<'_>], leftover: &[u8]) {
+    let (items, _) = decode_whole::<ResponseDecoder>(input);
+    assert_eq!(
+        items,
+        expected,
+        "fed whole: {:?}",
+        input.escape_ascii().to_string()
+    );
+    let want: Vec<String> = expected.iter().map(ResponseDecoder::render).collect();
+    check::<ResponseDecoder>(input, &want, leftover);
+}
+
+/// [`check`] for what the host sends, against typed items.
+pub fn check_requests(input: &[u8], expected: &[Request<'_>], leftover: &[u8]) {
+    let (items, _) = decode_whole::<CommandDecoder>(input);
+    assert_eq!(
+        items,
+        expected,
+        "fed whole: {:?}",
+        input.escape_ascii().to_string()
+    );
+    let want: Vec<String> = expected.iter().map(CommandDecoder::render).collect();
+    check::<CommandDecoder>(input, &want, leftover);
+}
+
+/// Up to 16 increasing cut points in `0..len`, from a tiny xorshift generator.
+fn random_cuts(seed: &mut u64, len: usize) -> Vec<usize> {
+    let mut next = || {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    };
+    let n = (next() % 16) as usize;
+    let mut cuts: Vec<usize> = (0..n).map(|_| (next() as usize) % (len + 1)).collect();
+    cuts.sort_unstable();
+    cuts
+}
+
+/// `\r\n<line>\r\n` for each line: how the modem frames its responses.
+pub fn framed(lines: &[&str]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in lines {
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Concatenates byte strings.
+pub fn cat(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
+}

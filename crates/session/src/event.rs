@@ -1,0 +1,114 @@
+//! What the session tells the caller: [`Event`]s, and the [`Outcome`] of each
+//! job.
+
+use cellftp_proto::listing::{Entry, ListingError};
+use cellftp_proto::Response;
+
+use crate::JobError;
+
+/// Names a queued job in the events about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JobId(pub(crate) u32);
+
+impl JobId {
+    /// The job's number: jobs are numbered from 0 in the order they were
+    /// queued.
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// Something the caller should know or act on. Returned by
+/// [`crate::Session::poll_event`]; it may borrow the session's receive
+/// buffer, so it must be dropped before the session is called again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// A put job is ready for data: call [`crate::Session::send_data`] with
+    /// up to `max` bytes, or [`crate::Session::finish_put`] when the file is
+    /// complete. The session buffers no more than one chunk.
+    PutReady {
+        /// The put job.
+        job: JobId,
+        /// The largest chunk accepted now.
+        max: usize,
+    },
+    /// Downloaded bytes, in order.
+    Data {
+        /// The get job.
+        job: JobId,
+        /// Where in the file these bytes belong (the resume offset included).
+        offset: u64,
+        /// The bytes, borrowed from the receive buffer.
+        data: &'a [u8],
+    },
+    /// One line of a directory listing.
+    ListLine {
+        /// The list job.
+        job: JobId,
+        /// The raw line.
+        line: &'a [u8],
+        /// The line parsed; `Err` for `total` lines and lines in no known
+        /// format.
+        entry: Result<Entry<'a>, ListingError>,
+    },
+    /// One item of the modem's `AT+FTPSCON` configuration report. Its
+    /// format is the firmware's; `Debug` output hides anything that looks
+    /// like a password.
+    Config {
+        /// The query job.
+        job: JobId,
+        /// The item.
+        item: Response<'a>,
+    },
+    /// A job ended. Exactly one per job.
+    JobDone {
+        /// The job.
+        job: JobId,
+        /// How it went.
+        result: Result<Outcome, JobError>,
+    },
+    /// A line that belongs to no command: an unsolicited result code, a
+    /// stray final result, an unknown or overlong line.
+    Unsolicited(Response<'a>),
+}
+
+/// What a job achieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Bring-up finished.
+    BroughtUp,
+    /// The FTP connection is configured and logged in.
+    Configured,
+    /// The upload is complete.
+    Uploaded {
+        /// Bytes sent.
+        bytes: u64,
+    },
+    /// The download is complete.
+    Downloaded {
+        /// The offset it started from.
+        offset: u32,
+        /// Bytes received.
+        bytes: u64,
+    },
+    /// The listing is complete.
+    Listed {
+        /// Lines parsed as entries.
+        entries: u32,
+        /// Lines in all (`total` and unparsed lines included).
+        lines: u32,
+    },
+    /// The directory was created.
+    DirectoryCreated,
+    /// The directory was removed.
+    DirectoryRemoved,
+    /// The configuration report is complete.
+    ConfigReported {
+        /// Items reported.
+        items: u32,
+    },
+    /// The FTP connection is closed.
+    Quit,
+}
