@@ -1,0 +1,1 @@
+//! Fuzzing harnesses (in progress).
