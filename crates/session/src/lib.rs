@@ -1,13 +1,94 @@
 //! A pure sans-IO state machine that runs FTP jobs on a cellular modem's
 //! built-in FTP client.
 //!
-//! (Crate docs are completed below.)
+//! [`Session`] does no I/O, reads no clock, starts no thread and never
+//! allocates; it is `#![no_std]`. The caller moves the bytes and tells the
+//! time; the session decides what to send, when, and what it all meant. The
+//! same state machine runs in firmware (see [`driver::embedded`]), on a host
+//! over a serial port ([`driver::blocking`]) or under tokio
+//! ([`driver::tokio`]), and in tests fed literal bytes.
+//!
+//! # Jobs
+//!
+//! Queue jobs with the verbs — [`Session::bring_up`], [`Session::configure`],
+//! [`Session::put`], [`Session::get`] (with a resume offset),
+//! [`Session::list`], [`Session::mkdir`], [`Session::rmdir`],
+//! [`Session::query_config`], [`Session::quit`] — which validate every
+//! parameter at once and return a [`JobId`]. Jobs run one after the other;
+//! each ends in exactly one [`Event::JobDone`] with an [`Outcome`] or a
+//! [`JobError`] that says whose fault it was.
+//!
+//! # The drive loop
+//!
+//! Mutate, then drain every output, then wait:
+//!
+//! 1. after [`Session::handle_input`], [`Session::handle_timeout`] or a verb,
+//!    call [`Session::poll_event`] until it returns `None` (answer
+//!    [`Event::PutReady`] with [`Session::send_data`] /
+//!    [`Session::finish_put`]);
+//! 2. write every [`Session::poll_transmit`] to the modem;
+//! 3. wait for bytes from the modem or until [`Session::poll_timeout`],
+//!    whichever comes first, and go to 1.
+//!
+//! ```
+//! use cellftp_session::{Event, Instant, Outcome, Session};
+//!
+//! // A scripted modem: what it answers to each command.
+//! fn modem(command: &[u8]) -> &'static [u8] {
+//!     match command {
+//!         b"AT+FTPGETNAME=12.txt\r" => b"\r\nOK\r\n",
+//!         b"AT+FTPGET\r" => b"\r\n+FTPGET:5,hello\r\n\r\nOK\r\n",
+//!         _ => b"\r\nERROR\r\n",
+//!     }
+//! }
+//!
+//! let mut session = Session::default();
+//! let job = session.get("12.txt", 0)?;
+//! let mut now = Instant::from_millis(0);
+//! let mut file = Vec::new();
+//! let mut done = None;
+//! while done.is_none() {
+//!     // 1. drain events
+//!     while let Some(event) = session.poll_event() {
+//!         match event {
+//!             Event::Data { data, .. } => file.extend_from_slice(data),
+//!             Event::JobDone { job: j, result } if j == job => done = Some(result),
+//!             _ => {}
+//!         }
+//!     }
+//!     // 2. transmit (here the modem answers at once)
+//!     let mut reply: &[u8] = &[];
+//!     if let Some(command) = session.poll_transmit(now) {
+//!         reply = modem(command);
+//!     }
+//!     // 3. wait: input arrives, or the next deadline passes
+//!     if !reply.is_empty() {
+//!         session.handle_input(now, reply);
+//!     } else if let Some(deadline) = session.poll_timeout() {
+//!         now = now.max(deadline);
+//!         session.handle_timeout(now);
+//!     }
+//! }
+//! assert_eq!(file, b"hello");
+//! assert_eq!(done, Some(Ok(Outcome::Downloaded { offset: 0, bytes: 5 })));
+//! # Ok::<(), cellftp_session::UsageError>(())
+//! ```
+//!
+//! # Bounds
+//!
+//! The receive buffer holds [`RX_CAPACITY`] bytes, the job queue
+//! [`MAX_QUEUED_JOBS`] jobs; nothing grows. The password given to
+//! [`Session::configure`] leaves the session only inside the `AT+FTPPW`
+//! bytes returned by [`Session::poll_transmit`]: `Debug` output, events and
+//! errors never contain it, and the transmit buffer is wiped once the modem
+//! has answered.
 #![no_std]
 
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
 mod config;
+pub mod driver;
 mod error;
 mod event;
 mod job;

@@ -1,0 +1,87 @@
+//! The async driver, over tokio's `AsyncRead + AsyncWrite` (a
+//! `tokio-serial` port, a `TcpStream`, a duplex pipe in tests).
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::time::Instant as TokioInstant;
+
+use super::blocking::DriverError;
+use super::{drain, Handler};
+use crate::{Instant, Session};
+
+/// Runs a [`Session`] over an async byte stream.
+pub struct Async<IO> {
+    io: IO,
+    session: Session,
+    epoch: TokioInstant,
+    chunk: [u8; cellftp_proto::MAX_PUT_DATA],
+}
+
+impl<IO: AsyncRead + AsyncWrite + Unpin> Async<IO> {
+    /// Drives `session` over `io`.
+    pub fn new(io: IO, session: Session) -> Self {
+        Self {
+            io,
+            session,
+            epoch: TokioInstant::now(),
+            chunk: [0; cellftp_proto::MAX_PUT_DATA],
+        }
+    }
+
+    /// The session, to queue jobs before [`Async::run`].
+    pub fn session(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    /// Gives back the stream and the session.
+    pub fn into_parts(self) -> (IO, Session) {
+        (self.io, self.session)
+    }
+
+    fn now(&self) -> Instant {
+        let ms = self.epoch.elapsed().as_millis();
+        Instant::from_millis(u64::try_from(ms).unwrap_or(u64::MAX))
+    }
+
+    /// Runs until every queued job has ended, reporting to `handler`.
+    pub async fn run(&mut self, handler: &mut impl Handler) -> Result<(), DriverError> {
+        let mut buf = [0u8; 512];
+        loop {
+            drain(&mut self.session, handler, &mut self.chunk)?;
+            let now = self.now();
+            while let Some(bytes) = self.session.poll_transmit(now) {
+                self.io.write_all(bytes).await?;
+            }
+            self.io.flush().await?;
+            if self.session.is_idle() {
+                return Ok(());
+            }
+            let wake = self
+                .session
+                .poll_timeout()
+                .map(|t| self.epoch + core::time::Duration::from_millis(t.as_millis()));
+            let read = self.io.read(&mut buf);
+            let n = match wake {
+                Some(at) => match tokio::time::timeout_at(at, read).await {
+                    Ok(r) => Some(r?),
+                    Err(_elapsed) => None,
+                },
+                None => Some(read.await?),
+            };
+            match n {
+                Some(0) => {
+                    return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into())
+                }
+                Some(n) => {
+                    let mut input = buf.get(..n).unwrap_or_default();
+                    while !input.is_empty() {
+                        let taken = self.session.handle_input(self.now(), input);
+                        input = input.get(taken..).unwrap_or_default();
+                        drain(&mut self.session, handler, &mut self.chunk)?;
+                    }
+                }
+                None => {}
+            }
+            self.session.handle_timeout(self.now());
+        }
+    }
+}
