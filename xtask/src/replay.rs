@@ -1,6 +1,113 @@
-//! `cargo xtask replay`.
+//! `cargo xtask replay [PATH…]`: replays transcripts and captured logs
+//! (default: everything under `transcripts/`) through the parser and the
+//! session, prints one line per file and fails if any file fails.
+
+use std::path::{Path, PathBuf};
+
+use cellftp_replay::import;
 
 /// Runs the job.
-pub(crate) fn run(_args: &[String]) -> Result<(), String> {
-    Err("not implemented yet".into())
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let mut verbose = false;
+    let mut paths = Vec::new();
+    for a in args {
+        match a.as_str() {
+            "-v" | "--verbose" => verbose = true,
+            "-h" | "--help" => {
+                println!("usage: cargo xtask replay [-v] [PATH…]   (default: transcripts/)");
+                return Ok(());
+            }
+            p => paths.push(PathBuf::from(p)),
+        }
+    }
+    if paths.is_empty() {
+        paths.push(crate::root().join("transcripts"));
+    }
+    let mut files = Vec::new();
+    for p in &paths {
+        collect(p, &mut files).map_err(|e| format!("{}: {e}", p.display()))?;
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err("no transcripts found".into());
+    }
+    println!(
+        "{:<44} {:>8} {:>9} {:>9} {:>7} {:>5}  result",
+        "file", "bytes", "commands", "responses", "unknown", "jobs"
+    );
+    let (mut failed, mut total_bytes) = (0, 0);
+    let started = std::time::Instant::now();
+    for file in &files {
+        let name = file
+            .strip_prefix(crate::root())
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        let text = match std::fs::read(file) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => {
+                failed += 1;
+                println!("{name:<44} cannot read: {e}");
+                continue;
+            }
+        };
+        let transcript = match import::any(&name, &text) {
+            Ok(t) => t,
+            Err(e) => {
+                failed += 1;
+                println!("{name:<44} cannot parse: {e}");
+                continue;
+            }
+        };
+        let report = cellftp_replay::replay(&transcript);
+        total_bytes += report.bytes;
+        let verdict = if report.passed() { "ok" } else { "FAILED" };
+        println!(
+            "{name:<44} {:>8} {:>9} {:>9} {:>7} {:>5}  {verdict}",
+            report.bytes,
+            report.commands.len(),
+            report.responses.len(),
+            report.unknown_commands + report.unknown_responses,
+            report.results.len(),
+        );
+        for f in &report.failures {
+            println!("    {f}");
+        }
+        if verbose {
+            for line in report.render().lines() {
+                println!("    {line}");
+            }
+        }
+        if !report.passed() {
+            failed += 1;
+        }
+    }
+    println!(
+        "\n{} file(s), {} bytes in {:.1} ms: {} passed, {} failed",
+        files.len(),
+        total_bytes,
+        started.elapsed().as_secs_f64() * 1e3,
+        files.len() - failed,
+        failed
+    );
+    if failed > 0 {
+        return Err(format!("{failed} file(s) failed"));
+    }
+    Ok(())
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            let p = entry?.path();
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with('.') || name.ends_with(".md") || name.ends_with(".snap") {
+                continue;
+            }
+            collect(&p, out)?;
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
 }

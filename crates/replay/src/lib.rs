@@ -1,1 +1,25 @@
-//! Transcript replay (in progress).
+//! Reads recorded transcripts and captured serial logs, and replays them
+//! through the `cellftp` parser and session.
+//!
+//! - [`Transcript`] is the corpus format (`transcripts/*.cftx`): a readable
+//!   text file of bytes sent and received, time marks, the jobs the host was
+//!   running and the outcomes expected. [`Transcript::parse`] and
+//!   [`Transcript::to_text`] round-trip.
+//! - [`import`] turns captured logs into transcripts: plain terminal
+//!   captures and `socat -v` traces.
+//! - [`replay`] runs a transcript through both decoders and, when it
+//!   declares jobs, through a [`cellftp_session::Session`], checking that
+//!   the session sends exactly the recorded commands and reaches the
+//!   expected outcomes.
+//!
+//! Passwords never reach a transcript: the writer and the importers replace
+//! the value of every `AT+FTPPW=` / `+FTPPW:` with `<redacted>`.
+
+pub mod import;
+mod redact;
+pub mod replay;
+pub mod transcript;
+
+pub use redact::redact_passwords;
+pub use replay::{replay, Report};
+pub use transcript::{JobSpec, ParseError, Record, Transcript};

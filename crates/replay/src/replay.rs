@@ -1,0 +1,431 @@
+//! Replaying a [`Transcript`]: through both decoders, and through a
+//! [`Session`] running the transcript's jobs.
+
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+
+use cellftp_proto::{CommandDecoder, Decoded, Request, Response, ResponseDecoder};
+use cellftp_session::{Config, Event, FtpConfig, Instant, Session, UsageError};
+
+use crate::transcript::{escape, JobSpec, Record, Transcript};
+
+/// What a replay found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Every item decoded from the host's bytes, as `Debug` prints it.
+    pub commands: Vec<String>,
+    /// Every item decoded from the modem's bytes.
+    pub responses: Vec<String>,
+    /// Host lines that are no command we know.
+    pub unknown_commands: usize,
+    /// Modem lines of no known shape.
+    pub unknown_responses: usize,
+    /// Bytes replayed, both directions.
+    pub bytes: usize,
+    /// The session's events, when the transcript declares jobs.
+    pub events: Vec<String>,
+    /// Each job's result, in order, when the transcript declares jobs.
+    pub results: Vec<String>,
+    /// Everything that did not go as recorded.
+    pub failures: Vec<Failure>,
+}
+
+/// A way in which the session did not do what the transcript recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Failure {
+    /// The session sent other bytes than the host did.
+    #[error("command {index}: the session sent `{sent}`, the transcript has `{recorded}`")]
+    CommandMismatch {
+        /// 0-based index of the command.
+        index: usize,
+        /// What the session sent (escaped).
+        sent: String,
+        /// What the transcript has there (escaped).
+        recorded: String,
+    },
+    /// The transcript has host bytes the session never sent.
+    #[error("the session did not send `{recorded}`")]
+    MissingCommand {
+        /// The recorded bytes (escaped).
+        recorded: String,
+    },
+    /// The session sent a command after the transcript's last one.
+    #[error("the session sent `{sent}`, which the transcript does not have")]
+    ExtraCommand {
+        /// What the session sent (escaped).
+        sent: String,
+    },
+    /// A job ended otherwise than its `=` line says.
+    #[error("job {job}: expected {expected}, got {got}")]
+    UnexpectedResult {
+        /// The job's index.
+        job: u32,
+        /// The `=` line's result.
+        expected: String,
+        /// The session's.
+        got: String,
+    },
+    /// A job never ended.
+    #[error("job {job} never ended")]
+    Unfinished {
+        /// The job's index.
+        job: u32,
+    },
+    /// A job was refused when queued.
+    #[error("job {job} refused: {error}")]
+    Refused {
+        /// The job's index.
+        job: u32,
+        /// Why.
+        error: UsageError,
+    },
+}
+
+impl Report {
+    /// True when nothing failed.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// A readable rendering: commands, responses, events, results, verdict.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        let mut section = |title: &str, lines: &[String]| {
+            let _ = writeln!(s, "== {title} ==");
+            for l in lines {
+                let _ = writeln!(s, "{l}");
+            }
+        };
+        section("commands", &self.commands);
+        section("responses", &self.responses);
+        if !self.results.is_empty() {
+            section("events", &self.events);
+            section("results", &self.results);
+        }
+        let failures: Vec<String> = self.failures.iter().map(ToString::to_string).collect();
+        section("failures", &failures);
+        s
+    }
+}
+
+/// Replays `transcript`: decodes both directions record by record, and runs
+/// its jobs, if any, through a session.
+pub fn replay(transcript: &Transcript) -> Report {
+    let mut report = Report::default();
+    decode(transcript, &mut report);
+    if transcript.jobs().next().is_some() {
+        SessionReplay::new(transcript, &mut report).run();
+    }
+    report
+}
+
+/// Feeds `chunks` to a decoder following its contract.
+fn feed<T>(
+    chunks: impl Iterator<Item = Vec<u8>>,
+    mut decode: impl FnMut(&[u8]) -> Decoded<T>,
+    mut item: impl FnMut(T),
+) {
+    let mut buf: Vec<u8> = Vec::new();
+    for chunk in chunks {
+        buf.extend_from_slice(&chunk);
+        loop {
+            let consumed = match decode(&buf) {
+                Decoded::NeedMore { consumed } => {
+                    buf.drain(..consumed.min(buf.len()));
+                    break;
+                }
+                Decoded::Item { item: i, consumed } => {
+                    item(i);
+                    consumed
+                }
+            };
+            buf.drain(..consumed.min(buf.len()));
+        }
+    }
+}
+
+fn decode(t: &Transcript, report: &mut Report) {
+    let sent = t.records.iter().filter_map(|r| match r {
+        Record::Sent(b) => Some(b.clone()),
+        _ => None,
+    });
+    let mut commands = CommandDecoder::new();
+    let (mut lines, mut unknown, mut bytes) = (Vec::new(), 0, 0);
+    feed(
+        sent.inspect(|b| bytes += b.len()),
+        |b| match commands.decode(b) {
+            Decoded::Item { item, consumed } => Decoded::Item {
+                item: {
+                    if matches!(item, Request::Unknown(_) | Request::Overlong(_)) {
+                        unknown += 1;
+                    }
+                    format!("{item:?}")
+                },
+                consumed,
+            },
+            Decoded::NeedMore { consumed } => Decoded::NeedMore { consumed },
+        },
+        |line| lines.push(line),
+    );
+    report.commands = lines;
+    report.unknown_commands = unknown;
+
+    let received = t.records.iter().filter_map(|r| match r {
+        Record::Received(b) => Some(b.clone()),
+        _ => None,
+    });
+    let mut responses = ResponseDecoder::new();
+    let (mut lines, mut unknown) = (Vec::new(), 0);
+    feed(
+        received.inspect(|b| bytes += b.len()),
+        |b| match responses.decode(b) {
+            Decoded::Item { item, consumed } => Decoded::Item {
+                item: {
+                    if matches!(item, Response::Unknown(_) | Response::Overlong(_)) {
+                        unknown += 1;
+                    }
+                    format!("{item:?}")
+                },
+                consumed,
+            },
+            Decoded::NeedMore { consumed } => Decoded::NeedMore { consumed },
+        },
+        |line| lines.push(line),
+    );
+    report.responses = lines;
+    report.unknown_responses = unknown;
+    report.bytes = bytes;
+}
+
+/// Runs a transcript's jobs through a session in lock-step with its records.
+struct SessionReplay<'t, 'r> {
+    transcript: &'t Transcript,
+    report: &'r mut Report,
+    session: Session,
+    now: Instant,
+    /// Jobs not yet queued (the queue is bounded).
+    waiting: VecDeque<(u32, &'t JobSpec)>,
+    /// Upload data left per job index.
+    uploads: Vec<(u32, &'t [u8])>,
+    /// Host bytes recorded but not yet sent by the session.
+    expected: Vec<u8>,
+    sent_commands: usize,
+    results: Vec<Option<String>>,
+    /// Session job id → transcript job index.
+    ids: Vec<(u32, u32)>,
+    broken: bool,
+}
+
+impl<'t, 'r> SessionReplay<'t, 'r> {
+    fn new(transcript: &'t Transcript, report: &'r mut Report) -> Self {
+        let jobs: VecDeque<(u32, &JobSpec)> =
+            transcript.jobs().enumerate().map(|(i, j)| (i as u32, j)).collect();
+        let results = vec![None; jobs.len()];
+        Self {
+            transcript,
+            report,
+            session: Session::new(Config::default()),
+            now: Instant::from_millis(0),
+            waiting: jobs,
+            uploads: Vec::new(),
+            expected: Vec::new(),
+            sent_commands: 0,
+            results,
+            ids: Vec::new(),
+            broken: false,
+        }
+    }
+
+    fn run(mut self) {
+        self.enqueue();
+        for record in &self.transcript.records {
+            if self.broken {
+                break;
+            }
+            match record {
+                Record::Time(ms) => {
+                    self.now = self.now.max(Instant::from_millis(*ms));
+                    self.session.handle_timeout(self.now);
+                    self.drain();
+                }
+                Record::Sent(bytes) => {
+                    self.expected.extend_from_slice(bytes);
+                    self.pump();
+                }
+                Record::Received(bytes) => {
+                    let mut input = bytes.as_slice();
+                    while !input.is_empty() {
+                        let n = self.session.handle_input(self.now, input);
+                        input = input.get(n..).unwrap_or_default();
+                        self.drain();
+                    }
+                    self.drain();
+                }
+                Record::Comment(_) | Record::Job(_) | Record::Expect { .. } => {}
+            }
+        }
+        self.finish();
+    }
+
+    /// Queues waiting jobs while the session has room.
+    fn enqueue(&mut self) {
+        while let Some(&(index, spec)) = self.waiting.front() {
+            let queued = match spec {
+                JobSpec::BringUp(b) => self.session.bring_up(*b),
+                JobSpec::Configure { server, port, mode, transfer_type, user, password, path } => {
+                    self.session.configure(&FtpConfig {
+                        server,
+                        port: *port,
+                        mode: *mode,
+                        transfer_type: *transfer_type,
+                        user,
+                        password,
+                        path: path.as_deref(),
+                    })
+                }
+                JobSpec::Put { name, data } => {
+                    self.uploads.push((index, data));
+                    self.session.put(name)
+                }
+                JobSpec::Get { name, offset } => self.session.get(name, *offset),
+                JobSpec::List(path) => self.session.list(path.as_deref()),
+                JobSpec::Mkdir(d) => self.session.mkdir(d),
+                JobSpec::Rmdir(d) => self.session.rmdir(d),
+                JobSpec::QueryConfig => self.session.query_config(),
+                JobSpec::Quit => self.session.quit(),
+            };
+            match queued {
+                Ok(id) => self.ids.push((id.get(), index)),
+                Err(UsageError::QueueFull) => return,
+                Err(error) => {
+                    self.report.failures.push(Failure::Refused { job: index, error });
+                    if let Some(r) = self.results.get_mut(index as usize) {
+                        *r = Some(format!("refused: {error}"));
+                    }
+                }
+            }
+            self.waiting.pop_front();
+        }
+    }
+
+    fn index_of(&self, id: u32) -> Option<u32> {
+        self.ids.iter().find(|(i, _)| *i == id).map(|(_, j)| *j)
+    }
+
+    /// Drains events, answering uploads from the job's recorded data.
+    fn drain(&mut self) {
+        loop {
+            let (text, ready, done) = match self.session.poll_event() {
+                None => break,
+                Some(event) => {
+                    let ready = match event {
+                        Event::PutReady { job, max } => Some((job.get(), max)),
+                        _ => None,
+                    };
+                    let done = match &event {
+                        Event::JobDone { job, result } => Some((job.get(), format!("{result:?}"))),
+                        _ => None,
+                    };
+                    (format!("{event:?}"), ready, done)
+                }
+            };
+            self.report.events.push(text);
+            if let Some((id, result)) = done {
+                if let Some(slot) = self.index_of(id).and_then(|i| self.results.get_mut(i as usize)) {
+                    *slot = Some(result);
+                }
+                self.enqueue();
+            }
+            if let Some((id, max)) = ready {
+                let index = self.index_of(id);
+                let data = self.uploads.iter_mut().find(|(i, _)| Some(*i) == index);
+                let outcome = match data {
+                    Some((_, rest)) if !rest.is_empty() => {
+                        let n = rest.len().min(max);
+                        let chunk = rest.get(..n).unwrap_or_default();
+                        *rest = rest.get(n..).unwrap_or_default();
+                        self.session.send_data(chunk).map(|_| ())
+                    }
+                    _ => self.session.finish_put(),
+                };
+                if let Err(error) = outcome {
+                    let job = index.unwrap_or(u32::MAX);
+                    self.report.failures.push(Failure::Refused { job, error });
+                }
+            }
+        }
+    }
+
+    /// Lets the session send until the recorded host bytes are used up.
+    fn pump(&mut self) {
+        let mut waited = false;
+        while !self.expected.is_empty() && !self.broken {
+            self.drain();
+            let Some(tx) = self.session.poll_transmit(self.now) else {
+                // The guard time may hold the command back: wait it out once.
+                if !waited {
+                    waited = true;
+                    self.now = self.now + self.session.config().guard;
+                    continue;
+                }
+                self.report.failures.push(Failure::MissingCommand {
+                    recorded: escape(&self.expected),
+                });
+                self.broken = true;
+                return;
+            };
+            waited = false;
+            let recorded = self.expected.get(..tx.len()).unwrap_or(&self.expected);
+            if recorded != tx {
+                self.report.failures.push(Failure::CommandMismatch {
+                    index: self.sent_commands,
+                    sent: escape(tx),
+                    recorded: escape(recorded),
+                });
+                self.broken = true;
+                return;
+            }
+            let n = tx.len();
+            self.expected.drain(..n);
+            self.sent_commands += 1;
+        }
+        self.drain();
+    }
+
+    /// After the last record: nothing more may be sent; jobs must have ended
+    /// as expected.
+    fn finish(mut self) {
+        if !self.broken {
+            self.drain();
+            self.now = self.now + self.session.config().guard;
+            if let Some(tx) = self.session.poll_transmit(self.now) {
+                let sent = escape(tx);
+                self.report.failures.push(Failure::ExtraCommand { sent });
+            }
+        }
+        for record in &self.transcript.records {
+            if let Record::Expect { job, result } = record {
+                let got = self.results.get(*job as usize).cloned().flatten();
+                if got.as_deref() != Some(result.as_str()) {
+                    self.report.failures.push(Failure::UnexpectedResult {
+                        job: *job,
+                        expected: result.clone(),
+                        got: got.unwrap_or_else(|| "nothing".to_owned()),
+                    });
+                }
+            }
+        }
+        for (job, result) in self.results.iter().enumerate() {
+            match result {
+                Some(r) => self.report.results.push(format!("{job}: {r}")),
+                None => {
+                    self.report.results.push(format!("{job}: unfinished"));
+                    if !self.broken {
+                        self.report.failures.push(Failure::Unfinished { job: job as u32 });
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,484 @@
+//! The transcript format: what crossed the serial line, readable and
+//! diffable.
+//!
+//! ```text
+//! # cellftp transcript v1          comments start with `#`
+//! ! get 12.txt offset=2            a job the host ran (see JobSpec)
+//! @ 1500                           the time, in ms, of the records below
+//! > AT+FTPGET\r                    bytes the host sent
+//! < \r\n+FTPGET:3,345\r\n\r\nOK\r\n  bytes the modem sent
+//! = 0 Ok(Downloaded { offset: 2, bytes: 3 })   the expected end of job 0
+//! ```
+//!
+//! Bytes are written as printable ASCII with `\r`, `\n`, `\t`, `\0`, `\\`
+//! and `\xHH` escapes; everything after `> ` / `< ` to the end of the line
+//! is data. One record is one read or write as captured: a decoder fed
+//! record by record sees the stream cut where the capture cut it.
+
+use std::fmt::{self, Write as _};
+
+use cellftp_proto::{Mode, TransferType};
+use cellftp_session::BringUp;
+
+use crate::redact::redact_passwords;
+
+/// A whole transcript.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Transcript {
+    /// The records, in file order.
+    pub records: Vec<Record>,
+}
+
+/// One line of a transcript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    /// `# …`
+    Comment(String),
+    /// `! …`: a job the host ran, in order.
+    Job(JobSpec),
+    /// `@ <ms>`: the time of the following records.
+    Time(u64),
+    /// `> …`: bytes the host sent.
+    Sent(Vec<u8>),
+    /// `< …`: bytes the modem sent.
+    Received(Vec<u8>),
+    /// `= <job> <result>`: the `Debug` form of the job's expected result.
+    Expect {
+        /// The job's index among the `!` lines.
+        job: u32,
+        /// The expected `Result<Outcome, JobError>`, as `Debug` prints it.
+        result: String,
+    },
+}
+
+/// A job, as a transcript's `!` line names it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum JobSpec {
+    /// `! bring-up [probe=yes|no] [echo-off=yes|no] [cfun=yes|no] [cid=<n>|none]`
+    BringUp(BringUp),
+    /// `! configure server=<s> [port=<n>] mode=active|passive type=binary|ascii user=<u> password=<p> [path=<p>]`
+    Configure {
+        /// Server address.
+        server: String,
+        /// Control port.
+        port: Option<u16>,
+        /// Active or passive.
+        mode: Mode,
+        /// Binary or ASCII.
+        transfer_type: TransferType,
+        /// User name.
+        user: String,
+        /// Password (`<redacted>` in recorded transcripts).
+        password: String,
+        /// Server directory.
+        path: Option<String>,
+    },
+    /// `! put <name> <escaped data>`
+    Put {
+        /// Remote file name.
+        name: String,
+        /// The file's content.
+        data: Vec<u8>,
+    },
+    /// `! get <name> [offset=<n>]`
+    Get {
+        /// Remote file name.
+        name: String,
+        /// Resume offset.
+        offset: u32,
+    },
+    /// `! list [<path>]`
+    List(Option<String>),
+    /// `! mkdir <dir>`
+    Mkdir(String),
+    /// `! rmdir <dir>`
+    Rmdir(String),
+    /// `! query-config`
+    QueryConfig,
+    /// `! quit`
+    Quit,
+}
+
+impl fmt::Debug for JobSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Printed as its transcript line, which never shows the password.
+        f.write_str(&self.to_line())
+    }
+}
+
+/// Why a transcript line could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The line starts with no known marker.
+    #[error("line {line}: unknown record marker")]
+    UnknownRecord {
+        /// 1-based line number.
+        line: usize,
+    },
+    /// A bad escape in byte data.
+    #[error("line {line}: bad escape at column {column}")]
+    BadEscape {
+        /// 1-based line number.
+        line: usize,
+        /// 1-based column within the data.
+        column: usize,
+    },
+    /// A number that is not one.
+    #[error("line {line}: expected a number")]
+    BadNumber {
+        /// 1-based line number.
+        line: usize,
+    },
+    /// A `!` line that names no job or has a bad parameter.
+    #[error("line {line}: bad job: {why}")]
+    BadJob {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        why: &'static str,
+    },
+}
+
+impl Transcript {
+    /// Reads a transcript.
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let mut records = Vec::new();
+        for (i, raw) in text.lines().enumerate() {
+            let line = i + 1;
+            let (marker, rest) = match raw.char_indices().nth(1) {
+                Some((at, _)) => raw.split_at(at),
+                None => (raw, ""),
+            };
+            let data = rest.strip_prefix(' ').unwrap_or(rest);
+            let record = match marker {
+                "" => continue,
+                "#" => Record::Comment(data.to_owned()),
+                ">" => Record::Sent(unescape(data, line)?),
+                "<" => Record::Received(unescape(data, line)?),
+                "@" => Record::Time(data.trim().parse().map_err(|_| ParseError::BadNumber { line })?),
+                "!" => Record::Job(JobSpec::parse(data, line)?),
+                "=" => {
+                    let (job, result) = data.split_once(' ').unwrap_or((data, ""));
+                    Record::Expect {
+                        job: job.parse().map_err(|_| ParseError::BadNumber { line })?,
+                        result: result.trim().to_owned(),
+                    }
+                }
+                _ => return Err(ParseError::UnknownRecord { line }),
+            };
+            records.push(record);
+        }
+        Ok(Self { records })
+    }
+
+    /// Writes the transcript; passwords in data are redacted.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for record in &self.records {
+            let _ = match record {
+                Record::Comment(c) => writeln!(out, "# {c}"),
+                Record::Job(j) => writeln!(out, "! {}", j.to_line()),
+                Record::Time(t) => writeln!(out, "@ {t}"),
+                Record::Sent(b) => writeln!(out, "> {}", escape(&redact_passwords(b))),
+                Record::Received(b) => writeln!(out, "< {}", escape(&redact_passwords(b))),
+                Record::Expect { job, result } => writeln!(out, "= {job} {result}"),
+            };
+        }
+        out
+    }
+
+    /// The jobs, in order.
+    pub fn jobs(&self) -> impl Iterator<Item = &JobSpec> {
+        self.records.iter().filter_map(|r| match r {
+            Record::Job(j) => Some(j),
+            _ => None,
+        })
+    }
+}
+
+/// Writes bytes in the transcript's escaped form.
+pub fn escape(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\r' => s.push_str("\\r"),
+            b'\n' => s.push_str("\\n"),
+            b'\t' => s.push_str("\\t"),
+            0 => s.push_str("\\0"),
+            b'\\' => s.push_str("\\\\"),
+            // A space at either end would not survive editors.
+            b' ' if i == 0 || i + 1 == bytes.len() => s.push_str("\\x20"),
+            0x20..=0x7e => s.push(char::from(b)),
+            _ => {
+                let _ = write!(s, "\\x{b:02x}");
+            }
+        }
+    }
+    s
+}
+
+/// Reads bytes in the escaped form.
+pub fn unescape(text: &str, line: usize) -> Result<Vec<u8>, ParseError> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b != b'\\' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let bad = ParseError::BadEscape { line, column: i + 1 };
+        let (value, len) = match bytes.get(i + 1) {
+            Some(b'r') => (b'\r', 2),
+            Some(b'n') => (b'\n', 2),
+            Some(b't') => (b'\t', 2),
+            Some(b'0') => (0, 2),
+            Some(b'\\') => (b'\\', 2),
+            Some(b'x') => {
+                let hex = bytes.get(i + 2..i + 4).ok_or(bad.clone())?;
+                let hex = std::str::from_utf8(hex).map_err(|_| bad.clone())?;
+                (u8::from_str_radix(hex, 16).map_err(|_| bad)?, 4)
+            }
+            _ => return Err(bad),
+        };
+        out.push(value);
+        i += len;
+    }
+    Ok(out)
+}
+
+/// A transcript word: escaped, with spaces as `\x20`.
+fn word(s: &str) -> String {
+    word_bytes(s.as_bytes())
+}
+
+/// Bytes as a transcript word: escaped, spaces and `=` as hex escapes.
+fn word_bytes(b: &[u8]) -> String {
+    escape(b).replace(' ', "\\x20").replace('=', "\\x3d")
+}
+
+/// Reads a transcript word back.
+fn unword(w: &str, line: usize) -> Result<String, ParseError> {
+    String::from_utf8(unescape(w, line)?).map_err(|_| ParseError::BadJob {
+        line,
+        why: "not UTF-8",
+    })
+}
+
+fn yes_no(v: &str, line: usize) -> Result<bool, ParseError> {
+    match v {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(ParseError::BadJob { line, why: "expected yes or no" }),
+    }
+}
+
+impl JobSpec {
+    fn parse(text: &str, line: usize) -> Result<Self, ParseError> {
+        let mut words = text.split_whitespace();
+        let bad = |why| ParseError::BadJob { line, why };
+        let kind = words.next().ok_or(bad("no job name"))?;
+        let mut params = Vec::new();
+        let mut positional = Vec::new();
+        for w in words {
+            match w.split_once('=') {
+                Some((k, v)) => params.push((k, v)),
+                None => positional.push(w),
+            }
+        }
+        let get = |key: &str| params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+        Ok(match kind {
+            "bring-up" => {
+                let mut b = BringUp::default();
+                if let Some(v) = get("probe") {
+                    b.probe = yes_no(v, line)?;
+                }
+                if let Some(v) = get("echo-off") {
+                    b.echo_off = yes_no(v, line)?;
+                }
+                if let Some(v) = get("cfun") {
+                    b.full_functionality = yes_no(v, line)?;
+                }
+                if let Some(v) = get("cid") {
+                    b.pdp_context = match v {
+                        "none" => None,
+                        n => Some(n.parse().map_err(|_| bad("bad cid"))?),
+                    };
+                }
+                JobSpec::BringUp(b)
+            }
+            "configure" => JobSpec::Configure {
+                server: unword(get("server").ok_or(bad("no server"))?, line)?,
+                port: get("port")
+                    .map(|p| p.parse().map_err(|_| bad("bad port")))
+                    .transpose()?,
+                mode: match get("mode") {
+                    Some("active") => Mode::Active,
+                    Some("passive") | None => Mode::Passive,
+                    Some(_) => return Err(bad("mode is active or passive")),
+                },
+                transfer_type: match get("type") {
+                    Some("ascii") => TransferType::Ascii,
+                    Some("binary") | None => TransferType::Binary,
+                    Some(_) => return Err(bad("type is binary or ascii")),
+                },
+                user: unword(get("user").ok_or(bad("no user"))?, line)?,
+                password: unword(get("password").ok_or(bad("no password"))?, line)?,
+                path: get("path").map(|p| unword(p, line)).transpose()?,
+            },
+            "put" => JobSpec::Put {
+                name: unword(positional.first().ok_or(bad("no file name"))?, line)?,
+                data: unescape(positional.get(1).copied().unwrap_or(""), line)?,
+            },
+            "get" => JobSpec::Get {
+                name: unword(positional.first().ok_or(bad("no file name"))?, line)?,
+                offset: get("offset")
+                    .map(|o| o.parse().map_err(|_| bad("bad offset")))
+                    .transpose()?
+                    .unwrap_or(0),
+            },
+            "list" => JobSpec::List(positional.first().map(|p| unword(p, line)).transpose()?),
+            "mkdir" => JobSpec::Mkdir(unword(positional.first().ok_or(bad("no directory"))?, line)?),
+            "rmdir" => JobSpec::Rmdir(unword(positional.first().ok_or(bad("no directory"))?, line)?),
+            "query-config" => JobSpec::QueryConfig,
+            "quit" => JobSpec::Quit,
+            _ => return Err(bad("unknown job")),
+        })
+    }
+
+    /// The job's `!` line, without the marker; the password is redacted.
+    pub fn to_line(&self) -> String {
+        let yn = |b: bool| if b { "yes" } else { "no" };
+        match self {
+            JobSpec::BringUp(b) => format!(
+                "bring-up probe={} echo-off={} cfun={} cid={}",
+                yn(b.probe),
+                yn(b.echo_off),
+                yn(b.full_functionality),
+                b.pdp_context.map_or("none".to_owned(), |c| c.to_string())
+            ),
+            JobSpec::Configure {
+                server,
+                port,
+                mode,
+                transfer_type,
+                user,
+                password: _,
+                path,
+            } => {
+                let mut s = format!("configure server={}", word(server));
+                if let Some(p) = port {
+                    let _ = write!(s, " port={p}");
+                }
+                let mode = if *mode == Mode::Active { "active" } else { "passive" };
+                let ty = if *transfer_type == TransferType::Ascii { "ascii" } else { "binary" };
+                let _ = write!(s, " mode={mode} type={ty} user={} password=<redacted>", word(user));
+                if let Some(p) = path {
+                    let _ = write!(s, " path={}", word(p));
+                }
+                s
+            }
+            JobSpec::Put { name, data } => {
+                format!("put {} {}", word(name), word_bytes(data))
+            }
+            JobSpec::Get { name, offset } => format!("get {} offset={offset}", word(name)),
+            JobSpec::List(None) => "list".to_owned(),
+            JobSpec::List(Some(p)) => format!("list {}", word(p)),
+            JobSpec::Mkdir(d) => format!("mkdir {}", word(d)),
+            JobSpec::Rmdir(d) => format!("rmdir {}", word(d)),
+            JobSpec::QueryConfig => "query-config".to_owned(),
+            JobSpec::Quit => "quit".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn reads_every_record() {
+        let t = Transcript::parse(
+            "# hello\n! get 12.txt offset=2\n@ 15\n> AT+FTPGET\\r\n< \\r\\n+FTPGET:3,345\\r\\n\\r\\nOK\\r\\n\n= 0 Ok(Downloaded { offset: 2, bytes: 3 })\n",
+        )
+        .unwrap();
+        assert_eq!(
+            t.records,
+            vec![
+                Record::Comment("hello".into()),
+                Record::Job(JobSpec::Get { name: "12.txt".into(), offset: 2 }),
+                Record::Time(15),
+                Record::Sent(b"AT+FTPGET\r".to_vec()),
+                Record::Received(b"\r\n+FTPGET:3,345\r\n\r\nOK\r\n".to_vec()),
+                Record::Expect { job: 0, result: "Ok(Downloaded { offset: 2, bytes: 3 })".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn rejects_bad_lines() {
+        assert_eq!(Transcript::parse("? x"), Err(ParseError::UnknownRecord { line: 1 }));
+        assert_eq!(Transcript::parse("> \\q"), Err(ParseError::BadEscape { line: 1, column: 1 }));
+        assert_eq!(Transcript::parse("> \\x4"), Err(ParseError::BadEscape { line: 1, column: 1 }));
+        assert_eq!(Transcript::parse("@ soon"), Err(ParseError::BadNumber { line: 1 }));
+        assert!(matches!(Transcript::parse("! fly"), Err(ParseError::BadJob { line: 1, .. })));
+    }
+
+    #[test]
+    fn writer_redacts_passwords() {
+        let t = Transcript {
+            records: vec![
+                Record::Job(JobSpec::Configure {
+                    server: "h".into(),
+                    port: None,
+                    mode: Mode::Passive,
+                    transfer_type: TransferType::Binary,
+                    user: "u".into(),
+                    password: "s3cret".into(),
+                    path: None,
+                }),
+                Record::Sent(b"AT+FTPPW=s3cret\r".to_vec()),
+                Record::Received(b"AT+FTPPW=s3cret\r\r\nOK\r\n".to_vec()),
+            ],
+        };
+        let text = t.to_text();
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(!format!("{t:?}").contains("s3cret"));
+    }
+
+    fn record() -> impl Strategy<Value = Record> {
+        prop_oneof![
+            "[ -~]{0,40}".prop_map(|s| Record::Comment(s.trim().to_owned())),
+            any::<u64>().prop_map(Record::Time),
+            proptest::collection::vec(any::<u8>(), 0..64)
+                .prop_map(|b| Record::Sent(redact_passwords(&b))),
+            proptest::collection::vec(any::<u8>(), 0..64)
+                .prop_map(|b| Record::Received(redact_passwords(&b))),
+            ("[a-z0-9._]{1,12}", any::<u32>())
+                .prop_map(|(name, offset)| Record::Job(JobSpec::Get { name, offset })),
+            ("[a-z0-9._]{1,12}", proptest::collection::vec(any::<u8>(), 0..32))
+                .prop_map(|(name, data)| Record::Job(JobSpec::Put { name, data })),
+            (any::<u32>(), "[ -~]{0,30}").prop_map(|(job, r)| Record::Expect {
+                job,
+                result: r.trim().to_owned()
+            }),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn write_then_read_is_identity(records in proptest::collection::vec(record(), 0..20)) {
+            let t = Transcript { records };
+            let back = Transcript::parse(&t.to_text()).unwrap();
+            prop_assert_eq!(back, t);
+        }
+
+        #[test]
+        fn parse_never_panics(text in "(?s).{0,200}") {
+            let _ = Transcript::parse(&text);
+        }
+    }
+}
