@@ -44,7 +44,7 @@ pub enum EntryKind {
 }
 
 /// One parsed listing line. All fields borrow from the line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Entry<'a> {
     /// What the entry is.
     pub kind: EntryKind,
@@ -66,6 +66,21 @@ pub struct Entry<'a> {
     pub link_target: Option<&'a [u8]>,
     /// Which listing style the line was in.
     pub style: ListingStyle,
+}
+
+impl core::fmt::Debug for Entry<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        use crate::response::Bytes;
+        f.debug_struct("Entry")
+            .field("kind", &self.kind)
+            .field("permissions", &self.permissions.map(Bytes))
+            .field("size", &self.size)
+            .field("date", &Bytes(self.date))
+            .field("name", &Bytes(self.name))
+            .field("link_target", &self.link_target.map(Bytes))
+            .field("style", &self.style)
+            .finish()
+    }
 }
 
 /// The listing style a line was written in.

@@ -30,9 +30,10 @@ impl Format {
         if name.ends_with(".cftx") {
             return Format::Transcript;
         }
-        let socat = text.lines().take(5).any(|l| {
-            (l.starts_with("> ") || l.starts_with("< ")) && l.contains("length=")
-        });
+        let socat = text
+            .lines()
+            .take(5)
+            .any(|l| (l.starts_with("> ") || l.starts_with("< ")) && l.contains("length="));
         if socat {
             Format::Socat
         } else {
@@ -111,7 +112,11 @@ pub fn socat(text: &str) -> Transcript {
     let finish = |c: &mut Option<(bool, usize, Vec<u8>)>, records: &mut Vec<Record>| {
         if let Some((sent, _, data)) = c.take() {
             let data = redact_passwords(&data);
-            records.push(if sent { Record::Sent(data) } else { Record::Received(data) });
+            records.push(if sent {
+                Record::Sent(data)
+            } else {
+                Record::Received(data)
+            });
         }
     };
     for line in text.split_inclusive('\n') {
@@ -198,23 +203,38 @@ mod tests {
 
     #[test]
     fn socat_handles_multi_line_chunks_and_redacts() {
-        let log = "> 2024/05/01 23:59:59.990000  length=16 from=0 to=15\nAT+FTPPW=secret\\r\n< 2024/05/02 00:00:00.010000  length=16 from=0 to=15\n\\r\n+FTPGET:1,x\\r\n\\r\n";
+        let log = "> 2024/05/01 23:59:59.990000  length=16 from=0 to=15\nAT+FTPPW=secret\\r\n< 2024/05/02 00:00:00.010000  length=17 from=0 to=16\n\\r\n+FTPGET:1,x\\r\n\\r\n";
         let t = socat(log);
         assert!(!format!("{t:?}").contains("secret"));
-        assert_eq!(t.records[1], Record::Sent(b"AT+FTPPW=<redacted>\r".to_vec()));
-        assert_eq!(t.records[3], Record::Received(b"\r\n+FTPGET:1,x\r\n\r\n".to_vec()));
+        assert_eq!(
+            t.records[1],
+            Record::Sent(b"AT+FTPPW=<redacted>\r".to_vec())
+        );
+        assert_eq!(
+            t.records[3],
+            Record::Received(b"\r\n+FTPGET:1,x\r\n\r\n".to_vec())
+        );
     }
 
     #[test]
     fn detects_formats() {
         assert_eq!(Format::detect("a.cftx", ""), Format::Transcript);
-        assert_eq!(Format::detect("a.log", "> 2024/05/01 12:00:00.0 length=3 from=0 to=2\n"), Format::Socat);
+        assert_eq!(
+            Format::detect("a.log", "> 2024/05/01 12:00:00.0 length=3 from=0 to=2\n"),
+            Format::Socat
+        );
         assert_eq!(Format::detect("a.log", "AT\nOK\n"), Format::Terminal);
     }
 
     #[test]
     fn importers_never_panic_on_garbage() {
-        for text in ["", "> ", "> x y length=99999999999999999999", "< 1 2 length=3\nab", "\u{0}\u{7f}AT\r"] {
+        for text in [
+            "",
+            "> ",
+            "> x y length=99999999999999999999",
+            "< 1 2 length=3\nab",
+            "\u{0}\u{7f}AT\r",
+        ] {
             let _ = terminal(text);
             let _ = socat(text);
         }

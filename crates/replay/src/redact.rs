@@ -77,7 +77,10 @@ mod tests {
     fn redacts_every_form() {
         assert_eq!(r(b"AT+ FTPPW =123\r"), b"AT+ FTPPW =<redacted>\r");
         assert_eq!(r(b"at+ftppw=a,b;c\r\n"), b"at+ftppw=<redacted>\r\n");
-        assert_eq!(r(b"\r\n+FTPPW: 123\r\nOK\r\n"), b"\r\n+FTPPW: <redacted>\r\nOK\r\n");
+        assert_eq!(
+            r(b"\r\n+FTPPW: 123\r\nOK\r\n"),
+            b"\r\n+FTPPW: <redacted>\r\nOK\r\n"
+        );
         assert_eq!(r(b"AT+FTPPW=?\r"), b"AT+FTPPW=?\r");
         assert_eq!(r(b"AT+FTPPW?\r"), b"AT+FTPPW?\r");
         assert_eq!(r(b"AT+FTPPUT=5,12345\r"), b"AT+FTPPUT=5,12345\r");

@@ -219,8 +219,11 @@ struct SessionReplay<'t, 'r> {
 
 impl<'t, 'r> SessionReplay<'t, 'r> {
     fn new(transcript: &'t Transcript, report: &'r mut Report) -> Self {
-        let jobs: VecDeque<(u32, &JobSpec)> =
-            transcript.jobs().enumerate().map(|(i, j)| (i as u32, j)).collect();
+        let jobs: VecDeque<(u32, &JobSpec)> = transcript
+            .jobs()
+            .enumerate()
+            .map(|(i, j)| (i as u32, j))
+            .collect();
         let results = vec![None; jobs.len()];
         Self {
             transcript,
@@ -273,17 +276,23 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
         while let Some(&(index, spec)) = self.waiting.front() {
             let queued = match spec {
                 JobSpec::BringUp(b) => self.session.bring_up(*b),
-                JobSpec::Configure { server, port, mode, transfer_type, user, password, path } => {
-                    self.session.configure(&FtpConfig {
-                        server,
-                        port: *port,
-                        mode: *mode,
-                        transfer_type: *transfer_type,
-                        user,
-                        password,
-                        path: path.as_deref(),
-                    })
-                }
+                JobSpec::Configure {
+                    server,
+                    port,
+                    mode,
+                    transfer_type,
+                    user,
+                    password,
+                    path,
+                } => self.session.configure(&FtpConfig {
+                    server,
+                    port: *port,
+                    mode: *mode,
+                    transfer_type: *transfer_type,
+                    user,
+                    password,
+                    path: path.as_deref(),
+                }),
                 JobSpec::Put { name, data } => {
                     self.uploads.push((index, data));
                     self.session.put(name)
@@ -299,7 +308,9 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
                 Ok(id) => self.ids.push((id.get(), index)),
                 Err(UsageError::QueueFull) => return,
                 Err(error) => {
-                    self.report.failures.push(Failure::Refused { job: index, error });
+                    self.report
+                        .failures
+                        .push(Failure::Refused { job: index, error });
                     if let Some(r) = self.results.get_mut(index as usize) {
                         *r = Some(format!("refused: {error}"));
                     }
@@ -332,7 +343,10 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
             };
             self.report.events.push(text);
             if let Some((id, result)) = done {
-                if let Some(slot) = self.index_of(id).and_then(|i| self.results.get_mut(i as usize)) {
+                if let Some(slot) = self
+                    .index_of(id)
+                    .and_then(|i| self.results.get_mut(i as usize))
+                {
                     *slot = Some(result);
                 }
                 self.enqueue();
@@ -422,7 +436,9 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
                 None => {
                     self.report.results.push(format!("{job}: unfinished"));
                     if !self.broken {
-                        self.report.failures.push(Failure::Unfinished { job: job as u32 });
+                        self.report
+                            .failures
+                            .push(Failure::Unfinished { job: job as u32 });
                     }
                 }
             }

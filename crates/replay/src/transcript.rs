@@ -156,7 +156,11 @@ impl Transcript {
                 "#" => Record::Comment(data.to_owned()),
                 ">" => Record::Sent(unescape(data, line)?),
                 "<" => Record::Received(unescape(data, line)?),
-                "@" => Record::Time(data.trim().parse().map_err(|_| ParseError::BadNumber { line })?),
+                "@" => Record::Time(
+                    data.trim()
+                        .parse()
+                        .map_err(|_| ParseError::BadNumber { line })?,
+                ),
                 "!" => Record::Job(JobSpec::parse(data, line)?),
                 "=" => {
                     let (job, result) = data.split_once(' ').unwrap_or((data, ""));
@@ -229,7 +233,10 @@ pub fn unescape(text: &str, line: usize) -> Result<Vec<u8>, ParseError> {
             i += 1;
             continue;
         }
-        let bad = ParseError::BadEscape { line, column: i + 1 };
+        let bad = ParseError::BadEscape {
+            line,
+            column: i + 1,
+        };
         let (value, len) = match bytes.get(i + 1) {
             Some(b'r') => (b'\r', 2),
             Some(b'n') => (b'\n', 2),
@@ -271,7 +278,10 @@ fn yes_no(v: &str, line: usize) -> Result<bool, ParseError> {
     match v {
         "yes" => Ok(true),
         "no" => Ok(false),
-        _ => Err(ParseError::BadJob { line, why: "expected yes or no" }),
+        _ => Err(ParseError::BadJob {
+            line,
+            why: "expected yes or no",
+        }),
     }
 }
 
@@ -340,8 +350,14 @@ impl JobSpec {
                     .unwrap_or(0),
             },
             "list" => JobSpec::List(positional.first().map(|p| unword(p, line)).transpose()?),
-            "mkdir" => JobSpec::Mkdir(unword(positional.first().ok_or(bad("no directory"))?, line)?),
-            "rmdir" => JobSpec::Rmdir(unword(positional.first().ok_or(bad("no directory"))?, line)?),
+            "mkdir" => JobSpec::Mkdir(unword(
+                positional.first().ok_or(bad("no directory"))?,
+                line,
+            )?),
+            "rmdir" => JobSpec::Rmdir(unword(
+                positional.first().ok_or(bad("no directory"))?,
+                line,
+            )?),
             "query-config" => JobSpec::QueryConfig,
             "quit" => JobSpec::Quit,
             _ => return Err(bad("unknown job")),
@@ -372,9 +388,21 @@ impl JobSpec {
                 if let Some(p) = port {
                     let _ = write!(s, " port={p}");
                 }
-                let mode = if *mode == Mode::Active { "active" } else { "passive" };
-                let ty = if *transfer_type == TransferType::Ascii { "ascii" } else { "binary" };
-                let _ = write!(s, " mode={mode} type={ty} user={} password=<redacted>", word(user));
+                let mode = if *mode == Mode::Active {
+                    "active"
+                } else {
+                    "passive"
+                };
+                let ty = if *transfer_type == TransferType::Ascii {
+                    "ascii"
+                } else {
+                    "binary"
+                };
+                let _ = write!(
+                    s,
+                    " mode={mode} type={ty} user={} password=<redacted>",
+                    word(user)
+                );
                 if let Some(p) = path {
                     let _ = write!(s, " path={}", word(p));
                 }
@@ -409,22 +437,43 @@ mod tests {
             t.records,
             vec![
                 Record::Comment("hello".into()),
-                Record::Job(JobSpec::Get { name: "12.txt".into(), offset: 2 }),
+                Record::Job(JobSpec::Get {
+                    name: "12.txt".into(),
+                    offset: 2
+                }),
                 Record::Time(15),
                 Record::Sent(b"AT+FTPGET\r".to_vec()),
                 Record::Received(b"\r\n+FTPGET:3,345\r\n\r\nOK\r\n".to_vec()),
-                Record::Expect { job: 0, result: "Ok(Downloaded { offset: 2, bytes: 3 })".into() },
+                Record::Expect {
+                    job: 0,
+                    result: "Ok(Downloaded { offset: 2, bytes: 3 })".into()
+                },
             ]
         );
     }
 
     #[test]
     fn rejects_bad_lines() {
-        assert_eq!(Transcript::parse("? x"), Err(ParseError::UnknownRecord { line: 1 }));
-        assert_eq!(Transcript::parse("> \\q"), Err(ParseError::BadEscape { line: 1, column: 1 }));
-        assert_eq!(Transcript::parse("> \\x4"), Err(ParseError::BadEscape { line: 1, column: 1 }));
-        assert_eq!(Transcript::parse("@ soon"), Err(ParseError::BadNumber { line: 1 }));
-        assert!(matches!(Transcript::parse("! fly"), Err(ParseError::BadJob { line: 1, .. })));
+        assert_eq!(
+            Transcript::parse("? x"),
+            Err(ParseError::UnknownRecord { line: 1 })
+        );
+        assert_eq!(
+            Transcript::parse("> \\q"),
+            Err(ParseError::BadEscape { line: 1, column: 1 })
+        );
+        assert_eq!(
+            Transcript::parse("> \\x4"),
+            Err(ParseError::BadEscape { line: 1, column: 1 })
+        );
+        assert_eq!(
+            Transcript::parse("@ soon"),
+            Err(ParseError::BadNumber { line: 1 })
+        );
+        assert!(matches!(
+            Transcript::parse("! fly"),
+            Err(ParseError::BadJob { line: 1, .. })
+        ));
     }
 
     #[test]
@@ -459,7 +508,10 @@ mod tests {
                 .prop_map(|b| Record::Received(redact_passwords(&b))),
             ("[a-z0-9._]{1,12}", any::<u32>())
                 .prop_map(|(name, offset)| Record::Job(JobSpec::Get { name, offset })),
-            ("[a-z0-9._]{1,12}", proptest::collection::vec(any::<u8>(), 0..32))
+            (
+                "[a-z0-9._]{1,12}",
+                proptest::collection::vec(any::<u8>(), 0..32)
+            )
                 .prop_map(|(name, data)| Record::Job(JobSpec::Put { name, data })),
             (any::<u32>(), "[ -~]{0,30}").prop_map(|(job, r)| Record::Expect {
                 job,

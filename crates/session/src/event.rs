@@ -1,6 +1,8 @@
 //! What the session tells the caller: [`Event`]s, and the [`Outcome`] of each
 //! job.
 
+use core::fmt::{self, Write as _};
+
 use cellftp_proto::listing::{Entry, ListingError};
 use cellftp_proto::Response;
 
@@ -21,7 +23,7 @@ impl JobId {
 /// Something the caller should know or act on. Returned by
 /// [`crate::Session::poll_event`]; it may borrow the session's receive
 /// buffer, so it must be dropped before the session is called again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Event<'a> {
     /// A put job is ready for data: call [`crate::Session::send_data`] with
@@ -71,6 +73,56 @@ pub enum Event<'a> {
     /// A line that belongs to no command: an unsolicited result code, a
     /// stray final result, an unknown or overlong line.
     Unsolicited(Response<'a>),
+}
+
+impl fmt::Debug for Event<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::PutReady { job, max } => f
+                .debug_struct("PutReady")
+                .field("job", job)
+                .field("max", max)
+                .finish(),
+            Event::Data { job, offset, data } => f
+                .debug_struct("Data")
+                .field("job", job)
+                .field("offset", offset)
+                .field("data", &Escaped(data))
+                .finish(),
+            Event::ListLine { job, line, entry } => f
+                .debug_struct("ListLine")
+                .field("job", job)
+                .field("line", &Escaped(line))
+                .field("entry", entry)
+                .finish(),
+            Event::Config { job, item } => f
+                .debug_struct("Config")
+                .field("job", job)
+                .field("item", item)
+                .finish(),
+            Event::JobDone { job, result } => f
+                .debug_struct("JobDone")
+                .field("job", job)
+                .field("result", result)
+                .finish(),
+            Event::Unsolicited(r) => f.debug_tuple("Unsolicited").field(r).finish(),
+        }
+    }
+}
+
+/// Bytes as an escaped byte string.
+struct Escaped<'a>(&'a [u8]);
+
+impl fmt::Debug for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("b\"")?;
+        for &b in self.0 {
+            for c in core::ascii::escape_default(b) {
+                f.write_char(char::from(c))?;
+            }
+        }
+        f.write_str("\"")
+    }
 }
 
 /// What a job achieved.

@@ -102,3 +102,8 @@ pub use error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
 pub use event::{Event, JobId, Outcome};
 pub use session::{Link, Session, MAX_QUEUED_JOBS, RX_CAPACITY};
 pub use time::Instant;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
