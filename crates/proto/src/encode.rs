@@ -29,7 +29,8 @@ pub enum EncodeError {
         len: usize,
     },
     /// A byte that could end, split or re-parameterise the AT line (a control
-    /// byte such as CR, LF or NUL, `"`, `,`, `;`) or a non-ASCII byte.
+    /// byte such as CR, LF or NUL, `"`, `,`, `;`, or a `?` that is the whole
+    /// value and would make the command its test form) or a non-ASCII byte.
     #[error("{field} contains a forbidden byte at offset {offset}")]
     ForbiddenByte {
         /// The parameter.
@@ -406,5 +407,165 @@ mod tests {
         assert_eq!(buf, [0xAA; 8]);
         let mut exact = [0u8; 11];
         assert_eq!(Command::FtpQuit(Action::Execute).encode(&mut exact), Ok(11));
+    }
+
+    /// One command of every kind and form, the longest ones included.
+    fn samples<'a>(
+        name: Text<'a>,
+        pw: Password<'a>,
+        host: Host<'a>,
+        data: &'a [u8],
+    ) -> [Command<'a>; 14] {
+        [
+            Command::At,
+            Command::Echo(true),
+            Command::Cfun(Setting::Set(Cfun {
+                fun: 255,
+                reset: Some(false),
+            })),
+            Command::Cgact(Setting::Test),
+            Command::FtpPort(Setting::Set(1)),
+            Command::FtpReset(Setting::Query),
+            Command::FtpServ(Setting::Set(host)),
+            Command::FtpPw(Setting::Set(pw)),
+            Command::FtpGetName(Setting::Set(name)),
+            Command::FtpRmd(Operation::Run(name)),
+            Command::FtpList(Action::Test),
+            Command::FtpPut(Put::Data(data)),
+            Command::FtpPut(Put::End),
+            Command::FtpScon(Action::Execute),
+        ]
+    }
+
+    #[test]
+    fn too_small_a_buffer_is_left_untouched() {
+        let long_name = "n".repeat(64);
+        let name = Text::new(TextKind::FileName, &long_name).unwrap();
+        let pw = Password::new("secret").unwrap();
+        let host = Host::new("ftp.example.com").unwrap();
+        let data = [b'\r'; MAX_PUT_DATA];
+        for cmd in samples(name, pw, host, &data) {
+            let needed = cmd.encoded_len().unwrap();
+            assert!(needed <= crate::MAX_COMMAND, "{cmd:?}");
+            for available in [0, 1, needed - 1] {
+                let mut buf = [0xAAu8; crate::MAX_COMMAND];
+                assert_eq!(
+                    cmd.encode(&mut buf[..available]),
+                    Err(EncodeError::BufferTooSmall { needed, available }),
+                    "{cmd:?}"
+                );
+                assert!(buf.iter().all(|&b| b == 0xAA), "{cmd:?}");
+            }
+            let mut buf = std::vec![0xAAu8; needed];
+            assert_eq!(cmd.encode(&mut buf), Ok(needed));
+            assert_eq!(buf.last(), Some(&b'\r'));
+        }
+    }
+
+    #[test]
+    fn parameters_are_checked_before_the_room() {
+        // A refused command says why, whatever the buffer, and writes nothing.
+        let mut buf = [0xAAu8; 2];
+        let big = [0u8; MAX_PUT_DATA + 1];
+        for (cmd, err) in [
+            (Command::FtpPort(Setting::Set(0)), EncodeError::PortZero),
+            (
+                Command::FtpPut(Put::Data(&[])),
+                EncodeError::Empty {
+                    field: TextKind::PutData,
+                },
+            ),
+            (
+                Command::FtpPut(Put::Data(&big)),
+                EncodeError::TooLong {
+                    field: TextKind::PutData,
+                    max: MAX_PUT_DATA,
+                    len: MAX_PUT_DATA + 1,
+                },
+            ),
+        ] {
+            assert_eq!(cmd.encode(&mut buf), Err(err));
+            assert_eq!(cmd.encoded_len(), Err(err));
+            assert_eq!(buf, [0xAA; 2]);
+        }
+        // Only the set form carries a port.
+        assert_eq!(Command::FtpPort(Setting::Test).encoded_len(), Ok(13));
+        assert_eq!(Command::FtpPort(Setting::Query).encoded_len(), Ok(12));
+    }
+
+    #[test]
+    fn every_error_through_the_public_api() {
+        use EncodeError::*;
+        let mut buf = [0u8; crate::MAX_COMMAND];
+        let k = TextKind::FileName;
+        assert_eq!(Text::new(k, ""), Err(Empty { field: k }));
+        assert!(matches!(Text::new(k, &"x".repeat(65)), Err(TooLong { .. })));
+        assert!(matches!(Text::new(k, "a\rb"), Err(ForbiddenByte { .. })));
+        assert_eq!(Text::new(k, "a "), Err(EdgeSpace { field: k }));
+        assert_eq!(Host::new("1.2.3"), Err(InvalidHost { offset: 0 }));
+        assert_eq!(
+            Command::FtpPort(Setting::Set(0)).encode(&mut buf),
+            Err(PortZero)
+        );
+        assert!(matches!(
+            Command::FtpPut(Put::Data(&[])).encode(&mut buf),
+            Err(Empty { .. })
+        ));
+        assert!(matches!(
+            Command::At.encode(&mut buf[..2]),
+            Err(BufferTooSmall {
+                needed: 3,
+                available: 2
+            })
+        ));
+    }
+
+    #[test]
+    fn error_messages() {
+        let cases = [
+            (
+                EncodeError::Empty {
+                    field: TextKind::User,
+                },
+                "user name is empty",
+            ),
+            (
+                EncodeError::TooLong {
+                    field: TextKind::Path,
+                    max: 64,
+                    len: 70,
+                },
+                "path is 70 bytes long, at most 64 are allowed",
+            ),
+            (
+                EncodeError::ForbiddenByte {
+                    field: TextKind::Password,
+                    offset: 3,
+                    byte: None,
+                },
+                "password contains a forbidden byte at offset 3",
+            ),
+            (
+                EncodeError::EdgeSpace {
+                    field: TextKind::Directory,
+                },
+                "directory starts or ends with a space",
+            ),
+            (
+                EncodeError::InvalidHost { offset: 4 },
+                "server address is not an IPv4 address or a host name (at byte 4)",
+            ),
+            (EncodeError::PortZero, "port must be in 1..=65535"),
+            (
+                EncodeError::BufferTooSmall {
+                    needed: 12,
+                    available: 8,
+                },
+                "the command needs 12 bytes, the buffer has 8",
+            ),
+        ];
+        for (err, msg) in cases {
+            assert_eq!(std::format!("{err}"), msg);
+        }
     }
 }

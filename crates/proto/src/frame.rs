@@ -196,7 +196,10 @@ impl Framer {
                                 }
                                 return self.emit(Frame::Overlong(line), at + p);
                             }
-                            let Some((layout, len)) = self.block_header(line) else {
+                            // An empty payload leaves nothing to frame: its
+                            // header is a line like any other, done at its end.
+                            let header = self.block_header(line).filter(|&(_, len)| len > 0);
+                            let Some((layout, len)) = header else {
                                 return self.emit(Frame::Line(line), at + p);
                             };
                             // The payload starts after the whole line end, so
@@ -209,12 +212,10 @@ impl Framer {
                                 (Some(b'\r'), Some(b'\n')) => p + 2,
                                 _ => p + 1,
                             };
-                            if len > 0 {
-                                self.state = match layout {
-                                    Layout::RawNextLine => State::Raw { remaining: len },
-                                    Layout::LinesNextLine => State::Listing { remaining: len },
-                                };
-                            }
+                            self.state = match layout {
+                                Layout::RawNextLine => State::Raw { remaining: len },
+                                Layout::LinesNextLine => State::Listing { remaining: len },
+                            };
                             return self.emit(Frame::Line(line), at + end);
                         }
                         LineEnd::Overlong => {
@@ -266,12 +267,15 @@ impl Framer {
                         }
                     };
                     let line = window.get(..len).unwrap_or_default();
+                    // Taken before the listing's end clears it: the tail of
+                    // an overlong last line is overlong too.
+                    let was_overlong = self.overlong;
                     self.set_listing_remaining(remaining - len as u32);
                     if overlong_chunk {
                         self.overlong = true;
                         return self.emit(Frame::Overlong(line), at + len);
                     }
-                    if self.overlong {
+                    if was_overlong {
                         self.overlong = false;
                         if line.is_empty() {
                             self.scanned = 0;
@@ -338,7 +342,10 @@ impl Framer {
     /// next line, and how long it is.
     fn block_header(&self, line: &[u8]) -> Option<(Layout, u32)> {
         let Dialect::Manual = self.dialect;
-        if self.direction != Direction::FromModem || line.first() != Some(&b'+') {
+        // Leading spaces as the grammar allows them: a line it reads as
+        // `+FTPLIST:<mode>,<len>` must be framed as one.
+        let first = line.iter().find(|&&b| b != b' ');
+        if self.direction != Direction::FromModem || first != Some(&b'+') {
             return None;
         }
         let (_mode, len) = crate::grammar::ftplist_header(line)?;

@@ -138,10 +138,11 @@ fn is_power_down(t: &[u8]) -> bool {
 fn plus_line(t: &[u8]) -> Option<Response<'_>> {
     let mut input = t.get(1..)?;
     spaces(&mut input).ok()?;
-    if let Ok(r) = error_code(&mut input) {
+    // Each attempt parses a copy: a failed one must not move `input`.
+    if let Ok(r) = error_code(&mut { input }) {
         return Some(r);
     }
-    if let Ok(u) = urc.parse_next(&mut input) {
+    if let Ok(u) = urc.parse_next(&mut { input }) {
         return Some(Response::Urc(u));
     }
     let name = command_name(&mut input).ok()?;

@@ -56,8 +56,8 @@ const fn is_text_byte(b: u8) -> bool {
 }
 
 /// Checks `bytes` against the string-parameter rules of `SPEC.md`: 1 to
-/// [`MAX_TEXT`] bytes of printable ASCII without `"`, `,` or `;`, and no
-/// leading or trailing space.
+/// [`MAX_TEXT`] bytes of printable ASCII without `"`, `,` or `;`, no leading
+/// or trailing space, and not a lone `?` (`AT+FTPUN=?` is the test form).
 pub(crate) fn validate(kind: TextKind, bytes: &[u8]) -> Result<(), EncodeError> {
     if bytes.is_empty() {
         return Err(EncodeError::Empty { field: kind });
@@ -83,6 +83,14 @@ pub(crate) fn validate(kind: TextKind, bytes: &[u8]) -> Result<(), EncodeError> 
     }
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return Err(EncodeError::EdgeSpace { field: kind });
+    }
+    if bytes == b"?" {
+        // It would turn `AT+NAME=<value>` into the test command.
+        return Err(EncodeError::ForbiddenByte {
+            field: kind,
+            offset: 0,
+            byte: Some(b'?').filter(|_| kind != TextKind::Password),
+        });
     }
     Ok(())
 }
@@ -345,5 +353,148 @@ mod tests {
             Host::new("1.2.3.4\r"),
             Err(EncodeError::ForbiddenByte { .. })
         ));
+    }
+
+    #[test]
+    fn host_edges() {
+        use EncodeError::*;
+        let k = TextKind::Server;
+        let label63 = "a".repeat(63);
+        let name64 = std::format!("{}.{}", "b".repeat(31), "c".repeat(32));
+        for ok in [
+            label63.as_str(),
+            name64.as_str(),
+            "localhost",
+            "xn--80ak6aa92e.com",
+            "1.2.3.4a",
+            "9.99.199.249",
+        ] {
+            assert_eq!(Host::new(ok).map(|h| h.as_str()), Ok(ok));
+        }
+        let label64 = "a".repeat(64);
+        let name65 = std::format!("{}.{}", "b".repeat(32), "c".repeat(32));
+        for (bad, err) in [
+            ("", Empty { field: k }),
+            (
+                name65.as_str(),
+                TooLong {
+                    field: k,
+                    max: 64,
+                    len: 65,
+                },
+            ),
+            (label64.as_str(), InvalidHost { offset: 0 }),
+            (".a", InvalidHost { offset: 0 }),
+            ("a.com.", InvalidHost { offset: 6 }),
+            ("1.2.3.4.", InvalidHost { offset: 8 }),
+            ("1.2.3.256", InvalidHost { offset: 6 }),
+            ("1.2.3.0400", InvalidHost { offset: 6 }),
+            ("999.1.1.1", InvalidHost { offset: 0 }),
+            ("1.2.3.-4", InvalidHost { offset: 6 }),
+            ("1234", InvalidHost { offset: 0 }),
+            ("a?", InvalidHost { offset: 0 }),
+            (
+                "?",
+                ForbiddenByte {
+                    field: k,
+                    offset: 0,
+                    byte: Some(b'?'),
+                },
+            ),
+            (" 1.2.3.4", EdgeSpace { field: k }),
+            ("1.2.3.4 ", EdgeSpace { field: k }),
+            (
+                "a,b",
+                ForbiddenByte {
+                    field: k,
+                    offset: 1,
+                    byte: Some(b','),
+                },
+            ),
+            (
+                "a;b",
+                ForbiddenByte {
+                    field: k,
+                    offset: 1,
+                    byte: Some(b';'),
+                },
+            ),
+            (
+                "1.2.3.4\nAT",
+                ForbiddenByte {
+                    field: k,
+                    offset: 7,
+                    byte: Some(b'\n'),
+                },
+            ),
+        ] {
+            assert_eq!(Host::new(bad), Err(err), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn password_rules() {
+        use EncodeError::*;
+        let k = TextKind::Password;
+        assert_eq!(Password::new(""), Err(Empty { field: k }));
+        assert_eq!(
+            Password::new(&"p".repeat(65)),
+            Err(TooLong {
+                field: k,
+                max: 64,
+                len: 65
+            })
+        );
+        assert!(Password::new(&"p".repeat(64)).is_ok());
+        assert_eq!(Password::new(" pw"), Err(EdgeSpace { field: k }));
+        assert_eq!(
+            Password::from_bytes(b"p\xffw"),
+            Err(ForbiddenByte {
+                field: k,
+                offset: 1,
+                byte: None
+            })
+        );
+        // Refusing a password never shows it.
+        let err = Password::new("hunter2\r").unwrap_err();
+        assert!(!std::format!("{err} {err:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_lone_question_mark_is_the_test_form() {
+        // `AT+FTPUN=?` asks for the accepted values; it cannot set `?`.
+        assert_eq!(
+            Text::new(TextKind::User, "?"),
+            Err(EncodeError::ForbiddenByte {
+                field: TextKind::User,
+                offset: 0,
+                byte: Some(b'?')
+            })
+        );
+        assert_eq!(
+            Password::new("?"),
+            Err(EncodeError::ForbiddenByte {
+                field: TextKind::Password,
+                offset: 0,
+                byte: None
+            })
+        );
+        for ok in ["??", "?a", "a?", "what?"] {
+            assert!(Text::new(TextKind::FileName, ok).is_ok(), "{ok}");
+            assert!(Password::new(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn accessors() {
+        let t = Text::from_bytes(TextKind::Path, b"/docs").unwrap();
+        assert_eq!(t.kind(), TextKind::Path);
+        assert_eq!(t.as_bytes(), b"/docs");
+        assert_eq!(t.as_str(), "/docs");
+        assert_eq!(std::format!("{t:?}"), "\"/docs\"");
+        let h = Host::from_bytes(b"1.2.3.4").unwrap();
+        assert_eq!(h.as_bytes(), b"1.2.3.4");
+        assert_eq!(std::format!("{h:?}"), "\"1.2.3.4\"");
+        assert_eq!(std::format!("{}", TextKind::PutData), "put data");
     }
 }

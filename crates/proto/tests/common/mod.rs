@@ -18,10 +18,14 @@ pub trait Decode: Default {
     /// An owned rendering of an item: its `Debug` output, and the bytes of
     /// the items whose `Debug` output hides them.
     fn render(item: &Self::Item<'_>) -> String;
+    /// The start of an item that cannot be complete yet: appended after a
+    /// complete input, it must be left in the buffer untouched.
+    const PARTIAL: &'static [u8];
 }
 
 impl Decode for ResponseDecoder {
     type Item<'b> = Response<'b>;
+    const PARTIAL: &'static [u8] = b"+FTPGET:5,12";
     fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
         ResponseDecoder::decode(self, buf)
     }
@@ -37,6 +41,7 @@ impl Decode for ResponseDecoder {
 
 impl Decode for CommandDecoder {
     type Item<'b> = Request<'b>;
+    const PARTIAL: &'static [u8] = b"AT+FTPPUT=5,12";
     fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Request<'b>> {
         CommandDecoder::decode(self, buf)
     }
@@ -118,8 +123,18 @@ pub fn decode_bytewise<D: Decode>(input: &[u8]) -> (Vec<String>, Vec<u8>) {
 /// Asserts that `input` decodes to items rendering as `want` with
 /// `leftover` (the start of an incomplete item) left unconsumed, fed whole,
 /// one byte at a time, cut once at every offset (or at a stride for long
-/// inputs) and cut in a few deterministic pseudo-random places.
+/// inputs) and cut in a few deterministic pseudo-random places. When nothing
+/// is left over, the same holds with the start of another item appended,
+/// which must be left over untouched.
 pub fn check<D: Decode>(input: &[u8], want: &[String], leftover: &[u8]) {
+    check_fed::<D>(input, want, leftover);
+    if leftover.is_empty() {
+        let with_partial = [input, D::PARTIAL].concat();
+        check_fed::<D>(&with_partial, want, D::PARTIAL);
+    }
+}
+
+fn check_fed<D: Decode>(input: &[u8], want: &[String], leftover: &[u8]) {
     let (items, rest) = decode_whole::<D>(input);
     let items: Vec<String> = items.iter().map(D::render).collect();
     assert_eq!(
