@@ -15,7 +15,7 @@
 
 use crate::frame::{Direction, Frame, Framed, Framer};
 use crate::grammar;
-use crate::{Command, Dialect, Put, Request, Response, MAX_FRAGMENT};
+use crate::{Command, Dialect, Put, Request, Response, MAX_PUT_DATA};
 
 /// What a decoder found at the front of the buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,7 +184,7 @@ fn request(frame: Frame<'_>) -> Request<'_> {
 fn put_request(len: u32, data: &[u8]) -> Request<'_> {
     if len == 0 {
         Request::Command(Command::FtpPut(Put::End))
-    } else if len as usize > MAX_FRAGMENT {
+    } else if len as usize > MAX_PUT_DATA {
         Request::FtpPutStart { len, data }
     } else {
         Request::Command(Command::FtpPut(Put::Data(data)))

@@ -257,11 +257,13 @@ fn enclosed<'a>(v: &'a [u8], open: &[u8], close: &[u8]) -> Option<&'a [u8]> {
     v.strip_prefix(open)?.strip_suffix(close)
 }
 
-/// Where the value starts in a line that carries a password (`AT+FTPPW=…`
-/// or `+FTPPW: …`), so that it can be hidden.
+/// Where the value starts in a line that carries a password, so that it can
+/// be hidden: `AT+FTPPW=…`, `+FTPPW: …`, and any line naming a password
+/// (`PASSWORD: …`, `PW=…`, as some firmware prints in its `AT+FTPSCON`
+/// report).
 pub(crate) fn password_value_at(line: &[u8]) -> Option<usize> {
     let mut input = line;
-    (
+    let command = (
         spaces,
         opt(literal(Caseless("AT"))),
         spaces,
@@ -269,9 +271,40 @@ pub(crate) fn password_value_at(line: &[u8]) -> Option<usize> {
         spaces,
         literal(Caseless("FTPPW")),
     )
-        .parse_next(&mut input)
-        .ok()?;
-    Some(line.len() - input.len())
+        .parse_next(&mut input);
+    if command.is_ok() {
+        return Some(line.len() - input.len());
+    }
+    named_password_value(line)
+}
+
+/// After `PASS…` or `PW…` (any case), a word, spaces, then `:`, `：` or `=`:
+/// where the value starts.
+fn named_password_value(line: &[u8]) -> Option<usize> {
+    let upper = |b: &u8| b.to_ascii_uppercase();
+    (0..line.len()).find_map(|at| {
+        let rest = line.get(at..)?;
+        let name_len = if rest.iter().take(4).map(upper).eq(*b"PASS") {
+            4
+        } else if rest.iter().take(2).map(upper).eq(*b"PW") {
+            2
+        } else {
+            return None;
+        };
+        let mut i = name_len;
+        while rest
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b' ')
+        {
+            i += 1;
+        }
+        let sep = match rest.get(i..) {
+            Some([b':' | b'=', ..]) => 1,
+            Some(r) if r.starts_with(FULLWIDTH_COLON) => FULLWIDTH_COLON.len(),
+            _ => return None,
+        };
+        Some(at + i + sep)
+    })
 }
 
 // ----------------------------------------------------------------- host side
@@ -443,4 +476,21 @@ fn cgact(mut v: &[u8]) -> Option<Cgact> {
         .parse_next(&mut v)
         .ok()?;
     v.is_empty().then_some(Cgact { activate, cid })
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::password_value_at as at;
+
+    #[test]
+    fn finds_every_password_value() {
+        assert_eq!(at(b"AT+FTPPW=123"), Some(8));
+        assert_eq!(at(b"+FTPPW: 123"), Some(6));
+        assert_eq!(at(b"PASSWORD: 123"), Some(9));
+        assert_eq!(at(b"ftp pw=123"), Some(7));
+        assert_eq!(at("Pass：x".as_bytes()), Some(7));
+        assert_eq!(at(b"SERVER:1.2.3.4"), None);
+        assert_eq!(at(b"PWR: on"), Some(4));
+        assert_eq!(at(b"+FTPMODE: 1"), None);
+    }
 }

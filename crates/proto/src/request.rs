@@ -12,8 +12,10 @@ use crate::Command;
 pub enum Request<'a> {
     /// A command line we understand and would send ourselves.
     Command(Command<'a>),
-    /// `AT+FTPPUT=<len>,<data>` with `len` over [`crate::MAX_FRAGMENT`]:
-    /// the first fragment; [`Request::Continuation`] items follow.
+    /// `AT+FTPPUT=<len>,<data>` with `len` over [`crate::MAX_PUT_DATA`], a
+    /// chunk we would not send: `data` holds the first
+    /// `min(len, MAX_FRAGMENT)` bytes, and when `len` exceeds
+    /// [`crate::MAX_FRAGMENT`], [`Request::Continuation`] items follow.
     FtpPutStart {
         /// The announced chunk length.
         len: u32,

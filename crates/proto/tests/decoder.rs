@@ -11,7 +11,7 @@ use std::vec::Vec;
 use cellftp_proto::{
     Action, Cfun, Cgact, CmeError, Command, CommandDecoder, CommandName, Decoded, Info, InfoValue,
     Mode, Operation, Password, Put, Request, Response, ResponseDecoder, ServCode, Setting, Text,
-    TextKind, TransferType, Urc, MAX_FRAGMENT, MAX_LINE,
+    TextKind, TransferType, Urc, MAX_FRAGMENT, MAX_LINE, MAX_PUT_DATA,
 };
 use common::{cat, check_requests, check_responses, framed};
 
@@ -987,10 +987,21 @@ fn long_put_data_arrives_in_fragments() {
         );
         check_requests(&input, &expected, b"");
     }
-    // Exactly MAX_FRAGMENT is still one command.
+    // Exactly MAX_PUT_DATA is a command we would send; one more is not, and
+    // is reported whole (it fits one fragment) as a put start.
+    let payload = binary(MAX_PUT_DATA);
+    let input = cat(&[b"AT+FTPPUT=1024,", &payload]);
+    check_requests(&input, &[cmd(Command::FtpPut(Put::Data(&payload)))], b"");
     let payload = binary(MAX_FRAGMENT);
     let input = cat(&[b"AT+FTPPUT=2048,", &payload]);
-    check_requests(&input, &[cmd(Command::FtpPut(Put::Data(&payload)))], b"");
+    check_requests(
+        &input,
+        &[Request::FtpPutStart {
+            len: MAX_FRAGMENT as u32,
+            data: &payload,
+        }],
+        b"",
+    );
 }
 
 #[test]
