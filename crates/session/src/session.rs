@@ -5,8 +5,8 @@ use core::fmt;
 
 use cellftp_proto::listing::Entry;
 use cellftp_proto::{
-    CmeError, Command, CommandName, Decoded, FinalResult, Put, Response, ResponseDecoder, ServCode,
-    Setting, TextKind, Urc, MAX_COMMAND, MIN_BUFFER,
+    CmeError, Command, CommandName, Decoded, FinalResult, Info, Put, Response, ResponseDecoder,
+    ServCode, Setting, TextKind, Urc, MAX_COMMAND, MIN_BUFFER,
 };
 
 use crate::config::{BringUp, Config, FtpConfig};
@@ -539,6 +539,10 @@ impl Core {
         self.pending = None;
         self.outstanding = None;
         self.get_remaining = 0;
+        // Nothing staged survives the job: a password that timed out or was
+        // never sent is wiped too.
+        self.tx = [0; MAX_COMMAND];
+        self.tx_len = 0;
     }
 
     /// Fails the running job because of what the modem sent for `command`.
@@ -582,6 +586,14 @@ impl Core {
                 self.data(data)
             }
             Response::FtpGet { .. } => self.unexpected(ResponseKind::FtpGet, item),
+            // `+FTPGET:<len>` without its comma (the manual's table layout):
+            // which bytes are data cannot be told, so the transfer fails.
+            Response::Info(Info {
+                name: CommandName::FtpGet,
+                ..
+            }) if waiting == Some(CommandName::FtpGet) => {
+                self.unexpected(ResponseKind::FtpGet, item)
+            }
             Response::Continuation(data)
                 if waiting == Some(CommandName::FtpGet) && self.get_remaining > 0 =>
             {
@@ -682,6 +694,9 @@ impl Core {
             Urc::Cfun(_) if self.expect_cfun => self.expect_cfun = false,
             Urc::PdpDeact => self.link = Link::Down,
             u if u.is_restart() => {
+                // The restarted modem has forgotten its FTP settings.
+                self.mirror = Mirror::default();
+                self.link = Link::Down;
                 // A modem still booting says RDY during bring-up: expected.
                 if matches!(
                     self.current,
@@ -692,22 +707,16 @@ impl Core {
                 ) {
                     return;
                 }
-                self.mirror = Mirror::default();
-                self.link = Link::Down;
                 if let Some(o) = self.outstanding {
                     self.fail(JobError::Protocol {
                         command: o.name,
                         error: ProtocolError::ModemRestarted,
                     });
-                } else if let Some(job) = self.current.take() {
-                    self.report(
-                        job.id,
-                        Err(JobError::Protocol {
-                            command: CommandName::At,
-                            error: ProtocolError::ModemRestarted,
-                        }),
-                    );
-                    self.pending = None;
+                } else if self.current.is_some() {
+                    self.fail(JobError::Protocol {
+                        command: CommandName::At,
+                        error: ProtocolError::ModemRestarted,
+                    });
                 }
             }
             _ => {}
@@ -721,6 +730,11 @@ impl Core {
         };
         self.ready_at = self.now + self.config.guard;
         self.probes = 0;
+        if o.name != CommandName::Cfun {
+            // `+CFUN: 1` belongs to `AT+CFUN` until the next command is
+            // answered; after that it means a restart again.
+            self.expect_cfun = false;
+        }
         if o.name == CommandName::FtpPw {
             // The password leaves the session only in the bytes sent.
             self.tx = [0; MAX_COMMAND];
