@@ -18,7 +18,23 @@ pub(crate) struct Mirror {
     pub(crate) transfer_type: Option<TransferType>,
     /// The restart offset last set (0 after power-up).
     pub(crate) restart: u32,
+    /// The transfer type the last successful configure job chose.
+    pub(crate) configured_type: Option<TransferType>,
 }
+
+impl Mirror {
+    /// The command that puts the modem back to the configured transfer
+    /// type, when a resumed get switched it to binary.
+    fn restore_type(&self) -> Option<Command<'static>> {
+        match self.configured_type {
+            Some(t) if self.transfer_type != Some(t) => Some(Command::FtpType(Setting::Set(t))),
+            _ => None,
+        }
+    }
+}
+
+/// The put job's step that waits for data and sends chunks.
+pub(crate) const PUT_DATA_STEP: u8 = 2;
 
 /// A queued or running job.
 #[derive(Debug)]
@@ -161,11 +177,12 @@ impl Job {
                     _ => Err(Next::Done(Ok(Outcome::Configured))),
                 },
                 Kind::Put(name, up) => match step {
-                    0 => Ok(text(TextKind::FileName, name)
+                    0 => Ok(mirror.restore_type()),
+                    1 => Ok(text(TextKind::FileName, name)
                         .map(|t| Command::FtpPutName(Setting::Set(t)))),
                     // Data chunks are encoded by `Session::send_data`.
-                    1 if up.failed.is_none() && !up.finishing => Err(Next::AwaitData),
-                    1 => Ok(Some(Command::FtpPut(Put::End))),
+                    PUT_DATA_STEP if up.failed.is_none() && !up.finishing => Err(Next::AwaitData),
+                    PUT_DATA_STEP => Ok(Some(Command::FtpPut(Put::End))),
                     _ => Err(Next::Done(match up.failed {
                         Some(e) => Err(e),
                         None => Ok(Outcome::Uploaded { bytes: up.bytes }),
@@ -180,7 +197,11 @@ impl Job {
                     .then_some(Command::FtpType(Setting::Set(TransferType::Binary)))),
                     2 => Ok((*offset != mirror.restart)
                         .then_some(Command::FtpReset(Setting::Set(*offset)))),
-                    3 => Ok(Some(Command::FtpGet(Action::Execute))),
+                    // A whole-file get after a resumed one: back to the
+                    // configured type (ASCII transfers convert line ends).
+                    3 if *offset == 0 => Ok(mirror.restore_type()),
+                    3 => Ok(None),
+                    4 => Ok(Some(Command::FtpGet(Action::Execute))),
                     _ => Err(Next::Done(Ok(Outcome::Downloaded {
                         offset: *offset,
                         bytes: down.bytes,

@@ -12,7 +12,7 @@ use cellftp_proto::{
 use crate::config::{BringUp, Config, FtpConfig};
 use crate::error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
 use crate::event::{Event, JobId, Outcome};
-use crate::job::{Configure, Download, Job, Kind, Listing, Mirror, Next, Upload};
+use crate::job::{Configure, Download, Job, Kind, Listing, Mirror, Next, Upload, PUT_DATA_STEP};
 use crate::ring::Ring;
 use crate::store::{Inline, Secret};
 use crate::Instant;
@@ -89,6 +89,10 @@ struct Core {
     get_remaining: u64,
     /// `AT` probes sent so far without an answer.
     probes: u8,
+    /// A command failed without its final result: before the next job,
+    /// send `AT` and wait for its answer, so that a late answer to the
+    /// failed command is not taken for the next one's.
+    resync: bool,
     events: Ring<Event<'static>, MAX_PENDING_EVENTS>,
 }
 
@@ -165,6 +169,7 @@ impl Session {
                 expect_cfun: false,
                 get_remaining: 0,
                 probes: 0,
+                resync: false,
                 events: Ring::new(),
             },
         }
@@ -177,9 +182,13 @@ impl Session {
         self.core.link
     }
 
-    /// True when no job is running or queued.
+    /// True when no job is running or queued and no command is waiting to
+    /// be sent or answered (a resynchronising `AT` included).
     pub fn is_idle(&self) -> bool {
-        self.core.current.is_none() && self.core.queue.len() == 0
+        self.core.current.is_none()
+            && self.core.queue.len() == 0
+            && self.core.pending.is_none()
+            && self.core.outstanding.is_none()
     }
 
     /// The settings the session was made with.
@@ -412,7 +421,7 @@ impl Core {
         }
         match self.current.as_mut() {
             Some(Job {
-                step: 1,
+                step: PUT_DATA_STEP,
                 kind: Kind::Put(_, up),
                 ..
             }) if up.in_flight.is_none() && !up.finishing && up.failed.is_none() => Some(up),
@@ -428,6 +437,17 @@ impl Core {
                 return;
             }
             let Some(job) = self.current.as_mut() else {
+                if core::mem::take(&mut self.resync) {
+                    if let Ok(len) = encode(&mut self.tx, &Command::At) {
+                        self.tx_len = len;
+                        self.pending = Some(Pending {
+                            name: CommandName::At,
+                            put_end: false,
+                            effect: Effect::None,
+                        });
+                        return;
+                    }
+                }
                 let Some(job) = self.queue.pop() else { return };
                 if job.kind.needs_connection() && self.link == Link::Down {
                     self.report(job.id, Err(JobError::NotConfigured));
@@ -523,7 +543,10 @@ impl Core {
     /// Reports a job's end and updates what the session knows.
     fn report(&mut self, job: JobId, result: Result<Outcome, JobError>) {
         match &result {
-            Ok(Outcome::Configured) => self.link = Link::Up,
+            Ok(Outcome::Configured) => {
+                self.link = Link::Up;
+                self.mirror.configured_type = self.mirror.transfer_type;
+            }
             Ok(Outcome::Quit) => self.link = Link::Down,
             Err(e) if e.needs_configure() => self.link = Link::Down,
             _ => {}
@@ -661,6 +684,9 @@ impl Core {
         else {
             return None;
         };
+        if data.is_empty() {
+            return None;
+        }
         let at = u64::from(*offset) + down.bytes;
         down.bytes += data.len() as u64;
         Some(Event::Data {
@@ -680,7 +706,10 @@ impl Core {
 
     /// A response that belongs to another command: the job in flight fails.
     fn unexpected<'b>(&mut self, kind: ResponseKind, item: Response<'b>) -> Option<Event<'b>> {
-        if let Some(o) = self.outstanding {
+        // While the resync `AT` waits (no job runs), the failed command's
+        // late answer is only reported: the wait goes on.
+        if let (Some(o), Some(_)) = (self.outstanding, self.current.as_ref()) {
+            self.resync = true;
             self.fail(JobError::Protocol {
                 command: o.name,
                 error: ProtocolError::Unexpected(kind),
@@ -693,6 +722,10 @@ impl Core {
         match urc {
             Urc::Cfun(_) if self.expect_cfun => self.expect_cfun = false,
             Urc::PdpDeact => self.link = Link::Down,
+            Urc::PowerDown(_) => {
+                self.mirror = Mirror::default();
+                self.link = Link::Down;
+            }
             u if u.is_restart() => {
                 // The restarted modem has forgotten its FTP settings.
                 self.mirror = Mirror::default();
@@ -755,7 +788,7 @@ impl Core {
             return;
         };
         match (error, &mut job.kind) {
-            (None, Kind::Put(_, up)) if job.step == 1 && !o.put_end => {
+            (None, Kind::Put(_, up)) if job.step == PUT_DATA_STEP && !o.put_end => {
                 up.bytes += up.in_flight.take().unwrap_or(0) as u64;
             }
             (None, _) => {
@@ -767,7 +800,7 @@ impl Core {
                 job.step += 1;
             }
             // A failed chunk: close the upload, then report the failure.
-            (Some(e), Kind::Put(_, up)) if job.step == 1 && !o.put_end => {
+            (Some(e), Kind::Put(_, up)) if job.step == PUT_DATA_STEP && !o.put_end => {
                 up.in_flight = None;
                 up.failed = Some(JobError::Modem {
                     command: o.name,
@@ -781,7 +814,7 @@ impl Core {
         }
         if let Some(Job {
             kind: Kind::Put(_, up),
-            step: 1,
+            step: PUT_DATA_STEP,
             ..
         }) = self.current.as_mut()
         {
@@ -815,6 +848,22 @@ impl Core {
             return false;
         }
         self.probes = 0;
+        self.ready_at = self.now + self.config.guard;
+        if let Some(Job {
+            step: PUT_DATA_STEP,
+            kind: Kind::Put(_, up),
+            ..
+        }) = self.current.as_mut()
+        {
+            if !o.put_end {
+                // The upload must still be closed: `AT+FTPPUT=0` goes next,
+                // then the job reports the chunk's timeout.
+                up.in_flight = None;
+                up.failed = Some(JobError::Timeout { command: o.name });
+                self.outstanding = None;
+                return true;
+            }
+        }
         let error = match self.current.as_ref().map(|j| &j.kind) {
             Some(Kind::Get(_, _, down)) if in_payload || self.get_remaining > 0 => {
                 JobError::Protocol {
@@ -839,6 +888,9 @@ impl Core {
             },
             _ => JobError::Timeout { command: o.name },
         };
+        // A probe of our own that times out is not retried: queued jobs
+        // must still run, and end, on their own timeouts.
+        self.resync = self.current.is_some();
         self.fail(error);
         true
     }

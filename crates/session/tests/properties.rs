@@ -6,7 +6,8 @@
 //! - Any byte stream from the modem, against any job list, at any pace:
 //!   the session never panics, never buffers more than it can, always
 //!   takes input once its events are drained, and ends every job exactly
-//!   once when time runs on.
+//!   once when time runs on; a resync `AT` left over after the last job is
+//!   given up after its attempts, and then the session falls quiet.
 //!
 //! The number of cases is proptest's default, 256, or `PROPTEST_CASES`
 //! (`ProptestConfig::default()` reads it). Failing cases are kept beside
@@ -426,21 +427,39 @@ proptest! {
             }
         }
 
-        // The modem falls silent: time alone ends every job.
+        // The modem falls silent: time alone ends every job, then gives up
+        // the resync `AT` a failed command may have left. Once every job
+        // has ended, nothing but that probe goes out, at most
+        // `probe_attempts` times, and the session falls quiet.
+        let attempts = usize::from(h.session.config().probe_attempts.max(1));
+        let mut after_the_jobs: Vec<Vec<u8>> = Vec::new();
         let mut steps = 0;
-        while !h.all_done() {
+        loop {
+            answer_put_ready(&mut h, &mut sent_chunks, chunks);
+            let jobs_done = h.all_done();
+            if jobs_done {
+                after_the_jobs.extend(h.sent.drain(..));
+                if h.session.poll_timeout().is_none() {
+                    break;
+                }
+            }
             steps += 1;
             prop_assert!(steps < 40 * (MAX_QUEUED_JOBS + 2), "stuck: {:?}", h.session);
-            answer_put_ready(&mut h, &mut sent_chunks, chunks);
-            if h.all_done() {
-                break;
-            }
             let at = h.session.poll_timeout();
             prop_assert!(at.is_some(), "jobs left and nothing to wait for: {:?}", h.session);
             let at = at.unwrap().as_millis().max(h.now);
             h.wait_until(at);
-            h.sent.clear();
+            if jobs_done {
+                after_the_jobs.extend(h.sent.drain(..));
+            } else {
+                h.sent.clear();
+            }
         }
+        prop_assert!(
+            after_the_jobs.iter().all(|l| l == b"AT\r") && after_the_jobs.len() <= attempts,
+            "sent after every job ended: {:?}",
+            after_the_jobs
+        );
         h.take_events();
         h.end();
     }

@@ -332,6 +332,13 @@ fn probe_gives_up_after_probe_attempts() {
             h.wait(5_000);
         }
         events!(h, timed_out(job, CommandName::At));
+        // The job failed without a final result: the resync probe, tried as
+        // many times, then given up without an event (it is not a job).
+        for _ in 0..attempts.max(1) {
+            recv!(h, b"AT\r");
+            h.wait(5_000);
+            events!(h);
+        }
         h.end();
     }
 }
@@ -850,6 +857,93 @@ fn put_chunk_failure_then_close_failure() {
     h.end();
 }
 
+/// A chunk that times out does not fail the job at once: the upload is
+/// closed with `AT+FTPPUT=0` (no resync probe: the close is the next
+/// command), and the close's final result ends the job with the chunk's
+/// timeout. The bytes acknowledged before count for nothing: the job failed.
+#[test]
+fn put_chunk_timeout_closes_the_upload_then_fails() {
+    let mut h = configured();
+    let job = h.queue(|s| s.put("12.txt"));
+    let q = h.queue(|s| s.query_config());
+    exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.session.send_data(b"12").unwrap();
+    h.pump();
+    exchange!(h, b"AT+FTPPUT=2,12\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.session.send_data(b"345").unwrap();
+    h.pump();
+    recv!(h, b"AT+FTPPUT=3,345\r");
+    assert_eq!(h.timeout_in(), 30_000);
+    h.wait(29_999);
+    events!(h);
+    h.wait(1);
+    // No event, no PutReady: the close goes after the guard time.
+    events!(h);
+    assert_eq!(h.session.send_data(b"6"), Err(UsageError::NotAwaitingData));
+    assert_eq!(h.session.finish_put(), Err(UsageError::NotAwaitingData));
+    h.expect_no_tx();
+    assert_eq!(h.timeout_in(), 20);
+    recv!(h, b"AT+FTPPUT=0\r");
+    assert_eq!(h.timeout_in(), 60_000);
+    h.wait(59_999);
+    events!(h);
+    send!(h, OK);
+    let e = JobError::Timeout {
+        command: CommandName::FtpPut,
+    };
+    events!(h, failed(job, e));
+    assert!(e.needs_configure());
+    assert_eq!(h.session.link(), Link::Down);
+    // The close ended with its final result: no resync before the next job.
+    exchange!(h, b"AT+FTPSCON\r" => OK);
+    events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
+    assert!(!h.transmitted.iter().any(|l| l == b"AT\r"));
+    h.end();
+}
+
+/// After a chunk's timeout, the close can fail too: by its own final result
+/// (reported, as after a chunk that got `ERROR`), or by its own timeout
+/// (the chunk's timeout is reported, then the resync probe goes).
+#[test]
+fn put_chunk_timeout_then_the_close_fails() {
+    // The close gets ERROR.
+    let mut h = configured();
+    let job = h.queue(|s| s.put("a"));
+    exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.session.send_data(b"abc").unwrap();
+    h.pump();
+    recv!(h, b"AT+FTPPUT=3,abc\r");
+    h.wait(30_000);
+    events!(h);
+    exchange!(h, b"AT+FTPPUT=0\r" => ERROR);
+    events!(
+        h,
+        failed(job, modem(CommandName::FtpPut, ModemError::Error))
+    );
+    h.end();
+
+    // The close times out.
+    let mut h = configured();
+    let job = h.queue(|s| s.put("a"));
+    exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.session.send_data(b"abc").unwrap();
+    h.pump();
+    recv!(h, b"AT+FTPPUT=3,abc\r");
+    h.wait(30_000);
+    events!(h);
+    recv!(h, b"AT+FTPPUT=0\r");
+    h.wait(60_000);
+    events!(h, timed_out(job, CommandName::FtpPut));
+    assert_eq!(h.session.link(), Link::Down);
+    exchange!(h, b"AT\r" => OK);
+    events!(h);
+    h.end();
+}
+
 // ----------------------------------------------------------------------- get
 
 #[test]
@@ -964,6 +1058,215 @@ fn resumed_get_when_the_type_is_unknown_sets_it() {
     h.end();
 }
 
+/// Configures the manual's connection with transfer type ASCII.
+fn configure_ascii(h: &mut Harness) {
+    let conf = h.queue(|s| {
+        s.configure(&FtpConfig {
+            transfer_type: TransferType::Ascii,
+            ..MANUAL_FTP
+        })
+    });
+    exchange!(h, b"AT+FTPPORT=15881\r" => OK);
+    exchange!(h, b"AT+FTPMODE=1\r" => OK);
+    exchange!(h, b"AT+FTPSERV=47.104.157.10\r" => b"\r\n+FTPSERV:0\r\n\r\nOK\r\n");
+    exchange!(h, b"AT+FTPUN=xs\r" => OK);
+    exchange!(h, b"AT+FTPPW=123\r" => OK);
+    exchange!(h, b"AT+FTPTYPE=A\r" => OK);
+    events!(h, ok(conf, Outcome::Configured));
+}
+
+/// A resumed get of `12.txt` from 2 (3 bytes), with the commands given.
+fn resumed_get(h: &mut Harness, commands: &[&[u8]]) {
+    let job = h.queue(|s| s.get("12.txt", 2));
+    for command in commands {
+        exchange!(h, command => OK);
+    }
+    exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:3,345\r\n\r\nOK\r\n");
+    events!(
+        h,
+        data(job, 2, b"345"),
+        ok(
+            job,
+            Outcome::Downloaded {
+                offset: 2,
+                bytes: 3
+            }
+        )
+    );
+}
+
+/// A put of one chunk `12345` to `12.txt`, with the commands given first.
+fn put_12345(h: &mut Harness, commands: &[&[u8]]) {
+    let job = h.queue(|s| s.put("12.txt"));
+    for command in commands {
+        exchange!(h, command => OK);
+    }
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.session.send_data(b"12345").unwrap();
+    h.pump();
+    exchange!(h, b"AT+FTPPUT=5,12345\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.session.finish_put().unwrap();
+    h.pump();
+    exchange!(h, b"AT+FTPPUT=0\r" => OK);
+    events!(h, ok(job, Outcome::Uploaded { bytes: 5 }));
+}
+
+/// A whole-file get of `12.txt` (5 bytes), with the commands given.
+fn whole_get(h: &mut Harness, commands: &[&[u8]]) {
+    let job = h.queue(|s| s.get("12.txt", 0));
+    for command in commands {
+        exchange!(h, command => OK);
+    }
+    exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:5,12345\r\n\r\nOK\r\n");
+    events!(
+        h,
+        data(job, 0, b"12345"),
+        ok(
+            job,
+            Outcome::Downloaded {
+                offset: 0,
+                bytes: 5
+            }
+        )
+    );
+}
+
+/// ASCII configured, a resumed get switched the modem to binary: the next
+/// put switches back first, before `AT+FTPPUTNAME`; once back, nothing more.
+#[test]
+fn ascii_is_restored_for_a_put_after_a_resumed_get() {
+    let mut h = Harness::default();
+    configure_ascii(&mut h);
+    // ASCII already: the put sends no type.
+    put_12345(&mut h, &[b"AT+FTPPUTNAME=12.txt\r"]);
+    resumed_get(
+        &mut h,
+        &[
+            b"AT+FTPGETNAME=12.txt\r",
+            b"AT+FTPTYPE=I\r",
+            b"AT+FTPRESET=2\r",
+        ],
+    );
+    put_12345(&mut h, &[b"AT+FTPTYPE=A\r", b"AT+FTPPUTNAME=12.txt\r"]);
+    put_12345(&mut h, &[b"AT+FTPPUTNAME=12.txt\r"]);
+    // The offset is still 2, in ASCII now: a whole-file get switches to
+    // binary to reset it, then back to ASCII for the transfer.
+    whole_get(
+        &mut h,
+        &[
+            b"AT+FTPGETNAME=12.txt\r",
+            b"AT+FTPTYPE=I\r",
+            b"AT+FTPRESET=0\r",
+            b"AT+FTPTYPE=A\r",
+        ],
+    );
+    whole_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r"]);
+    h.end();
+}
+
+/// ASCII configured, a resumed get switched the modem to binary: the next
+/// whole-file get resets the offset, then switches back before
+/// `AT+FTPGET`. Resumed gets stay in binary.
+#[test]
+fn ascii_is_restored_for_a_whole_file_get_after_a_resumed_get() {
+    let mut h = Harness::default();
+    configure_ascii(&mut h);
+    resumed_get(
+        &mut h,
+        &[
+            b"AT+FTPGETNAME=12.txt\r",
+            b"AT+FTPTYPE=I\r",
+            b"AT+FTPRESET=2\r",
+        ],
+    );
+    // Another resumed get: binary still, no restore.
+    resumed_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r"]);
+    whole_get(
+        &mut h,
+        &[
+            b"AT+FTPGETNAME=12.txt\r",
+            b"AT+FTPRESET=0\r",
+            b"AT+FTPTYPE=A\r",
+        ],
+    );
+    // Back in ASCII with offset 0: nothing to set for a put or a get.
+    put_12345(&mut h, &[b"AT+FTPPUTNAME=12.txt\r"]);
+    whole_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r"]);
+    h.end();
+}
+
+/// Binary configured (the manual's example): a resumed get changes nothing
+/// to restore.
+#[test]
+fn binary_configured_needs_no_restore() {
+    let mut h = configured();
+    resumed_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r", b"AT+FTPRESET=2\r"]);
+    put_12345(&mut h, &[b"AT+FTPPUTNAME=12.txt\r"]);
+    whole_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r", b"AT+FTPRESET=0\r"]);
+    // The only type command is the configure job's.
+    let types: Vec<&Vec<u8>> = h
+        .transmitted
+        .iter()
+        .filter(|l| l.starts_with(b"AT+FTPTYPE"))
+        .collect();
+    assert_eq!(types, [b"AT+FTPTYPE=I\r"]);
+    h.end();
+}
+
+/// With no configure seen, the type to restore is unknown: nothing is sent.
+#[test]
+fn no_restore_without_a_configure() {
+    let mut h = Harness::default();
+    resumed_get(
+        &mut h,
+        &[
+            b"AT+FTPGETNAME=12.txt\r",
+            b"AT+FTPTYPE=I\r",
+            b"AT+FTPRESET=2\r",
+        ],
+    );
+    put_12345(&mut h, &[b"AT+FTPPUTNAME=12.txt\r"]);
+    whole_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r", b"AT+FTPRESET=0\r"]);
+    h.end();
+}
+
+/// The restoring `AT+FTPTYPE=A` is a step of the job: refused, it fails the
+/// job (the connection stays up), and the next job tries again.
+#[test]
+fn a_refused_restore_fails_the_job() {
+    let mut h = Harness::default();
+    configure_ascii(&mut h);
+    resumed_get(
+        &mut h,
+        &[
+            b"AT+FTPGETNAME=12.txt\r",
+            b"AT+FTPTYPE=I\r",
+            b"AT+FTPRESET=2\r",
+        ],
+    );
+    let put = h.queue(|s| s.put("12.txt"));
+    exchange!(h, b"AT+FTPTYPE=A\r" => ERROR);
+    events!(
+        h,
+        failed(put, modem(CommandName::FtpType, ModemError::Error))
+    );
+    assert_eq!(h.session.link(), Link::Up);
+    let get = h.queue(|s| s.get("12.txt", 0));
+    exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
+    exchange!(h, b"AT+FTPRESET=0\r" => OK);
+    exchange!(h, b"AT+FTPTYPE=A\r" => b"\r\n+CME ERROR: 4\r\n");
+    events!(
+        h,
+        failed(
+            get,
+            modem(CommandName::FtpType, ModemError::Cme { code: Some(4) })
+        )
+    );
+    put_12345(&mut h, &[b"AT+FTPTYPE=A\r", b"AT+FTPPUTNAME=12.txt\r"]);
+    h.end();
+}
+
 #[test]
 fn get_after_a_resumed_get_resets_the_offset() {
     let mut h = configured();
@@ -1064,8 +1367,9 @@ fn get_in_several_chunks() {
     recv!(h, b"AT+FTPGET\r");
     send!(h, b"\r\n+FTPGET:4,abcd\r\n");
     events!(h, data(job, 10, b"abcd"));
+    // An empty chunk brings no data event.
     send!(h, b"\r\n+FTPGET:0,\r\n");
-    events!(h, data(job, 14, b""));
+    events!(h);
     send!(h, b"\r\n+FTPGET:3,efg\r\n\r\n+FTPGET:2,hi\r\n\r\nOK\r\n");
     events!(
         h,
@@ -1076,6 +1380,45 @@ fn get_in_several_chunks() {
             Outcome::Downloaded {
                 offset: 10,
                 bytes: 9
+            }
+        )
+    );
+    h.end();
+}
+
+/// `+FTPGET:0,` announces no bytes: no data event, alone or between chunks.
+#[test]
+fn empty_get_chunks_bring_no_data_event() {
+    let mut h = configured();
+    let job = h.queue(|s| s.get("empty", 0));
+    exchange!(h, b"AT+FTPGETNAME=empty\r" => OK);
+    exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:0,\r\n\r\nOK\r\n");
+    events!(
+        h,
+        ok(
+            job,
+            Outcome::Downloaded {
+                offset: 0,
+                bytes: 0
+            }
+        )
+    );
+    let job = h.queue(|s| s.get("a", 0));
+    exchange!(h, b"AT+FTPGETNAME=a\r" => OK);
+    exchange!(
+        h,
+        b"AT+FTPGET\r" =>
+        b"\r\n+FTPGET:0,\r\n\r\n+FTPGET:2,ab\r\n\r\n+FTPGET:0,\r\n\r\n+FTPGET:0,\r\n\r\n+FTPGET:1,c\r\n\r\n+FTPGET:0,\r\n\r\nOK\r\n"
+    );
+    events!(
+        h,
+        data(job, 0, b"ab"),
+        data(job, 2, b"c"),
+        ok(
+            job,
+            Outcome::Downloaded {
+                offset: 0,
+                bytes: 3
             }
         )
     );
@@ -1190,6 +1533,9 @@ fn ftpget_line_without_a_comma_fails_the_transfer() {
         unsolicited("Unknown(b\"12345\")"),
         unsolicited("Ok"),
     );
+    // The failed command's answer came before the resync probe was sent.
+    exchange!(h, b"AT\r" => OK);
+    events!(h);
     h.end();
 }
 
@@ -1475,10 +1821,19 @@ fn custom_timeouts() {
     h.wait(100);
     events!(h, timed_out(q, CommandName::FtpScon));
     let quit = h.queue(|s| s.quit());
+    // The resync probe first, with the local timeout too.
+    recv!(h, b"AT\r");
+    assert_eq!(h.timeout_in(), 100);
+    send!(h, OK);
+    events!(h);
     recv!(h, b"AT+FTPQUIT\r");
     assert_eq!(h.timeout_in(), 700);
     h.wait(700);
     events!(h, timed_out(quit, CommandName::FtpQuit));
+    recv!(h, b"AT\r");
+    assert_eq!(h.timeout_in(), 100);
+    send!(h, OK);
+    events!(h);
     h.end();
 }
 
@@ -1622,7 +1977,15 @@ fn timeout_of_each_job() {
         h.wait(1);
         events!(h, timed_out(job, case.name));
         assert_eq!(h.session.link(), case.link, "{:?}", case.name);
-        // The next job runs.
+        // After the guard time, the resync probe; then the next job runs.
+        assert_eq!(h.timeout_in(), 20);
+        h.wait(19);
+        h.expect_no_tx();
+        h.wait(1);
+        recv!(h, b"AT\r");
+        assert_eq!(h.timeout_in(), 5_000);
+        send!(h, OK);
+        events!(h);
         exchange!(h, b"AT+FTPSCON\r" => OK);
         events!(h, ok(next, Outcome::ConfigReported { items: 0 }));
         h.end();
@@ -1639,7 +2002,17 @@ fn put_timeouts() {
     h.session.send_data(b"abc").unwrap();
     h.pump();
     recv!(h, b"AT+FTPPUT=3,abc\r");
+    assert_eq!(h.timeout_in(), 30_000);
     h.wait(30_000);
+    // Not yet failed: the upload is closed first, after the guard time,
+    // and no resync probe comes before the close.
+    events!(h);
+    assert_eq!(h.session.send_data(b"d"), Err(UsageError::NotAwaitingData));
+    assert_eq!(h.session.finish_put(), Err(UsageError::NotAwaitingData));
+    assert_eq!(h.timeout_in(), 20);
+    recv!(h, b"AT+FTPPUT=0\r");
+    assert_eq!(h.timeout_in(), 60_000);
+    send!(h, OK);
     events!(h, timed_out(job, CommandName::FtpPut));
     assert_eq!(h.session.link(), Link::Down);
     h.end();
@@ -1656,6 +2029,9 @@ fn put_timeouts() {
     events!(h);
     h.wait(1);
     events!(h, timed_out(job, CommandName::FtpPut));
+    // The close failed without its final result: resync.
+    exchange!(h, b"AT\r" => OK);
+    events!(h);
     h.end();
 }
 
@@ -1694,6 +2070,7 @@ fn transfer_idle_timer_restarts_on_data() {
     assert_eq!(h.timeout_in(), 30_000);
     h.wait(30_000);
     events!(h, timed_out(job, CommandName::FtpGet));
+    exchange!(h, b"AT\r" => OK);
     h.end();
 
     let mut h = configured();
@@ -1727,6 +2104,7 @@ fn transfer_idle_timer_restarts_on_data() {
             )
         )
     );
+    exchange!(h, b"AT\r" => OK);
     h.end();
 }
 
@@ -1759,18 +2137,267 @@ fn timeout_inside_a_payload() {
     );
     assert_eq!(h.session.link(), Link::Down);
     // The receive side was reset: what the modem still sends of the old
-    // payload is read as lines again, here by the next job.
+    // payload is read as lines again, and the resync probe takes it, with
+    // the failed command's late final result, before the next job starts.
     let q = h.queue(|s| s.query_config());
-    exchange!(h, b"AT+FTPSCON\r" => b"zzzzzz\r\nOK\r\n");
+    // The probe's own answer, coming second, is unsolicited.
+    exchange!(h, b"AT\r" => b"zzzzzz\r\nOK\r\n\r\nOK\r\n");
+    events!(h, unsolicited("Unknown(b\"zzzzzz\")"), unsolicited("Ok"));
+    exchange!(h, b"AT+FTPSCON\r" => OK);
+    events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
+    h.end();
+}
+
+// -------------------------------------------------------------------- resync
+
+/// A command that times out leaves the modem's state unknown: after the guard
+/// time the session sends `AT` and waits for a final result, whichever comes
+/// (the failed command's late answer or the probe's own), before the next
+/// job's first command. A second final result is unsolicited.
+#[test]
+fn resync_after_a_timeout() {
+    let late_answers: [&[u8]; 3] = [OK, ERROR, b"\r\n+CME ERROR: 3\r\n"];
+    for late in late_answers {
+        let mut h = configured();
+        let mk = h.queue(|s| s.mkdir("a"));
+        let q = h.queue(|s| s.query_config());
+        recv!(h, b"AT+FTPMKD=a\r");
+        h.wait(30_000);
+        events!(h, timed_out(mk, CommandName::FtpMkd));
+        assert_eq!(h.session.link(), Link::Up);
+        // The probe waits for the guard time, and has the local timeout.
+        assert_eq!(h.timeout_in(), 20);
+        h.wait(19);
+        h.expect_no_tx();
+        h.wait(1);
+        recv!(h, b"AT\r");
+        assert_eq!(h.timeout_in(), 5_000);
+        // The queued job waits for a final result.
+        h.wait(4_999);
+        h.expect_no_tx();
+        events!(h);
+        // The failed command's late answer, whatever it says, ends the
+        // resync without an event.
+        send!(h, late);
+        events!(h);
+        // The next job's command waits for the guard time after it.
+        h.expect_no_tx();
+        assert_eq!(h.timeout_in(), 20);
+        // The probe's own answer, during the guard time: unsolicited.
+        send!(h, OK);
+        events!(h, unsolicited("Ok"));
+        exchange!(h, b"AT+FTPSCON\r" => OK);
+        events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
+        // A success needs no resync.
+        h.end();
+    }
+}
+
+/// A response that belongs to another command fails the job at once, without
+/// a final result: the same resync follows, with no guard time to wait for.
+#[test]
+fn resync_after_an_unexpected_response() {
+    let mut h = configured();
+    let mk = h.queue(|s| s.mkdir("a"));
+    let q = h.queue(|s| s.query_config());
+    recv!(h, b"AT+FTPMKD=a\r");
+    send!(h, b"\r\n+FTPGET:3,345\r\n");
+    events!(
+        h,
+        unsolicited("FtpGet { len: 3, data: b\"345\" }"),
+        failed(
+            mk,
+            protocol(
+                CommandName::FtpMkd,
+                ProtocolError::Unexpected(ResponseKind::FtpGet)
+            )
+        ),
+    );
+    assert_eq!(h.session.link(), Link::Down);
+    // Sent at once: the guard time runs from the last final result.
+    assert_eq!(h.sent.len(), 1);
+    recv!(h, b"AT\r");
+    assert_eq!(h.timeout_in(), 5_000);
+    h.wait(1_000);
+    h.expect_no_tx();
+    // The failed command's late final result ends the resync.
+    send!(h, OK);
+    events!(h);
+    exchange!(h, b"AT+FTPSCON\r" => OK);
+    events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
+    h.end();
+}
+
+/// While the probe waits, what the failed command still sends (here the
+/// listing that came too late) is reported and does not end the wait: only
+/// a final result does, so the next job never takes the old answer.
+#[test]
+fn resync_waits_through_the_late_answer_of_the_failed_command() {
+    let mut h = configured();
+    let list = h.queue(|s| s.list(None));
+    let q = h.queue(|s| s.query_config());
+    recv!(h, b"AT+FTPLIST\r");
+    h.wait(60_000);
+    events!(h, timed_out(list, CommandName::FtpList));
+    recv!(h, b"AT\r");
+    send!(h, b"\r\n+FTPLIST:1,48\r\n");
+    events!(h, unsolicited("FtpList { mode: 1, len: 48 }"));
+    h.expect_no_tx();
+    send!(h, b"-rw-rw-r--  1 xisen xisen  5 Sep 30 01:52 12.txt\r\n");
+    events!(
+        h,
+        unsolicited("ListLine(b\"-rw-rw-r--  1 xisen xisen  5 Sep 30 01:52 12.txt\")")
+    );
+    h.expect_no_tx();
+    h.wait(4_000);
+    h.expect_no_tx();
+    // The listing's final result ends the resync.
+    send!(h, OK);
+    events!(h);
+    // The probe's own answer, during the guard time.
+    send!(h, OK);
+    events!(h, unsolicited("Ok"));
+    exchange!(
+        h,
+        b"AT+FTPSCON\r" =>
+        b"\r\n+FTPSCON:\r\nXXX\r\n\r\nOK\r\n"
+    );
     events!(
         h,
         Ev::Config {
             job: q,
-            item: "Unknown(b\"zzzzzz\")".into()
+            item: "Info(Info { name: FtpScon, value: Empty })".into()
         },
-        ok(q, Outcome::ConfigReported { items: 1 })
+        Ev::Config {
+            job: q,
+            item: "Unknown(b\"XXX\")".into()
+        },
+        ok(q, Outcome::ConfigReported { items: 2 }),
     );
     h.end();
+}
+
+/// A probe that gets no answer is retried like bring-up's
+/// (`probe_attempts`, the local timeout each), then given up without an
+/// event: it is not a job. The queue goes on, and every job ends once.
+#[test]
+fn resync_probe_unanswered_is_retried_then_given_up() {
+    let mut h = Harness::new(Config {
+        probe_attempts: 2,
+        timeouts: Timeouts {
+            local: Duration::from_millis(1_000),
+            ..Timeouts::default()
+        },
+        ..Config::default()
+    });
+    let mk = h.queue(|s| s.mkdir("a"));
+    let rm = h.queue(|s| s.rmdir("a"));
+    let q = h.queue(|s| s.query_config());
+    let q2 = h.queue(|s| s.query_config());
+    let silent_probes = |h: &mut Harness| {
+        for _ in 0..2 {
+            recv!(h, b"AT\r");
+            assert_eq!(h.timeout_in(), 1_000);
+            h.wait(999);
+            h.expect_no_tx();
+            h.wait(1);
+            events!(h);
+        }
+    };
+    // The modem is silent: each job times out, each resync is given up.
+    recv!(h, b"AT+FTPMKD=a\r");
+    h.wait(30_000);
+    events!(h, timed_out(mk, CommandName::FtpMkd));
+    silent_probes(&mut h);
+    recv!(h, b"AT+FTPRMD=a\r");
+    h.wait(30_000);
+    events!(h, timed_out(rm, CommandName::FtpRmd));
+    silent_probes(&mut h);
+    recv!(h, b"AT+FTPSCON\r");
+    h.wait(1_000);
+    events!(h, timed_out(q, CommandName::FtpScon));
+    silent_probes(&mut h);
+    // The modem is back: the last job runs at once, with no probe before it.
+    exchange!(h, b"AT+FTPSCON\r" => OK);
+    events!(h, ok(q2, Outcome::ConfigReported { items: 0 }));
+    assert_eq!(
+        h.transmitted.iter().filter(|l| l == &b"AT\r").count(),
+        6,
+        "three resyncs, two attempts each"
+    );
+    h.end();
+}
+
+/// A resync probe answered on its second attempt ends the resync; the
+/// attempts start again for the next one.
+#[test]
+fn resync_probe_answered_on_a_later_attempt() {
+    let mut h = configured();
+    let mk = h.queue(|s| s.mkdir("a"));
+    let mk2 = h.queue(|s| s.mkdir("b"));
+    let q = h.queue(|s| s.query_config());
+    recv!(h, b"AT+FTPMKD=a\r");
+    h.wait(30_000);
+    events!(h, timed_out(mk, CommandName::FtpMkd));
+    recv!(h, b"AT\r");
+    h.wait(5_000);
+    events!(h);
+    exchange!(h, b"AT\r" => OK);
+    events!(h);
+    recv!(h, b"AT+FTPMKD=b\r");
+    h.wait(30_000);
+    events!(h, timed_out(mk2, CommandName::FtpMkd));
+    for _ in 0..3 {
+        recv!(h, b"AT\r");
+        h.wait(5_000);
+        events!(h);
+    }
+    exchange!(h, b"AT+FTPSCON\r" => OK);
+    events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
+    h.end();
+}
+
+/// No resync after a failure that came with its final result, nor after a
+/// modem restart: the next job's first command goes next.
+#[test]
+fn no_resync_after_a_final_result_or_a_restart() {
+    let answers: [(&[u8], JobError, Option<&str>); 5] = [
+        (ERROR, modem(CommandName::FtpMkd, ModemError::Error), None),
+        (
+            b"\r\n+CME ERROR: 3\r\n",
+            modem(CommandName::FtpMkd, ModemError::Cme { code: Some(3) }),
+            None,
+        ),
+        (
+            b"\r\n+CMS ERROR: 500\r\n",
+            modem(CommandName::FtpMkd, ModemError::Cms { code: Some(500) }),
+            None,
+        ),
+        (
+            b"\r\nRDY\r\n",
+            protocol(CommandName::FtpMkd, ProtocolError::ModemRestarted),
+            Some("Urc(Ready)"),
+        ),
+        (
+            b"\r\n+CFUN: 1\r\n",
+            protocol(CommandName::FtpMkd, ProtocolError::ModemRestarted),
+            Some("Urc(Cfun(1))"),
+        ),
+    ];
+    for (answer, error, urc) in answers {
+        let mut h = configured();
+        let mk = h.queue(|s| s.mkdir("a"));
+        let q = h.queue(|s| s.query_config());
+        exchange!(h, b"AT+FTPMKD=a\r" => answer);
+        match urc {
+            Some(urc) => events!(h, unsolicited(urc), failed(mk, error)),
+            None => events!(h, failed(mk, error)),
+        }
+        exchange!(h, b"AT+FTPSCON\r" => OK);
+        events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
+        assert!(!h.transmitted.iter().any(|l| l == b"AT\r"));
+        h.end();
+    }
 }
 
 // ---------------------------------------------------------------------- URCs
@@ -1780,36 +2407,6 @@ fn urcs_between_and_inside_responses() {
     let mut h = configured();
     send!(h, b"\r\n+CPIN: READY\r\n");
     events!(h, unsolicited("Urc(Cpin(b\"READY\"))"));
-    let job = h.queue(|s| s.get("12.txt", 0));
-    exchange!(
-        h,
-        b"AT+FTPGETNAME=12.txt\r" =>
-        b"\r\n+CGEV: NW DETACH\r\n\r\nOK\r\n\r\nNORMAL POWER DOWN\r\n"
-    );
-    events!(
-        h,
-        unsolicited("Urc(Cgev(b\"NW DETACH\"))"),
-        unsolicited("Urc(PowerDown(b\"NORMAL POWER DOWN\"))"),
-    );
-    exchange!(
-        h,
-        b"AT+FTPGET\r" =>
-        b"\r\n+FTPGET:2,ab\r\n\r\n+CPIN: READY\r\n\r\n+FTPGET:2,cd\r\n\r\n+CFUN: 4\r\n\r\nOK\r\n"
-    );
-    events!(
-        h,
-        data(job, 0, b"ab"),
-        unsolicited("Urc(Cpin(b\"READY\"))"),
-        data(job, 2, b"cd"),
-        unsolicited("Urc(Cfun(4))"),
-        ok(
-            job,
-            Outcome::Downloaded {
-                offset: 0,
-                bytes: 4
-            }
-        )
-    );
     let job = h.queue(|s| s.list(None));
     exchange!(
         h,
@@ -1829,6 +2426,39 @@ fn urcs_between_and_inside_responses() {
             }
         )
     );
+    assert_eq!(h.session.link(), Link::Up);
+    let job = h.queue(|s| s.get("12.txt", 0));
+    exchange!(
+        h,
+        b"AT+FTPGETNAME=12.txt\r" =>
+        b"\r\n+CGEV: NW DETACH\r\n\r\nOK\r\n\r\nNORMAL POWER DOWN\r\n"
+    );
+    events!(
+        h,
+        unsolicited("Urc(Cgev(b\"NW DETACH\"))"),
+        unsolicited("Urc(PowerDown(b\"NORMAL POWER DOWN\"))"),
+    );
+    // A power-down marks the connection down, but the running job goes on.
+    assert_eq!(h.session.link(), Link::Down);
+    exchange!(
+        h,
+        b"AT+FTPGET\r" =>
+        b"\r\n+FTPGET:2,ab\r\n\r\n+CPIN: READY\r\n\r\n+FTPGET:2,cd\r\n\r\n+CFUN: 4\r\n\r\nOK\r\n"
+    );
+    events!(
+        h,
+        data(job, 0, b"ab"),
+        unsolicited("Urc(Cpin(b\"READY\"))"),
+        data(job, 2, b"cd"),
+        unsolicited("Urc(Cfun(4))"),
+        ok(
+            job,
+            Outcome::Downloaded {
+                offset: 0,
+                bytes: 4
+            }
+        )
+    );
     // Unknown lines, stray results and overlong lines are reported too.
     send!(h, b"\r\nhello\r\n\r\nOK\r\n");
     events!(h, unsolicited("Unknown(b\"hello\")"), unsolicited("Ok"));
@@ -1840,7 +2470,7 @@ fn urcs_between_and_inside_responses() {
         unsolicited("Overlong(1024)"),
         unsolicited("Overlong(476)")
     );
-    assert_eq!(h.session.link(), Link::Up);
+    assert_eq!(h.session.link(), Link::Down);
     h.end();
 }
 
@@ -1857,6 +2487,82 @@ fn pdp_deactivation_loses_the_connection() {
     assert_eq!(h.session.link(), Link::Down);
     let job = h.queue(|s| s.list(None));
     events!(h, failed(job, JobError::NotConfigured));
+    h.end();
+}
+
+/// `NORMAL POWER DOWN` and `POWERED DOWN` mark the connection down, like a
+/// restart, and the modem's settings forgotten; the running job is not
+/// failed. Jobs that need the connection then fail with `NotConfigured`
+/// until a configure job succeeds.
+#[test]
+fn power_down_marks_the_connection_down() {
+    for (urc, debug) in [
+        (
+            &b"\r\nNORMAL POWER DOWN\r\n"[..],
+            "Urc(PowerDown(b\"NORMAL POWER DOWN\"))",
+        ),
+        (b"\r\nPOWERED DOWN\r\n", "Urc(PowerDown(b\"POWERED DOWN\"))"),
+    ] {
+        let mut h = configured();
+        resumed_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r", b"AT+FTPRESET=2\r"]);
+        let mk = h.queue(|s| s.mkdir("a"));
+        let list = h.queue(|s| s.list(None));
+        let q = h.queue(|s| s.query_config());
+        recv!(h, b"AT+FTPMKD=a\r");
+        send!(h, urc);
+        events!(h, unsolicited(debug));
+        assert_eq!(h.session.link(), Link::Down);
+        // The running job ends by its own final result.
+        h.expect_no_tx();
+        send!(h, OK);
+        events!(
+            h,
+            ok(mk, Outcome::DirectoryCreated),
+            failed(list, JobError::NotConfigured)
+        );
+        exchange!(h, b"AT+FTPSCON\r" => OK);
+        events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
+        // While idle too.
+        send!(h, urc);
+        events!(h, unsolicited(debug));
+        for verb in [
+            (|s: &mut Session| s.put("a")) as fn(&mut Session) -> _,
+            |s| s.get("a", 0),
+            |s| s.list(None),
+            |s| s.mkdir("a"),
+            |s| s.rmdir("a"),
+        ] {
+            let job = h.queue(verb);
+            events!(h, failed(job, JobError::NotConfigured));
+        }
+        let conf = h.queue(|s| s.configure(&MANUAL_FTP));
+        manual_configure(&mut h, conf);
+        // The offset was forgotten: the resumed get sets it again.
+        resumed_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r", b"AT+FTPRESET=2\r"]);
+        h.end();
+    }
+}
+
+/// A power-down that comes while a command waits does not end it: with no
+/// answer, it times out as usual (then the resync probe goes).
+#[test]
+fn power_down_then_silence_times_out() {
+    let mut h = configured();
+    let mk = h.queue(|s| s.mkdir("a"));
+    recv!(h, b"AT+FTPMKD=a\r");
+    send!(h, b"\r\nNORMAL POWER DOWN\r\n");
+    events!(h, unsolicited("Urc(PowerDown(b\"NORMAL POWER DOWN\"))"));
+    assert_eq!(h.timeout_in(), 30_000);
+    h.wait(30_000);
+    events!(h, timed_out(mk, CommandName::FtpMkd));
+    assert_eq!(h.session.link(), Link::Down);
+    recv!(h, b"AT\r");
+    for _ in 0..2 {
+        h.wait(5_000);
+        recv!(h, b"AT\r");
+    }
+    h.wait(5_000);
+    events!(h);
     h.end();
 }
 
@@ -2117,13 +2823,19 @@ fn unexpected_responses_fail_the_job() {
                 conf,
                 protocol(CommandName::FtpMode, ProtocolError::Unexpected(kind)),
             ),
-            failed(get, JobError::NotConfigured),
         ];
         if stray.ends_with(b"def\r\n") {
             expected.push(unsolicited("ListLine(b\"abc def\")"));
         }
         assert_eq!(h.take_events(), expected);
-        // The answer of the failed command arrives late: reported.
+        assert_eq!(h.session.link(), Link::Down);
+        // The resync probe goes before the queued get; the failed command's
+        // late answer ends it, and only then does the get start (and fail).
+        recv!(h, b"AT\r");
+        h.expect_no_tx();
+        send!(h, OK);
+        events!(h, failed(get, JobError::NotConfigured));
+        // The probe's own answer, second, is reported.
         send!(h, OK);
         events!(h, unsolicited("Ok"));
         assert_eq!(h.session.link(), Link::Down);
@@ -2148,6 +2860,8 @@ fn unexpected_serv_result_during_get() {
         ),
         unsolicited("Ok"),
     );
+    exchange!(h, b"AT\r" => OK);
+    events!(h);
     h.end();
 }
 
@@ -2480,6 +3194,7 @@ fn the_password_never_leaks() {
     recv!(h, b"AT+FTPPW=123\r");
     h.wait(5_000);
     let conf4 = h.queue(|s| s.configure(&ftp));
+    exchange!(h, b"AT\r" => OK);
     exchange!(h, b"AT+FTPPORT=15881\r" => OK);
     exchange!(h, b"AT+FTPMODE=1\r" => OK);
     exchange!(h, b"AT+FTPSERV=47.104.157.10\r" => OK);

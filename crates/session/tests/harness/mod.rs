@@ -38,8 +38,9 @@
 //! - `events!(h, ev, …)`: exactly these events were reported since the last
 //!   check, in this order.
 //!
-//! [`Harness::end`] checks that nothing was left unchecked and that every
-//! job queued ended with exactly one `JobDone`.
+//! [`Harness::end`] checks that nothing was left unchecked, that every job
+//! queued ended with exactly one `JobDone`, and that no command (such as the
+//! resync `AT` after a failed command) still waits to be sent or answered.
 #![allow(dead_code, unreachable_pub, unused_macros)]
 
 use std::collections::{BTreeMap, VecDeque};
@@ -423,8 +424,8 @@ impl Harness {
     }
 
     /// The end of a test: nothing left unchecked, every job ended exactly
-    /// once, the session idle, and the events consistent (see
-    /// [`check_history`]).
+    /// once, the session idle with no command pending or in flight, and the
+    /// events consistent (see [`check_history`]).
     #[track_caller]
     pub fn end(&mut self) {
         self.pump();
@@ -434,6 +435,14 @@ impl Harness {
             assert_eq!(*count, 1, "job {job} ended {count} times");
         }
         assert!(self.session.is_idle(), "{:?}", self.session);
+        // Idle is about jobs: a resync `AT` may still wait to be sent or
+        // answered, which a test must have played out.
+        assert_eq!(
+            self.session.poll_timeout(),
+            None,
+            "a command still waits to be sent or answered: {:?}",
+            self.session
+        );
         check_history(&self.history);
     }
 }
