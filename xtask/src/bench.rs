@@ -1,6 +1,448 @@
-//! `cargo xtask bench`.
+//! `cargo xtask bench [--quick] [--report] [-- CRITERION ARGS…]`.
+//!
+//! Runs the criterion benchmarks of `cellftp-benches`, then reads criterion's
+//! results (`target/criterion/**/new/{benchmark,estimates}.json`) and prints
+//! a Markdown table comparing our decoder with atat's digester and with the
+//! `memchr` floor, per stream and read size, followed by the other
+//! benchmarks and the throughput targets.
+//!
+//! - `--quick`: criterion's `--quick` mode, with at most 1 s per benchmark;
+//! - `--report`: do not run anything, print the table from the last results;
+//! - after `--`: passed to criterion (a filter such as `parse_A`, or flags).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--report] [-- CRITERION ARGS…]";
 
 /// Runs the job.
-pub(crate) fn run(_args: &[String]) -> Result<(), String> {
-    Err("not implemented yet".into())
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let mut quick = false;
+    let mut report_only = false;
+    let mut passthrough: Vec<String> = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            "--report" => report_only = true,
+            "--" => passthrough.extend(rest.by_ref().cloned()),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+
+    let root = crate::root();
+    let criterion_dir = target_dir(&root).join("criterion");
+    let since = if report_only {
+        None
+    } else {
+        let start = SystemTime::now();
+        run_benches(&root, quick, &passthrough)?;
+        Some(start)
+    };
+
+    let results = collect(&criterion_dir, since)?;
+    if results.is_empty() {
+        return Err(format!("no results under {}", criterion_dir.display()));
+    }
+    print!("{}", render(&results));
+    Ok(())
+}
+
+/// Where cargo builds: `CARGO_TARGET_DIR` if set, else `<root>/target`.
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                root.join(dir)
+            }
+        }
+        None => root.join("target"),
+    }
+}
+
+fn run_benches(root: &Path, quick: bool, passthrough: &[String]) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root)
+        .args(["bench", "--package", "cellftp-benches", "--"]);
+    if quick {
+        cmd.args([
+            "--quick",
+            "--warm-up-time",
+            "0.5",
+            "--measurement-time",
+            "1",
+        ]);
+    }
+    cmd.args(passthrough);
+    // Criterion's progress goes to stderr, so that stdout is the table alone.
+    cmd.stdout(std::io::stderr());
+    eprintln!("xtask bench: running {cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo bench failed: {status}"))
+    }
+}
+
+/// One benchmark's result.
+#[derive(Debug, Clone, PartialEq)]
+struct BenchResult {
+    group: String,
+    function: String,
+    value: String,
+    /// Bytes per iteration, if the benchmark declared them.
+    bytes: Option<u64>,
+    /// Mean time per iteration, in nanoseconds.
+    mean_ns: f64,
+}
+
+impl BenchResult {
+    /// Decimal megabytes per second.
+    fn mb_per_s(&self) -> Option<f64> {
+        let bytes = self.bytes? as f64;
+        (self.mean_ns > 0.0).then(|| bytes * 1e3 / self.mean_ns)
+    }
+
+    fn id(&self) -> String {
+        [self.group.as_str(), &self.function, &self.value]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+/// Every `new/benchmark.json` with its `new/estimates.json` under `dir`,
+/// written after `since` if given.
+fn collect(dir: &Path, since: Option<SystemTime>) -> Result<Vec<BenchResult>, String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !path.is_dir() {
+                continue;
+            }
+            if path.file_name().is_some_and(|n| n == "new") {
+                if let Some(r) = read_result(&path, since)? {
+                    found.push(r);
+                }
+            } else {
+                stack.push(path);
+            }
+        }
+    }
+    found.sort_by_key(BenchResult::id);
+    Ok(found)
+}
+
+fn read_result(new_dir: &Path, since: Option<SystemTime>) -> Result<Option<BenchResult>, String> {
+    let bench_path = new_dir.join("benchmark.json");
+    let est_path = new_dir.join("estimates.json");
+    let (Ok(bench), Ok(est)) = (
+        fs::read_to_string(&bench_path),
+        fs::read_to_string(&est_path),
+    ) else {
+        return Ok(None);
+    };
+    if let Some(since) = since {
+        let written = fs::metadata(&est_path)
+            .and_then(|m| m.modified())
+            .map_err(|e| format!("{}: {e}", est_path.display()))?;
+        if written < since {
+            return Ok(None);
+        }
+    }
+    let group = string_field(&bench, "group_id")
+        .ok_or_else(|| format!("{}: no group_id", bench_path.display()))?;
+    let mean_ns = object_after(&est, "mean")
+        .and_then(|mean| number_field(mean, "point_estimate"))
+        .ok_or_else(|| format!("{}: no mean point_estimate", est_path.display()))?;
+    let bytes = object_after(&bench, "throughput")
+        .and_then(|t| number_field(t, "Bytes").or_else(|| number_field(t, "BytesDecimal")))
+        .map(|b| b as u64);
+    Ok(Some(BenchResult {
+        group,
+        function: string_field(&bench, "function_id").unwrap_or_default(),
+        value: string_field(&bench, "value_str").unwrap_or_default(),
+        bytes,
+        mean_ns,
+    }))
+}
+
+// ------------------------------------------------------------ tiny JSON
+
+/// The text after `"key":` (and any whitespace), at the first occurrence.
+fn after_key<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let pattern = format!("\"{key}\":");
+    let at = json.find(&pattern)? + pattern.len();
+    Some(json.get(at..)?.trim_start())
+}
+
+/// The string value of `"key": "…"`; `None` for `null` or a missing key.
+fn string_field(json: &str, key: &str) -> Option<String> {
+    let rest = after_key(json, key)?.strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'u' => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                }
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// The numeric value of `"key": <number>`.
+fn number_field(json: &str, key: &str) -> Option<f64> {
+    let rest = after_key(json, key)?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')))
+        .unwrap_or(rest.len());
+    rest.get(..end)?.parse().ok()
+}
+
+/// The `{…}` value of `"key": {…}`, braces included (strings inside are
+/// skipped so that their braces do not count).
+fn object_after<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let rest = after_key(json, key)?;
+    if !rest.starts_with('{') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in rest.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return rest.get(..=i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+// ------------------------------------------------------------ the table
+
+const STREAMS: [&str; 2] = ["A", "B"];
+const READS: [&str; 4] = ["whole", "4096", "64", "1"];
+
+/// Throughput targets: stream, read sizes (any one may meet it), MB/s.
+const TARGETS: [(&str, &[&str], f64); 5] = [
+    ("A", &["whole"], 1500.0),
+    ("A", &["64"], 1000.0),
+    ("B", &["whole", "4096"], 3000.0),
+    ("A", &["1"], 50.0),
+    ("B", &["1"], 50.0),
+];
+
+fn find<'r>(
+    results: &'r [BenchResult],
+    group: &str,
+    function: &str,
+    value: &str,
+) -> Option<&'r BenchResult> {
+    results
+        .iter()
+        .find(|r| r.group == group && r.function == function && r.value == value)
+}
+
+fn speed(results: &[BenchResult], group: &str, function: &str, value: &str) -> Option<f64> {
+    find(results, group, function, value)?.mb_per_s()
+}
+
+fn fmt_speed(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v >= 100.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.2}"),
+        None => "–".into(),
+    }
+}
+
+fn fmt_ratio(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => {
+            let r = a / b;
+            if r >= 10.0 {
+                format!("{r:.0}×")
+            } else {
+                format!("{r:.2}×")
+            }
+        }
+        _ => "–".into(),
+    }
+}
+
+fn render(results: &[BenchResult]) -> String {
+    let mut out = String::new();
+    out.push_str("\n| stream | read size | ours MB/s | atat MB/s | memchr MB/s | ours/atat | ours/memchr |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|\n");
+    let mut any = false;
+    for stream in STREAMS {
+        let group = format!("parse_{stream}");
+        for read in READS {
+            let ours = speed(results, &group, "ours", read);
+            let atat = speed(results, &group, "atat", read);
+            let floor = speed(results, &group, "memchr", read);
+            if ours.is_none() && atat.is_none() && floor.is_none() {
+                continue;
+            }
+            any = true;
+            out.push_str(&format!(
+                "| {stream} | {read} | {} | {} | {} | {} | {} |\n",
+                fmt_speed(ours),
+                fmt_speed(atat),
+                fmt_speed(floor),
+                fmt_ratio(ours, atat),
+                fmt_ratio(ours, floor),
+            ));
+        }
+    }
+    if !any {
+        out.push_str("| – | – | – | – | – | – | – |\n");
+    }
+
+    let others: Vec<&BenchResult> = results
+        .iter()
+        .filter(|r| {
+            !(r.group.starts_with("parse_")
+                && matches!(r.function.as_str(), "ours" | "atat" | "memchr"))
+        })
+        .collect();
+    if !others.is_empty() {
+        out.push_str("\n| benchmark | MB/s | mean time |\n|---|---:|---:|\n");
+        for r in others {
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                r.id(),
+                fmt_speed(r.mb_per_s()),
+                fmt_time(r.mean_ns)
+            ));
+        }
+    }
+
+    out.push_str("\n| target | best MB/s | goal MB/s | met |\n|---|---:|---:|:---:|\n");
+    for (stream, reads, goal) in TARGETS {
+        let group = format!("parse_{stream}");
+        let best = reads
+            .iter()
+            .filter_map(|read| speed(results, &group, "ours", read))
+            .fold(None, |acc: Option<f64>, v| {
+                Some(acc.map_or(v, |a| a.max(v)))
+            });
+        let met = match best {
+            Some(b) if b >= goal => "yes",
+            Some(_) => "no",
+            None => "–",
+        };
+        out.push_str(&format!(
+            "| {stream}, reads of {} | {} | {goal:.0} | {met} |\n",
+            reads.join(" or "),
+            fmt_speed(best),
+        ));
+    }
+    out
+}
+
+fn fmt_time(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.1} ns")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BENCHMARK: &str = r#"{"group_id":"parse_A","function_id":"ours","value_str":"64","throughput":{"Bytes":4194304},"full_id":"parse_A/ours/64","directory_name":"parse_A/ours/64","title":"parse_A/ours/64"}"#;
+    const ESTIMATES: &str = r#"{"mean":{"confidence_interval":{"confidence_level":0.95,"lower_bound":4.1e6,"upper_bound":4.3e6},"point_estimate":4194304.0,"standard_error":1.5},"median":{"confidence_interval":{"confidence_level":0.95,"lower_bound":1.0,"upper_bound":2.0},"point_estimate":7.0,"standard_error":0.5},"std_dev":null}"#;
+
+    #[test]
+    fn reads_criterion_json() {
+        assert_eq!(
+            string_field(BENCHMARK, "group_id").as_deref(),
+            Some("parse_A")
+        );
+        assert_eq!(string_field(BENCHMARK, "value_str").as_deref(), Some("64"));
+        let t = object_after(BENCHMARK, "throughput");
+        assert_eq!(t, Some(r#"{"Bytes":4194304}"#));
+        assert_eq!(t.and_then(|t| number_field(t, "Bytes")), Some(4194304.0));
+        let mean = object_after(ESTIMATES, "mean");
+        assert_eq!(
+            mean.and_then(|m| number_field(m, "point_estimate")),
+            Some(4194304.0)
+        );
+        assert_eq!(string_field(r#"{"function_id":null}"#, "function_id"), None);
+        assert_eq!(
+            string_field(r#"{"a":"x\"y"}"#, "a").as_deref(),
+            Some("x\"y")
+        );
+    }
+
+    #[test]
+    fn renders_a_table() {
+        let r = |function: &str, ns: f64| BenchResult {
+            group: "parse_A".into(),
+            function: function.into(),
+            value: "whole".into(),
+            bytes: Some(1_000_000),
+            mean_ns: ns,
+        };
+        let table = render(&[r("ours", 1e6), r("atat", 2e6), r("memchr", 1e5)]);
+        assert!(
+            table.contains("| A | whole | 1000 | 500 | 10000 | 2.00× | 0.10× |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| A, reads of whole | 1000 | 1500 | no |"),
+            "{table}"
+        );
+    }
 }
