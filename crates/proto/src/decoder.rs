@@ -83,6 +83,7 @@ impl ResponseDecoder {
 
     /// Decodes the next item from the front of `buf`; see the module docs
     /// for what the caller must do with `consumed`.
+    #[inline]
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
         match self.framer.next(buf) {
             Framed::NeedMore { consumed } => Decoded::NeedMore { consumed },

@@ -109,6 +109,21 @@ pub(crate) struct Framer {
     overlong: bool,
     /// Bytes after the current item's start already known to hold no line end.
     scanned: usize,
+    /// What `inline_header` decided about the current item, once decided:
+    /// a caller feeding a long payload byte by byte must not pay for the
+    /// header's parse on every byte.
+    memo: Memo,
+}
+
+/// [`Framer::inline_header`]'s verdict on the current item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Memo {
+    /// Not decided yet.
+    Unknown,
+    /// Not a payload header.
+    NotHeader,
+    /// A header of `header` bytes before its comma, announcing `len` bytes.
+    Found { header: usize, len: u32 },
 }
 
 const fn is_eol(b: u8) -> bool {
@@ -133,6 +148,7 @@ impl Framer {
             state: State::Lines,
             overlong: false,
             scanned: 0,
+            memo: Memo::Unknown,
         }
     }
 
@@ -149,23 +165,33 @@ impl Framer {
             let rest = buf.get(at..).unwrap_or_default();
             match self.state {
                 State::Lines => {
+                    let mut rest = rest;
                     if !self.overlong {
                         let skip = rest.iter().take_while(|&&b| is_eol(b)).count();
                         if skip > 0 {
+                            // Separators: skipped here, without another
+                            // turn of the loop.
                             at += skip;
+                            rest = rest.get(skip..).unwrap_or_default();
                             self.scanned = 0;
-                            continue;
+                            self.memo = Memo::Unknown;
                         }
                     }
                     if rest.is_empty() {
                         return Framed::NeedMore { consumed: at };
                     }
                     if !self.overlong {
-                        match self.inline_header(rest) {
+                        let verdict = match self.memo {
+                            Memo::Unknown => self.inline_header(rest),
+                            Memo::NotHeader => Header::None,
+                            Memo::Found { header, len } => Header::Found { header, len },
+                        };
+                        match verdict {
                             Header::Found { header, len } => {
                                 let first = (len as usize).min(MAX_FRAGMENT);
                                 let start = header + 1;
                                 let Some(data) = rest.get(start..start + first) else {
+                                    self.memo = Memo::Found { header, len };
                                     return Framed::NeedMore { consumed: at };
                                 };
                                 let remaining = len - first as u32;
@@ -182,7 +208,7 @@ impl Framer {
                                 );
                             }
                             Header::Incomplete => return Framed::NeedMore { consumed: at },
-                            Header::None => {}
+                            Header::None => self.memo = Memo::NotHeader,
                         }
                     }
                     match self.line_end(rest) {
@@ -243,14 +269,21 @@ impl Framer {
                     return self.emit(Frame::Fragment(data), at + n);
                 }
                 State::Listing { remaining } => {
-                    let window = rest.get(..remaining as usize).unwrap_or(rest);
+                    let mut remaining = remaining;
+                    let mut window = rest.get(..remaining as usize).unwrap_or(rest);
                     if !self.overlong {
                         let skip = window.iter().take_while(|&&b| is_eol(b)).count();
                         if skip > 0 {
                             at += skip;
                             self.scanned = 0;
                             self.set_listing_remaining(remaining - skip as u32);
-                            continue;
+                            if skip as u32 == remaining {
+                                continue;
+                            }
+                            // Separators inside the listing: skipped here,
+                            // without another turn of the loop.
+                            remaining -= skip as u32;
+                            window = window.get(skip..).unwrap_or_default();
                         }
                     }
                     if window.is_empty() {
@@ -300,6 +333,7 @@ impl Framer {
 
     fn emit<'b>(&mut self, frame: Frame<'b>, consumed: usize) -> Framed<'b> {
         self.scanned = 0;
+        self.memo = Memo::Unknown;
         Framed::Frame { frame, consumed }
     }
 
@@ -346,6 +380,15 @@ impl Framer {
         // `+FTPLIST:<mode>,<len>` must be framed as one.
         let first = line.iter().find(|&&b| b != b' ');
         if self.direction != Direction::FromModem || first != Some(&b'+') {
+            return None;
+        }
+        // Only a `+FTPLIST` line can be one: check that before the full
+        // parse, which the decoder would otherwise run twice per `+` line.
+        let mut name = line.iter().position(|&b| b != b' ').and_then(|i| line.get(i + 1..))?;
+        while let [b' ', rest @ ..] = name {
+            name = rest;
+        }
+        if !name.get(..7)?.eq_ignore_ascii_case(b"FTPLIST") {
             return None;
         }
         let (_mode, len) = crate::grammar::ftplist_header(line)?;

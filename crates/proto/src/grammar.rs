@@ -93,12 +93,22 @@ const NAMES: [(&str, CommandName); 19] = [
 
 /// `<name>` after a `+`: a known command name, any case.
 fn command_name(input: &mut &[u8]) -> PResult<CommandName> {
-    for (text, name) in NAMES {
-        if let Some(head) = input.get(..text.len()) {
-            if head.eq_ignore_ascii_case(text.as_bytes()) {
-                *input = input.get(text.len()..).unwrap_or_default();
-                return Ok(name);
-            }
+    // Upper-case the longest name's worth of bytes once, then compare whole
+    // names; the fourth byte tells most names apart before any comparison.
+    // `&NAMES`: iterating the const by value copies the whole table.
+    const LONGEST: usize = 10;
+    let mut buf = [0u8; LONGEST];
+    let n = input.len().min(LONGEST);
+    for (d, s) in buf.iter_mut().zip(input.iter()) {
+        *d = s.to_ascii_uppercase();
+    }
+    let head = buf.get(..n).unwrap_or_default();
+    let fourth = head.get(3).copied();
+    for &(text, name) in &NAMES {
+        let t = text.as_bytes();
+        if t.get(3).copied() == fourth && head.starts_with(t) {
+            *input = input.get(t.len()..).unwrap_or_default();
+            return Ok(name);
         }
     }
     Err(EmptyError)
@@ -139,11 +149,15 @@ fn plus_line(t: &[u8]) -> Option<Response<'_>> {
     let mut input = t.get(1..)?;
     spaces(&mut input).ok()?;
     // Each attempt parses a copy: a failed one must not move `input`.
-    if let Ok(r) = error_code(&mut { input }) {
-        return Some(r);
-    }
-    if let Ok(u) = urc.parse_next(&mut { input }) {
-        return Some(Response::Urc(u));
+    // Error codes (`CME`, `CMS`) and URCs (`CPIN`, `CFUN`, `CGEV`, `PDP`)
+    // start with C or P; information names with F or C.
+    if matches!(input.first(), Some(b'C' | b'c' | b'P' | b'p')) {
+        if let Ok(r) = error_code(&mut { input }) {
+            return Some(r);
+        }
+        if let Ok(u) = urc.parse_next(&mut { input }) {
+            return Some(Response::Urc(u));
+        }
     }
     let name = command_name(&mut input).ok()?;
     colon(&mut input).ok()?;
