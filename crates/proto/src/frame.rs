@@ -342,7 +342,8 @@ impl Framer {
     fn line_end(&self, window: &[u8]) -> LineEnd {
         let window = window.get(..MAX_LINE + 1).unwrap_or(window);
         let from = self.scanned.min(window.len());
-        match memchr2(b'\r', b'\n', window.get(from..).unwrap_or_default()) {
+        let found = memchr2(b'\r', b'\n', window.get(from..).unwrap_or_default());
+        match found {
             Some(i) => LineEnd::At(from + i),
             None if window.len() > MAX_LINE => LineEnd::Overlong,
             None => LineEnd::Pending(window.len()),
@@ -355,6 +356,16 @@ impl Framer {
         let Dialect::Manual = self.dialect;
         let window = rest.get(..MAX_HEADER).unwrap_or(rest);
         let full = window.len() == MAX_HEADER;
+        // Cheap rejection of the common lines (`+FTPMODE: 1`, `+CME …`,
+        // `OK`) before the full parse: without stray spaces, `+FTPGET:`
+        // has `G` as its fifth byte.
+        if window.get(1) != Some(&b' ') {
+            if let Some(b) = window.get(4) {
+                if !b.eq_ignore_ascii_case(&b'G') && window.first() == Some(&b'+') {
+                    return Header::None;
+                }
+            }
+        }
         let mut input = Partial::new(window);
         let parsed = match (self.direction, window.first()) {
             (Direction::FromModem, Some(b'+')) => ftpget_header.parse_next(&mut input),
