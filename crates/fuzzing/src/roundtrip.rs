@@ -1,0 +1,375 @@
+//! The `roundtrip` target: encode an arbitrary valid command, decode it
+//! back with both decoders.
+
+use arbitrary::{Arbitrary, Unstructured};
+use cellftp_proto::{
+    Action, Cfun, Cgact, Command, CommandDecoder, Decoded, EncodeError, Host, Mode, Operation,
+    Password, Put, Request, Response, ResponseDecoder, Setting, Text, TextKind, TransferType,
+    MAX_COMMAND, MAX_PUT_DATA, MAX_TEXT,
+};
+
+use crate::bytes::{Reader, Writer};
+
+/// The number of command variants [`ArbitraryCommand::which`] selects from.
+pub const COMMANDS: u8 = 21;
+
+/// Server addresses used when the input's bytes are not a valid one.
+const HOSTS: [&str; 4] = ["47.104.157.10", "ftp.example.com", "0.0.0.0", "a-1.b"];
+
+/// The raw material of one command; [`roundtrip`] turns it into a valid
+/// [`Command`].
+///
+/// Byte format (see `bytes.rs`): `which`, `form`, `number` (`u32` LE),
+/// `flags`, then `param` as a `u16` LE length and that many bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ArbitraryCommand {
+    /// Which command, modulo [`COMMANDS`], in the order of
+    /// `CommandName::ALL`.
+    pub which: u8,
+    /// Which form: for settings test, query or set (modulo 3); for
+    /// operations and actions test or run (modulo 2); for `AT+FTPPUT` test,
+    /// end or data (modulo 3).
+    pub form: u8,
+    /// The numeric parameter (truncated to the parameter's type), and the
+    /// size of the too-small buffer the encoder is also tried with.
+    pub number: u32,
+    /// Boolean parameters: echo on, mode, type, `AT+CGACT` state (bit 0),
+    /// `AT+CGACT` cid present (bit 1), `AT+CFUN` reset (bits 2-3).
+    pub flags: u8,
+    /// The string parameter or the put data. An invalid string is cleaned
+    /// up until it is valid; put data is cut to [`MAX_PUT_DATA`].
+    pub param: Vec<u8>,
+}
+
+impl ArbitraryCommand {
+    fn read(r: &mut Reader<'_, '_>) -> Self {
+        Self {
+            which: r.u8(),
+            form: r.u8(),
+            number: r.u32(),
+            flags: r.u8(),
+            param: r.blob(MAX_PUT_DATA + MAX_TEXT),
+        }
+    }
+
+    /// The input's bytes: what the fuzz target decodes into `self`.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.u8(self.which);
+        w.u8(self.form);
+        w.u32(self.number);
+        w.u8(self.flags);
+        w.blob(&self.param);
+        w.out
+    }
+}
+
+impl<'a> Arbitrary<'a> for ArbitraryCommand {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        Ok(Self::read(&mut Reader::new(u)))
+    }
+
+    fn arbitrary_take_rest(mut u: Unstructured<'a>) -> arbitrary::Result<Self> {
+        Self::arbitrary(&mut u)
+    }
+}
+
+/// `raw` if it is a valid `kind` parameter, else `raw` with every
+/// forbidden byte removed, cut to [`MAX_TEXT`] and trimmed, or `x` if that
+/// is still not valid.
+fn clean(kind: TextKind, raw: &[u8]) -> Vec<u8> {
+    if Text::from_bytes(kind, raw).is_ok() {
+        return raw.to_vec();
+    }
+    let mut v: Vec<u8> = raw
+        .iter()
+        .copied()
+        .filter(|b| matches!(b, 0x20..=0x7e) && !matches!(b, b'"' | b',' | b';'))
+        .take(MAX_TEXT)
+        .collect();
+    while v.last() == Some(&b' ') {
+        v.pop();
+    }
+    let start = v.iter().take_while(|&&b| b == b' ').count();
+    v.drain(..start);
+    if Text::from_bytes(kind, &v).is_ok() {
+        v
+    } else {
+        b"x".to_vec()
+    }
+}
+
+/// The validated parameter of a string command.
+fn text(kind: TextKind, param: &[u8]) -> Text<'_> {
+    match Text::from_bytes(kind, param) {
+        Ok(t) => t,
+        Err(e) => panic!("{param:?}, cleaned up, is still refused: {e}"),
+    }
+}
+
+fn setting<T>(form: u8, value: impl FnOnce() -> T) -> Setting<T> {
+    match form % 3 {
+        0 => Setting::Test,
+        1 => Setting::Query,
+        _ => Setting::Set(value()),
+    }
+}
+
+fn action(form: u8) -> Action {
+    if form % 2 == 0 {
+        Action::Test
+    } else {
+        Action::Execute
+    }
+}
+
+/// The string kind of a command that takes one.
+fn kind_of(which: u8) -> Option<TextKind> {
+    Some(match which {
+        8 => TextKind::Server,
+        9 => TextKind::User,
+        10 => TextKind::Password,
+        11 | 13 => TextKind::FileName,
+        12 => TextKind::Path,
+        14 | 15 => TextKind::Directory,
+        _ => return None,
+    })
+}
+
+/// Builds the command; `param` is already valid for its kind.
+fn build<'a>(input: &ArbitraryCommand, param: &'a [u8]) -> Command<'a> {
+    let (form, n, flags) = (input.form, input.number, input.flags);
+    let on = flags & 1 == 1;
+    let op = |kind| {
+        if form % 2 == 0 {
+            Operation::Test
+        } else {
+            Operation::Run(text(kind, param))
+        }
+    };
+    match input.which % COMMANDS {
+        0 => Command::At,
+        1 => Command::Echo(on),
+        2 => Command::Cfun(setting(form, || Cfun {
+            fun: n as u8,
+            reset: match (flags >> 2) % 3 {
+                0 => None,
+                1 => Some(false),
+                _ => Some(true),
+            },
+        })),
+        3 => Command::Cgact(setting(form, || Cgact {
+            activate: on,
+            cid: (flags & 2 != 0).then_some(n as u8),
+        })),
+        4 => Command::FtpPort(setting(form, || n as u16)),
+        5 => Command::FtpMode(setting(
+            form,
+            || if on { Mode::Passive } else { Mode::Active },
+        )),
+        6 => Command::FtpType(setting(form, || {
+            if on {
+                TransferType::Binary
+            } else {
+                TransferType::Ascii
+            }
+        })),
+        7 => Command::FtpReset(setting(form, || n)),
+        8 => Command::FtpServ(setting(form, || match Host::from_bytes(param) {
+            Ok(h) => h,
+            Err(e) => panic!("host {param:?} chosen as valid is refused: {e}"),
+        })),
+        9 => Command::FtpUn(setting(form, || text(TextKind::User, param))),
+        10 => Command::FtpPw(setting(form, || match Password::from_bytes(param) {
+            Ok(p) => p,
+            Err(e) => panic!("a cleaned-up password is still refused: {e}"),
+        })),
+        11 => Command::FtpGetName(setting(form, || text(TextKind::FileName, param))),
+        12 => Command::FtpPath(setting(form, || text(TextKind::Path, param))),
+        13 => Command::FtpPutName(setting(form, || text(TextKind::FileName, param))),
+        14 => Command::FtpMkd(op(TextKind::Directory)),
+        15 => Command::FtpRmd(op(TextKind::Directory)),
+        16 => Command::FtpGet(action(form)),
+        17 => Command::FtpPut(match form % 3 {
+            0 => Put::Test,
+            1 => Put::End,
+            _ => Put::Data(param),
+        }),
+        18 => Command::FtpList(action(form)),
+        19 => Command::FtpScon(action(form)),
+        _ => Command::FtpQuit(action(form)),
+    }
+}
+
+/// Every item of `bytes`, decoded in one read, and the bytes consumed.
+fn decode_all<'b, T>(
+    bytes: &'b [u8],
+    mut decode: impl FnMut(&'b [u8]) -> Decoded<T>,
+) -> (Vec<T>, usize) {
+    let mut items = Vec::new();
+    let mut at = 0;
+    for _ in 0..=bytes.len() {
+        match decode(bytes.get(at..).unwrap_or_default()) {
+            Decoded::Item { item, consumed } => {
+                items.push(item);
+                at += consumed;
+            }
+            Decoded::NeedMore { consumed } => return (items, at + consumed),
+        }
+    }
+    panic!("the decoder returns items without end on {bytes:?}");
+}
+
+fn encode(command: &Command<'_>) -> Vec<u8> {
+    let mut buf = [0u8; MAX_COMMAND];
+    match command.encode(&mut buf) {
+        Ok(n) => buf.get(..n).unwrap_or_default().to_vec(),
+        Err(e) => panic!("{command:?} refused: {e}"),
+    }
+}
+
+/// The `Debug` forms of `line` decoded by each decoder.
+fn debug_both(line: &[u8]) -> (String, String) {
+    let mut c = CommandDecoder::new();
+    let (req, _) = decode_all(line, |b| c.decode(b));
+    let mut r = ResponseDecoder::new();
+    let (resp, _) = decode_all(line, |b| r.decode(b));
+    (format!("{req:?}"), format!("{resp:?}"))
+}
+
+/// The `roundtrip` target: an arbitrary valid command encodes to one
+/// canonical line (printable ASCII and CR, put data aside) that both
+/// decoders read back as that command: [`CommandDecoder`] as
+/// `Request::Command`, [`ResponseDecoder`] as its echo. Invalid put data and
+/// port 0 are refused with the documented errors, a too-small buffer is left
+/// untouched, and the `Debug` output of a password command and of its echo
+/// does not depend on the password.
+pub fn roundtrip(input: ArbitraryCommand) {
+    let which = input.which % COMMANDS;
+    let put_data = which == 17 && input.form % 3 == 2;
+    let mut param = match kind_of(which) {
+        Some(TextKind::Server) => {
+            if Host::from_bytes(&input.param).is_ok() {
+                input.param.clone()
+            } else {
+                let i = input.number as usize % HOSTS.len();
+                HOSTS
+                    .get(i)
+                    .map_or(b"a".to_vec(), |h| h.as_bytes().to_vec())
+            }
+        }
+        Some(kind) => clean(kind, &input.param),
+        None => input.param.clone(),
+    };
+    let mut buf = [0u8; MAX_COMMAND];
+    if put_data {
+        if param.is_empty() {
+            let refused = Command::FtpPut(Put::Data(&param)).encode(&mut buf);
+            assert_eq!(
+                refused,
+                Err(EncodeError::Empty {
+                    field: TextKind::PutData
+                })
+            );
+            return;
+        }
+        if param.len() > MAX_PUT_DATA {
+            let refused = Command::FtpPut(Put::Data(&param)).encode(&mut buf);
+            assert_eq!(
+                refused,
+                Err(EncodeError::TooLong {
+                    field: TextKind::PutData,
+                    max: MAX_PUT_DATA,
+                    len: param.len()
+                })
+            );
+            param.truncate(MAX_PUT_DATA);
+        }
+    }
+    let command = build(&input, &param);
+    if let Command::FtpPort(Setting::Set(0)) = command {
+        assert_eq!(command.encode(&mut buf), Err(EncodeError::PortZero));
+        return;
+    }
+
+    let bytes = encode(&command);
+    let n = bytes.len();
+    assert_eq!(
+        command.encoded_len(),
+        Ok(n),
+        "encoded_len disagrees with encode"
+    );
+    assert!(n <= MAX_COMMAND, "{n} bytes, more than MAX_COMMAND");
+    assert!(bytes.starts_with(b"AT"), "{bytes:?} does not start with AT");
+    let (line, last) = bytes.split_at(n - 1);
+    assert_eq!(last, b"\r", "{bytes:?} does not end in a single CR");
+    if !put_data {
+        assert!(
+            line.iter().all(|b| matches!(b, 0x20..=0x7e)),
+            "{command:?} encodes to a non-printable line {bytes:?}"
+        );
+    }
+
+    // A buffer one byte too small, or smaller, is refused and untouched.
+    let small = input.number as usize % n;
+    let mut tiny = vec![0xA5u8; small];
+    assert_eq!(
+        command.encode(&mut tiny),
+        Err(EncodeError::BufferTooSmall {
+            needed: n,
+            available: small
+        })
+    );
+    assert!(
+        tiny.iter().all(|&b| b == 0xA5),
+        "a refused encode wrote bytes"
+    );
+
+    let mut host = CommandDecoder::new();
+    let (requests, consumed) = decode_all(&bytes, |b| host.decode(b));
+    assert_eq!(
+        requests,
+        [Request::Command(command)],
+        "{bytes:?} does not decode back to {command:?}"
+    );
+    assert_eq!(consumed, n, "the command decoder left bytes of {bytes:?}");
+
+    let mut modem = ResponseDecoder::new();
+    let (responses, consumed) = decode_all(&bytes, |b| modem.decode(b));
+    assert_eq!(
+        responses,
+        [Response::Echo(Request::Command(command))],
+        "the echo of {bytes:?} does not decode back to {command:?}"
+    );
+    assert_eq!(consumed, n, "the response decoder left bytes of {bytes:?}");
+
+    if let Command::FtpPw(Setting::Set(_)) = command {
+        // The same command with another password must print the same.
+        let other = match Password::new("Q") {
+            Ok(p) => Command::FtpPw(Setting::Set(p)),
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(
+            format!("{command:?}"),
+            format!("{other:?}"),
+            "a password command's Debug output shows the password"
+        );
+        let other_bytes = encode(&other);
+        assert_eq!(
+            debug_both(&bytes),
+            debug_both(&other_bytes),
+            "a decoded password line's Debug output shows the password"
+        );
+        // A malformed password line is not a command, but still redacted.
+        let mangled = |b: &[u8]| {
+            let mut v = b.get(..b.len() - 1).unwrap_or_default().to_vec();
+            v.extend_from_slice(b",x\r");
+            v
+        };
+        assert_eq!(
+            debug_both(&mangled(&bytes)),
+            debug_both(&mangled(&other_bytes)),
+            "an unparsable password line's Debug output shows the password"
+        );
+    }
+}
