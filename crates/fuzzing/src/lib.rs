@@ -13,33 +13,21 @@
 //! | `listing` | [`listing`] | bytes: a directory listing |
 //! | `roundtrip` | [`roundtrip`] | [`ArbitraryCommand`] |
 //! | `session` | [`session`] | [`SessionInput`] |
+//! | `transcript` | [`transcript()`] | bytes: transcript text |
+//! | `log_import` | [`log_import`] | bytes: a captured serial log |
 //!
 //! The structured inputs implement `Arbitrary` by hand over a small byte
 //! format with an encoder (`to_bytes`), so that seeds can be written for
 //! them; [`run`] decodes bytes exactly as `libfuzzer-sys` does before
 //! calling a harness.
 //!
-//! # Targets still to come
-//!
-//! Two targets are planned over the `cellftp-replay` crate once its API is
-//! settled; this crate does not depend on it yet:
-//!
-//! - `transcript`: the transcript parser never panics on arbitrary text, and
-//!   a parsed transcript printed back parses to the same transcript;
-//! - `log_import`: the captured-log importer never panics, and what it
-//!   imports replays through [`response_stream`]'s checks.
-//!
-//! Each needs a harness here, an entry in [`TARGETS`] and [`run`], a
-//! `fuzz/fuzz_targets/<name>.rs` one-liner with its `[[bin]]` in
-//! `fuzz/Cargo.toml`, seeds (the shipped `transcripts/` are the natural
-//! ones) and a `fuzz/regressions/<name>/` directory.
-
 mod bytes;
 mod listing;
 mod roundtrip;
 mod seeds;
 mod session;
 mod stream;
+mod transcript;
 
 use arbitrary::{Arbitrary, Unstructured};
 
@@ -51,18 +39,17 @@ pub use session::{
     FILE_NAMES, HOSTS, PATHS, SECRETS, USERS,
 };
 pub use stream::{command_stream, join_input, response_stream, split_input};
+pub use transcript::{log_import, transcript};
 
 /// Every fuzz target, by the name of its `fuzz/fuzz_targets/<name>.rs`.
-///
-/// The transcript-parser and log-importer targets join this list (and
-/// [`run`]) once `cellftp-replay` is ready; see "Targets still to come" in
-/// the crate docs.
-pub const TARGETS: [&str; 5] = [
+pub const TARGETS: [&str; 7] = [
     "response_stream",
     "command_stream",
     "listing",
     "roundtrip",
     "session",
+    "transcript",
+    "log_import",
 ];
 
 /// Decodes `data` into a structured input the way `libfuzzer-sys`'s
@@ -94,6 +81,8 @@ pub fn run<'t>(target: &'t str, data: &[u8]) -> Result<(), &'t str> {
                 session(input);
             }
         }
+        "transcript" => transcript(data),
+        "log_import" => log_import(data),
         other => return Err(other),
     }
     Ok(())

@@ -479,5 +479,56 @@ pub fn seeds() -> Vec<Seed> {
     listing_seeds(&mut seeds);
     roundtrip_seeds(&mut seeds);
     session_seeds(&mut seeds);
+    transcript_seeds(&mut seeds);
     seeds
+}
+
+/// The shipped corpus under `transcripts/`: transcripts for `transcript`,
+/// captured logs for `log_import`.
+fn transcript_seeds(seeds: &mut Vec<Seed>) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../transcripts");
+    let mut files = Vec::new();
+    for dir in [root.clone(), root.join("captures")] {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            files.extend(entries.filter_map(|e| e.ok()).map(|e| e.path()));
+        }
+    }
+    files.sort();
+    for path in files {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let is_transcript = name.ends_with(".cftx");
+        // Both directions of every transcript also seed the stream targets,
+        // cut where the recording cut them.
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if let Ok(t) = cellftp_replay::import::any(&name, &text) {
+            for (target, sent) in [("command_stream", true), ("response_stream", false)] {
+                let mut stream = Vec::new();
+                let mut cuts = Vec::new();
+                for record in &t.records {
+                    match record {
+                        cellftp_replay::Record::Sent(b) if sent => stream.extend_from_slice(b),
+                        cellftp_replay::Record::Received(b) if !sent => stream.extend_from_slice(b),
+                        _ => continue,
+                    }
+                    if let Ok(at) = u16::try_from(stream.len()) {
+                        cuts.push(at);
+                    }
+                }
+                if !stream.is_empty() {
+                    seeds.push(Seed {
+                        target,
+                        name: format!("corpus-{name}"),
+                        bytes: join_input(&cuts, &stream),
+                    });
+                }
+            }
+        }
+        let target = if is_transcript { "transcript" } else { "log_import" };
+        seeds.push(Seed { target, name, bytes });
+    }
 }
