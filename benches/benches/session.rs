@@ -5,7 +5,9 @@
 //! and download data in.
 //!
 //! Benchmark ids are `session/mix/<read size>`: the modem's answers reach
-//! the session in reads of that many bytes.
+//! the session in reads of that many bytes. The `replay` group measures
+//! `cargo xtask replay`'s work on the shipped corpus and on 10,000
+//! generated transcripts.
 #![allow(
     missing_docs,
     clippy::unwrap_used,
@@ -52,16 +54,52 @@ fn session(c: &mut Criterion) {
 }
 
 // ------------------------------------------------------------------ replay
-//
-// REPLAY BENCHES GO HERE.
-//
-// `cellftp-replay` (crates/replay) is being written; this package must not
-// depend on it until its API settles. Then: add it as a dev-dependency,
-// load the shipped `transcripts/` once outside the timed loop, and add a
-// `replay` group with `Throughput::Bytes` of the replayed modem traffic and
-// one `BenchmarkId` per transcript (and per read size if the replayer takes
-// one). Register the function in `criterion_group!` below.
-fn replay(_c: &mut Criterion) {}
+
+/// How many generated transcripts one iteration replays.
+const GENERATED: u32 = 10_000;
+
+/// `cargo xtask replay`'s work: parsing transcripts and replaying them
+/// through both decoders and a session each. Throughput is bytes of
+/// transcript text.
+fn replay(c: &mut Criterion) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../transcripts");
+    let mut corpus = Vec::new();
+    for dir in [root.clone(), root.join("captures")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                corpus.push((name, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    let generated: Vec<(String, String)> = (0..GENERATED)
+        .map(|i| (format!("generated-{i}.cftx"), cellftp_benches::transcripts::generated(i)))
+        .collect();
+    let mut group = c.benchmark_group("replay");
+    group.sample_size(10);
+    for (id, files) in [("corpus", &corpus), ("generated_10000", &generated)] {
+        // Checked once: every transcript must replay as recorded.
+        for (name, text) in files.iter() {
+            let t = cellftp_replay::import::any(name, text).unwrap();
+            let report = cellftp_replay::replay(&t);
+            assert!(report.passed(), "{name}: {}", report.render());
+        }
+        let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.bench_function(id, |b| {
+            b.iter(|| {
+                let mut passed = 0usize;
+                for (name, text) in files.iter() {
+                    let t = cellftp_replay::import::any(name, black_box(text)).unwrap();
+                    passed += usize::from(cellftp_replay::replay(&t).passed());
+                }
+                passed
+            })
+        });
+    }
+    group.finish();
+}
 
 criterion_group! {
     name = benches;

@@ -14,6 +14,7 @@
 pub mod drive;
 pub mod sim;
 pub mod stream;
+pub mod transcripts;
 
 pub use drive::{decode_items, decode_with, tally, Collector, DecodeError, Tally, BUF_LEN};
 pub use stream::{stream_a, stream_b, stream_c, Item, Stream, UrcItem, Value, STREAM_LEN};
