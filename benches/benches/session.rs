@@ -74,7 +74,12 @@ fn replay(c: &mut Criterion) {
         }
     }
     let generated: Vec<(String, String)> = (0..GENERATED)
-        .map(|i| (format!("generated-{i}.cftx"), cellftp_benches::transcripts::generated(i)))
+        .map(|i| {
+            (
+                format!("generated-{i}.cftx"),
+                cellftp_benches::transcripts::generated(i),
+            )
+        })
         .collect();
     let mut group = c.benchmark_group("replay");
     group.sample_size(10);

@@ -82,7 +82,10 @@ pub fn generated(i: u32) -> String {
     for (job, result) in [
         "Ok(Configured)".to_owned(),
         format!("Ok(Uploaded {{ bytes: {size} }})"),
-        format!("Ok(Downloaded {{ offset: {offset}, bytes: {} }})", rest.len()),
+        format!(
+            "Ok(Downloaded {{ offset: {offset}, bytes: {} }})",
+            rest.len()
+        ),
         "Ok(Listed { entries: 1, lines: 1 })".to_owned(),
     ]
     .into_iter()

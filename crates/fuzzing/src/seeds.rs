@@ -528,7 +528,15 @@ fn transcript_seeds(seeds: &mut Vec<Seed>) {
                 }
             }
         }
-        let target = if is_transcript { "transcript" } else { "log_import" };
-        seeds.push(Seed { target, name, bytes });
+        let target = if is_transcript {
+            "transcript"
+        } else {
+            "log_import"
+        };
+        seeds.push(Seed {
+            target,
+            name,
+            bytes,
+        });
     }
 }

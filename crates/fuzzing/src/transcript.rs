@@ -36,7 +36,10 @@ pub fn log_import(data: &[u8]) {
         for record in &imported.records {
             if let Record::Sent(bytes) | Record::Received(bytes) = record {
                 let shown = String::from_utf8_lossy(bytes);
-                assert!(!watch || !shown.contains(WATCHED), "imported a password: {shown:?}");
+                assert!(
+                    !watch || !shown.contains(WATCHED),
+                    "imported a password: {shown:?}"
+                );
             }
         }
         let _ = replay(&imported);

@@ -395,7 +395,10 @@ impl Framer {
         }
         // Only a `+FTPLIST` line can be one: check that before the full
         // parse, which the decoder would otherwise run twice per `+` line.
-        let mut name = line.iter().position(|&b| b != b' ').and_then(|i| line.get(i + 1..))?;
+        let mut name = line
+            .iter()
+            .position(|&b| b != b' ')
+            .and_then(|i| line.get(i + 1..))?;
         while let [b' ', rest @ ..] = name {
             name = rest;
         }
