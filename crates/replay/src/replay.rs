@@ -120,82 +120,91 @@ pub fn replay(transcript: &Transcript) -> Report {
     report
 }
 
-/// Feeds `chunks` to a decoder following its contract.
-fn feed<T>(
-    chunks: impl Iterator<Item = Vec<u8>>,
-    mut decode: impl FnMut(&[u8]) -> Decoded<T>,
-    mut item: impl FnMut(T),
-) {
-    let mut buf: Vec<u8> = Vec::new();
-    for chunk in chunks {
-        buf.extend_from_slice(&chunk);
-        loop {
-            let consumed = match decode(&buf) {
-                Decoded::NeedMore { consumed } => {
-                    buf.drain(..consumed.min(buf.len()));
-                    break;
-                }
-                Decoded::Item { item: i, consumed } => {
-                    item(i);
-                    consumed
-                }
-            };
-            buf.drain(..consumed.min(buf.len()));
+/// A decoder whose items the replay only describes: their `Debug` text and
+/// whether they were understood.
+trait Describe {
+    fn describe(&mut self, buf: &[u8]) -> Decoded<(String, bool)>;
+}
+
+impl Describe for CommandDecoder {
+    fn describe(&mut self, buf: &[u8]) -> Decoded<(String, bool)> {
+        match self.decode(buf) {
+            Decoded::Item { item, consumed } => Decoded::Item {
+                item: (
+                    format!("{item:?}"),
+                    matches!(item, Request::Unknown(_) | Request::Overlong(_)),
+                ),
+                consumed,
+            },
+            Decoded::NeedMore { consumed } => Decoded::NeedMore { consumed },
         }
     }
 }
 
+impl Describe for ResponseDecoder {
+    fn describe(&mut self, buf: &[u8]) -> Decoded<(String, bool)> {
+        match self.decode(buf) {
+            Decoded::Item { item, consumed } => Decoded::Item {
+                item: (
+                    format!("{item:?}"),
+                    matches!(item, Response::Unknown(_) | Response::Overlong(_)),
+                ),
+                consumed,
+            },
+            Decoded::NeedMore { consumed } => Decoded::NeedMore { consumed },
+        }
+    }
+}
+
+/// Feeds `chunks` to `decoder` following its contract (drop what was
+/// consumed, keep the rest, append the next chunk); returns the items'
+/// descriptions, how many were not understood, and the bytes fed.
+fn describe_all<'t>(
+    decoder: &mut impl Describe,
+    chunks: impl Iterator<Item = &'t [u8]>,
+) -> (Vec<String>, usize, usize) {
+    let (mut items, mut unknown, mut bytes) = (Vec::new(), 0, 0);
+    let mut buf: Vec<u8> = Vec::new();
+    for chunk in chunks {
+        bytes += chunk.len();
+        buf.extend_from_slice(chunk);
+        loop {
+            match decoder.describe(&buf) {
+                Decoded::Item {
+                    item: (text, not_understood),
+                    consumed,
+                } => {
+                    items.push(text);
+                    unknown += usize::from(not_understood);
+                    buf.drain(..consumed.min(buf.len()));
+                }
+                Decoded::NeedMore { consumed } => {
+                    buf.drain(..consumed.min(buf.len()));
+                    break;
+                }
+            }
+        }
+    }
+    (items, unknown, bytes)
+}
+
 fn decode(t: &Transcript, report: &mut Report) {
     let sent = t.records.iter().filter_map(|r| match r {
-        Record::Sent(b) => Some(b.clone()),
+        Record::Sent(b) => Some(b.as_slice()),
         _ => None,
     });
-    let mut commands = CommandDecoder::new();
-    let (mut lines, mut unknown, mut bytes) = (Vec::new(), 0, 0);
-    feed(
-        sent.inspect(|b| bytes += b.len()),
-        |b| match commands.decode(b) {
-            Decoded::Item { item, consumed } => Decoded::Item {
-                item: {
-                    if matches!(item, Request::Unknown(_) | Request::Overlong(_)) {
-                        unknown += 1;
-                    }
-                    format!("{item:?}")
-                },
-                consumed,
-            },
-            Decoded::NeedMore { consumed } => Decoded::NeedMore { consumed },
-        },
-        |line| lines.push(line),
-    );
-    report.commands = lines;
-    report.unknown_commands = unknown;
-
+    let (commands, unknown_commands, sent_bytes) = describe_all(&mut CommandDecoder::new(), sent);
     let received = t.records.iter().filter_map(|r| match r {
-        Record::Received(b) => Some(b.clone()),
+        Record::Received(b) => Some(b.as_slice()),
         _ => None,
     });
-    let mut responses = ResponseDecoder::new();
-    let (mut lines, mut unknown) = (Vec::new(), 0);
-    feed(
-        received.inspect(|b| bytes += b.len()),
-        |b| match responses.decode(b) {
-            Decoded::Item { item, consumed } => Decoded::Item {
-                item: {
-                    if matches!(item, Response::Unknown(_) | Response::Overlong(_)) {
-                        unknown += 1;
-                    }
-                    format!("{item:?}")
-                },
-                consumed,
-            },
-            Decoded::NeedMore { consumed } => Decoded::NeedMore { consumed },
-        },
-        |line| lines.push(line),
-    );
-    report.responses = lines;
-    report.unknown_responses = unknown;
-    report.bytes = bytes;
+    let (responses, unknown_responses, received_bytes) =
+        describe_all(&mut ResponseDecoder::new(), received);
+    report.commands = commands;
+    report.unknown_commands = unknown_commands;
+    report.responses = responses;
+    report.unknown_responses = unknown_responses;
+    report.bytes = sent_bytes + received_bytes;
 }
 
 /// Runs a transcript's jobs through a session in lock-step with its records.
