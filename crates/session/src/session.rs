@@ -5,8 +5,8 @@ use core::fmt;
 
 use cellftp_proto::listing::Entry;
 use cellftp_proto::{
-    CmeError, Command, CommandName, Decoded, FinalResult, Info, Put, Response, ResponseDecoder,
-    ServCode, Setting, TextKind, Urc, MAX_COMMAND, MIN_BUFFER,
+    Command, CommandName, Decoded, FinalResult, Info, Put, Response, ResponseDecoder, ServCode,
+    Setting, TextKind, Urc, MAX_COMMAND, MIN_BUFFER,
 };
 
 use crate::config::{BringUp, Config, FtpConfig};
@@ -438,7 +438,7 @@ impl Core {
             }
             let Some(job) = self.current.as_mut() else {
                 if core::mem::take(&mut self.resync) {
-                    if let Ok(len) = encode(&mut self.tx, &Command::At) {
+                    if let Ok(len) = Command::At.encode(&mut self.tx) {
                         self.tx_len = len;
                         self.pending = Some(Pending {
                             name: CommandName::At,
@@ -464,7 +464,7 @@ impl Core {
                         Command::FtpReset(Setting::Set(n)) => Effect::Restart(n),
                         _ => Effect::None,
                     };
-                    let staged = encode(&mut self.tx, &command);
+                    let staged = command.encode(&mut self.tx);
                     match staged {
                         Ok(len) => {
                             self.tx_len = len;
@@ -499,7 +499,7 @@ impl Core {
 
     /// Encodes `command` into `tx` for the next transmit.
     fn stage(&mut self, command: &Command<'_>, effect: Effect) -> Result<(), UsageError> {
-        self.tx_len = encode(&mut self.tx, command)?;
+        self.tx_len = command.encode(&mut self.tx)?;
         self.pending = Some(Pending {
             name: command.name(),
             put_end: false,
@@ -775,8 +775,8 @@ impl Core {
         let mut error = match result {
             FinalResult::Ok => None,
             FinalResult::Error => Some(ModemError::Error),
-            FinalResult::Cme(e) => Some(ModemError::Cme { code: code(e) }),
-            FinalResult::Cms(e) => Some(ModemError::Cms { code: code(e) }),
+            FinalResult::Cme(e) => Some(ModemError::Cme { code: e.code() }),
+            FinalResult::Cms(e) => Some(ModemError::Cms { code: e.code() }),
         };
         if o.name == CommandName::FtpServ {
             match self.serv_code.take() {
@@ -894,15 +894,4 @@ impl Core {
         self.fail(error);
         true
     }
-}
-
-fn code(e: CmeError<'_>) -> Option<u16> {
-    e.code()
-}
-
-fn encode(
-    tx: &mut [u8; MAX_COMMAND],
-    command: &Command<'_>,
-) -> Result<usize, cellftp_proto::EncodeError> {
-    command.encode(tx)
 }
