@@ -55,7 +55,13 @@ fn host() -> impl Strategy<Value = String> {
     // as a bad IPv4 address, so it gets a letter in front.
     let name = prop::collection::vec(label, 1..=4)
         .prop_map(|labels| labels.join("."))
-        .prop_map(|h| if Host::new(&h).is_ok() { h } else { format!("h{h}") });
+        .prop_map(|h| {
+            if Host::new(&h).is_ok() {
+                h
+            } else {
+                format!("h{h}")
+            }
+        });
     prop_oneof![ipv4, name]
 }
 
