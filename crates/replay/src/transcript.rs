@@ -146,6 +146,9 @@ impl Transcript {
         let mut records = Vec::new();
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
+            // A transcript edited on Windows ends its lines in CR LF; a CR
+            // that belongs to the data is always written as `\r`.
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
             let (marker, rest) = match raw.char_indices().nth(1) {
                 Some((at, _)) => raw.split_at(at),
                 None => (raw, ""),
@@ -450,6 +453,20 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn crlf_line_ends_are_line_ends() {
+        let t = Transcript::parse("# note\r\n> AT\\r\r\n#\r").unwrap();
+        assert_eq!(
+            t.records,
+            vec![
+                Record::Comment("note".into()),
+                Record::Sent(b"AT\r".to_vec()),
+                Record::Comment(String::new()),
+            ]
+        );
+        assert_eq!(Transcript::parse(&t.to_text()).unwrap(), t);
     }
 
     #[test]
