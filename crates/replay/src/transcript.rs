@@ -184,12 +184,12 @@ impl Transcript {
         let mut out = String::new();
         for record in &self.records {
             let _ = match record {
-                Record::Comment(c) => writeln!(out, "# {c}"),
+                Record::Comment(c) => writeln!(out, "# {}", one_line(c)),
                 Record::Job(j) => writeln!(out, "! {}", j.to_line()),
                 Record::Time(t) => writeln!(out, "@ {t}"),
                 Record::Sent(b) => writeln!(out, "> {}", escape(&redact_passwords(b))),
                 Record::Received(b) => writeln!(out, "< {}", escape(&redact_passwords(b))),
-                Record::Expect { job, result } => writeln!(out, "= {job} {result}"),
+                Record::Expect { job, result } => writeln!(out, "= {job} {}", one_line(result)),
             };
         }
         out
@@ -202,6 +202,11 @@ impl Transcript {
             _ => None,
         })
     }
+}
+
+/// Free text on one line: line ends become spaces.
+fn one_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
 }
 
 /// Writes bytes in the transcript's escaped form.
