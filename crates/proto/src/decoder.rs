@@ -81,6 +81,13 @@ impl ResponseDecoder {
         self.framer.in_payload()
     }
 
+    /// Payload bytes announced and not yet returned as items: the rest of a
+    /// payload being read, or all of one whose `+FTPGET:<len>,` header has
+    /// arrived but whose first fragment has not. `None` between items.
+    pub fn payload_pending(&self) -> Option<u32> {
+        self.framer.payload_pending()
+    }
+
     /// Decodes the next item from the front of `buf`; see the module docs
     /// for what the caller must do with `consumed`.
     #[inline]

@@ -154,7 +154,18 @@ impl Framer {
 
     /// True while inside a length-prefixed payload.
     pub(crate) fn in_payload(&self) -> bool {
-        !matches!(self.state, State::Lines)
+        self.payload_pending().is_some()
+    }
+
+    /// Payload bytes announced and not yet returned: the rest of a payload
+    /// being read, or the whole of one whose header has been seen but whose
+    /// first fragment is not complete yet.
+    pub(crate) fn payload_pending(&self) -> Option<u32> {
+        match (self.state, self.memo) {
+            (State::Raw { remaining } | State::Listing { remaining }, _) => Some(remaining),
+            (State::Lines, Memo::Found { len, .. }) => Some(len),
+            (State::Lines, _) => None,
+        }
     }
 
     /// Frames the next item of `buf`, which starts where the previous call's

@@ -382,7 +382,10 @@ fn ftpget_partial_payload_waits() {
         d.decode(b"\r\n+FTPGET:5,12"),
         Decoded::NeedMore { consumed: 2 }
     );
-    assert!(!d.in_payload());
+    // The header is known, its first fragment is not complete: the decoder
+    // says so, and how much it still waits for.
+    assert!(d.in_payload());
+    assert_eq!(d.payload_pending(), Some(5));
     assert_eq!(
         d.decode(b"+FTPGET:5,12345OK"),
         Decoded::Item {

@@ -225,8 +225,8 @@ impl Session {
     /// twice does nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.core.tick(now);
-        let in_payload = self.decoder.in_payload();
-        if self.core.expire(in_payload) {
+        let pending = self.decoder.payload_pending();
+        if self.core.expire(pending) {
             // Whatever the modem still sends belongs to the failed command.
             self.decoder = ResponseDecoder::new();
             self.rx.start = 0;
@@ -829,7 +829,8 @@ impl Core {
 
     /// Handles a passed deadline; returns true if a command timed out and
     /// the receive side must be reset.
-    fn expire(&mut self, in_payload: bool) -> bool {
+    /// `pending` is what the decoder still expects of a payload.
+    fn expire(&mut self, pending: Option<u32>) -> bool {
         let Some(o) = self.outstanding else {
             return false;
         };
@@ -865,11 +866,18 @@ impl Core {
             }
         }
         let error = match self.current.as_ref().map(|j| &j.kind) {
-            Some(Kind::Get(_, _, down)) if in_payload || self.get_remaining > 0 => {
+            Some(Kind::Get(_, _, down)) if pending.is_some() || self.get_remaining > 0 => {
+                // A chunk whose header came but whose first fragment did not
+                // is not counted in `announced` yet.
+                let unseen = if self.get_remaining > 0 {
+                    0
+                } else {
+                    pending.unwrap_or(0)
+                };
                 JobError::Protocol {
                     command: o.name,
                     error: ProtocolError::PayloadIncomplete {
-                        announced: down.announced,
+                        announced: down.announced + u64::from(unseen),
                         received: down.bytes,
                     },
                 }
@@ -879,11 +887,11 @@ impl Core {
                 Listing {
                     announced: Some(n), ..
                 },
-            )) if in_payload => JobError::Protocol {
+            )) if pending.is_some() => JobError::Protocol {
                 command: o.name,
                 error: ProtocolError::PayloadIncomplete {
                     announced: *n,
-                    received: 0,
+                    received: n.saturating_sub(pending.map_or(0, u64::from)),
                 },
             },
             _ => JobError::Timeout { command: o.name },
