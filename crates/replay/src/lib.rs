@@ -7,7 +7,7 @@
 //!   [`Transcript::to_text`] round-trip.
 //! - [`import`] turns captured logs into transcripts: plain terminal
 //!   captures and `socat -v` traces.
-//! - [`replay`] runs a transcript through both decoders and, when it
+//! - [`replay()`] runs a transcript through both decoders and, when it
 //!   declares jobs, through a [`cellftp_session::Session`], checking that
 //!   the session sends exactly the recorded commands and reaches the
 //!   expected outcomes.
