@@ -708,7 +708,18 @@ impl Core {
     fn unexpected<'b>(&mut self, kind: ResponseKind, item: Response<'b>) -> Option<Event<'b>> {
         // While the resync `AT` waits (no job runs), the failed command's
         // late answer is only reported: the wait goes on.
-        if let (Some(o), Some(_)) = (self.outstanding, self.current.as_ref()) {
+        if let (Some(o), Some(job)) = (self.outstanding, self.current.as_mut()) {
+            if let (PUT_DATA_STEP, Kind::Put(_, up)) = (job.step, &mut job.kind) {
+                if !o.put_end {
+                    // The chunk's own answer still comes; then the upload is
+                    // closed like after any failed chunk, and the job fails.
+                    up.failed.get_or_insert(JobError::Protocol {
+                        command: o.name,
+                        error: ProtocolError::Unexpected(kind),
+                    });
+                    return Some(Event::Unsolicited(item));
+                }
+            }
             self.resync = true;
             self.fail(JobError::Protocol {
                 command: o.name,
@@ -860,7 +871,8 @@ impl Core {
                 // The upload must still be closed: `AT+FTPPUT=0` goes next,
                 // then the job reports the chunk's timeout.
                 up.in_flight = None;
-                up.failed = Some(JobError::Timeout { command: o.name });
+                up.failed
+                    .get_or_insert(JobError::Timeout { command: o.name });
                 self.outstanding = None;
                 return true;
             }

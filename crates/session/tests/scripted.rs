@@ -862,6 +862,38 @@ fn put_chunk_failure_then_close_failure() {
 /// command), and the close's final result ends the job with the chunk's
 /// timeout. The bytes acknowledged before count for nothing: the job failed.
 #[test]
+fn unexpected_response_during_a_chunk_closes_the_upload_then_fails() {
+    let mut h = configured();
+    let job = h.queue(|s| s.put("12.txt"));
+    exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.session.send_data(b"12").unwrap();
+    h.pump();
+    recv!(h, b"AT+FTPPUT=2,12\r");
+    // A download chunk has no business here; the chunk's own answer follows.
+    send!(h, b"\r\n+FTPGET:1,x\r\n");
+    events!(h, unsolicited(r#"FtpGet { len: 1, data: b"x" }"#));
+    assert_eq!(h.session.send_data(b"3"), Err(UsageError::NotAwaitingData));
+    send!(h, OK);
+    events!(h);
+    // No more data is asked for: the upload is closed, then the job fails.
+    exchange!(h, b"AT+FTPPUT=0\r" => OK);
+    events!(
+        h,
+        failed(
+            job,
+            protocol(
+                CommandName::FtpPut,
+                ProtocolError::Unexpected(ResponseKind::FtpGet)
+            )
+        )
+    );
+    // The close answered: no resync needed.
+    assert!(!h.transmitted.iter().any(|l| l == b"AT\r"));
+    h.end();
+}
+
+#[test]
 fn put_chunk_timeout_closes_the_upload_then_fails() {
     let mut h = configured();
     let job = h.queue(|s| s.put("12.txt"));
