@@ -164,7 +164,14 @@ fn time_of_day_ms(t: &str) -> Option<u64> {
     let mut parts = hms.split(':').map(|p| p.parse::<u64>().ok());
     let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
     let micros: u64 = format!("{frac:0<6}").get(..6)?.parse().ok()?;
-    Some(((h * 60 + m) * 60 + s) * 1000 + micros / 1000)
+    // Every number comes from the log: checked, so an absurd time is "no
+    // time", never an overflow.
+    h.checked_mul(60)?
+        .checked_add(m)?
+        .checked_mul(60)?
+        .checked_add(s)?
+        .checked_mul(1000)?
+        .checked_add(micros / 1000)
 }
 
 /// Reads `text` in the format `name` and its content suggest.
@@ -234,6 +241,8 @@ mod tests {
             "> x y length=99999999999999999999",
             "< 1 2 length=3\nab",
             "\u{0}\u{7f}AT\r",
+            "> 2024/05/01 9999999999999:47:00.000725  length=2 from=0 to=1\nAT",
+            "> 2024/05/01 18446744073709551615:59:59.999999  length=2 from=0 to=1\nAT",
         ] {
             let _ = terminal(text);
             let _ = socat(text);
