@@ -10,6 +10,7 @@
 //! - `--report`: do not run anything, print the table from the last results;
 //! - after `--`: passed to criterion (a filter such as `parse_A`, or flags).
 
+use serde::Deserialize;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -170,97 +171,57 @@ fn read_result(new_dir: &Path, since: Option<SystemTime>) -> Result<Option<Bench
             return Ok(None);
         }
     }
-    let group = string_field(&bench, "group_id")
-        .ok_or_else(|| format!("{}: no group_id", bench_path.display()))?;
-    let mean_ns = object_after(&est, "mean")
-        .and_then(|mean| number_field(mean, "point_estimate"))
-        .ok_or_else(|| format!("{}: no mean point_estimate", est_path.display()))?;
-    let bytes = object_after(&bench, "throughput")
-        .and_then(|t| number_field(t, "Bytes").or_else(|| number_field(t, "BytesDecimal")))
-        .map(|b| b as u64);
+    let bench: Benchmark = serde_json::from_str(&bench).map_err(|e| {
+        format!(
+            "{}: not a criterion benchmark.json: {e}",
+            bench_path.display()
+        )
+    })?;
+    let est: Estimates = serde_json::from_str(&est).map_err(|e| {
+        format!(
+            "{}: not a criterion estimates.json: {e}",
+            est_path.display()
+        )
+    })?;
+    let bytes = bench.throughput.and_then(|t| t.bytes.or(t.bytes_decimal));
     Ok(Some(BenchResult {
-        group,
-        function: string_field(&bench, "function_id").unwrap_or_default(),
-        value: string_field(&bench, "value_str").unwrap_or_default(),
+        group: bench.group_id,
+        function: bench.function_id.unwrap_or_default(),
+        value: bench.value_str.unwrap_or_default(),
         bytes,
-        mean_ns,
+        mean_ns: est.mean.point_estimate,
     }))
 }
 
-// ------------------------------------------------------------ tiny JSON
+// ------------------------------------------------------ criterion's JSON
 
-/// The text after `"key":` (and any whitespace), at the first occurrence.
-fn after_key<'a>(json: &'a str, key: &str) -> Option<&'a str> {
-    let pattern = format!("\"{key}\":");
-    let at = json.find(&pattern)? + pattern.len();
-    Some(json.get(at..)?.trim_start())
+/// The fields of criterion's `new/benchmark.json` that the table uses.
+#[derive(Debug, Deserialize)]
+struct Benchmark {
+    group_id: String,
+    function_id: Option<String>,
+    value_str: Option<String>,
+    throughput: Option<Throughput>,
 }
 
-/// The string value of `"key": "…"`; `None` for `null` or a missing key.
-fn string_field(json: &str, key: &str) -> Option<String> {
-    let rest = after_key(json, key)?.strip_prefix('"')?;
-    let mut out = String::new();
-    let mut chars = rest.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => return Some(out),
-            '\\' => match chars.next()? {
-                'n' => out.push('\n'),
-                't' => out.push('\t'),
-                'u' => {
-                    let hex: String = chars.by_ref().take(4).collect();
-                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
-                }
-                other => out.push(other),
-            },
-            c => out.push(c),
-        }
-    }
-    None
+/// `"throughput": {"Bytes": n}` (or `BytesDecimal`, or `Elements`, ignored).
+#[derive(Debug, Deserialize)]
+struct Throughput {
+    #[serde(rename = "Bytes")]
+    bytes: Option<u64>,
+    #[serde(rename = "BytesDecimal")]
+    bytes_decimal: Option<u64>,
 }
 
-/// The numeric value of `"key": <number>`.
-fn number_field(json: &str, key: &str) -> Option<f64> {
-    let rest = after_key(json, key)?;
-    let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')))
-        .unwrap_or(rest.len());
-    rest.get(..end)?.parse().ok()
+/// The fields of criterion's `new/estimates.json` that the table uses.
+#[derive(Debug, Deserialize)]
+struct Estimates {
+    mean: Estimate,
 }
 
-/// The `{…}` value of `"key": {…}`, braces included (strings inside are
-/// skipped so that their braces do not count).
-fn object_after<'a>(json: &'a str, key: &str) -> Option<&'a str> {
-    let rest = after_key(json, key)?;
-    if !rest.starts_with('{') {
-        return None;
-    }
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in rest.char_indices() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return rest.get(..=i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+#[derive(Debug, Deserialize)]
+struct Estimate {
+    point_estimate: f64,
 }
 
 // ------------------------------------------------------------ the table
@@ -406,24 +367,25 @@ mod tests {
 
     #[test]
     fn reads_criterion_json() {
+        let dir = std::env::temp_dir().join(format!("cellftp-bench-json-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("benchmark.json"), BENCHMARK).unwrap();
+        fs::write(dir.join("estimates.json"), ESTIMATES).unwrap();
+        let r = read_result(&dir, None).unwrap().unwrap();
         assert_eq!(
-            string_field(BENCHMARK, "group_id").as_deref(),
-            Some("parse_A")
+            r,
+            BenchResult {
+                group: "parse_A".into(),
+                function: "ours".into(),
+                value: "64".into(),
+                bytes: Some(4194304),
+                mean_ns: 4194304.0,
+            }
         );
-        assert_eq!(string_field(BENCHMARK, "value_str").as_deref(), Some("64"));
-        let t = object_after(BENCHMARK, "throughput");
-        assert_eq!(t, Some(r#"{"Bytes":4194304}"#));
-        assert_eq!(t.and_then(|t| number_field(t, "Bytes")), Some(4194304.0));
-        let mean = object_after(ESTIMATES, "mean");
-        assert_eq!(
-            mean.and_then(|m| number_field(m, "point_estimate")),
-            Some(4194304.0)
-        );
-        assert_eq!(string_field(r#"{"function_id":null}"#, "function_id"), None);
-        assert_eq!(
-            string_field(r#"{"a":"x\"y"}"#, "a").as_deref(),
-            Some("x\"y")
-        );
+        fs::write(dir.join("estimates.json"), "{\"median\":{}}").unwrap();
+        let err = read_result(&dir, None).unwrap_err();
+        assert!(err.contains("estimates.json"), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
