@@ -2,8 +2,9 @@
 //!
 //! Runs the criterion benchmarks of `cellftp-benches`, then reads criterion's
 //! results (`target/criterion/**/new/{benchmark,estimates}.json`) and prints
-//! a Markdown table comparing our decoder with atat's digester and with the
-//! `memchr` floor, per stream and read size, followed by the other
+//! a Markdown table comparing our decoder with atat's digester, with the
+//! floor for a line parser (`memchr` handing back every `\n` position) and
+//! with `memchr`'s count of `\n`, per stream and read size, followed by the other
 //! benchmarks and the throughput targets.
 //!
 //! - `--quick`: criterion's `--quick` mode, with at most 1 s per benchmark;
@@ -277,38 +278,45 @@ fn fmt_ratio(a: Option<f64>, b: Option<f64>) -> String {
 
 fn render(results: &[BenchResult]) -> String {
     let mut out = String::new();
-    out.push_str("\n| stream | read size | ours MB/s | atat MB/s | memchr MB/s | ours/atat | ours/memchr |\n");
-    out.push_str("|---|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str(
+        "\n| stream | read size | ours MB/s | atat MB/s | floor MB/s | memchr count MB/s | ours/atat | ours/floor |\n",
+    );
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     let mut any = false;
     for stream in STREAMS {
         let group = format!("parse_{stream}");
         for read in READS {
             let ours = speed(results, &group, "ours", read);
             let atat = speed(results, &group, "atat", read);
-            let floor = speed(results, &group, "memchr", read);
-            if ours.is_none() && atat.is_none() && floor.is_none() {
+            let floor = speed(results, &group, "floor", read);
+            let count = speed(results, &group, "memchr_count", read);
+            if [ours, atat, floor, count].iter().all(Option::is_none) {
                 continue;
             }
             any = true;
             out.push_str(&format!(
-                "| {stream} | {read} | {} | {} | {} | {} | {} |\n",
+                "| {stream} | {read} | {} | {} | {} | {} | {} | {} |\n",
                 fmt_speed(ours),
                 fmt_speed(atat),
                 fmt_speed(floor),
+                fmt_speed(count),
                 fmt_ratio(ours, atat),
                 fmt_ratio(ours, floor),
             ));
         }
     }
     if !any {
-        out.push_str("| – | – | – | – | – | – | – |\n");
+        out.push_str("| – | – | – | – | – | – | – | – |\n");
     }
 
     let others: Vec<&BenchResult> = results
         .iter()
         .filter(|r| {
             !(r.group.starts_with("parse_")
-                && matches!(r.function.as_str(), "ours" | "atat" | "memchr"))
+                && matches!(
+                    r.function.as_str(),
+                    "ours" | "atat" | "floor" | "memchr_count"
+                ))
         })
         .collect();
     if !others.is_empty() {
@@ -397,9 +405,14 @@ mod tests {
             bytes: Some(1_000_000),
             mean_ns: ns,
         };
-        let table = render(&[r("ours", 1e6), r("atat", 2e6), r("memchr", 1e5)]);
+        let table = render(&[
+            r("ours", 1e6),
+            r("atat", 2e6),
+            r("floor", 5e5),
+            r("memchr_count", 1e5),
+        ]);
         assert!(
-            table.contains("| A | whole | 1000 | 500 | 10000 | 2.00× | 0.10× |"),
+            table.contains("| A | whole | 1000 | 500 | 2000 | 10000 | 2.00× | 0.50× |"),
             "{table}"
         );
         assert!(
