@@ -1,4 +1,5 @@
-//! The harness of the scripted and property tests: a [`Session`] driven the way
+//! The harness of the scripted tests (one file per scenario) and of the
+//! property tests: a [`Session`] driven the way
 //! its docs say, with everything it reports turned into owned values that a
 //! test can compare, and macros that make a test read as the exchange on the
 //! serial line.
@@ -41,6 +42,13 @@
 //! [`Harness::end`] checks that nothing was left unchecked, that every job
 //! queued ended with exactly one `JobDone`, and that no command (such as the
 //! resync `AT` after a failed command) still waits to be sent or answered.
+//!
+//! # Fixtures
+//!
+//! The `fixtures` module holds the manual's bring-up and connection and the
+//! exchanges that bring a session to where a test starts (re-exported here).
+// Every test file compiles its own copy of this module and uses a different
+// part of it; what one file leaves unused is not dead.
 #![allow(dead_code, unreachable_pub, unused_macros)]
 
 use std::collections::{BTreeMap, VecDeque};
@@ -541,3 +549,9 @@ macro_rules! events {
         assert_eq!($h.take_events(), std::vec![$($ev),*], "events")
     };
 }
+
+// After the macros, which the fixtures use. The property tests use none of
+// the fixtures.
+mod fixtures;
+#[allow(unused_imports)]
+pub use fixtures::*;
