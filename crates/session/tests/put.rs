@@ -141,10 +141,11 @@ fn put_chunk_failure_then_close_failure() {
     h.end();
 }
 
-/// A chunk that times out does not fail the job at once: the upload is
-/// closed with `AT+FTPPUT=0` (no resync probe: the close is the next
-/// command), and the close's final result ends the job with the chunk's
-/// timeout. The bytes acknowledged before count for nothing: the job failed.
+/// A response that belongs to another command (here a download chunk) while
+/// a chunk waits for its answer is reported as unsolicited, and no more data
+/// is asked for: after the chunk's own final result the upload is closed
+/// with `AT+FTPPUT=0`, and the close's final result ends the job with the
+/// unexpected response (no resync probe: the close was answered).
 #[test]
 fn unexpected_response_during_a_chunk_closes_the_upload_then_fails() {
     let mut h = configured();
@@ -177,6 +178,10 @@ fn unexpected_response_during_a_chunk_closes_the_upload_then_fails() {
     h.end();
 }
 
+/// A chunk that times out does not fail the job at once: the upload is
+/// closed with `AT+FTPPUT=0` (no resync probe: the close is the next
+/// command), and the close's final result ends the job with the chunk's
+/// timeout. The bytes acknowledged before count for nothing: the job failed.
 #[test]
 fn put_chunk_timeout_closes_the_upload_then_fails() {
     let mut h = configured();

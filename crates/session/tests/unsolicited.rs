@@ -253,8 +253,8 @@ fn modem_restart_fails_the_running_job() {
         );
         let conf = h.queue(|s| s.configure(&MANUAL_FTP));
         manual_configure(&mut h, conf);
-        // The restart forgot the offset and the type: the resumed get sets
-        // both again.
+        // The restart forgot the offset (the configure job set the type
+        // again): the resumed get sets the offset again.
         let get = h.queue(|s| s.get("12.txt", 2));
         exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
         exchange!(h, b"AT+FTPRESET=2\r" => OK);
