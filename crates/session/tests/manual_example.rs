@@ -57,8 +57,7 @@ fn manual_session(up_front: bool) {
             max: 512
         }
     );
-    assert_eq!(h.session.send_data(b"12345"), Ok(5));
-    h.pump();
+    assert_eq!(h.send_data(b"12345"), 5);
     exchange!(h, b"AT+FTPPUT=5,12345\r" => OK);
     events!(
         h,
@@ -67,8 +66,7 @@ fn manual_session(up_front: bool) {
             max: 512
         }
     );
-    h.session.finish_put().unwrap();
-    h.pump();
+    h.finish_put();
     exchange!(h, b"AT+FTPPUT=0\r" => OK);
     events!(h, ok(j[2], Outcome::Uploaded { bytes: 5 }));
 
@@ -174,17 +172,14 @@ fn echo_on() {
     let put = h.queue(|s| s.put("12.txt"));
     exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => b"AT+FTPPUTNAME=12.txt\r\r\nOK\r\n");
     events!(h, Ev::PutReady { job: put, max: 512 });
-    h.session.send_data(b"12345").unwrap();
-    h.pump();
+    h.send_data(b"12345");
     exchange!(h, b"AT+FTPPUT=5,12345\r" => b"AT+FTPPUT=5,12345\r\r\nOK\r\n");
     events!(h, Ev::PutReady { job: put, max: 512 });
     // Data that looks like lines and results: the echo is taken by length.
-    h.session.send_data(b"\r\nOK\r\n").unwrap();
-    h.pump();
+    h.send_data(b"\r\nOK\r\n");
     exchange!(h, b"AT+FTPPUT=6,\r\nOK\r\n\r" => b"AT+FTPPUT=6,\r\nOK\r\n\r\r\nOK\r\n");
     events!(h, Ev::PutReady { job: put, max: 512 });
-    h.session.finish_put().unwrap();
-    h.pump();
+    h.finish_put();
     exchange!(h, b"AT+FTPPUT=0\r" => b"AT+FTPPUT=0\r\r\nOK\r\n");
     events!(h, ok(put, Outcome::Uploaded { bytes: 11 }));
 

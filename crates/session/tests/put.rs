@@ -46,8 +46,7 @@ fn put_in_chunks_limited_by_chunk_size() {
             "AT+FTPPUT=2,89\\r"
         ]
     );
-    h.session.finish_put().unwrap();
-    h.pump();
+    h.finish_put();
     exchange!(h, b"AT+FTPPUT=0\r" => OK);
     events!(h, ok(job, Outcome::Uploaded { bytes: 10 }));
     h.end();
@@ -64,13 +63,11 @@ fn chunk_size_is_clamped() {
         exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
         events!(h, Ev::PutReady { job, max });
         let big = vec![b'z'; 3000];
-        assert_eq!(h.session.send_data(&big), Ok(max));
-        h.pump();
+        assert_eq!(h.send_data(&big), max);
         let expected = [format!("AT+FTPPUT={max},").as_bytes(), &big[..max], b"\r"].concat();
         exchange!(h, &expected => OK);
         events!(h, Ev::PutReady { job, max });
-        h.session.finish_put().unwrap();
-        h.pump();
+        h.finish_put();
         exchange!(h, b"AT+FTPPUT=0\r" => OK);
         events!(h, ok(job, Outcome::Uploaded { bytes: max as u64 }));
         h.end();
@@ -83,8 +80,7 @@ fn empty_upload() {
     let job = h.queue(|s| s.put("empty"));
     exchange!(h, b"AT+FTPPUTNAME=empty\r" => OK);
     events!(h, Ev::PutReady { job, max: 512 });
-    h.session.finish_put().unwrap();
-    h.pump();
+    h.finish_put();
     exchange!(h, b"AT+FTPPUT=0\r" => OK);
     events!(h, ok(job, Outcome::Uploaded { bytes: 0 }));
     h.end();
@@ -103,12 +99,10 @@ fn put_chunk_failure_closes_the_upload_then_fails() {
         let job = h.queue(|s| s.put("12.txt"));
         exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
         events!(h, Ev::PutReady { job, max: 512 });
-        h.session.send_data(b"12").unwrap();
-        h.pump();
+        h.send_data(b"12");
         exchange!(h, b"AT+FTPPUT=2,12\r" => OK);
         events!(h, Ev::PutReady { job, max: 512 });
-        h.session.send_data(b"345").unwrap();
-        h.pump();
+        h.send_data(b"345");
         exchange!(h, b"AT+FTPPUT=3,345\r" => answer);
         // No PutReady: the upload is closed at once.
         events!(h);
@@ -129,8 +123,7 @@ fn put_chunk_failure_then_close_failure() {
     let job = h.queue(|s| s.put("12.txt"));
     exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
     events!(h, Ev::PutReady { job, max: 512 });
-    h.session.send_data(b"12").unwrap();
-    h.pump();
+    h.send_data(b"12");
     exchange!(h, b"AT+FTPPUT=2,12\r" => b"\r\n+CME ERROR: 4\r\n");
     exchange!(h, b"AT+FTPPUT=0\r" => ERROR);
     // The close's own failure is the one reported.
@@ -152,8 +145,7 @@ fn unexpected_response_during_a_chunk_closes_the_upload_then_fails() {
     let job = h.queue(|s| s.put("12.txt"));
     exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
     events!(h, Ev::PutReady { job, max: 512 });
-    h.session.send_data(b"12").unwrap();
-    h.pump();
+    h.send_data(b"12");
     recv!(h, b"AT+FTPPUT=2,12\r");
     // A download chunk has no business here; the chunk's own answer follows.
     send!(h, b"\r\n+FTPGET:1,x\r\n");
@@ -189,12 +181,10 @@ fn put_chunk_timeout_closes_the_upload_then_fails() {
     let q = h.queue(|s| s.query_config());
     exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
     events!(h, Ev::PutReady { job, max: 512 });
-    h.session.send_data(b"12").unwrap();
-    h.pump();
+    h.send_data(b"12");
     exchange!(h, b"AT+FTPPUT=2,12\r" => OK);
     events!(h, Ev::PutReady { job, max: 512 });
-    h.session.send_data(b"345").unwrap();
-    h.pump();
+    h.send_data(b"345");
     recv!(h, b"AT+FTPPUT=3,345\r");
     assert_eq!(h.timeout_in(), 30_000);
     h.wait(29_999);
@@ -234,8 +224,7 @@ fn put_chunk_timeout_then_the_close_fails() {
     let job = h.queue(|s| s.put("a"));
     exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
     events!(h, Ev::PutReady { job, max: 512 });
-    h.session.send_data(b"abc").unwrap();
-    h.pump();
+    h.send_data(b"abc");
     recv!(h, b"AT+FTPPUT=3,abc\r");
     h.wait(30_000);
     events!(h);
@@ -251,8 +240,7 @@ fn put_chunk_timeout_then_the_close_fails() {
     let job = h.queue(|s| s.put("a"));
     exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
     events!(h, Ev::PutReady { job, max: 512 });
-    h.session.send_data(b"abc").unwrap();
-    h.pump();
+    h.send_data(b"abc");
     recv!(h, b"AT+FTPPUT=3,abc\r");
     h.wait(30_000);
     events!(h);
@@ -272,8 +260,7 @@ fn put_timeouts() {
     let job = h.queue(|s| s.put("a"));
     exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
     events!(h, Ev::PutReady { job, max: 512 });
-    h.session.send_data(b"abc").unwrap();
-    h.pump();
+    h.send_data(b"abc");
     recv!(h, b"AT+FTPPUT=3,abc\r");
     assert_eq!(h.timeout_in(), 30_000);
     h.wait(30_000);
@@ -295,8 +282,7 @@ fn put_timeouts() {
     let job = h.queue(|s| s.put("a"));
     exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
     events!(h, Ev::PutReady { job, max: 512 });
-    h.session.finish_put().unwrap();
-    h.pump();
+    h.finish_put();
     recv!(h, b"AT+FTPPUT=0\r");
     h.wait(59_999);
     events!(h);
@@ -317,8 +303,7 @@ fn waiting_for_upload_data_has_no_timeout() {
     assert_eq!(h.timeout, None);
     h.wait(1_000_000);
     events!(h);
-    h.session.finish_put().unwrap();
-    h.pump();
+    h.finish_put();
     exchange!(h, b"AT+FTPPUT=0\r" => OK);
     events!(h, ok(job, Outcome::Uploaded { bytes: 0 }));
     h.end();

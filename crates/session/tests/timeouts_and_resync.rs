@@ -60,11 +60,9 @@ fn command_timeouts_have_the_spec_durations() {
     check(&mut h, b"AT+FTPPATH=/docs\r", 5, OK);
     let put = h.queue(|s| s.put("a"));
     check(&mut h, b"AT+FTPPUTNAME=a\r", 5, OK);
-    h.session.send_data(b"x").unwrap();
-    h.pump();
+    h.send_data(b"x");
     check(&mut h, b"AT+FTPPUT=1,x\r", 30, OK);
-    h.session.finish_put().unwrap();
-    h.pump();
+    h.finish_put();
     check(&mut h, b"AT+FTPPUT=0\r", 60, OK);
     let get = h.queue(|s| s.get("a", 1));
     check(&mut h, b"AT+FTPGETNAME=a\r", 5, OK);

@@ -7,42 +7,21 @@
 #[macro_use]
 mod harness;
 
-use cellftp_proto::{CommandName, TransferType};
-use cellftp_session::{FtpConfig, Link, ModemError, Outcome};
+use cellftp_proto::CommandName;
+use cellftp_session::{Link, ModemError, Outcome};
 use harness::*;
 
 #[test]
 fn resumed_get_in_ascii_switches_to_binary_first() {
     let mut h = Harness::default();
-    let conf = h.queue(|s| {
-        s.configure(&FtpConfig {
-            transfer_type: TransferType::Ascii,
-            ..MANUAL_FTP
-        })
-    });
-    exchange!(h, b"AT+FTPPORT=15881\r" => OK);
-    exchange!(h, b"AT+FTPMODE=1\r" => OK);
-    exchange!(h, b"AT+FTPSERV=47.104.157.10\r" => b"\r\n+FTPSERV:0\r\n\r\nOK\r\n");
-    exchange!(h, b"AT+FTPUN=xs\r" => OK);
-    exchange!(h, b"AT+FTPPW=123\r" => OK);
-    exchange!(h, b"AT+FTPTYPE=A\r" => OK);
-    events!(h, ok(conf, Outcome::Configured));
-
-    let job = h.queue(|s| s.get("12.txt", 2));
-    exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
-    exchange!(h, b"AT+FTPTYPE=I\r" => OK);
-    exchange!(h, b"AT+FTPRESET=2\r" => OK);
-    exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:3,345\r\n\r\nOK\r\n");
-    events!(
-        h,
-        data(job, 2, b"345"),
-        ok(
-            job,
-            Outcome::Downloaded {
-                offset: 2,
-                bytes: 3
-            }
-        )
+    configure_ascii(&mut h);
+    resumed_get(
+        &mut h,
+        &[
+            b"AT+FTPGETNAME=12.txt\r",
+            b"AT+FTPTYPE=I\r",
+            b"AT+FTPRESET=2\r",
+        ],
     );
     // The type is now known to be I: the next resume sets the offset only.
     let job = h.queue(|s| s.get("12.txt", 4));
@@ -222,51 +201,10 @@ fn a_refused_restore_fails_the_job() {
 #[test]
 fn get_after_a_resumed_get_resets_the_offset() {
     let mut h = configured();
-    let job = h.queue(|s| s.get("12.txt", 2));
-    exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
-    exchange!(h, b"AT+FTPRESET=2\r" => OK);
-    exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:3,345\r\n\r\nOK\r\n");
-    events!(
-        h,
-        data(job, 2, b"345"),
-        ok(
-            job,
-            Outcome::Downloaded {
-                offset: 2,
-                bytes: 3
-            }
-        )
-    );
+    resumed_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r", b"AT+FTPRESET=2\r"]);
     // The same offset again: the modem still has it.
-    let job = h.queue(|s| s.get("12.txt", 2));
-    exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
-    exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:3,345\r\n\r\nOK\r\n");
-    events!(
-        h,
-        data(job, 2, b"345"),
-        ok(
-            job,
-            Outcome::Downloaded {
-                offset: 2,
-                bytes: 3
-            }
-        )
-    );
-    let job = h.queue(|s| s.get("12.txt", 0));
-    exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
-    exchange!(h, b"AT+FTPRESET=0\r" => OK);
-    exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:5,12345\r\n\r\nOK\r\n");
-    events!(
-        h,
-        data(job, 0, b"12345"),
-        ok(
-            job,
-            Outcome::Downloaded {
-                offset: 0,
-                bytes: 5
-            }
-        )
-    );
+    resumed_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r"]);
+    whole_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r", b"AT+FTPRESET=0\r"]);
     // And then no more resets.
     let job = h.queue(|s| s.get("12.txt", 0));
     exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);

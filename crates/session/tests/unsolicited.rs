@@ -255,21 +255,7 @@ fn modem_restart_fails_the_running_job() {
         manual_configure(&mut h, conf);
         // The restart forgot the offset (the configure job set the type
         // again): the resumed get sets the offset again.
-        let get = h.queue(|s| s.get("12.txt", 2));
-        exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
-        exchange!(h, b"AT+FTPRESET=2\r" => OK);
-        exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:3,345\r\n\r\nOK\r\n");
-        events!(
-            h,
-            data(get, 2, b"345"),
-            ok(
-                get,
-                Outcome::Downloaded {
-                    offset: 2,
-                    bytes: 3
-                }
-            )
-        );
+        resumed_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r", b"AT+FTPRESET=2\r"]);
         h.end();
     }
 }
@@ -279,21 +265,7 @@ fn modem_restart_fails_the_running_job() {
 #[test]
 fn modem_restart_during_bring_up_forgets_the_settings() {
     let mut h = configured();
-    let get = h.queue(|s| s.get("12.txt", 2));
-    exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
-    exchange!(h, b"AT+FTPRESET=2\r" => OK);
-    exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:3,345\r\n\r\nOK\r\n");
-    events!(
-        h,
-        data(get, 2, b"345"),
-        ok(
-            get,
-            Outcome::Downloaded {
-                offset: 2,
-                bytes: 3
-            }
-        )
-    );
+    resumed_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r", b"AT+FTPRESET=2\r"]);
     let up = h.queue(|s| s.bring_up(BringUp::default()));
     recv!(h, b"AT\r");
     send!(h, b"\r\nRDY\r\n");
@@ -310,21 +282,7 @@ fn modem_restart_during_bring_up_forgets_the_settings() {
     let conf = h.queue(|s| s.configure(&MANUAL_FTP));
     manual_configure(&mut h, conf);
     // The offset is set again: the restarted modem starts from 0.
-    let get = h.queue(|s| s.get("12.txt", 2));
-    exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
-    exchange!(h, b"AT+FTPRESET=2\r" => OK);
-    exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:3,345\r\n\r\nOK\r\n");
-    events!(
-        h,
-        data(get, 2, b"345"),
-        ok(
-            get,
-            Outcome::Downloaded {
-                offset: 2,
-                bytes: 3
-            }
-        )
-    );
+    resumed_get(&mut h, &[b"AT+FTPGETNAME=12.txt\r", b"AT+FTPRESET=2\r"]);
     h.end();
 }
 
@@ -397,13 +355,8 @@ fn cfun_1_after_at_cfun_is_not_a_restart() {
 /// been answered, it means a restart again.
 #[test]
 fn cfun_1_long_after_at_cfun_is_a_restart() {
-    let mut h = Harness::default();
-    let up = h.queue(|s| s.bring_up(MANUAL_BRING_UP));
-    exchange!(h, b"AT+CFUN=1\r" => OK);
-    exchange!(h, b"AT+CGACT=1,1\r" => OK);
-    events!(h, ok(up, Outcome::BroughtUp));
-    let conf = h.queue(|s| s.configure(&MANUAL_FTP));
-    manual_configure(&mut h, conf);
+    // Brought up with `AT+CFUN=1`, then seven more commands answered.
+    let mut h = configured();
     let job = h.queue(|s| s.get("a", 0));
     exchange!(h, b"AT+FTPGETNAME=a\r" => OK);
     recv!(h, b"AT+FTPGET\r");

@@ -146,12 +146,10 @@ pub fn put_12345(h: &mut Harness, commands: &[&[u8]]) {
         exchange!(h, command => OK);
     }
     events!(h, Ev::PutReady { job, max: 512 });
-    h.session.send_data(b"12345").unwrap();
-    h.pump();
+    h.send_data(b"12345");
     exchange!(h, b"AT+FTPPUT=5,12345\r" => OK);
     events!(h, Ev::PutReady { job, max: 512 });
-    h.session.finish_put().unwrap();
-    h.pump();
+    h.finish_put();
     exchange!(h, b"AT+FTPPUT=0\r" => OK);
     events!(h, ok(job, Outcome::Uploaded { bytes: 5 }));
 }
