@@ -1,7 +1,7 @@
-//! The harness of the scripted and property tests: a [`Session`] driven the way
-//! its docs say, with everything it reports turned into owned values that a
-//! test can compare, and macros that make a test read as the exchange on the
-//! serial line.
+//! The harness of the scripted tests (one file per scenario) and of the
+//! property tests: a [`Session`] driven the way its docs say, with
+//! everything it reports turned into owned values that a test can compare,
+//! and macros that make a test read as the exchange on the serial line.
 //!
 //! # The drive order
 //!
@@ -16,11 +16,12 @@
 //!    command line;
 //! 3. then reads [`Session::poll_timeout`].
 //!
-//! The verbs that queue jobs go through [`Harness::queue`], which does this;
-//! after [`Session::send_data`] and [`Session::finish_put`] a test calls
-//! [`Harness::pump`] itself. Input that the receive buffer cannot take at
-//! once is offered again after step 1, as [`Session::handle_input`]
-//! requires; every time, the harness checks that the buffer holds no more
+//! The verbs that queue jobs go through [`Harness::queue`], and the upload
+//! verbs through [`Harness::send_data`] and [`Harness::finish_put`], which do
+//! this; a test that checks something between a verb and the drain calls the
+//! session's verb and then [`Harness::pump`] itself. Input that the receive
+//! buffer cannot take at once is offered again after step 1, as
+//! [`Session::handle_input`] requires; every time, the harness checks that the buffer holds no more
 //! than [`RX_CAPACITY`] bytes, that it takes input again once the events are
 //! drained, and that what is left then is a partial item (less than
 //! `MIN_BUFFER` bytes).
@@ -41,6 +42,13 @@
 //! [`Harness::end`] checks that nothing was left unchecked, that every job
 //! queued ended with exactly one `JobDone`, and that no command (such as the
 //! resync `AT` after a failed command) still waits to be sent or answered.
+//!
+//! # Fixtures
+//!
+//! The `fixtures` module holds the manual's bring-up and connection and the
+//! exchanges that bring a session to where a test starts (re-exported here).
+// Every test file compiles its own copy of this module and uses a different
+// part of it; what one file leaves unused is not dead.
 #![allow(dead_code, unreachable_pub, unused_macros)]
 
 use std::collections::{BTreeMap, VecDeque};
@@ -273,6 +281,28 @@ impl Harness {
         }
         self.pump();
         result
+    }
+
+    /// [`Session::send_data`], which must accept at least a byte, then
+    /// steps 1 to 3 of the drive order; returns how many bytes it took.
+    #[track_caller]
+    pub fn send_data(&mut self, bytes: &[u8]) -> usize {
+        let n = self
+            .session
+            .send_data(bytes)
+            .unwrap_or_else(|e| panic!("data refused: {e}"));
+        self.pump();
+        n
+    }
+
+    /// [`Session::finish_put`], which must succeed, then steps 1 to 3 of the
+    /// drive order.
+    #[track_caller]
+    pub fn finish_put(&mut self) {
+        self.session
+            .finish_put()
+            .unwrap_or_else(|e| panic!("finish_put refused: {e}"));
+        self.pump();
     }
 
     /// The modem sends `bytes` now.
@@ -541,3 +571,9 @@ macro_rules! events {
         assert_eq!($h.take_events(), std::vec![$($ev),*], "events")
     };
 }
+
+// After the macros, which the fixtures use. The property tests use none of
+// the fixtures.
+mod fixtures;
+#[allow(unused_imports)]
+pub use fixtures::*;

@@ -1,0 +1,141 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+//! The bring-up job: `AT` (retried while the modem boots), `ATE0`,
+//! `AT+CFUN=1`, `AT+CGACT=1,<cid>`, each step optional, and how the probe
+//! counts its attempts.
+
+#[macro_use]
+mod harness;
+
+use cellftp_proto::CommandName;
+use cellftp_session::{BringUp, Config, Link, Outcome};
+use harness::*;
+
+#[test]
+fn default_bring_up() {
+    let mut h = Harness::default();
+    let job = h.queue(|s| s.bring_up(BringUp::default()));
+    exchange!(h, b"AT\r" => OK);
+    // The modem still echoes the line that turns echo off.
+    exchange!(h, b"ATE0\r" => b"ATE0\r\r\nOK\r\n");
+    exchange!(h, b"AT+CFUN=1\r" => b"\r\n+CPIN: READY\r\n\r\nOK\r\n");
+    events!(h, unsolicited("Urc(Cpin(b\"READY\"))"));
+    exchange!(h, b"AT+CGACT=1,1\r" => OK);
+    events!(h, ok(job, Outcome::BroughtUp));
+    assert_eq!(h.session.link(), Link::Unknown);
+    h.end();
+}
+
+#[test]
+fn bring_up_with_nothing_to_do_ends_at_once() {
+    let mut h = Harness::default();
+    let job = h.queue(|s| {
+        s.bring_up(BringUp {
+            probe: false,
+            echo_off: false,
+            full_functionality: false,
+            pdp_context: None,
+        })
+    });
+    events!(h, ok(job, Outcome::BroughtUp));
+    h.end();
+}
+
+#[test]
+fn bring_up_other_pdp_context() {
+    let mut h = Harness::default();
+    let job = h.queue(|s| {
+        s.bring_up(BringUp {
+            probe: false,
+            echo_off: false,
+            full_functionality: false,
+            pdp_context: Some(3),
+        })
+    });
+    exchange!(h, b"AT+CGACT=1,3\r" => OK);
+    events!(h, ok(job, Outcome::BroughtUp));
+    h.end();
+}
+
+#[test]
+fn probe_is_retried_while_the_modem_boots() {
+    let mut h = Harness::default();
+    assert_eq!(h.session.config().probe_attempts, 3);
+    let job = h.queue(|s| s.bring_up(BringUp::default()));
+    recv!(h, b"AT\r");
+    assert_eq!(h.timeout_in(), 5_000);
+    h.wait(4_999);
+    h.expect_no_tx();
+    h.wait(1);
+    // Second attempt, at once.
+    recv!(h, b"AT\r");
+    assert_eq!(h.timeout_in(), 5_000);
+    // The booting modem says RDY: expected during bring-up.
+    send!(h, b"\r\nRDY\r\n");
+    events!(h, unsolicited("Urc(Ready)"));
+    h.wait(5_000);
+    exchange!(h, b"AT\r" => OK);
+    exchange!(h, b"ATE0\r" => OK);
+    exchange!(h, b"AT+CFUN=1\r" => OK);
+    exchange!(h, b"AT+CGACT=1,1\r" => OK);
+    events!(h, ok(job, Outcome::BroughtUp));
+    assert_eq!(h.transmitted.iter().filter(|l| l == &b"AT\r").count(), 3);
+    h.end();
+}
+
+#[test]
+fn probe_gives_up_after_probe_attempts() {
+    for attempts in [0u8, 1, 2, 3, 5] {
+        let mut h = Harness::new(Config {
+            probe_attempts: attempts,
+            ..Config::default()
+        });
+        let job = h.queue(|s| s.bring_up(BringUp::default()));
+        for _ in 0..attempts.max(1) {
+            recv!(h, b"AT\r");
+            events!(h);
+            h.wait(5_000);
+        }
+        events!(h, timed_out(job, CommandName::At));
+        // The job failed without a final result: the resync probe, tried as
+        // many times, then given up without an event (it is not a job).
+        for _ in 0..attempts.max(1) {
+            recv!(h, b"AT\r");
+            h.wait(5_000);
+            events!(h);
+        }
+        h.end();
+    }
+}
+
+#[test]
+fn probe_attempts_start_again_after_an_answer() {
+    let mut h = Harness::new(Config {
+        probe_attempts: 2,
+        ..Config::default()
+    });
+    let first = h.queue(|s| {
+        s.bring_up(BringUp {
+            probe: true,
+            echo_off: false,
+            full_functionality: false,
+            pdp_context: None,
+        })
+    });
+    recv!(h, b"AT\r");
+    h.wait(5_000);
+    exchange!(h, b"AT\r" => OK);
+    events!(h, ok(first, Outcome::BroughtUp));
+    let second = h.queue(|s| {
+        s.bring_up(BringUp {
+            probe: true,
+            echo_off: false,
+            full_functionality: false,
+            pdp_context: None,
+        })
+    });
+    recv!(h, b"AT\r");
+    h.wait(5_000);
+    exchange!(h, b"AT\r" => OK);
+    events!(h, ok(second, Outcome::BroughtUp));
+    h.end();
+}

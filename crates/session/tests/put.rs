@@ -1,0 +1,310 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+//! The put job: `AT+FTPPUTNAME`, then one `AT+FTPPUT=<len>,<data>` per chunk
+//! the caller hands over on `PutReady` (at most the chunk size), then
+//! `AT+FTPPUT=0`; and how a chunk that fails, times out or draws an
+//! unexpected response closes the upload before the job fails.
+
+#[macro_use]
+mod harness;
+
+use cellftp_proto::CommandName;
+use cellftp_session::{
+    Config, JobError, Link, ModemError, Outcome, ProtocolError, ResponseKind, UsageError,
+};
+use harness::*;
+
+#[test]
+fn put_in_chunks_limited_by_chunk_size() {
+    let mut h = Harness::new(Config {
+        chunk_size: 4,
+        ..Config::default()
+    });
+    let job = h.queue(|s| s.put("log.bin"));
+    exchange!(h, b"AT+FTPPUTNAME=log.bin\r" => OK);
+    let mut file: &[u8] = b"0123456789";
+    let mut sent = Vec::new();
+    loop {
+        events!(h, Ev::PutReady { job, max: 4 });
+        if file.is_empty() {
+            break;
+        }
+        let n = h.session.send_data(file).unwrap();
+        assert_eq!(n, file.len().min(4));
+        // One chunk at a time: no more until the modem has answered.
+        assert_eq!(h.session.send_data(b"x"), Err(UsageError::NotAwaitingData));
+        h.pump();
+        let line = h.next_tx();
+        sent.push(line.escape_ascii().to_string());
+        send!(h, OK);
+        file = &file[n..];
+    }
+    assert_eq!(
+        sent,
+        [
+            "AT+FTPPUT=4,0123\\r",
+            "AT+FTPPUT=4,4567\\r",
+            "AT+FTPPUT=2,89\\r"
+        ]
+    );
+    h.finish_put();
+    exchange!(h, b"AT+FTPPUT=0\r" => OK);
+    events!(h, ok(job, Outcome::Uploaded { bytes: 10 }));
+    h.end();
+}
+
+#[test]
+fn chunk_size_is_clamped() {
+    for (chunk_size, max) in [(0, 1), (1, 1), (1024, 1024), (5000, 1024)] {
+        let mut h = Harness::new(Config {
+            chunk_size,
+            ..Config::default()
+        });
+        let job = h.queue(|s| s.put("a"));
+        exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
+        events!(h, Ev::PutReady { job, max });
+        let big = vec![b'z'; 3000];
+        assert_eq!(h.send_data(&big), max);
+        let expected = [format!("AT+FTPPUT={max},").as_bytes(), &big[..max], b"\r"].concat();
+        exchange!(h, &expected => OK);
+        events!(h, Ev::PutReady { job, max });
+        h.finish_put();
+        exchange!(h, b"AT+FTPPUT=0\r" => OK);
+        events!(h, ok(job, Outcome::Uploaded { bytes: max as u64 }));
+        h.end();
+    }
+}
+
+#[test]
+fn empty_upload() {
+    let mut h = Harness::default();
+    let job = h.queue(|s| s.put("empty"));
+    exchange!(h, b"AT+FTPPUTNAME=empty\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.finish_put();
+    exchange!(h, b"AT+FTPPUT=0\r" => OK);
+    events!(h, ok(job, Outcome::Uploaded { bytes: 0 }));
+    h.end();
+}
+
+#[test]
+fn put_chunk_failure_closes_the_upload_then_fails() {
+    for (answer, error) in [
+        (ERROR, ModemError::Error),
+        (
+            &b"\r\n+CME ERROR: 4\r\n"[..],
+            ModemError::Cme { code: Some(4) },
+        ),
+    ] {
+        let mut h = Harness::default();
+        let job = h.queue(|s| s.put("12.txt"));
+        exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
+        events!(h, Ev::PutReady { job, max: 512 });
+        h.send_data(b"12");
+        exchange!(h, b"AT+FTPPUT=2,12\r" => OK);
+        events!(h, Ev::PutReady { job, max: 512 });
+        h.send_data(b"345");
+        exchange!(h, b"AT+FTPPUT=3,345\r" => answer);
+        // No PutReady: the upload is closed at once.
+        events!(h);
+        assert_eq!(h.session.send_data(b"6"), Err(UsageError::NotAwaitingData));
+        assert_eq!(h.session.finish_put(), Err(UsageError::NotAwaitingData));
+        exchange!(h, b"AT+FTPPUT=0\r" => OK);
+        let e = modem(CommandName::FtpPut, error);
+        events!(h, failed(job, e));
+        assert!(e.needs_configure());
+        assert_eq!(h.session.link(), Link::Down);
+        h.end();
+    }
+}
+
+#[test]
+fn put_chunk_failure_then_close_failure() {
+    let mut h = Harness::default();
+    let job = h.queue(|s| s.put("12.txt"));
+    exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.send_data(b"12");
+    exchange!(h, b"AT+FTPPUT=2,12\r" => b"\r\n+CME ERROR: 4\r\n");
+    exchange!(h, b"AT+FTPPUT=0\r" => ERROR);
+    // The close's own failure is the one reported.
+    events!(
+        h,
+        failed(job, modem(CommandName::FtpPut, ModemError::Error))
+    );
+    h.end();
+}
+
+/// A response that belongs to another command (here a download chunk) while
+/// a chunk waits for its answer is reported as unsolicited, and no more data
+/// is asked for: after the chunk's own final result the upload is closed
+/// with `AT+FTPPUT=0`, and the close's final result ends the job with the
+/// unexpected response (no resync probe: the close was answered).
+#[test]
+fn unexpected_response_during_a_chunk_closes_the_upload_then_fails() {
+    let mut h = configured();
+    let job = h.queue(|s| s.put("12.txt"));
+    exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.send_data(b"12");
+    recv!(h, b"AT+FTPPUT=2,12\r");
+    // A download chunk has no business here; the chunk's own answer follows.
+    send!(h, b"\r\n+FTPGET:1,x\r\n");
+    events!(h, unsolicited(r#"FtpGet { len: 1, data: b"x" }"#));
+    assert_eq!(h.session.send_data(b"3"), Err(UsageError::NotAwaitingData));
+    send!(h, OK);
+    events!(h);
+    // No more data is asked for: the upload is closed, then the job fails.
+    exchange!(h, b"AT+FTPPUT=0\r" => OK);
+    events!(
+        h,
+        failed(
+            job,
+            protocol(
+                CommandName::FtpPut,
+                ProtocolError::Unexpected(ResponseKind::FtpGet)
+            )
+        )
+    );
+    // The close answered: no resync needed.
+    assert!(!h.transmitted.iter().any(|l| l == b"AT\r"));
+    h.end();
+}
+
+/// A chunk that times out does not fail the job at once: the upload is
+/// closed with `AT+FTPPUT=0` (no resync probe: the close is the next
+/// command), and the close's final result ends the job with the chunk's
+/// timeout. The bytes acknowledged before count for nothing: the job failed.
+#[test]
+fn put_chunk_timeout_closes_the_upload_then_fails() {
+    let mut h = configured();
+    let job = h.queue(|s| s.put("12.txt"));
+    let q = h.queue(|s| s.query_config());
+    exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.send_data(b"12");
+    exchange!(h, b"AT+FTPPUT=2,12\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.send_data(b"345");
+    recv!(h, b"AT+FTPPUT=3,345\r");
+    assert_eq!(h.timeout_in(), 30_000);
+    h.wait(29_999);
+    events!(h);
+    h.wait(1);
+    // No event, no PutReady: the close goes after the guard time.
+    events!(h);
+    assert_eq!(h.session.send_data(b"6"), Err(UsageError::NotAwaitingData));
+    assert_eq!(h.session.finish_put(), Err(UsageError::NotAwaitingData));
+    h.expect_no_tx();
+    assert_eq!(h.timeout_in(), 20);
+    recv!(h, b"AT+FTPPUT=0\r");
+    assert_eq!(h.timeout_in(), 60_000);
+    h.wait(59_999);
+    events!(h);
+    send!(h, OK);
+    let e = JobError::Timeout {
+        command: CommandName::FtpPut,
+    };
+    events!(h, failed(job, e));
+    assert!(e.needs_configure());
+    assert_eq!(h.session.link(), Link::Down);
+    // The close ended with its final result: no resync before the next job.
+    exchange!(h, b"AT+FTPSCON\r" => OK);
+    events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
+    assert!(!h.transmitted.iter().any(|l| l == b"AT\r"));
+    h.end();
+}
+
+/// After a chunk's timeout, the close can fail too: by its own final result
+/// (reported, as after a chunk that got `ERROR`), or by its own timeout
+/// (the chunk's timeout is reported, then the resync probe goes).
+#[test]
+fn put_chunk_timeout_then_the_close_fails() {
+    // The close gets ERROR.
+    let mut h = configured();
+    let job = h.queue(|s| s.put("a"));
+    exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.send_data(b"abc");
+    recv!(h, b"AT+FTPPUT=3,abc\r");
+    h.wait(30_000);
+    events!(h);
+    exchange!(h, b"AT+FTPPUT=0\r" => ERROR);
+    events!(
+        h,
+        failed(job, modem(CommandName::FtpPut, ModemError::Error))
+    );
+    h.end();
+
+    // The close times out.
+    let mut h = configured();
+    let job = h.queue(|s| s.put("a"));
+    exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.send_data(b"abc");
+    recv!(h, b"AT+FTPPUT=3,abc\r");
+    h.wait(30_000);
+    events!(h);
+    recv!(h, b"AT+FTPPUT=0\r");
+    h.wait(60_000);
+    events!(h, timed_out(job, CommandName::FtpPut));
+    assert_eq!(h.session.link(), Link::Down);
+    exchange!(h, b"AT\r" => OK);
+    events!(h);
+    h.end();
+}
+
+#[test]
+fn put_timeouts() {
+    // A chunk.
+    let mut h = configured();
+    let job = h.queue(|s| s.put("a"));
+    exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.send_data(b"abc");
+    recv!(h, b"AT+FTPPUT=3,abc\r");
+    assert_eq!(h.timeout_in(), 30_000);
+    h.wait(30_000);
+    // Not yet failed: the upload is closed first, after the guard time,
+    // and no resync probe comes before the close.
+    events!(h);
+    assert_eq!(h.session.send_data(b"d"), Err(UsageError::NotAwaitingData));
+    assert_eq!(h.session.finish_put(), Err(UsageError::NotAwaitingData));
+    assert_eq!(h.timeout_in(), 20);
+    recv!(h, b"AT+FTPPUT=0\r");
+    assert_eq!(h.timeout_in(), 60_000);
+    send!(h, OK);
+    events!(h, timed_out(job, CommandName::FtpPut));
+    assert_eq!(h.session.link(), Link::Down);
+    h.end();
+
+    // The close.
+    let mut h = configured();
+    let job = h.queue(|s| s.put("a"));
+    exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.finish_put();
+    recv!(h, b"AT+FTPPUT=0\r");
+    h.wait(59_999);
+    events!(h);
+    h.wait(1);
+    events!(h, timed_out(job, CommandName::FtpPut));
+    // The close failed without its final result: resync.
+    exchange!(h, b"AT\r" => OK);
+    events!(h);
+    h.end();
+}
+
+#[test]
+fn waiting_for_upload_data_has_no_timeout() {
+    let mut h = configured();
+    let job = h.queue(|s| s.put("a"));
+    exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    assert_eq!(h.timeout, None);
+    h.wait(1_000_000);
+    events!(h);
+    h.finish_put();
+    exchange!(h, b"AT+FTPPUT=0\r" => OK);
+    events!(h, ok(job, Outcome::Uploaded { bytes: 0 }));
+    h.end();
+}
