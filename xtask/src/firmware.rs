@@ -296,7 +296,7 @@ fn report(program: &Measured, baseline: &Measured, session_size: &str) {
     println!();
     println!("firmware footprint on {TARGET} (bytes, release profile of examples/firmware)");
     println!(
-        "{:<28} {:>8} {:>8} {:>8}",
+        "{:<32} {:>8} {:>8} {:>8}",
         "", "program", "runtime", "session"
     );
     row(".vector_table", p.vector_table, b.vector_table);
@@ -311,6 +311,7 @@ fn report(program: &Measured, baseline: &Measured, session_size: &str) {
         p.ram(program.stack),
         b.ram(baseline.stack),
     );
+    println!("(session = program - runtime; the runtime is the `baseline` program)");
     println!("size_of::<Session>() on {TARGET}: {session_size}");
     let flash = p.flash().saturating_sub(b.flash());
     let ram = p.ram(program.stack).saturating_sub(b.ram(baseline.stack));
