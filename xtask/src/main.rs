@@ -3,19 +3,22 @@
 //! - `cargo xtask replay [PATH…]` replays transcripts and captured logs
 //!   (default: the shipped `transcripts/` corpus);
 //! - `cargo xtask fuzz [--time SECS] [TARGET…]` runs the cargo-fuzz targets;
-//! - `cargo xtask bench` runs the criterion benchmarks and prints the ratios.
+//! - `cargo xtask bench` runs the criterion benchmarks and prints the ratios;
+//! - `cargo xtask firmware` builds `examples/firmware` for a Cortex-M4, runs
+//!   it under QEMU and reports its flash, RAM and stack.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod firmware;
 mod fuzz;
 mod replay;
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(job) = args.next() else {
-        eprintln!("usage: cargo xtask <replay|fuzz|bench> [ARGS…]");
+        eprintln!("usage: cargo xtask <replay|fuzz|bench|firmware> [ARGS…]");
         return ExitCode::FAILURE;
     };
     let rest: Vec<String> = args.collect();
@@ -23,8 +26,9 @@ fn main() -> ExitCode {
         "replay" => replay::run(&rest),
         "fuzz" => fuzz::run(&rest),
         "bench" => bench::run(&rest),
+        "firmware" => firmware::run(&rest),
         other => Err(format!(
-            "unknown job `{other}`; expected replay, fuzz or bench"
+            "unknown job `{other}`; expected replay, fuzz, bench or firmware"
         )),
     };
     match result {

@@ -1,0 +1,17 @@
+//! What the firmware programs share: the stack measurement and the panic
+//! handler, which reports over semihosting and exits QEMU with failure.
+#![no_std]
+#![deny(unsafe_code)]
+
+pub mod stack;
+
+use core::panic::PanicInfo;
+
+use cortex_m_semihosting::{debug, hprintln};
+
+#[panic_handler]
+fn panic(info: &PanicInfo) -> ! {
+    hprintln!("firmware: panic: {}", info);
+    debug::exit(debug::EXIT_FAILURE);
+    loop {}
+}
