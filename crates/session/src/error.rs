@@ -30,10 +30,6 @@ pub enum JobError {
         /// The command.
         command: CommandName,
     },
-    /// The encoder refused a command the job built (a parameter that was
-    /// valid when queued cannot become invalid, so this is not expected).
-    #[error("command refused by the encoder: {0}")]
-    Invalid(EncodeError),
     /// The job needs the FTP connection, which an earlier error lost: run a
     /// configure job first.
     #[error("not connected: configure the FTP connection first")]
@@ -57,7 +53,6 @@ impl JobError {
                     )
             }
             JobError::Protocol { .. } | JobError::NotConfigured => true,
-            JobError::Invalid(_) => false,
             JobError::Timeout { command } => matches!(
                 command,
                 CommandName::FtpServ

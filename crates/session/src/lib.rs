@@ -87,20 +87,23 @@
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+mod channel;
 mod config;
 pub mod driver;
 mod error;
 mod event;
-mod job;
-mod ring;
+mod jobs;
+mod modem;
 mod session;
-mod store;
 mod time;
 
+pub use channel::RX_CAPACITY;
 pub use config::{BringUp, Config, FtpConfig, Timeouts};
 pub use error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
 pub use event::{Event, JobId, Outcome};
-pub use session::{Link, Session, MAX_QUEUED_JOBS, RX_CAPACITY};
+pub use jobs::MAX_QUEUED_JOBS;
+pub use modem::Link;
+pub use session::Session;
 pub use time::Instant;
 
 /// The README's examples, compiled as doctests.
