@@ -97,6 +97,8 @@ mod event;
 mod jobs;
 mod modem;
 mod session;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod time;
 
 pub use channel::RX_CAPACITY;
