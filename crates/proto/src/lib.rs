@@ -60,7 +60,7 @@ pub use encode::EncodeError;
 pub use frame::Dialect;
 pub use request::Request;
 pub use response::{CmeError, FinalResult, Info, InfoName, InfoValue, Response, ServCode, Urc};
-pub use text::{Host, Password, Text, TextError, TextKind};
+pub use text::{Host, HostBuf, Password, PasswordBuf, Text, TextBuf, TextError, TextKind};
 
 /// The longest line, without its terminator, that the decoders return whole.
 ///

@@ -197,7 +197,8 @@ impl fmt::Debug for CmeError<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServCode {
-    /// `0`: connected and logged in.
+    /// `0`: connected to the server (whether logged in too is not
+    /// documented; SPEC §5 item 20).
     Success,
     /// `1`: the PDP context is not active.
     PdpNotActive,

@@ -498,3 +498,160 @@ mod tests {
         assert_eq!(std::format!("{}", TextKind::PutData), "put data");
     }
 }
+
+/// At most [`MAX_TEXT`] validated bytes, owned. Only the `*Buf` types below
+/// make one, from a value that passed validation.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Inline {
+    len: u8,
+    bytes: [u8; MAX_TEXT],
+}
+
+impl Inline {
+    /// Copies `src`, which validation kept to at most [`MAX_TEXT`] bytes.
+    fn copy(src: &[u8]) -> Self {
+        debug_assert!(src.len() <= MAX_TEXT, "a validated value fits");
+        let mut bytes = [0; MAX_TEXT];
+        let len = src.len().min(MAX_TEXT);
+        if let (Some(dst), Some(src)) = (bytes.get_mut(..len), src.get(..len)) {
+            dst.copy_from_slice(src);
+        }
+        Self {
+            len: len as u8,
+            bytes,
+        }
+    }
+
+    fn get(&self) -> &[u8] {
+        let value = self.bytes.get(..usize::from(self.len));
+        debug_assert!(value.is_some(), "the length never exceeds the buffer");
+        value.unwrap_or_default()
+    }
+}
+
+/// An owned [`Text`]: a validated string parameter copied into a fixed-size
+/// buffer, so that it can be kept without borrowing from the caller.
+/// [`TextBuf::text`] gives the [`Text`] back without validating again.
+///
+/// ```
+/// use cellftp_proto::{TextBuf, TextKind};
+/// let name = TextBuf::new(TextKind::FileName, "12.txt")?;
+/// assert_eq!(name.text().as_str(), "12.txt");
+/// assert!(TextBuf::new(TextKind::FileName, "a\rb").is_err());
+/// # Ok::<(), cellftp_proto::EncodeError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TextBuf {
+    kind: TextKind,
+    value: Inline,
+}
+
+impl TextBuf {
+    /// Validates `s` as a `kind` parameter and copies it.
+    pub fn new(kind: TextKind, s: &str) -> Result<Self, EncodeError> {
+        Text::new(kind, s).map(Self::from)
+    }
+
+    /// The validated value.
+    pub fn text(&self) -> Text<'_> {
+        Text {
+            kind: self.kind,
+            bytes: self.value.get(),
+        }
+    }
+}
+
+impl From<Text<'_>> for TextBuf {
+    fn from(text: Text<'_>) -> Self {
+        Self {
+            kind: text.kind,
+            value: Inline::copy(text.bytes),
+        }
+    }
+}
+
+impl fmt::Debug for TextBuf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.text(), f)
+    }
+}
+
+/// An owned [`Host`], like [`TextBuf`].
+///
+/// ```
+/// use cellftp_proto::HostBuf;
+/// assert_eq!(HostBuf::new("47.104.157.10")?.host().as_str(), "47.104.157.10");
+/// # Ok::<(), cellftp_proto::EncodeError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HostBuf(Inline);
+
+impl HostBuf {
+    /// Validates `s` as a server address and copies it.
+    pub fn new(s: &str) -> Result<Self, EncodeError> {
+        Host::new(s).map(Self::from)
+    }
+
+    /// The validated address.
+    pub fn host(&self) -> Host<'_> {
+        Host(self.0.get())
+    }
+}
+
+impl From<Host<'_>> for HostBuf {
+    fn from(host: Host<'_>) -> Self {
+        Self(Inline::copy(host.0))
+    }
+}
+
+impl fmt::Debug for HostBuf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.host(), f)
+    }
+}
+
+/// An owned [`Password`], like [`TextBuf`]. It is not `Clone` or `Copy`, so
+/// that the secret is not copied by accident; `Debug` hides it, and its
+/// bytes are overwritten with zeros where it lies when it is dropped
+/// (assigning over it included).
+///
+/// ```
+/// use cellftp_proto::PasswordBuf;
+/// let pw = PasswordBuf::new("hunter2")?;
+/// assert_eq!(pw.password().expose(), b"hunter2");
+/// assert_eq!(format!("{pw:?}"), "PasswordBuf(<redacted>)");
+/// # Ok::<(), cellftp_proto::EncodeError>(())
+/// ```
+#[derive(PartialEq, Eq)]
+pub struct PasswordBuf(Inline);
+
+impl PasswordBuf {
+    /// Validates `s` as a password and copies it.
+    pub fn new(s: &str) -> Result<Self, EncodeError> {
+        Password::new(s).map(Self::from)
+    }
+
+    /// The validated password.
+    pub fn password(&self) -> Password<'_> {
+        Password(self.0.get())
+    }
+}
+
+impl From<Password<'_>> for PasswordBuf {
+    fn from(password: Password<'_>) -> Self {
+        Self(Inline::copy(password.0))
+    }
+}
+
+impl Drop for PasswordBuf {
+    fn drop(&mut self) {
+        self.0.bytes = [0; MAX_TEXT];
+        self.0.len = 0;
+    }
+}
+
+impl fmt::Debug for PasswordBuf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PasswordBuf(<redacted>)")
+    }
+}

@@ -18,7 +18,8 @@ pub struct Timeouts {
     pub cfun: Duration,
     /// `AT+CGACT`: 150 s (3GPP TS 27.007 allows PDP activation that long).
     pub cgact: Duration,
-    /// `AT+FTPSERV`, which connects and logs in: 60 s.
+    /// `AT+FTPSERV`, which connects to the server (whether it also logs in
+    /// is not documented; `SPEC.md` §5 item 20): 60 s.
     pub serv: Duration,
     /// `AT+FTPMKD` / `AT+FTPRMD`: 30 s.
     pub directory: Duration,

@@ -2,7 +2,9 @@
 //! protocol's ([`ProtocolError`]), time's ([`JobError::Timeout`]), or the
 //! caller's ([`UsageError`], returned at once by the verb that was misused).
 
-use cellftp_proto::{CommandName, EncodeError, ServCode};
+use core::fmt;
+
+use cellftp_proto::{CmeError, CommandName, EncodeError, ServCode};
 
 /// Why a job failed. Reported once, in [`crate::Event::JobDone`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -30,10 +32,6 @@ pub enum JobError {
         /// The command.
         command: CommandName,
     },
-    /// The encoder refused a command the job built (a parameter that was
-    /// valid when queued cannot become invalid, so this is not expected).
-    #[error("command refused by the encoder: {0}")]
-    Invalid(EncodeError),
     /// The job needs the FTP connection, which an earlier error lost: run a
     /// configure job first.
     #[error("not connected: configure the FTP connection first")]
@@ -57,7 +55,6 @@ impl JobError {
                     )
             }
             JobError::Protocol { .. } | JobError::NotConfigured => true,
-            JobError::Invalid(_) => false,
             JobError::Timeout { command } => matches!(
                 command,
                 CommandName::FtpServ
@@ -71,36 +68,66 @@ impl JobError {
     }
 }
 
-/// What the modem said when it refused a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+/// What the modem said when it refused a command. Its `Display` is a
+/// phrase such as `+CME ERROR 10 (SIM not inserted)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModemError {
     /// `ERROR`.
-    #[error("ERROR")]
     Error,
     /// `+CME ERROR: <n>` (3GPP TS 27.007 §9.2); `None` for a verbose message.
-    #[error("+CME ERROR {code:?}")]
     Cme {
         /// The numeric code.
         code: Option<u16>,
     },
     /// `+CMS ERROR: <n>`; `None` for a verbose message.
-    #[error("+CMS ERROR {code:?}")]
     Cms {
         /// The numeric code.
         code: Option<u16>,
     },
     /// `+FTPSERV:<code>` with a code other than success.
-    #[error("server connection failed: {0:?}")]
     Serv(ServCode),
 }
+
+impl fmt::Display for ModemError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ModemError::Error => f.write_str("ERROR"),
+            ModemError::Cme { code: Some(code) } => match CmeError::describe(code) {
+                Some(meaning) => write!(f, "+CME ERROR {code} ({meaning})"),
+                None => write!(f, "+CME ERROR {code}"),
+            },
+            ModemError::Cme { code: None } => f.write_str("+CME ERROR (a verbose message)"),
+            ModemError::Cms { code: Some(code) } => write!(f, "+CMS ERROR {code}"),
+            ModemError::Cms { code: None } => f.write_str("+CMS ERROR (a verbose message)"),
+            ModemError::Serv(code) => {
+                let reason = match code {
+                    ServCode::Success => "no reason given",
+                    ServCode::PdpNotActive => "PDP context not active",
+                    ServCode::BadAddress => "IP address invalid",
+                    ServCode::Unreachable => "network or address unreachable",
+                    ServCode::ConnectTimeout => "connection timed out",
+                    ServCode::Refused => "refused by the FTP server",
+                    _ => "unknown reason",
+                };
+                write!(
+                    f,
+                    "server connection failed: {reason} (FTPSERV code {})",
+                    code.code()
+                )
+            }
+        }
+    }
+}
+
+impl core::error::Error for ModemError {}
 
 /// How the modem broke the protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProtocolError {
     /// A response that does not belong to the command in flight.
-    #[error("unexpected {0:?} response")]
+    #[error("unexpected {0}")]
     Unexpected(ResponseKind),
     /// The modem announced a payload and the final result came before all
     /// of it, or time ran out inside it.
@@ -128,6 +155,16 @@ pub enum ResponseKind {
     FtpList,
 }
 
+impl fmt::Display for ResponseKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ResponseKind::ServResult => "+FTPSERV result",
+            ResponseKind::FtpGet => "+FTPGET data",
+            ResponseKind::FtpList => "+FTPLIST listing",
+        })
+    }
+}
+
 /// The caller misused the API. Returned at once; nothing was queued or sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -144,4 +181,69 @@ pub enum UsageError {
     /// `send_data` with no bytes: use `finish_put` to end the upload.
     #[error("empty data chunk")]
     EmptyData,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::string::ToString;
+
+    use super::*;
+
+    /// Every message reads as a sentence, never as `Debug` output.
+    #[test]
+    fn messages() {
+        let cases = [
+            (
+                JobError::Modem {
+                    command: CommandName::FtpPut,
+                    error: ModemError::Cme { code: Some(10) },
+                },
+                "AT+FTPPUT failed: +CME ERROR 10 (SIM not inserted)",
+            ),
+            (
+                JobError::Modem {
+                    command: CommandName::FtpRmd,
+                    error: ModemError::Cme { code: Some(999) },
+                },
+                "AT+FTPRMD failed: +CME ERROR 999",
+            ),
+            (
+                JobError::Modem {
+                    command: CommandName::FtpMkd,
+                    error: ModemError::Cms { code: None },
+                },
+                "AT+FTPMKD failed: +CMS ERROR (a verbose message)",
+            ),
+            (
+                JobError::Modem {
+                    command: CommandName::FtpServ,
+                    error: ModemError::Serv(ServCode::PdpNotActive),
+                },
+                "AT+FTPSERV failed: server connection failed: PDP context not active (FTPSERV code 1)",
+            ),
+            (
+                JobError::Modem {
+                    command: CommandName::FtpServ,
+                    error: ModemError::Serv(ServCode::Other(7)),
+                },
+                "AT+FTPSERV failed: server connection failed: unknown reason (FTPSERV code 7)",
+            ),
+            (
+                JobError::Protocol {
+                    command: CommandName::FtpUn,
+                    error: ProtocolError::Unexpected(ResponseKind::ServResult),
+                },
+                "protocol error during AT+FTPUN: unexpected +FTPSERV result",
+            ),
+            (
+                JobError::Timeout {
+                    command: CommandName::FtpGet,
+                },
+                "AT+FTPGET timed out",
+            ),
+        ];
+        for (error, text) in cases {
+            assert_eq!(error.to_string(), text);
+        }
+    }
 }

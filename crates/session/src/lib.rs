@@ -47,6 +47,7 @@
 //! let mut now = Instant::from_millis(0);
 //! let mut file = Vec::new();
 //! let mut done = None;
+//! let mut input: &[u8] = &[]; // received, not yet taken by the session
 //! while done.is_none() {
 //!     // 1. drain events
 //!     while let Some(event) = session.poll_event() {
@@ -57,13 +58,14 @@
 //!         }
 //!     }
 //!     // 2. transmit (here the modem answers at once)
-//!     let mut reply: &[u8] = &[];
 //!     if let Some(command) = session.poll_transmit(now) {
-//!         reply = modem(command);
+//!         input = modem(command);
 //!     }
-//!     // 3. wait: input arrives, or the next deadline passes
-//!     if !reply.is_empty() {
-//!         session.handle_input(now, reply);
+//!     // 3. wait: input arrives, or the next deadline passes. What the
+//!     //    receive buffer cannot take is offered again after step 1.
+//!     if !input.is_empty() {
+//!         let taken = session.handle_input(now, input);
+//!         input = &input[taken..];
 //!     } else if let Some(deadline) = session.poll_timeout() {
 //!         now = now.max(deadline);
 //!         session.handle_timeout(now);
@@ -87,21 +89,34 @@
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+mod channel;
 mod config;
 pub mod driver;
 mod error;
 mod event;
-mod job;
-mod ring;
+mod jobs;
+mod modem;
 mod session;
-mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod time;
 
+pub use channel::RX_CAPACITY;
 pub use config::{BringUp, Config, FtpConfig, Timeouts};
 pub use error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
 pub use event::{Event, JobId, Outcome};
-pub use session::{Link, Session, MAX_QUEUED_JOBS, RX_CAPACITY};
+pub use jobs::MAX_QUEUED_JOBS;
+pub use modem::Link;
+pub use session::Session;
 pub use time::Instant;
+
+/// The protocol crate, for the types this crate's API does not re-export
+/// one by one (the parts of a [`Response`], listing details, …).
+pub use cellftp_proto as proto;
+pub use cellftp_proto::listing::{Entry, EntryKind, ListingError};
+pub use cellftp_proto::{
+    CommandName, EncodeError, Mode, Response, ServCode, TextKind, TransferType, MAX_PUT_DATA,
+};
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

@@ -9,7 +9,7 @@
 use std::io::{self, ErrorKind, Read, Write};
 use std::time::Instant as StdInstant;
 
-use super::{drain, Handler};
+use super::{drain, expire, feed, Handler};
 use crate::{Instant, Session, UsageError};
 
 /// Why a blocking run stopped early.
@@ -76,21 +76,16 @@ impl<IO: Read + Write> Blocking<IO> {
             match self.io.read(&mut buf) {
                 Ok(0) => return Err(io::Error::from(ErrorKind::UnexpectedEof).into()),
                 Ok(n) => {
-                    let mut input = buf.get(..n).unwrap_or_default();
-                    while !input.is_empty() {
-                        let taken = self.session.handle_input(self.now(), input);
-                        input = input.get(taken..).unwrap_or_default();
-                        drain(&mut self.session, handler, &mut self.chunk)?;
-                    }
+                    let input = buf.get(..n).unwrap_or_default();
+                    let now = self.now();
+                    feed(&mut self.session, handler, &mut self.chunk, now, input)?;
                 }
                 Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => {}
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => return Err(e.into()),
             }
             let now = self.now();
-            if self.session.poll_timeout().is_some_and(|t| t <= now) {
-                self.session.handle_timeout(now);
-            }
+            expire(&mut self.session, now);
         }
     }
 }

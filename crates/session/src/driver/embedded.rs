@@ -11,7 +11,7 @@ use core::future::Future;
 use embassy_futures::select::{select, Either};
 use embedded_io_async::{Read, Write};
 
-use super::{drain, Handler};
+use super::{drain, expire, feed, Handler};
 use crate::{Instant, Session, UsageError};
 
 /// The time source and timer of the firmware.
@@ -72,16 +72,12 @@ pub async fn run<IO: Read + Write>(
         match got {
             Some(Ok(0)) => return Err(DriverError::Io(None)),
             Some(Ok(n)) => {
-                let mut input = read_buf.get(..n).unwrap_or_default();
-                while !input.is_empty() {
-                    let taken = session.handle_input(clock.now(), input);
-                    input = input.get(taken..).unwrap_or_default();
-                    drain(session, handler, chunk)?;
-                }
+                let input = read_buf.get(..n).unwrap_or_default();
+                feed(session, handler, chunk, clock.now(), input)?;
             }
             Some(Err(e)) => return Err(DriverError::Io(Some(e))),
             None => {}
         }
-        session.handle_timeout(clock.now());
+        expire(session, clock.now());
     }
 }

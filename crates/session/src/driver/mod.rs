@@ -1,6 +1,14 @@
-//! Thin drive loops over [`crate::Session`]: one per kind of I/O, all
-//! sharing [`Handler`] and [`drain`]. Each only moves bytes and time; every
-//! decision is the session's.
+//! Thin drive loops over [`crate::Session`]: one per kind of I/O. Each is
+//! the same loop, built from the steps here, and differs from the others
+//! only in how it writes, reads and waits:
+//!
+//! 1. [`drain`] the events into the [`Handler`];
+//! 2. write every [`Session::poll_transmit`], then stop if
+//!    [`Session::is_idle`];
+//! 3. wait for input or until [`Session::poll_timeout`]; hand input to
+//!    [`feed`], then call [`expire`], and go to 1.
+//!
+//! Every decision is the session's.
 
 #[cfg(feature = "std")]
 pub mod blocking;
@@ -9,7 +17,7 @@ pub mod embedded;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 
-use crate::{Event, JobId, Session, UsageError};
+use crate::{Event, Instant, JobId, Session, UsageError};
 
 /// What a driver's caller does with the session's events.
 pub trait Handler {
@@ -50,5 +58,31 @@ pub fn drain(
                 _ => session.finish_put()?,
             }
         }
+    }
+}
+
+/// Step 3 of the loop, with input: hands `input`, read at `now`, to the
+/// session, draining events into `handler` whenever its receive buffer is
+/// full (and after the last byte).
+pub fn feed(
+    session: &mut Session,
+    handler: &mut impl Handler,
+    chunk: &mut [u8],
+    now: Instant,
+    mut input: &[u8],
+) -> Result<(), UsageError> {
+    while !input.is_empty() {
+        let taken = session.handle_input(now, input);
+        input = input.get(taken..).unwrap_or_default();
+        drain(session, handler, chunk)?;
+    }
+    Ok(())
+}
+
+/// Step 3 of the loop, after the wait: tells the session the time if its
+/// deadline has come.
+pub fn expire(session: &mut Session, now: Instant) {
+    if session.poll_timeout().is_some_and(|t| t <= now) {
+        session.handle_timeout(now);
     }
 }

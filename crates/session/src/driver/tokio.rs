@@ -5,7 +5,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant as TokioInstant;
 
 use super::blocking::DriverError;
-use super::{drain, Handler};
+use super::{drain, expire, feed, Handler};
 use crate::{Instant, Session};
 
 /// Runs a [`Session`] over an async byte stream.
@@ -72,16 +72,14 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Async<IO> {
                     return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into())
                 }
                 Some(n) => {
-                    let mut input = buf.get(..n).unwrap_or_default();
-                    while !input.is_empty() {
-                        let taken = self.session.handle_input(self.now(), input);
-                        input = input.get(taken..).unwrap_or_default();
-                        drain(&mut self.session, handler, &mut self.chunk)?;
-                    }
+                    let input = buf.get(..n).unwrap_or_default();
+                    let now = self.now();
+                    feed(&mut self.session, handler, &mut self.chunk, now, input)?;
                 }
                 None => {}
             }
-            self.session.handle_timeout(self.now());
+            let now = self.now();
+            expire(&mut self.session, now);
         }
     }
 }

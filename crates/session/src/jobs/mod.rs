@@ -1,0 +1,325 @@
+//! The jobs. Each job owns its whole protocol in its own file, as an enum of
+//! states whose transitions are all in one `match`; every job answers the
+//! same small interface, which [`Job`] dispatches:
+//!
+//! - [`Job::poll`]: what to do next, when the channel is free: send a
+//!   command, wait for the caller's data, or end;
+//! - [`Job::on_item`]: an item arrived while the job's command is in flight;
+//! - [`Job::on_final`]: the final result of the job's command arrived;
+//! - [`Job::on_timeout`]: the job's command passed its deadline;
+//! - [`Job::on_unexpected`]: a response of another command's kind arrived.
+//!
+//! The session routes between the channel, the jobs and the events; it
+//! knows no job's steps. [`Jobs`] keeps the queued jobs where they were put
+//! until they end, so that a configure job's password is never moved.
+
+mod bring_up;
+mod configure;
+mod dir;
+mod get;
+mod list;
+mod put;
+mod query_config;
+mod quit;
+
+pub(crate) use bring_up::BringUpJob;
+pub(crate) use configure::ConfigureJob;
+pub(crate) use dir::{DirJob, DirOp};
+pub(crate) use get::GetJob;
+pub(crate) use list::ListJob;
+pub(crate) use put::PutJob;
+pub(crate) use query_config::QueryConfigJob;
+pub(crate) use quit::QuitJob;
+
+use cellftp_proto::{Command, CommandName, Response};
+use heapless::Deque;
+
+use crate::config::Config;
+use crate::error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
+use crate::event::{Event, JobId, Outcome};
+use crate::modem::Modem;
+
+/// How many jobs can wait in the queue behind the running one.
+pub const MAX_QUEUED_JOBS: usize = 8;
+
+/// What a job reads to decide its next step.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx<'a> {
+    /// The job's number.
+    pub(crate) id: JobId,
+    /// What is known about the modem.
+    pub(crate) modem: &'a Modem,
+    /// The session's settings.
+    pub(crate) config: &'a Config,
+}
+
+/// What a job wants next.
+#[derive(Debug)]
+pub(crate) enum Step<'j> {
+    /// Send this command and wait for its final result.
+    Send(Command<'j>),
+    /// Wait for the caller (a put job's data); this event tells the caller.
+    Wait(Option<Event<'static>>),
+    /// The job is over.
+    Done(Result<Outcome, JobError>),
+}
+
+/// What a job made of an item that arrived while its command was in flight.
+#[derive(Debug)]
+pub(crate) enum Reply<'b> {
+    /// Payload of the command in flight: its inactivity timer restarts.
+    Payload(Option<Event<'b>>),
+    /// An answer that belongs to the command in flight.
+    Answer(Option<Event<'b>>),
+    /// A response of the command's own kind that cannot be right here.
+    Unexpected(ResponseKind),
+    /// Not the command's: the session decides.
+    NotMine,
+}
+
+/// Whether a job goes on after a final result, a timeout or an unexpected
+/// response.
+#[derive(Debug)]
+pub(crate) enum Flow {
+    /// The job goes on: poll it.
+    Continue,
+    /// The job is over.
+    End(Result<Outcome, JobError>),
+}
+
+/// The failure of `command` that the modem refused.
+pub(crate) fn refused(command: CommandName, error: ModemError) -> Flow {
+    Flow::End(Err(JobError::Modem { command, error }))
+}
+
+/// The end of a job after a command that must succeed: `then` if it did.
+pub(crate) fn after(command: CommandName, result: Result<(), ModemError>, then: Flow) -> Flow {
+    match result {
+        Ok(()) => then,
+        Err(e) => refused(command, e),
+    }
+}
+
+/// A job: the dispatch to each job's own state machine.
+#[derive(Debug)]
+pub(crate) enum Job {
+    BringUp(BringUpJob),
+    Configure(ConfigureJob),
+    Put(PutJob),
+    Get(GetJob),
+    List(ListJob),
+    Dir(DirJob),
+    QueryConfig(QueryConfigJob),
+    Quit(QuitJob),
+}
+
+impl Job {
+    /// True for jobs that use the FTP connection.
+    pub(crate) fn needs_connection(&self) -> bool {
+        matches!(self, Job::Put(_) | Job::Get(_) | Job::List(_) | Job::Dir(_))
+    }
+
+    /// True if a modem restart is expected while this job runs (a booting
+    /// modem says `RDY` during bring-up).
+    pub(crate) fn expects_restart(&self) -> bool {
+        matches!(self, Job::BringUp(_))
+    }
+
+    /// What the job does next; called when the channel is free.
+    pub(crate) fn poll(&mut self, ctx: Ctx<'_>) -> Step<'_> {
+        match self {
+            Job::BringUp(j) => j.poll(),
+            Job::Configure(j) => j.poll(),
+            Job::Put(j) => j.poll(ctx),
+            Job::Get(j) => j.poll(ctx),
+            Job::List(j) => j.poll(),
+            Job::Dir(j) => j.poll(),
+            Job::QueryConfig(j) => j.poll(),
+            Job::Quit(j) => j.poll(),
+        }
+    }
+
+    /// An item that arrived while the job's command was in flight.
+    pub(crate) fn on_item<'b>(&mut self, ctx: Ctx<'_>, item: Response<'b>) -> Reply<'b> {
+        match self {
+            Job::Configure(j) => j.on_item(item),
+            Job::Get(j) => j.on_item(ctx, item),
+            Job::List(j) => j.on_item(ctx, item),
+            Job::QueryConfig(j) => j.on_item(ctx, item),
+            Job::BringUp(_) | Job::Put(_) | Job::Dir(_) | Job::Quit(_) => Reply::NotMine,
+        }
+    }
+
+    /// The final result of the job's command `command`.
+    pub(crate) fn on_final(
+        &mut self,
+        command: CommandName,
+        result: Result<(), ModemError>,
+    ) -> Flow {
+        match self {
+            Job::BringUp(j) => j.on_final(command, result),
+            Job::Configure(j) => j.on_final(command, result),
+            Job::Put(j) => j.on_final(command, result),
+            Job::Get(j) => j.on_final(command, result),
+            Job::List(j) => j.on_final(command, result),
+            Job::Dir(j) => j.on_final(command, result),
+            Job::QueryConfig(j) => j.on_final(command, result),
+            Job::Quit(j) => j.on_final(command, result),
+        }
+    }
+
+    /// The job's command `command` passed its deadline; `pending` is what
+    /// the decoder still expected of a payload.
+    pub(crate) fn on_timeout(&mut self, command: CommandName, pending: Option<u32>) -> Flow {
+        match self {
+            Job::Put(j) => j.on_timeout(command),
+            Job::Get(j) => j.on_timeout(command, pending),
+            Job::List(j) => j.on_timeout(command, pending),
+            _ => Flow::End(Err(JobError::Timeout { command })),
+        }
+    }
+
+    /// A response of kind `kind` arrived that does not belong to the job's
+    /// command `command`.
+    pub(crate) fn on_unexpected(&mut self, command: CommandName, kind: ResponseKind) -> Flow {
+        let error = JobError::Protocol {
+            command,
+            error: ProtocolError::Unexpected(kind),
+        };
+        match self {
+            Job::Put(j) => j.on_unexpected(error),
+            _ => Flow::End(Err(error)),
+        }
+    }
+
+    /// True for a put job waiting for the caller's data.
+    pub(crate) fn awaits_data(&self) -> bool {
+        matches!(self, Job::Put(j) if j.awaits_data())
+    }
+
+    /// Tells a put job waiting for data that a chunk of `len` bytes was
+    /// staged.
+    pub(crate) fn chunk_staged(&mut self, len: usize) {
+        if let Job::Put(j) = self {
+            j.chunk_staged(len);
+        }
+    }
+
+    /// Tells a put job waiting for data that the file is complete.
+    pub(crate) fn finish_put(&mut self) {
+        if let Job::Put(j) = self {
+            j.finish();
+        }
+    }
+}
+
+/// A job and its number.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) id: JobId,
+    pub(crate) job: Job,
+}
+
+/// How many jobs exist at most: the queued ones and the running one.
+const SLOTS: usize = MAX_QUEUED_JOBS + 1;
+const _: () = assert!(SLOTS <= u8::MAX as usize, "slot numbers are u8");
+
+/// The queued jobs and the running one. A job stays in the slot it was put
+/// in until it ends; the queue holds slot numbers.
+pub(crate) struct Jobs {
+    slots: [Option<Entry>; SLOTS],
+    queue: Deque<u8, MAX_QUEUED_JOBS>,
+    current: Option<u8>,
+    next_id: u32,
+}
+
+impl Jobs {
+    pub(crate) fn new() -> Self {
+        Self {
+            slots: core::array::from_fn(|_| None),
+            queue: Deque::new(),
+            current: None,
+            next_id: 0,
+        }
+    }
+
+    /// Jobs waiting behind the running one.
+    pub(crate) fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Queues `job` in a free slot, where it stays until it ends.
+    pub(crate) fn push(&mut self, job: Job) -> Result<JobId, UsageError> {
+        // At most MAX_QUEUED_JOBS are queued and one runs: with room in the
+        // queue, a slot is free.
+        let free = self.slots.iter().position(Option::is_none);
+        debug_assert!(
+            free.is_some() || self.queue.is_full(),
+            "a free slot for every queued job"
+        );
+        let Some(index) = free else {
+            return Err(UsageError::QueueFull);
+        };
+        self.queue
+            .push_back(index as u8)
+            .map_err(|_| UsageError::QueueFull)?;
+        let id = JobId(self.next_id);
+        if let Some(slot) = self.slots.get_mut(index) {
+            *slot = Some(Entry { id, job });
+        }
+        self.next_id = self.next_id.wrapping_add(1);
+        Ok(id)
+    }
+
+    /// The running job.
+    pub(crate) fn current(&mut self) -> Option<&mut Entry> {
+        let index = usize::from(self.current?);
+        let entry = self.slots.get_mut(index).and_then(Option::as_mut);
+        debug_assert!(entry.is_some(), "the running job has a slot");
+        entry
+    }
+
+    /// The running job, read-only.
+    pub(crate) fn current_ref(&self) -> Option<&Entry> {
+        let index = usize::from(self.current?);
+        self.slots.get(index).and_then(Option::as_ref)
+    }
+
+    /// True if a job runs.
+    pub(crate) fn is_running(&self) -> bool {
+        self.current.is_some()
+    }
+
+    /// Takes the next queued job out of the queue: it runs if `admit` says
+    /// so, or ends at once with the error `admit` returns.
+    pub(crate) fn start_next(
+        &mut self,
+        admit: impl FnOnce(&Job) -> Result<(), JobError>,
+    ) -> Option<Result<JobId, (JobId, JobError)>> {
+        let number = self.queue.pop_front()?;
+        let slot = self.slots.get_mut(usize::from(number))?;
+        let entry = slot.as_ref()?;
+        let id = entry.id;
+        match admit(&entry.job) {
+            Ok(()) => {
+                self.current = Some(number);
+                Some(Ok(id))
+            }
+            Err(e) => {
+                // Dropped where it lies: a password is wiped in place.
+                *slot = None;
+                Some(Err((id, e)))
+            }
+        }
+    }
+
+    /// Ends the running job; returns its number.
+    pub(crate) fn end_current(&mut self) -> Option<JobId> {
+        let index = usize::from(self.current.take()?);
+        let slot = self.slots.get_mut(index)?;
+        let id = slot.as_ref().map(|e| e.id);
+        // Dropped where it lies: a password is wiped in place.
+        *slot = None;
+        id
+    }
+}
