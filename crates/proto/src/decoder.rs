@@ -1,4 +1,5 @@
-//! The two streaming decoders and their result type.
+//! The two streaming decoders, the [`Decoder`] trait they share, and their
+//! result type.
 //!
 //! # The contract
 //!
@@ -13,9 +14,55 @@
 //! cut into calls. A decoder never panics, whatever the bytes; a caller that
 //! breaks the contract gets meaningless items, not a panic.
 
-use crate::frame::{Direction, Frame, Framed, Framer};
-use crate::grammar;
-use crate::{Command, Dialect, Put, Request, Response, MAX_PUT_DATA};
+use core::fmt::Debug;
+
+use crate::command::Command;
+use crate::frame::{Frame, Framed, Framer};
+use crate::grammar::{self, Direction};
+use crate::limits::MAX_PUT_DATA;
+use crate::param::Put;
+use crate::request::Request;
+use crate::response::Response;
+
+/// What both decoders do, for code that works with either: replay, test
+/// harnesses, fuzz targets.
+///
+/// The trait adds nothing to the decoders' own methods, which it calls; it
+/// is implemented for [`ResponseDecoder`] and [`CommandDecoder`], and
+/// generic code over it is monomorphised, never dispatched at run time.
+///
+/// ```
+/// use cellftp_proto::{CommandDecoder, Decoded, Decoder, ResponseDecoder};
+///
+/// /// How many items of `bytes` the decoder does not understand.
+/// fn not_understood<D: Decoder + Default>(mut bytes: &[u8]) -> usize {
+///     let mut decoder = D::default();
+///     let mut n = 0;
+///     while let Decoded::Item { item, consumed } = decoder.decode(bytes) {
+///         n += usize::from(!D::is_recognised(&item));
+///         bytes = &bytes[consumed..];
+///     }
+///     n
+/// }
+/// assert_eq!(not_understood::<ResponseDecoder>(b"\r\nOK\r\n\r\nHUH\r\n"), 1);
+/// assert_eq!(not_understood::<CommandDecoder>(b"AT\rATX\r"), 1);
+/// ```
+pub trait Decoder {
+    /// What the decoder returns, borrowing from the caller's buffer.
+    type Item<'b>: Copy + Debug + PartialEq;
+
+    /// Decodes the next item from the front of `buf`; see the [module
+    /// docs](self) for what the caller must do with `consumed`.
+    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Self::Item<'b>>;
+
+    /// True while inside a length-prefixed payload: the next bytes are
+    /// data, not lines.
+    fn in_payload(&self) -> bool;
+
+    /// False for the items the decoder did not understand (a line it does
+    /// not know, a piece of an overlong line).
+    fn is_recognised(item: &Self::Item<'_>) -> bool;
+}
 
 /// What a decoder found at the front of the buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,15 +110,10 @@ pub struct ResponseDecoder {
 }
 
 impl ResponseDecoder {
-    /// A decoder for the manual's dialect.
+    /// A decoder for the modem documented in `SPEC.md`.
     pub const fn new() -> Self {
-        Self::with_dialect(Dialect::Manual)
-    }
-
-    /// A decoder for `dialect`.
-    pub const fn with_dialect(dialect: Dialect) -> Self {
         Self {
-            framer: Framer::new(dialect, Direction::FromModem),
+            framer: Framer::new(Direction::FromModem),
         }
     }
 
@@ -99,6 +141,23 @@ impl ResponseDecoder {
                 consumed,
             },
         }
+    }
+}
+
+impl Decoder for ResponseDecoder {
+    type Item<'b> = Response<'b>;
+
+    #[inline]
+    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
+        ResponseDecoder::decode(self, buf)
+    }
+
+    fn in_payload(&self) -> bool {
+        ResponseDecoder::in_payload(self)
+    }
+
+    fn is_recognised(item: &Response<'_>) -> bool {
+        item.is_recognised()
     }
 }
 
@@ -140,15 +199,10 @@ pub struct CommandDecoder {
 }
 
 impl CommandDecoder {
-    /// A decoder for the manual's dialect.
+    /// A decoder for the modem documented in `SPEC.md`.
     pub const fn new() -> Self {
-        Self::with_dialect(Dialect::Manual)
-    }
-
-    /// A decoder for `dialect`.
-    pub const fn with_dialect(dialect: Dialect) -> Self {
         Self {
-            framer: Framer::new(dialect, Direction::FromHost),
+            framer: Framer::new(Direction::FromHost),
         }
     }
 
@@ -167,6 +221,23 @@ impl CommandDecoder {
                 consumed,
             },
         }
+    }
+}
+
+impl Decoder for CommandDecoder {
+    type Item<'b> = Request<'b>;
+
+    #[inline]
+    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Request<'b>> {
+        CommandDecoder::decode(self, buf)
+    }
+
+    fn in_payload(&self) -> bool {
+        CommandDecoder::in_payload(self)
+    }
+
+    fn is_recognised(item: &Request<'_>) -> bool {
+        item.is_recognised()
     }
 }
 

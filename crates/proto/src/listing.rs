@@ -70,7 +70,7 @@ pub struct Entry<'a> {
 
 impl core::fmt::Debug for Entry<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        use crate::response::Bytes;
+        use crate::bytes::Bytes;
         f.debug_struct("Entry")
             .field("kind", &self.kind)
             .field("permissions", &self.permissions.map(Bytes))
