@@ -1,18 +1,7 @@
 //! The two streaming decoders, the [`Decoder`] trait they share, and their
 //! result type.
 //!
-//! # The contract
-//!
-//! A decoder is fed from a buffer the caller owns. Each call gets the bytes
-//! not yet consumed, oldest first; the caller then MUST drop the `consumed`
-//! bytes from the front and MUST present the rest again, with whatever new
-//! bytes arrived appended, on the next call. A caller that keeps
-//! [`crate::MIN_BUFFER`] bytes of room never finds its buffer full without an
-//! item to take out.
-//!
-//! Given the same bytes, a decoder returns the same items however they are
-//! cut into calls. A decoder never panics, whatever the bytes; a caller that
-//! breaks the contract gets meaningless items, not a panic.
+//! The contract every caller must keep is written on [`Decoder`].
 
 use core::fmt::Debug;
 
@@ -26,6 +15,21 @@ use crate::response::Response;
 
 /// What both decoders do, for code that works with either: replay, test
 /// harnesses, fuzz targets.
+///
+/// # The contract
+///
+/// A decoder is fed from a buffer the caller owns. Each call gets the bytes
+/// not yet consumed, oldest first; the caller then MUST drop the `consumed`
+/// bytes from the front and MUST present the rest again, with whatever new
+/// bytes arrived appended, on the next call. A caller that keeps
+/// [`crate::MIN_BUFFER`] bytes of room never finds its buffer full without an
+/// item to take out.
+///
+/// Given the same bytes, a decoder returns the same items however they are
+/// cut into calls. A decoder never panics, whatever the bytes; a caller that
+/// breaks the contract gets meaningless items, not a panic.
+///
+/// # The trait
 ///
 /// The trait adds nothing to the decoders' own methods, which it calls; it
 /// is implemented for [`ResponseDecoder`] and [`CommandDecoder`], and
@@ -51,8 +55,8 @@ pub trait Decoder {
     /// What the decoder returns, borrowing from the caller's buffer.
     type Item<'b>: Copy + Debug + PartialEq;
 
-    /// Decodes the next item from the front of `buf`; see the [module
-    /// docs](self) for what the caller must do with `consumed`.
+    /// Decodes the next item from the front of `buf`; see the contract
+    /// above for what the caller must do with `consumed`.
     fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Self::Item<'b>>;
 
     /// True while inside a length-prefixed payload: the next bytes are
@@ -130,8 +134,8 @@ impl ResponseDecoder {
         self.framer.payload_pending()
     }
 
-    /// Decodes the next item from the front of `buf`; see the module docs
-    /// for what the caller must do with `consumed`.
+    /// Decodes the next item from the front of `buf`; see [`Decoder`] for
+    /// what the caller must do with `consumed`.
     #[inline]
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
         match self.framer.next(buf) {
@@ -211,8 +215,8 @@ impl CommandDecoder {
         self.framer.in_payload()
     }
 
-    /// Decodes the next item from the front of `buf`; see the module docs
-    /// for what the caller must do with `consumed`.
+    /// Decodes the next item from the front of `buf`; see [`Decoder`] for
+    /// what the caller must do with `consumed`.
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Request<'b>> {
         match self.framer.next(buf) {
             Framed::NeedMore { consumed } => Decoded::NeedMore { consumed },
