@@ -32,7 +32,7 @@ mod transcript;
 use arbitrary::{Arbitrary, Unstructured};
 
 pub use listing::listing;
-pub use roundtrip::{roundtrip, ArbitraryCommand, COMMANDS};
+pub use roundtrip::{roundtrip, ArbitraryCommand};
 pub use seeds::{seeds, Seed, LISTING, MANUAL_LISTING, MANUAL_SESSION};
 pub use session::{
     session, session_log, ConfigInput, Op, SecretPassword, SessionInput, Str, CANNED, DIRS,

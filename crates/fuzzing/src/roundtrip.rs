@@ -3,15 +3,12 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use cellftp_proto::{
-    Action, Cfun, Cgact, Command, CommandDecoder, Decoded, EncodeError, Host, Mode, Operation,
-    Password, Put, Request, Response, ResponseDecoder, Setting, Text, TextKind, TransferType,
-    MAX_COMMAND, MAX_PUT_DATA, MAX_TEXT,
+    commands, Command, CommandDecoder, CommandSpec, Decoded, EncodeError, Host, Param, Password,
+    Put, Request, Response, ResponseDecoder, Seed, Setting, Text, TextKind, MAX_COMMAND,
+    MAX_PUT_DATA, MAX_TEXT,
 };
 
 use crate::bytes::{Reader, Writer};
-
-/// The number of command variants [`ArbitraryCommand::which`] selects from.
-pub const COMMANDS: u8 = 21;
 
 /// Server addresses used when the input's bytes are not a valid one.
 const HOSTS: [&str; 4] = ["47.104.157.10", "ftp.example.com", "0.0.0.0", "a-1.b"];
@@ -23,18 +20,16 @@ const HOSTS: [&str; 4] = ["47.104.157.10", "ftp.example.com", "0.0.0.0", "a-1.b"
 /// `flags`, then `param` as a `u16` LE length and that many bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ArbitraryCommand {
-    /// Which command, modulo [`COMMANDS`], in the order of
-    /// `CommandName::ALL`.
+    /// Which command: a row of the command table
+    /// (`cellftp_proto::commands`), modulo the number of rows, in table
+    /// order.
     pub which: u8,
-    /// Which form: for settings test, query or set (modulo 3); for
-    /// operations and actions test or run (modulo 2); for `AT+FTPPUT` test,
-    /// end or data (modulo 3).
+    /// Which form, as `cellftp_proto::Seed::form` reads it.
     pub form: u8,
-    /// The numeric parameter (truncated to the parameter's type), and the
-    /// size of the too-small buffer the encoder is also tried with.
+    /// The numeric parameter, as `cellftp_proto::Seed::number` reads it,
+    /// and the size of the too-small buffer the encoder is also tried with.
     pub number: u32,
-    /// Boolean parameters: echo on, mode, type, `AT+CGACT` state (bit 0),
-    /// `AT+CGACT` cid present (bit 1), `AT+CFUN` reset (bits 2-3).
+    /// Boolean parameters, as `cellftp_proto::Seed::flags` reads them.
     pub flags: u8,
     /// The string parameter or the put data. An invalid string is cleaned
     /// up until it is valid; put data is cut to [`MAX_PUT_DATA`].
@@ -99,105 +94,29 @@ fn clean(kind: TextKind, raw: &[u8]) -> Vec<u8> {
     }
 }
 
-/// The validated parameter of a string command.
-fn text(kind: TextKind, param: &[u8]) -> Text<'_> {
-    match Text::from_bytes(kind, param) {
-        Ok(t) => t,
-        Err(e) => panic!("{param:?}, cleaned up, is still refused: {e}"),
+/// The row of the command table `which` selects.
+fn row(which: u8) -> CommandSpec {
+    let rows = commands();
+    let n = rows.len();
+    match rows.clone().nth(usize::from(which) % n) {
+        Some(row) => row,
+        None => panic!("the command table has {n} rows"),
     }
 }
 
-fn setting<T>(form: u8, value: impl FnOnce() -> T) -> Setting<T> {
-    match form % 3 {
-        0 => Setting::Test,
-        1 => Setting::Query,
-        _ => Setting::Set(value()),
-    }
-}
-
-fn action(form: u8) -> Action {
-    if form % 2 == 0 {
-        Action::Test
-    } else {
-        Action::Execute
-    }
-}
-
-/// The string kind of a command that takes one.
-fn kind_of(which: u8) -> Option<TextKind> {
-    Some(match which {
-        8 => TextKind::Server,
-        9 => TextKind::User,
-        10 => TextKind::Password,
-        11 | 13 => TextKind::FileName,
-        12 => TextKind::Path,
-        14 | 15 => TextKind::Directory,
-        _ => return None,
-    })
-}
-
-/// Builds the command; `param` is already valid for its kind.
+/// Builds the command of `input`'s row through the table; `param` is
+/// already valid for its kind.
 fn build<'a>(input: &ArbitraryCommand, param: &'a [u8]) -> Command<'a> {
-    let (form, n, flags) = (input.form, input.number, input.flags);
-    let on = flags & 1 == 1;
-    let op = |kind| {
-        if form % 2 == 0 {
-            Operation::Test
-        } else {
-            Operation::Run(text(kind, param))
-        }
+    let name = row(input.which).name;
+    let seed = Seed {
+        form: input.form,
+        number: input.number,
+        flags: input.flags,
+        param,
     };
-    match input.which % COMMANDS {
-        0 => Command::At,
-        1 => Command::Echo(on),
-        2 => Command::Cfun(setting(form, || Cfun {
-            fun: n as u8,
-            reset: match (flags >> 2) % 3 {
-                0 => None,
-                1 => Some(false),
-                _ => Some(true),
-            },
-        })),
-        3 => Command::Cgact(setting(form, || Cgact {
-            activate: on,
-            cid: (flags & 2 != 0).then_some(n as u8),
-        })),
-        4 => Command::FtpPort(setting(form, || n as u16)),
-        5 => Command::FtpMode(setting(
-            form,
-            || if on { Mode::Passive } else { Mode::Active },
-        )),
-        6 => Command::FtpType(setting(form, || {
-            if on {
-                TransferType::Binary
-            } else {
-                TransferType::Ascii
-            }
-        })),
-        7 => Command::FtpReset(setting(form, || n)),
-        8 => Command::FtpServ(setting(form, || match Host::from_bytes(param) {
-            Ok(h) => h,
-            Err(e) => panic!("host {param:?} chosen as valid is refused: {e}"),
-        })),
-        9 => Command::FtpUn(setting(form, || text(TextKind::User, param))),
-        10 => Command::FtpPw(setting(form, || match Password::from_bytes(param) {
-            Ok(p) => p,
-            Err(e) => panic!("a cleaned-up password is still refused: {e}"),
-        })),
-        11 => Command::FtpGetName(setting(form, || text(TextKind::FileName, param))),
-        12 => Command::FtpPath(setting(form, || text(TextKind::Path, param))),
-        13 => Command::FtpPutName(setting(form, || text(TextKind::FileName, param))),
-        14 => Command::FtpMkd(op(TextKind::Directory)),
-        15 => Command::FtpRmd(op(TextKind::Directory)),
-        16 => Command::FtpGet(action(form)),
-        17 => Command::FtpPut(match form % 3 {
-            0 => Put::Test,
-            1 => Put::End,
-            _ => Put::Data(param),
-        }),
-        18 => Command::FtpList(action(form)),
-        19 => Command::FtpScon(action(form)),
-        _ => Command::FtpQuit(action(form)),
+    match Command::from_seed(name, &seed) {
+        Ok(c) => c,
+        Err(e) => panic!("{name} with the cleaned-up {param:?} is refused: {e}"),
     }
 }
 
@@ -245,10 +164,10 @@ fn debug_both(line: &[u8]) -> (String, String) {
 /// untouched, and the `Debug` output of a password command and of its echo
 /// does not depend on the password.
 pub fn roundtrip(input: ArbitraryCommand) {
-    let which = input.which % COMMANDS;
-    let put_data = which == 17 && input.form % 3 == 2;
-    let mut param = match kind_of(which) {
-        Some(TextKind::Server) => {
+    let spec = row(input.which);
+    let put_data = spec.param == Param::PutData && input.form % 3 == 2;
+    let mut param = match spec.param {
+        Param::Host => {
             if Host::from_bytes(&input.param).is_ok() {
                 input.param.clone()
             } else {
@@ -258,8 +177,9 @@ pub fn roundtrip(input: ArbitraryCommand) {
                     .map_or(b"a".to_vec(), |h| h.as_bytes().to_vec())
             }
         }
-        Some(kind) => clean(kind, &input.param),
-        None => input.param.clone(),
+        Param::Text(kind) => clean(kind, &input.param),
+        Param::Password => clean(TextKind::Password, &input.param),
+        _ => input.param.clone(),
     };
     let mut buf = [0u8; MAX_COMMAND];
     if put_data {

@@ -4,7 +4,7 @@
 use std::fmt::Debug;
 
 use cellftp_proto::{
-    CmeError, Command, CommandDecoder, Decoded, Info, InfoValue, Put, Request, Response,
+    CmeError, Command, CommandDecoder, Decoded, Decoder, Info, InfoValue, Put, Request, Response,
     ResponseDecoder, Setting, Urc, MAX_FRAGMENT, MAX_LINE, MAX_TEXT, MIN_BUFFER,
 };
 
@@ -50,44 +50,36 @@ pub fn join_input(cuts: &[u16], stream: &[u8]) -> Vec<u8> {
     out
 }
 
-/// What the harness needs from a decoder.
-trait StreamDecoder: Default {
-    type Item<'b>: Debug;
-    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Self::Item<'b>>;
-    fn in_payload(&self) -> bool;
-    /// Checks one item's slices against `region`, the bytes it consumed.
-    fn check(item: &Self::Item<'_>, region: &[u8], payload: &mut Payload);
+/// The check of one item's slices against `region`, the bytes it
+/// consumed; implemented by the items of both decoders.
+trait CheckItem {
+    fn check(&self, region: &[u8], payload: &mut Payload);
 }
 
-impl StreamDecoder for ResponseDecoder {
-    type Item<'b> = Response<'b>;
-
-    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
-        ResponseDecoder::decode(self, buf)
-    }
-
-    fn in_payload(&self) -> bool {
-        ResponseDecoder::in_payload(self)
-    }
-
-    fn check(item: &Response<'_>, region: &[u8], payload: &mut Payload) {
-        check_response(item, region, payload);
+impl CheckItem for Response<'_> {
+    fn check(&self, region: &[u8], payload: &mut Payload) {
+        check_response(self, region, payload);
     }
 }
 
-impl StreamDecoder for CommandDecoder {
-    type Item<'b> = Request<'b>;
-
-    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Request<'b>> {
-        CommandDecoder::decode(self, buf)
+impl CheckItem for Request<'_> {
+    fn check(&self, region: &[u8], payload: &mut Payload) {
+        check_request(self, region, payload);
     }
+}
 
-    fn in_payload(&self) -> bool {
-        CommandDecoder::in_payload(self)
-    }
+/// `Self::Item<'b>: CheckItem`, spelled as a trait so that it can be
+/// required for every `'b`.
+trait CheckItems<'b>: Decoder {
+    fn check(item: &Self::Item<'b>, region: &[u8], payload: &mut Payload);
+}
 
-    fn check(item: &Request<'_>, region: &[u8], payload: &mut Payload) {
-        check_request(item, region, payload);
+impl<'b, D: Decoder> CheckItems<'b> for D
+where
+    D::Item<'b>: CheckItem,
+{
+    fn check(item: &D::Item<'b>, region: &[u8], payload: &mut Payload) {
+        item.check(region, payload);
     }
 }
 
@@ -253,7 +245,7 @@ struct Run {
 
 /// Takes every item out of `buf` the way the contract says: decode, drop
 /// `consumed`, repeat until `NeedMore`.
-fn drain<D: StreamDecoder>(
+fn drain<D: Decoder + Default + for<'b> CheckItems<'b>>(
     decoder: &mut D,
     buf: &mut Vec<u8>,
     items: &mut Vec<String>,
@@ -273,7 +265,7 @@ fn drain<D: StreamDecoder>(
                     buf.len()
                 );
                 let region = buf.get(..consumed).unwrap_or_default();
-                D::check(&item, region, payload);
+                <D as CheckItems<'_>>::check(&item, region, payload);
                 items.push(format!("{item:?}"));
                 (consumed, true)
             }
@@ -295,7 +287,11 @@ fn drain<D: StreamDecoder>(
 
 /// Feeds `stream` in the reads `cuts` make, into a buffer of `capacity`
 /// bytes (unbounded if `None`), following the contract.
-fn feed<D: StreamDecoder>(stream: &[u8], cuts: &[usize], capacity: Option<usize>) -> Run {
+fn feed<D: Decoder + Default + for<'b> CheckItems<'b>>(
+    stream: &[u8],
+    cuts: &[usize],
+    capacity: Option<usize>,
+) -> Run {
     let mut decoder = D::default();
     let mut payload = Payload::default();
     let mut buf = Vec::new();
@@ -330,7 +326,7 @@ fn feed<D: StreamDecoder>(stream: &[u8], cuts: &[usize], capacity: Option<usize>
     }
 }
 
-fn stream<D: StreamDecoder>(data: &[u8]) {
+fn stream<D: Decoder + Default + for<'b> CheckItems<'b>>(data: &[u8]) {
     let (cuts, stream) = split_input(data);
     let whole = feed::<D>(stream, &[], None);
     let split = feed::<D>(stream, &cuts, Some(MIN_BUFFER));

@@ -1,262 +1,261 @@
-//! The typed model of every command the host sends: the manual's FTP set
-//! plus the basic commands its example session uses.
+//! The command table: every command the host sends, declared once.
 //!
-//! This module only describes commands; [`Command::encode`] (in `encode.rs`)
-//! writes them and [`crate::CommandDecoder`] reads them back.
+//! Each row of the `commands!` invocation below gives a command's variant,
+//! its text after `AT`, its form (which says which of the test, query, set
+//! and execute forms it has), the kind of its parameter, and its timeout
+//! classes. Everything else is generated from the rows: the [`Command`]
+//! enum, [`CommandName`] and its text, the name lookup of the command and
+//! response grammars, the encoder's and the parser's dispatch, the timeout
+//! class, [`Command::from_seed`] for generators, and [`commands`], which
+//! enumerates the table (the fuzz dictionary is checked against it).
+//!
+//! How one form or value is written and read is the business of
+//! `param.rs`; this module only dispatches.
 
-use crate::{Host, Password, Text};
+use crate::error::{EncodeError, TextKind};
+use crate::param::{
+    Action, Cfun, Cgact, Form, FormKind, Mode, Operation, Param, Put, Seed, Setting, Sink,
+    TransferType,
+};
+use crate::text::{Host, Password, Text};
+use crate::timeout::TimeoutClass;
 
-/// A setting with the three forms the manual lists: test (`=?`), query (`?`)
-/// and set (`=<value>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Setting<T> {
-    /// `AT+NAME=?`: ask for the accepted values.
-    Test,
-    /// `AT+NAME?`: ask for the current value.
-    Query,
-    /// `AT+NAME=<value>`: set the value.
-    Set(T),
-}
-
-/// A command that takes an operand but has no query form (`AT+FTPMKD`,
-/// `AT+FTPRMD`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Operation<T> {
-    /// `AT+NAME=?`.
-    Test,
-    /// `AT+NAME=<operand>`.
-    Run(T),
-}
-
-/// A command without parameters (`AT+FTPGET`, `AT+FTPLIST`, `AT+FTPSCON`,
-/// `AT+FTPQUIT`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `AT+NAME=?` (`AT+NAME?` is accepted when parsing, see `SPEC.md`).
-    Test,
-    /// `AT+NAME`.
-    Execute,
-}
-
-/// `AT+FTPPUT` in its forms.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Put<'a> {
-    /// `AT+FTPPUT=?`.
-    Test,
-    /// `AT+FTPPUT=<len>,<data>`: one chunk of raw bytes, 1 to
-    /// [`crate::MAX_PUT_DATA`] of them.
-    Data(&'a [u8]),
-    /// `AT+FTPPUT=0`: the upload is complete.
-    End,
-}
-
-impl core::fmt::Debug for Put<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            Put::Test => f.write_str("Test"),
-            Put::Data(d) => write!(f, "Data({:?})", crate::response::Bytes(d)),
-            Put::End => f.write_str("End"),
-        }
-    }
-}
-
-/// `AT+FTPMODE` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `0`: active mode (the server connects to the modem).
-    Active,
-    /// `1`: passive mode (the modem connects to the server).
-    Passive,
-}
-
-/// `AT+FTPTYPE` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TransferType {
-    /// `I`: binary (image) transfers. Required for `AT+FTPRESET`.
-    Binary,
-    /// `A`: ASCII transfers.
-    Ascii,
-}
-
-/// `AT+CFUN=<fun>[,<rst>]` (3GPP TS 27.007 §8.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Cfun {
-    /// The functionality level: 0 minimum, 1 full, 4 flight mode, …
-    pub fun: u8,
-    /// Whether to reset the modem before applying it.
-    pub reset: Option<bool>,
-}
-
-/// `AT+CGACT=<state>,<cid>` (3GPP TS 27.007 §10.1.10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Cgact {
-    /// Activate (`1`) or deactivate (`0`).
-    pub activate: bool,
-    /// The PDP context; all contexts when absent.
-    pub cid: Option<u8>,
-}
-
-/// One command line the host sends.
-///
-/// Build one, then [`Command::encode`] it:
-///
-/// ```
-/// use cellftp_proto::{Command, Operation, Text, TextKind};
-/// let dir = Text::new(TextKind::Directory, "/invoker")?;
-/// let mut buf = [0u8; 32];
-/// let n = Command::FtpMkd(Operation::Run(dir)).encode(&mut buf)?;
-/// assert_eq!(&buf[..n], b"AT+FTPMKD=/invoker\r");
-/// # Ok::<(), cellftp_proto::EncodeError>(())
-/// ```
+/// One row of the command table, as [`commands`] enumerates it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Command<'a> {
+pub struct CommandSpec {
+    /// The command.
+    pub name: CommandName,
+    /// Its text after `AT`: `"+FTPSERV"`, `"E"`, `""`.
+    pub wire: &'static str,
+    /// The forms it has.
+    pub forms: &'static [FormKind],
+    /// Its parameter.
+    pub param: Param,
+    /// The timeout class of its set and execute forms.
+    pub run_timeout: TimeoutClass,
+    /// The timeout class of its test and query forms.
+    pub ask_timeout: TimeoutClass,
+}
+
+/// Declares the command table; see the module docs.
+///
+/// The first row is the bare `AT`, which has no form; every other row is
+/// `Variant(FormType) = "wire", kind: <Value::Kind>, timeout: <run> / <ask>;`.
+macro_rules! commands {
+    (
+        $(#[doc = $bare_doc:literal])*
+        $bare:ident = $bare_wire:literal, timeout: $bare_timeout:ident;
+        $(
+            $(#[doc = $doc:literal])*
+            $name:ident($form:ty) = $wire:literal, kind: $kind:expr, timeout: $run:ident / $ask:ident;
+        )*
+    ) => {
+        /// One command line the host sends.
+        ///
+        /// Build one, then [`Command::encode`] it:
+        ///
+        /// ```
+        /// use cellftp_proto::{Command, Operation, Text, TextKind};
+        /// let dir = Text::new(TextKind::Directory, "/invoker")?;
+        /// let mut buf = [0u8; 32];
+        /// let n = Command::FtpMkd(Operation::Run(dir)).encode(&mut buf)?;
+        /// assert_eq!(&buf[..n], b"AT+FTPMKD=/invoker\r");
+        /// # Ok::<(), cellftp_proto::EncodeError>(())
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Command<'a> {
+            $(#[doc = $bare_doc])*
+            $bare,
+            $( $(#[doc = $doc])* $name($form), )*
+        }
+
+        /// The name of a command, without its parameters: what timeouts,
+        /// errors and logs refer to.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum CommandName {
+            $(#[doc = $bare_doc])*
+            $bare,
+            $( $(#[doc = $doc])* $name, )*
+        }
+
+        /// Every command name with its text after `AT`, in table order.
+        const WIRES: &[(CommandName, &str)] = &[
+            (CommandName::$bare, $bare_wire),
+            $( (CommandName::$name, $wire), )*
+        ];
+
+        impl CommandName {
+            /// The command as written after `AT`, e.g. `"+FTPSERV"`; `"E"`
+            /// for echo and `""` for the bare `AT`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    CommandName::$bare => $bare_wire,
+                    $( CommandName::$name => $wire, )*
+                }
+            }
+
+            /// The command's row of the table.
+            pub fn spec(self) -> CommandSpec {
+                spec(self)
+            }
+        }
+
+        /// The row of `name`; a function, not a constant, because the
+        /// rows' form types carry the lifetime `'a`.
+        #[allow(clippy::extra_unused_lifetimes)] // Used by the rows' types.
+        fn spec<'a>(name: CommandName) -> CommandSpec {
+            match name {
+                CommandName::$bare => CommandSpec {
+                    name,
+                    wire: $bare_wire,
+                    forms: &[FormKind::Execute],
+                    param: Param::None,
+                    run_timeout: TimeoutClass::$bare_timeout,
+                    ask_timeout: TimeoutClass::$bare_timeout,
+                },
+                $( CommandName::$name => CommandSpec {
+                    name,
+                    wire: $wire,
+                    forms: <$form as Form<'a>>::FORMS,
+                    param: <$form as Form<'a>>::param($kind),
+                    run_timeout: TimeoutClass::$run,
+                    ask_timeout: TimeoutClass::$ask,
+                }, )*
+            }
+        }
+
+        impl<'a> Command<'a> {
+            /// The command's name.
+            pub const fn name(&self) -> CommandName {
+                match self {
+                    Command::$bare => CommandName::$bare,
+                    $( Command::$name(_) => CommandName::$name, )*
+                }
+            }
+
+            /// The command's form.
+            pub fn form(&self) -> FormKind {
+                match self {
+                    Command::$bare => FormKind::Execute,
+                    $( Command::$name(f) => f.form(), )*
+                }
+            }
+
+            /// Which default timeout of `SPEC.md` §1.12 applies to this
+            /// command: its row's class for the set and execute forms, the
+            /// row's (usually [`TimeoutClass::Local`]) for test and query,
+            /// [`TimeoutClass::PutEnd`] for `AT+FTPPUT=0`.
+            pub fn timeout_class(&self) -> TimeoutClass {
+                match self {
+                    Command::$bare => TimeoutClass::$bare_timeout,
+                    $( Command::$name(f) => {
+                        f.timeout(TimeoutClass::$run, TimeoutClass::$ask)
+                    } )*
+                }
+            }
+
+            /// Builds a command of row `name` from `seed` (see [`Seed`]):
+            /// a property test or a fuzzer that draws a name and a seed
+            /// covers every command and form of the table.
+            ///
+            /// Fails as [`Text::from_bytes`] and friends do when the
+            /// command takes a string and `seed.param` is not a valid one.
+            ///
+            /// ```
+            /// use cellftp_proto::{Command, CommandName, Mode, Seed, Setting};
+            /// let seed = Seed { form: 2, flags: 1, ..Seed::default() };
+            /// let c = Command::from_seed(CommandName::FtpMode, &seed)?;
+            /// assert_eq!(c, Command::FtpMode(Setting::Set(Mode::Passive)));
+            /// # Ok::<(), cellftp_proto::EncodeError>(())
+            /// ```
+            pub fn from_seed(name: CommandName, seed: &Seed<'a>) -> Result<Self, EncodeError> {
+                Ok(match name {
+                    CommandName::$bare => Command::$bare,
+                    $( CommandName::$name => {
+                        Command::$name(<$form as Form<'a>>::from_seed($kind, seed)?)
+                    } )*
+                })
+            }
+
+            /// Checks what the types cannot: the put data's length, the
+            /// port.
+            pub(crate) fn check(&self) -> Result<(), EncodeError> {
+                match self {
+                    Command::$bare => Ok(()),
+                    $( Command::$name(f) => f.check(), )*
+                }
+            }
+
+            /// Writes the whole line: `AT`, the name, the form, CR.
+            pub(crate) fn emit<S: Sink>(&self, out: &mut S) {
+                out.put(b"AT");
+                out.put(self.name().as_str().as_bytes());
+                match self {
+                    Command::$bare => {}
+                    $( Command::$name(f) => f.emit(out), )*
+                }
+                out.put(b"\r");
+            }
+
+            /// Reads what follows the name of `name` in a command line.
+            pub(crate) fn parse_form(name: CommandName, rest: &'a [u8]) -> Option<Self> {
+                match name {
+                    CommandName::$bare => rest.is_empty().then_some(Command::$bare),
+                    $( CommandName::$name => {
+                        <$form as Form<'a>>::parse($kind, rest).map(Command::$name)
+                    } )*
+                }
+            }
+        }
+    };
+}
+
+commands! {
     /// `AT`: is anyone there?
-    At,
+    At = "", timeout: Local;
     /// `ATE0` (false) / `ATE1` (true): command echo off or on.
-    Echo(bool),
+    Echo(bool) = "E", kind: (), timeout: Local / Local;
     /// `AT+CFUN`: set the modem's functionality level.
-    Cfun(Setting<Cfun>),
+    Cfun(Setting<Cfun>) = "+CFUN", kind: (), timeout: Cfun / Cfun;
     /// `AT+CGACT`: activate or deactivate a PDP context.
-    Cgact(Setting<Cgact>),
+    Cgact(Setting<Cgact>) = "+CGACT", kind: (), timeout: Cgact / Cgact;
     /// `AT+FTPPORT`: the server's control port (undocumented, see `SPEC.md`).
-    FtpPort(Setting<u16>),
+    FtpPort(Setting<u16>) = "+FTPPORT", kind: (), timeout: Local / Local;
     /// `AT+FTPMODE`: active or passive mode.
-    FtpMode(Setting<Mode>),
+    FtpMode(Setting<Mode>) = "+FTPMODE", kind: (), timeout: Local / Local;
     /// `AT+FTPTYPE`: binary or ASCII transfers.
-    FtpType(Setting<TransferType>),
+    FtpType(Setting<TransferType>) = "+FTPTYPE", kind: (), timeout: Local / Local;
     /// `AT+FTPRESET`: the byte offset the next `AT+FTPGET` starts from.
-    FtpReset(Setting<u32>),
+    FtpReset(Setting<u32>) = "+FTPRESET", kind: (), timeout: Local / Local;
     /// `AT+FTPSERV`: connect to this server.
-    FtpServ(Setting<Host<'a>>),
+    FtpServ(Setting<Host<'a>>) = "+FTPSERV", kind: (), timeout: Serv / Local;
     /// `AT+FTPUN`: the user name.
-    FtpUn(Setting<Text<'a>>),
+    FtpUn(Setting<Text<'a>>) = "+FTPUN", kind: TextKind::User, timeout: Local / Local;
     /// `AT+FTPPW`: the password.
-    FtpPw(Setting<Password<'a>>),
+    FtpPw(Setting<Password<'a>>) = "+FTPPW", kind: (), timeout: Local / Local;
     /// `AT+FTPGETNAME`: the file the next `AT+FTPGET` downloads.
-    FtpGetName(Setting<Text<'a>>),
+    FtpGetName(Setting<Text<'a>>) = "+FTPGETNAME", kind: TextKind::FileName, timeout: Local / Local;
     /// `AT+FTPPATH`: the server directory for gets, puts and listings.
-    FtpPath(Setting<Text<'a>>),
+    FtpPath(Setting<Text<'a>>) = "+FTPPATH", kind: TextKind::Path, timeout: Local / Local;
     /// `AT+FTPPUTNAME`: the file the next `AT+FTPPUT` uploads to.
-    FtpPutName(Setting<Text<'a>>),
+    FtpPutName(Setting<Text<'a>>) = "+FTPPUTNAME", kind: TextKind::FileName, timeout: Local / Local;
     /// `AT+FTPMKD`: create a directory.
-    FtpMkd(Operation<Text<'a>>),
+    FtpMkd(Operation<Text<'a>>) = "+FTPMKD", kind: TextKind::Directory, timeout: Directory / Local;
     /// `AT+FTPRMD`: remove a directory.
-    FtpRmd(Operation<Text<'a>>),
+    FtpRmd(Operation<Text<'a>>) = "+FTPRMD", kind: TextKind::Directory, timeout: Directory / Local;
     /// `AT+FTPGET`: download the file named by `AT+FTPGETNAME`.
-    FtpGet(Action),
+    FtpGet(Action) = "+FTPGET", kind: (), timeout: Transfer / Local;
     /// `AT+FTPPUT`: upload data to the file named by `AT+FTPPUTNAME`.
-    FtpPut(Put<'a>),
+    FtpPut(Put<'a>) = "+FTPPUT", kind: (), timeout: PutChunk / Local;
     /// `AT+FTPLIST`: list the directory set by `AT+FTPPATH`.
-    FtpList(Action),
+    FtpList(Action) = "+FTPLIST", kind: (), timeout: Transfer / Local;
     /// `AT+FTPSCON`: report the FTP configuration.
-    FtpScon(Action),
+    FtpScon(Action) = "+FTPSCON", kind: (), timeout: Local / Local;
     /// `AT+FTPQUIT`: close the FTP connection.
-    FtpQuit(Action),
-}
-
-/// The name of a command, without its parameters: what timeouts, errors and
-/// logs refer to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CommandName {
-    /// `AT`.
-    At,
-    /// `ATE0` / `ATE1`.
-    Echo,
-    /// `AT+CFUN`.
-    Cfun,
-    /// `AT+CGACT`.
-    Cgact,
-    /// `AT+FTPPORT`.
-    FtpPort,
-    /// `AT+FTPMODE`.
-    FtpMode,
-    /// `AT+FTPTYPE`.
-    FtpType,
-    /// `AT+FTPRESET`.
-    FtpReset,
-    /// `AT+FTPSERV`.
-    FtpServ,
-    /// `AT+FTPUN`.
-    FtpUn,
-    /// `AT+FTPPW`.
-    FtpPw,
-    /// `AT+FTPGETNAME`.
-    FtpGetName,
-    /// `AT+FTPPATH`.
-    FtpPath,
-    /// `AT+FTPPUTNAME`.
-    FtpPutName,
-    /// `AT+FTPMKD`.
-    FtpMkd,
-    /// `AT+FTPRMD`.
-    FtpRmd,
-    /// `AT+FTPGET`.
-    FtpGet,
-    /// `AT+FTPPUT`.
-    FtpPut,
-    /// `AT+FTPLIST`.
-    FtpList,
-    /// `AT+FTPSCON`.
-    FtpScon,
-    /// `AT+FTPQUIT`.
-    FtpQuit,
-}
-
-impl CommandName {
-    /// Every command name, in the order of `SPEC.md`.
-    pub const ALL: [CommandName; 21] = [
-        CommandName::At,
-        CommandName::Echo,
-        CommandName::Cfun,
-        CommandName::Cgact,
-        CommandName::FtpPort,
-        CommandName::FtpMode,
-        CommandName::FtpType,
-        CommandName::FtpReset,
-        CommandName::FtpServ,
-        CommandName::FtpUn,
-        CommandName::FtpPw,
-        CommandName::FtpGetName,
-        CommandName::FtpPath,
-        CommandName::FtpPutName,
-        CommandName::FtpMkd,
-        CommandName::FtpRmd,
-        CommandName::FtpGet,
-        CommandName::FtpPut,
-        CommandName::FtpList,
-        CommandName::FtpScon,
-        CommandName::FtpQuit,
-    ];
-
-    /// The command as written after `AT`, e.g. `"+FTPSERV"`; `"E"` for echo
-    /// and `""` for the bare `AT`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            CommandName::At => "",
-            CommandName::Echo => "E",
-            CommandName::Cfun => "+CFUN",
-            CommandName::Cgact => "+CGACT",
-            CommandName::FtpPort => "+FTPPORT",
-            CommandName::FtpMode => "+FTPMODE",
-            CommandName::FtpType => "+FTPTYPE",
-            CommandName::FtpReset => "+FTPRESET",
-            CommandName::FtpServ => "+FTPSERV",
-            CommandName::FtpUn => "+FTPUN",
-            CommandName::FtpPw => "+FTPPW",
-            CommandName::FtpGetName => "+FTPGETNAME",
-            CommandName::FtpPath => "+FTPPATH",
-            CommandName::FtpPutName => "+FTPPUTNAME",
-            CommandName::FtpMkd => "+FTPMKD",
-            CommandName::FtpRmd => "+FTPRMD",
-            CommandName::FtpGet => "+FTPGET",
-            CommandName::FtpPut => "+FTPPUT",
-            CommandName::FtpList => "+FTPLIST",
-            CommandName::FtpScon => "+FTPSCON",
-            CommandName::FtpQuit => "+FTPQUIT",
-        }
-    }
+    FtpQuit(Action) = "+FTPQUIT", kind: (), timeout: Quit / Local;
 }
 
 impl core::fmt::Display for CommandName {
@@ -265,31 +264,75 @@ impl core::fmt::Display for CommandName {
     }
 }
 
-impl Command<'_> {
-    /// The command's name.
-    pub const fn name(&self) -> CommandName {
-        match self {
-            Command::At => CommandName::At,
-            Command::Echo(_) => CommandName::Echo,
-            Command::Cfun(_) => CommandName::Cfun,
-            Command::Cgact(_) => CommandName::Cgact,
-            Command::FtpPort(_) => CommandName::FtpPort,
-            Command::FtpMode(_) => CommandName::FtpMode,
-            Command::FtpType(_) => CommandName::FtpType,
-            Command::FtpReset(_) => CommandName::FtpReset,
-            Command::FtpServ(_) => CommandName::FtpServ,
-            Command::FtpUn(_) => CommandName::FtpUn,
-            Command::FtpPw(_) => CommandName::FtpPw,
-            Command::FtpGetName(_) => CommandName::FtpGetName,
-            Command::FtpPath(_) => CommandName::FtpPath,
-            Command::FtpPutName(_) => CommandName::FtpPutName,
-            Command::FtpMkd(_) => CommandName::FtpMkd,
-            Command::FtpRmd(_) => CommandName::FtpRmd,
-            Command::FtpGet(_) => CommandName::FtpGet,
-            Command::FtpPut(_) => CommandName::FtpPut,
-            Command::FtpList(_) => CommandName::FtpList,
-            Command::FtpScon(_) => CommandName::FtpScon,
-            Command::FtpQuit(_) => CommandName::FtpQuit,
-        }
+impl CommandName {
+    /// Every command name, in table order (the order of `SPEC.md` §3).
+    pub fn iter() -> impl ExactSizeIterator<Item = CommandName> + Clone {
+        WIRES.iter().map(|&(name, _)| name)
     }
+}
+
+/// Every row of the command table, in table order.
+///
+/// ```
+/// use cellftp_proto::{commands, CommandName, TimeoutClass};
+/// let serv = commands().find(|c| c.name == CommandName::FtpServ).unwrap();
+/// assert_eq!(serv.wire, "+FTPSERV");
+/// assert_eq!(serv.run_timeout, TimeoutClass::Serv);
+/// ```
+pub fn commands() -> impl ExactSizeIterator<Item = CommandSpec> + Clone {
+    CommandName::iter().map(spec)
+}
+
+/// How many rows have an extended name (`+NAME`).
+#[allow(clippy::indexing_slicing)] // Compile-time evaluation: a bad index fails the build.
+const fn extended_count() -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < WIRES.len() {
+        if let [b'+', ..] = WIRES[i].1.as_bytes() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The extended names (`+NAME`) without their `+`, longest first so that
+/// `FTPGETNAME` is tried before `FTPGET`, for [`crate::grammar`]'s name
+/// lookup. Built from the table when the crate is compiled.
+#[allow(clippy::indexing_slicing)] // Compile-time evaluation: a bad index fails the build.
+pub(crate) const EXTENDED: [(&[u8], CommandName); extended_count()] = {
+    let mut out: [(&[u8], CommandName); extended_count()] =
+        [(b"", CommandName::At); extended_count()];
+    let mut n = 0;
+    let mut i = 0;
+    while i < WIRES.len() {
+        if let [b'+', name @ ..] = WIRES[i].1.as_bytes() {
+            out[n] = (name, WIRES[i].0);
+            n += 1;
+        }
+        i += 1;
+    }
+    // Insertion sort by length, longest first; stable, so equal lengths keep
+    // table order.
+    let mut i = 1;
+    while i < n {
+        let mut j = i;
+        while j > 0 && out[j - 1].0.len() < out[j].0.len() {
+            let t = out[j - 1];
+            out[j - 1] = out[j];
+            out[j] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+/// The basic commands with a name (`E`), for the command grammar.
+pub(crate) fn basic() -> impl Iterator<Item = (CommandName, &'static [u8])> {
+    WIRES
+        .iter()
+        .filter(|(_, w)| !w.is_empty() && !w.starts_with('+'))
+        .map(|&(name, w)| (name, w.as_bytes()))
 }

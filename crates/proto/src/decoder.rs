@@ -1,21 +1,72 @@
-//! The two streaming decoders and their result type.
+//! The two streaming decoders, the [`Decoder`] trait they share, and their
+//! result type.
 //!
-//! # The contract
-//!
-//! A decoder is fed from a buffer the caller owns. Each call gets the bytes
-//! not yet consumed, oldest first; the caller then MUST drop the `consumed`
-//! bytes from the front and MUST present the rest again, with whatever new
-//! bytes arrived appended, on the next call. A caller that keeps
-//! [`crate::MIN_BUFFER`] bytes of room never finds its buffer full without an
-//! item to take out.
-//!
-//! Given the same bytes, a decoder returns the same items however they are
-//! cut into calls. A decoder never panics, whatever the bytes; a caller that
-//! breaks the contract gets meaningless items, not a panic.
+//! The contract every caller must keep is written on [`Decoder`].
 
-use crate::frame::{Direction, Frame, Framed, Framer};
-use crate::grammar;
-use crate::{Command, Dialect, Put, Request, Response, MAX_PUT_DATA};
+use core::fmt::Debug;
+
+use crate::command::Command;
+use crate::frame::{Frame, Framed, Framer};
+use crate::grammar::{self, Direction};
+use crate::limits::MAX_PUT_DATA;
+use crate::param::Put;
+use crate::request::Request;
+use crate::response::Response;
+
+/// What both decoders do, for code that works with either: replay, test
+/// harnesses, fuzz targets.
+///
+/// # The contract
+///
+/// A decoder is fed from a buffer the caller owns. Each call gets the bytes
+/// not yet consumed, oldest first; the caller then MUST drop the `consumed`
+/// bytes from the front and MUST present the rest again, with whatever new
+/// bytes arrived appended, on the next call. A caller that keeps
+/// [`crate::MIN_BUFFER`] bytes of room never finds its buffer full without an
+/// item to take out.
+///
+/// Given the same bytes, a decoder returns the same items however they are
+/// cut into calls. A decoder never panics, whatever the bytes; a caller that
+/// breaks the contract gets meaningless items, not a panic.
+///
+/// # The trait
+///
+/// The trait adds nothing to the decoders' own methods, which it calls; it
+/// is implemented for [`ResponseDecoder`] and [`CommandDecoder`], and
+/// generic code over it is monomorphised, never dispatched at run time.
+///
+/// ```
+/// use cellftp_proto::{CommandDecoder, Decoded, Decoder, ResponseDecoder};
+///
+/// /// How many items of `bytes` the decoder does not understand.
+/// fn not_understood<D: Decoder + Default>(mut bytes: &[u8]) -> usize {
+///     let mut decoder = D::default();
+///     let mut n = 0;
+///     while let Decoded::Item { item, consumed } = decoder.decode(bytes) {
+///         n += usize::from(!D::is_recognised(&item));
+///         bytes = &bytes[consumed..];
+///     }
+///     n
+/// }
+/// assert_eq!(not_understood::<ResponseDecoder>(b"\r\nOK\r\n\r\nHUH\r\n"), 1);
+/// assert_eq!(not_understood::<CommandDecoder>(b"AT\rATX\r"), 1);
+/// ```
+pub trait Decoder {
+    /// What the decoder returns, borrowing from the caller's buffer.
+    type Item<'b>: Copy + Debug + PartialEq;
+
+    /// Decodes the next item from the front of `buf`; see the contract
+    /// above for what the caller must do with `consumed`.
+    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Self::Item<'b>>;
+
+    /// True while inside a length-prefixed payload: the next bytes are
+    /// data, not lines.
+    fn in_payload(&self) -> bool;
+
+    /// False for the items the decoder did not understand (a line it does
+    /// not know, a piece of an overlong line).
+    fn is_recognised(item: &Self::Item<'_>) -> bool;
+}
 
 /// What a decoder found at the front of the buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,15 +114,10 @@ pub struct ResponseDecoder {
 }
 
 impl ResponseDecoder {
-    /// A decoder for the manual's dialect.
+    /// A decoder for the modem documented in `SPEC.md`.
     pub const fn new() -> Self {
-        Self::with_dialect(Dialect::Manual)
-    }
-
-    /// A decoder for `dialect`.
-    pub const fn with_dialect(dialect: Dialect) -> Self {
         Self {
-            framer: Framer::new(dialect, Direction::FromModem),
+            framer: Framer::new(Direction::FromModem),
         }
     }
 
@@ -88,8 +134,8 @@ impl ResponseDecoder {
         self.framer.payload_pending()
     }
 
-    /// Decodes the next item from the front of `buf`; see the module docs
-    /// for what the caller must do with `consumed`.
+    /// Decodes the next item from the front of `buf`; see [`Decoder`] for
+    /// what the caller must do with `consumed`.
     #[inline]
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
         match self.framer.next(buf) {
@@ -99,6 +145,23 @@ impl ResponseDecoder {
                 consumed,
             },
         }
+    }
+}
+
+impl Decoder for ResponseDecoder {
+    type Item<'b> = Response<'b>;
+
+    #[inline]
+    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
+        ResponseDecoder::decode(self, buf)
+    }
+
+    fn in_payload(&self) -> bool {
+        ResponseDecoder::in_payload(self)
+    }
+
+    fn is_recognised(item: &Response<'_>) -> bool {
+        item.is_recognised()
     }
 }
 
@@ -140,15 +203,10 @@ pub struct CommandDecoder {
 }
 
 impl CommandDecoder {
-    /// A decoder for the manual's dialect.
+    /// A decoder for the modem documented in `SPEC.md`.
     pub const fn new() -> Self {
-        Self::with_dialect(Dialect::Manual)
-    }
-
-    /// A decoder for `dialect`.
-    pub const fn with_dialect(dialect: Dialect) -> Self {
         Self {
-            framer: Framer::new(dialect, Direction::FromHost),
+            framer: Framer::new(Direction::FromHost),
         }
     }
 
@@ -157,8 +215,8 @@ impl CommandDecoder {
         self.framer.in_payload()
     }
 
-    /// Decodes the next item from the front of `buf`; see the module docs
-    /// for what the caller must do with `consumed`.
+    /// Decodes the next item from the front of `buf`; see [`Decoder`] for
+    /// what the caller must do with `consumed`.
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Request<'b>> {
         match self.framer.next(buf) {
             Framed::NeedMore { consumed } => Decoded::NeedMore { consumed },
@@ -167,6 +225,23 @@ impl CommandDecoder {
                 consumed,
             },
         }
+    }
+}
+
+impl Decoder for CommandDecoder {
+    type Item<'b> = Request<'b>;
+
+    #[inline]
+    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Request<'b>> {
+        CommandDecoder::decode(self, buf)
+    }
+
+    fn in_payload(&self) -> bool {
+        CommandDecoder::in_payload(self)
+    }
+
+    fn is_recognised(item: &Request<'_>) -> bool {
+        item.is_recognised()
     }
 }
 

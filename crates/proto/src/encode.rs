@@ -4,88 +4,9 @@
 //! command either fits and is written whole, or nothing is written and a
 //! typed [`EncodeError`] says why.
 
-use crate::command::{Action, Cfun, Cgact, Command, Mode, Operation, Put, Setting, TransferType};
-use crate::text::TextKind;
-use crate::MAX_PUT_DATA;
-
-/// Why a command or a parameter was refused. Nothing was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
-#[non_exhaustive]
-pub enum EncodeError {
-    /// A string parameter or the put data is empty.
-    #[error("{field} is empty")]
-    Empty {
-        /// The parameter.
-        field: TextKind,
-    },
-    /// A parameter is longer than the modem accepts.
-    #[error("{field} is {len} bytes long, at most {max} are allowed")]
-    TooLong {
-        /// The parameter.
-        field: TextKind,
-        /// The limit.
-        max: usize,
-        /// The actual length.
-        len: usize,
-    },
-    /// A byte that could end, split or re-parameterise the AT line (a control
-    /// byte such as CR, LF or NUL, `"`, `,`, `;`, or a `?` that is the whole
-    /// value and would make the command its test form) or a non-ASCII byte.
-    #[error("{field} contains a forbidden byte at offset {offset}")]
-    ForbiddenByte {
-        /// The parameter.
-        field: TextKind,
-        /// Where the byte is.
-        offset: usize,
-        /// The byte, withheld (`None`) for passwords.
-        byte: Option<u8>,
-    },
-    /// A string parameter starts or ends with a space, which the modem's
-    /// parser (and ours) would drop.
-    #[error("{field} starts or ends with a space")]
-    EdgeSpace {
-        /// The parameter.
-        field: TextKind,
-    },
-    /// The server address is neither an IPv4 dotted quad nor a host name.
-    #[error("server address is not an IPv4 address or a host name (at byte {offset})")]
-    InvalidHost {
-        /// Where the address stops being valid.
-        offset: usize,
-    },
-    /// Port 0 is not a port.
-    #[error("port must be in 1..=65535")]
-    PortZero,
-    /// The output buffer cannot hold the command.
-    #[error("the command needs {needed} bytes, the buffer has {available}")]
-    BufferTooSmall {
-        /// Bytes the command needs.
-        needed: usize,
-        /// Bytes the buffer has.
-        available: usize,
-    },
-}
-
-/// Where encoded bytes go: a counter for the sizing pass, a slice for the
-/// writing pass.
-trait Sink {
-    fn put(&mut self, bytes: &[u8]);
-    fn num(&mut self, mut n: u32) {
-        let mut digits = [0u8; 10];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            if let Some(d) = digits.get_mut(i) {
-                *d = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-            if n == 0 || i == 0 {
-                break;
-            }
-        }
-        self.put(digits.get(i..).unwrap_or_default());
-    }
-}
+use crate::command::Command;
+use crate::error::EncodeError;
+use crate::param::Sink;
 
 struct Counter(usize);
 
@@ -149,110 +70,15 @@ impl Command<'_> {
         self.emit(&mut counter);
         Ok(counter.0)
     }
-
-    /// Checks what the types cannot: the put data's length and the port.
-    fn check(&self) -> Result<(), EncodeError> {
-        match self {
-            Command::FtpPut(Put::Data([])) => Err(EncodeError::Empty {
-                field: TextKind::PutData,
-            }),
-            Command::FtpPut(Put::Data(data)) if data.len() > MAX_PUT_DATA => {
-                Err(EncodeError::TooLong {
-                    field: TextKind::PutData,
-                    max: MAX_PUT_DATA,
-                    len: data.len(),
-                })
-            }
-            Command::FtpPort(Setting::Set(0)) => Err(EncodeError::PortZero),
-            _ => Ok(()),
-        }
-    }
-
-    fn emit(&self, out: &mut impl Sink) {
-        out.put(b"AT");
-        out.put(self.name().as_str().as_bytes());
-        match self {
-            Command::At => {}
-            Command::Echo(on) => out.put(if *on { b"1" } else { b"0" }),
-            Command::Cfun(s) => setting(out, s, |out, c: &Cfun| {
-                out.num(c.fun.into());
-                if let Some(rst) = c.reset {
-                    out.put(if rst { b",1" } else { b",0" });
-                }
-            }),
-            Command::Cgact(s) => setting(out, s, |out, c: &Cgact| {
-                out.put(if c.activate { b"1" } else { b"0" });
-                if let Some(cid) = c.cid {
-                    out.put(b",");
-                    out.num(cid.into());
-                }
-            }),
-            Command::FtpPort(s) => setting(out, s, |out, p| out.num((*p).into())),
-            Command::FtpMode(s) => setting(out, s, |out, m| {
-                out.put(match m {
-                    Mode::Active => b"0",
-                    Mode::Passive => b"1",
-                })
-            }),
-            Command::FtpType(s) => setting(out, s, |out, t| {
-                out.put(match t {
-                    TransferType::Binary => b"I",
-                    TransferType::Ascii => b"A",
-                })
-            }),
-            Command::FtpReset(s) => setting(out, s, |out, n| out.num(*n)),
-            Command::FtpServ(s) => setting(out, s, |out, h| out.put(h.as_bytes())),
-            Command::FtpPw(s) => setting(out, s, |out, p| out.put(p.expose())),
-            Command::FtpUn(s)
-            | Command::FtpGetName(s)
-            | Command::FtpPath(s)
-            | Command::FtpPutName(s) => setting(out, s, |out, t| out.put(t.as_bytes())),
-            Command::FtpMkd(op) | Command::FtpRmd(op) => match op {
-                Operation::Test => out.put(b"=?"),
-                Operation::Run(t) => {
-                    out.put(b"=");
-                    out.put(t.as_bytes());
-                }
-            },
-            Command::FtpGet(a)
-            | Command::FtpList(a)
-            | Command::FtpScon(a)
-            | Command::FtpQuit(a) => {
-                if let Action::Test = a {
-                    out.put(b"=?");
-                }
-            }
-            Command::FtpPut(p) => match p {
-                Put::Test => out.put(b"=?"),
-                Put::End => out.put(b"=0"),
-                Put::Data(data) => {
-                    out.put(b"=");
-                    // `check` bounds the length by MAX_PUT_DATA.
-                    out.num(u32::try_from(data.len()).unwrap_or(u32::MAX));
-                    out.put(b",");
-                    out.put(data);
-                }
-            },
-        }
-        out.put(b"\r");
-    }
-}
-
-fn setting<S: Sink, T>(out: &mut S, s: &Setting<T>, value: impl FnOnce(&mut S, &T)) {
-    match s {
-        Setting::Test => out.put(b"=?"),
-        Setting::Query => out.put(b"?"),
-        Setting::Set(v) => {
-            out.put(b"=");
-            value(out, v);
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Host, Password, Text};
+    use crate::{
+        Action, Cfun, Cgact, Host, Mode, Operation, Password, Put, Setting, Text, TextKind,
+        TransferType, MAX_PUT_DATA,
+    };
 
     fn enc(c: Command<'_>) -> std::vec::Vec<u8> {
         let mut buf = [0u8; crate::MAX_COMMAND];
@@ -522,12 +348,17 @@ mod tests {
 
     #[test]
     fn error_messages() {
+        let forbidden = |field, offset, byte| EncodeError::ForbiddenByte {
+            field,
+            offset,
+            byte,
+        };
         let cases = [
             (
                 EncodeError::Empty {
                     field: TextKind::User,
                 },
-                "user name is empty",
+                "the user name is empty",
             ),
             (
                 EncodeError::TooLong {
@@ -535,37 +366,59 @@ mod tests {
                     max: 64,
                     len: 70,
                 },
-                "path is 70 bytes long, at most 64 are allowed",
+                "the path is 70 bytes long, but the modem accepts at most 64",
             ),
             (
-                EncodeError::ForbiddenByte {
-                    field: TextKind::Password,
-                    offset: 3,
-                    byte: None,
-                },
-                "password contains a forbidden byte at offset 3",
+                forbidden(TextKind::FileName, 2, Some(b'\r')),
+                "the file name contains a line break (at offset 2), which would end the AT command",
+            ),
+            (
+                forbidden(TextKind::User, 0, Some(b'?')),
+                "the user name is a lone `?`, which would turn the command into its test form",
+            ),
+            (
+                forbidden(TextKind::Path, 1, Some(b',')),
+                "the path contains `,` (at offset 1), which would split or end the unquoted AT parameter",
+            ),
+            (
+                forbidden(TextKind::Path, 1, Some(0xc3)),
+                "the path contains the non-ASCII byte 0xc3 (at offset 1); only printable ASCII can be sent",
+            ),
+            (
+                forbidden(TextKind::Directory, 4, Some(0)),
+                "the directory contains the control byte 0x00 (at offset 4), which an AT command line cannot carry",
+            ),
+            (
+                forbidden(TextKind::Password, 3, None),
+                "the password contains a character that cannot be sent (at offset 3): only printable \
+                 ASCII other than `\"`, `,` and `;` is allowed, and not a lone `?`",
             ),
             (
                 EncodeError::EdgeSpace {
                     field: TextKind::Directory,
                 },
-                "directory starts or ends with a space",
+                "the directory starts or ends with a space, which the modem would drop",
             ),
             (
                 EncodeError::InvalidHost { offset: 4 },
-                "server address is not an IPv4 address or a host name (at byte 4)",
+                "the server address is neither an IPv4 address nor a host name (the problem is at offset 4)",
             ),
-            (EncodeError::PortZero, "port must be in 1..=65535"),
+            (
+                EncodeError::PortZero,
+                "port 0 is not a valid port: use a port from 1 to 65535",
+            ),
             (
                 EncodeError::BufferTooSmall {
                     needed: 12,
                     available: 8,
                 },
-                "the command needs 12 bytes, the buffer has 8",
+                "the command needs 12 bytes, but the buffer has room for only 8",
             ),
         ];
         for (err, msg) in cases {
             assert_eq!(std::format!("{err}"), msg);
+            // A sentence, never the Debug form.
+            assert_ne!(std::format!("{err}"), std::format!("{err:?}"));
         }
     }
 }

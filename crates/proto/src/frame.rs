@@ -1,7 +1,8 @@
 //! Framing: where one item of the byte stream ends and the next begins.
 //!
-//! The framer finds item boundaries and nothing else; the grammar in
-//! `grammar.rs` then reads each complete frame. Lines end at CR or LF; a
+//! The framer finds item boundaries and nothing else: which lines are
+//! payload headers is a rule of the grammar (`grammar.rs`), which it asks,
+//! and the grammar then reads each complete frame. Lines end at CR or LF; a
 //! payload announced by a length (`+FTPGET:<len>,`, `AT+FTPPUT=<len>,`,
 //! `+FTPLIST:<mode>,<len>`) is taken by that length, never by looking for a
 //! line end inside it. Every decision depends only on the bytes and the
@@ -12,38 +13,9 @@
 //! caller that feeds one byte at a time costs O(1) per byte, not O(line).
 
 use memchr::memchr2;
-use winnow::ascii::Caseless;
-use winnow::error::{EmptyError, ErrMode};
-use winnow::prelude::*;
-use winnow::stream::Partial;
-use winnow::token::{literal, take_while};
 
-use crate::{MAX_FRAGMENT, MAX_HEADER, MAX_LINE};
-
-/// Which modem firmware's framing rules to apply.
-///
-/// Dialects differ in which lines announce a length-prefixed payload and
-/// where that payload starts. Only the manual's dialect exists today; the
-/// framer is written so that another (SIMCom SIM800's `+FTPGET: 2,<n>` with
-/// its data on the next line, say) is a new arm in [`Dialect`]'s rules, not a
-/// new framer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum Dialect {
-    /// The modem documented in `SPEC.md`: `+FTPGET:<len>,<data>` with the
-    /// data inline, `+FTPLIST:<mode>,<len>` followed by the listing.
-    #[default]
-    Manual,
-}
-
-/// Which side of the serial line the bytes come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Direction {
-    /// Modem to host: responses, URCs, echo.
-    FromModem,
-    /// Host to modem: command lines.
-    FromHost,
-}
+use crate::grammar::{inline_header, listing_header, Direction, Header};
+use crate::limits::{MAX_FRAGMENT, MAX_LINE};
 
 /// One framed item, borrowed from the caller's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,20 +61,9 @@ enum State {
     Listing { remaining: u32 },
 }
 
-/// How a payload announced by a header is laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Layout {
-    /// Raw bytes from the line's next line on (another dialect's `+FTPGET`).
-    #[allow(dead_code)]
-    RawNextLine,
-    /// Lines from the next line on (`+FTPLIST`).
-    LinesNextLine,
-}
-
 /// The streaming framer shared by both decoders.
 #[derive(Debug, Clone)]
 pub(crate) struct Framer {
-    dialect: Dialect,
     direction: Direction,
     state: State,
     /// Inside a line already reported as overlong: its rest is overlong too.
@@ -115,7 +76,7 @@ pub(crate) struct Framer {
     memo: Memo,
 }
 
-/// [`Framer::inline_header`]'s verdict on the current item.
+/// [`inline_header`]'s verdict on the current item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Memo {
     /// Not decided yet.
@@ -141,9 +102,8 @@ enum LineEnd {
 }
 
 impl Framer {
-    pub(crate) const fn new(dialect: Dialect, direction: Direction) -> Self {
+    pub(crate) const fn new(direction: Direction) -> Self {
         Self {
-            dialect,
             direction,
             state: State::Lines,
             overlong: false,
@@ -193,7 +153,7 @@ impl Framer {
                     }
                     if !self.overlong {
                         let verdict = match self.memo {
-                            Memo::Unknown => self.inline_header(rest),
+                            Memo::Unknown => inline_header(self.direction, rest),
                             Memo::NotHeader => Header::None,
                             Memo::Found { header, len } => Header::Found { header, len },
                         };
@@ -235,8 +195,8 @@ impl Framer {
                             }
                             // An empty payload leaves nothing to frame: its
                             // header is a line like any other, done at its end.
-                            let header = self.block_header(line).filter(|&(_, len)| len > 0);
-                            let Some((layout, len)) = header else {
+                            let header = listing_header(self.direction, line);
+                            let Some(len) = header.filter(|&len| len > 0) else {
                                 return self.emit(Frame::Line(line), at + p);
                             };
                             // The payload starts after the whole line end, so
@@ -249,10 +209,7 @@ impl Framer {
                                 (Some(b'\r'), Some(b'\n')) => p + 2,
                                 _ => p + 1,
                             };
-                            self.state = match layout {
-                                Layout::RawNextLine => State::Raw { remaining: len },
-                                Layout::LinesNextLine => State::Listing { remaining: len },
-                            };
+                            self.state = State::Listing { remaining: len };
                             return self.emit(Frame::Line(line), at + end);
                         }
                         LineEnd::Overlong => {
@@ -360,124 +317,4 @@ impl Framer {
             None => LineEnd::Pending(window.len()),
         }
     }
-
-    /// Whether `rest` starts with a header whose payload follows on the same
-    /// line.
-    fn inline_header(&self, rest: &[u8]) -> Header {
-        let Dialect::Manual = self.dialect;
-        let window = rest.get(..MAX_HEADER).unwrap_or(rest);
-        let full = window.len() == MAX_HEADER;
-        // Cheap rejection of the common lines (`+FTPMODE: 1`, `+CME …`,
-        // `OK`) before the full parse: without stray spaces, `+FTPGET:`
-        // has `G` as its fifth byte.
-        if window.get(1) != Some(&b' ') {
-            if let Some(b) = window.get(4) {
-                if !b.eq_ignore_ascii_case(&b'G') && window.first() == Some(&b'+') {
-                    return Header::None;
-                }
-            }
-        }
-        let mut input = Partial::new(window);
-        let parsed = match (self.direction, window.first()) {
-            (Direction::FromModem, Some(b'+')) => ftpget_header.parse_next(&mut input),
-            (_, Some(b'A' | b'a')) => ftpput_header.parse_next(&mut input),
-            _ => return Header::None,
-        };
-        match parsed {
-            Ok(len) => Header::Found {
-                // The parser stops right after the comma.
-                header: window.len() - input.len() - 1,
-                len,
-            },
-            Err(ErrMode::Incomplete(_)) if !full => Header::Incomplete,
-            Err(_) => Header::None,
-        }
-    }
-
-    /// Whether the complete `line` announces a payload that starts on the
-    /// next line, and how long it is.
-    fn block_header(&self, line: &[u8]) -> Option<(Layout, u32)> {
-        let Dialect::Manual = self.dialect;
-        // Leading spaces as the grammar allows them: a line it reads as
-        // `+FTPLIST:<mode>,<len>` must be framed as one.
-        let first = line.iter().find(|&&b| b != b' ');
-        if self.direction != Direction::FromModem || first != Some(&b'+') {
-            return None;
-        }
-        // Only a `+FTPLIST` line can be one: check that before the full
-        // parse, which the decoder would otherwise run twice per `+` line.
-        let mut name = line
-            .iter()
-            .position(|&b| b != b' ')
-            .and_then(|i| line.get(i + 1..))?;
-        while let [b' ', rest @ ..] = name {
-            name = rest;
-        }
-        if !name.get(..7)?.eq_ignore_ascii_case(b"FTPLIST") {
-            return None;
-        }
-        let (_mode, len) = crate::grammar::ftplist_header(line)?;
-        Some((Layout::LinesNextLine, len))
-    }
-}
-
-/// What [`Framer::inline_header`] found.
-enum Header {
-    /// A header of `header` bytes before its comma, announcing `len` bytes.
-    Found { header: usize, len: u32 },
-    /// A prefix of a header: more bytes decide.
-    Incomplete,
-    /// Not a header.
-    None,
-}
-
-type Stream<'i> = Partial<&'i [u8]>;
-type Modal<T> = Result<T, ErrMode<EmptyError>>;
-
-fn spaces(input: &mut Stream<'_>) -> Modal<()> {
-    take_while(0.., b' ').void().parse_next(input)
-}
-
-/// A payload length: 1 to 10 decimal digits that fit a `u32`.
-fn length(input: &mut Stream<'_>) -> Modal<u32> {
-    take_while(1..=10, |b: u8| b.is_ascii_digit())
-        .verify_map(crate::grammar::parse_u32)
-        .parse_next(input)
-}
-
-/// `+FTPGET:<len>,` — the start of a download chunk, spaces tolerated.
-fn ftpget_header(input: &mut Stream<'_>) -> Modal<u32> {
-    (
-        b'+',
-        spaces,
-        literal(Caseless("FTPGET")),
-        spaces,
-        b':',
-        spaces,
-        length,
-        spaces,
-        b',',
-    )
-        .map(|t| t.6)
-        .parse_next(input)
-}
-
-/// `AT+FTPPUT=<len>,` — the start of an upload chunk, spaces tolerated
-/// (the manual writes `AT+FTPPUT =5,12345`).
-fn ftpput_header(input: &mut Stream<'_>) -> Modal<u32> {
-    (
-        literal(Caseless("AT")),
-        spaces,
-        b'+',
-        spaces,
-        literal(Caseless("FTPPUT")),
-        spaces,
-        b'=',
-        spaces,
-        length,
-        spaces,
-        b',',
-    )
-        .map(|t| t.8)
-        .parse_next(input)
 }

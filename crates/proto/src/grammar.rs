@@ -1,101 +1,38 @@
-//! The line grammars: one complete frame in, one typed item out.
+//! The grammars: one complete frame in, one typed item out; and the rules
+//! for the payload headers the framer must recognise.
 //!
-//! The framer (`frame.rs`) has already cut the stream, so these parsers run
-//! on complete input and never see a partial line. One small function per
-//! rule, named after it; the first byte picks the rule.
+//! The framer (`frame.rs`) has already cut the stream, so the line parsers
+//! run on complete input and never see a partial line. The header rules
+//! ([`inline_header`], [`listing_header`]) are what the framer asks while it
+//! cuts: [`inline_header`] runs on partial input and says when more bytes
+//! are needed. One small function per rule, named after it; the first byte
+//! picks the rule. Command names come from the command table
+//! (`command.rs`), and each command's form is read by its own type
+//! (`param.rs`).
 
 use winnow::ascii::Caseless;
-use winnow::combinator::{alt, opt, preceded};
-use winnow::error::EmptyError;
+use winnow::combinator::alt;
+use winnow::error::{EmptyError, ErrMode};
 use winnow::prelude::*;
-use winnow::token::{literal, take_while};
+use winnow::stream::Partial;
+use winnow::token::literal;
 
-use crate::command::{Action, Cfun, Cgact, Command, Mode, Operation, Put, Setting, TransferType};
+use crate::command::{basic, Command, CommandName, EXTENDED};
+use crate::lex::{colon, number, parse_u32, spaces, trim, Parsed, FULLWIDTH_CLOSE, FULLWIDTH_OPEN};
+use crate::limits::MAX_HEADER;
+use crate::request::Request;
 use crate::response::{CmeError, Info, InfoValue, Response, ServCode, Urc};
-use crate::text::{Host, Password, Text, TextKind};
-use crate::CommandName;
 
-type PResult<T> = Result<T, EmptyError>;
-
-/// Full-width forms the manual uses: `：`, `（`, `）` (UTF-8).
-const FULLWIDTH_COLON: &[u8] = "：".as_bytes();
-const FULLWIDTH_OPEN: &[u8] = "（".as_bytes();
-const FULLWIDTH_CLOSE: &[u8] = "）".as_bytes();
-
-/// Decimal digits to a `u32`, refusing overflow and empty input.
-pub(crate) fn parse_u32(digits: &[u8]) -> Option<u32> {
-    if digits.is_empty() || digits.len() > 10 {
-        return None;
-    }
-    digits.iter().try_fold(0u32, |n, &d| {
-        if d.is_ascii_digit() {
-            n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
-        } else {
-            None
-        }
-    })
+/// The failure of a rule.
+const fn fail<T>() -> Parsed<T> {
+    Err(ErrMode::Backtrack(EmptyError))
 }
 
-fn trim(mut s: &[u8]) -> &[u8] {
-    while let [b' ', rest @ ..] = s {
-        s = rest;
-    }
-    while let [rest @ .., b' '] = s {
-        s = rest;
-    }
-    s
-}
-
-fn spaces(input: &mut &[u8]) -> PResult<()> {
-    take_while(0.., b' ').void().parse_next(input)
-}
-
-fn number(input: &mut &[u8]) -> PResult<u32> {
-    take_while(1..=10, |b: u8| b.is_ascii_digit())
-        .verify_map(parse_u32)
-        .parse_next(input)
-}
-
-/// `:` or `：`, with the spaces around it; optional.
-fn colon(input: &mut &[u8]) -> PResult<()> {
-    (
-        spaces,
-        opt(alt((b":".void(), FULLWIDTH_COLON.void()))),
-        spaces,
-    )
-        .void()
-        .parse_next(input)
-}
-
-/// The known command names, longest first so that `FTPGETNAME` is tried
-/// before `FTPGET`.
-const NAMES: [(&str, CommandName); 19] = [
-    ("FTPGETNAME", CommandName::FtpGetName),
-    ("FTPPUTNAME", CommandName::FtpPutName),
-    ("FTPRESET", CommandName::FtpReset),
-    ("FTPSERV", CommandName::FtpServ),
-    ("FTPMODE", CommandName::FtpMode),
-    ("FTPTYPE", CommandName::FtpType),
-    ("FTPPORT", CommandName::FtpPort),
-    ("FTPPATH", CommandName::FtpPath),
-    ("FTPLIST", CommandName::FtpList),
-    ("FTPSCON", CommandName::FtpScon),
-    ("FTPQUIT", CommandName::FtpQuit),
-    ("FTPGET", CommandName::FtpGet),
-    ("FTPPUT", CommandName::FtpPut),
-    ("FTPMKD", CommandName::FtpMkd),
-    ("FTPRMD", CommandName::FtpRmd),
-    ("FTPUN", CommandName::FtpUn),
-    ("FTPPW", CommandName::FtpPw),
-    ("CGACT", CommandName::Cgact),
-    ("CFUN", CommandName::Cfun),
-];
-
-/// `<name>` after a `+`: a known command name, any case.
-fn command_name(input: &mut &[u8]) -> PResult<CommandName> {
+/// `<name>` after a `+`: a known command name, any case, longest first.
+fn command_name(input: &mut &[u8]) -> Parsed<CommandName> {
     // Upper-case the longest name's worth of bytes once, then compare whole
     // names; the fourth byte tells most names apart before any comparison.
-    // `&NAMES`: iterating the const by value copies the whole table.
+    // `&EXTENDED`: iterating the const by value copies the whole table.
     const LONGEST: usize = 10;
     let mut buf = [0u8; LONGEST];
     let n = input.len().min(LONGEST);
@@ -104,14 +41,13 @@ fn command_name(input: &mut &[u8]) -> PResult<CommandName> {
     }
     let head = buf.get(..n).unwrap_or_default();
     let fourth = head.get(3).copied();
-    for &(text, name) in &NAMES {
-        let t = text.as_bytes();
-        if t.get(3).copied() == fourth && head.starts_with(t) {
-            *input = input.get(t.len()..).unwrap_or_default();
+    for &(text, name) in &EXTENDED {
+        if text.get(3).copied() == fourth && head.starts_with(text) {
+            *input = input.get(text.len()..).unwrap_or_default();
             return Ok(name);
         }
     }
-    Err(EmptyError)
+    fail()
 }
 
 // ---------------------------------------------------------------- modem side
@@ -126,8 +62,8 @@ pub(crate) fn response_line(line: &[u8]) -> Response<'_> {
         Some(b'R' | b'r') if t.eq_ignore_ascii_case(b"RDY") => Some(Response::Urc(Urc::Ready)),
         Some(b'A' | b'a') if t.get(..2).is_some_and(|p| p.eq_ignore_ascii_case(b"AT")) => {
             Some(Response::Echo(match command_line(line) {
-                Some(c) => crate::Request::Command(c),
-                None => crate::Request::Unknown(line),
+                Some(c) => Request::Command(c),
+                None => Request::Unknown(line),
             }))
         }
         Some(_) if is_power_down(t) => Some(Response::Urc(Urc::PowerDown(t))),
@@ -176,7 +112,7 @@ fn plus_line(t: &[u8]) -> Option<Response<'_>> {
 }
 
 /// `CME ERROR: <err>` / `CMS ERROR: <err>` after the `+`.
-fn error_code<'a>(input: &mut &'a [u8]) -> PResult<Response<'a>> {
+fn error_code<'a>(input: &mut &'a [u8]) -> Parsed<Response<'a>> {
     let cms = alt((
         literal(Caseless("CME")).value(false),
         literal(Caseless("CMS")).value(true),
@@ -195,7 +131,7 @@ fn error_code<'a>(input: &mut &'a [u8]) -> PResult<Response<'a>> {
 }
 
 /// The URCs that start with `+`, after it.
-fn urc<'a>(input: &mut &'a [u8]) -> PResult<Urc<'a>> {
+fn urc<'a>(input: &mut &'a [u8]) -> Parsed<Urc<'a>> {
     let name = alt((
         literal(Caseless("CPIN")).value(0),
         literal(Caseless("CFUN")).value(1),
@@ -207,10 +143,10 @@ fn urc<'a>(input: &mut &'a [u8]) -> PResult<Urc<'a>> {
     let value = *input;
     match name {
         0 => Ok(Urc::Cpin(value)),
-        1 => parse_u32(value).map(Urc::Cfun).ok_or(EmptyError),
+        1 => parse_u32(value).map_or_else(fail, |n| Ok(Urc::Cfun(n))),
         2 => Ok(Urc::Cgev(value)),
         _ if value.eq_ignore_ascii_case(b"DEACT") => Ok(Urc::PdpDeact),
-        _ => Err(EmptyError),
+        _ => fail(),
     }
 }
 
@@ -229,14 +165,6 @@ fn list_fields(mut value: &[u8]) -> Option<(u32, u32)> {
         .parse_next(&mut value)
         .ok()?;
     value.is_empty().then_some((mode, len))
-}
-
-/// The `<mode>,<len>` of a complete `+FTPLIST:<mode>,<len>` line, if it is one.
-pub(crate) fn ftplist_header(line: &[u8]) -> Option<(u32, u32)> {
-    match plus_line(trim(line))? {
-        Response::FtpList { mode, len } => Some((mode, len)),
-        _ => None,
-    }
 }
 
 fn info(name: CommandName, value: &[u8]) -> Response<'_> {
@@ -271,56 +199,6 @@ fn enclosed<'a>(v: &'a [u8], open: &[u8], close: &[u8]) -> Option<&'a [u8]> {
     v.strip_prefix(open)?.strip_suffix(close)
 }
 
-/// Where the value starts in a line that carries a password, so that it can
-/// be hidden: `AT+FTPPW=…`, `+FTPPW: …`, and any line naming a password
-/// (`PASSWORD: …`, `PW=…`, as some firmware prints in its `AT+FTPSCON`
-/// report).
-pub(crate) fn password_value_at(line: &[u8]) -> Option<usize> {
-    let mut input = line;
-    let command = (
-        spaces,
-        opt(literal(Caseless("AT"))),
-        spaces,
-        b'+',
-        spaces,
-        literal(Caseless("FTPPW")),
-    )
-        .parse_next(&mut input);
-    if command.is_ok() {
-        return Some(line.len() - input.len());
-    }
-    named_password_value(line)
-}
-
-/// After `PASS…` or `PW…` (any case), a word, spaces, then `:`, `：` or `=`:
-/// where the value starts.
-fn named_password_value(line: &[u8]) -> Option<usize> {
-    let upper = |b: &u8| b.to_ascii_uppercase();
-    (0..line.len()).find_map(|at| {
-        let rest = line.get(at..)?;
-        let name_len = if rest.iter().take(4).map(upper).eq(*b"PASS") {
-            4
-        } else if rest.iter().take(2).map(upper).eq(*b"PW") {
-            2
-        } else {
-            return None;
-        };
-        let mut i = name_len;
-        while rest
-            .get(i)
-            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b' ')
-        {
-            i += 1;
-        }
-        let sep = match rest.get(i..) {
-            Some([b':' | b'=', ..]) => 1,
-            Some(r) if r.starts_with(FULLWIDTH_COLON) => FULLWIDTH_COLON.len(),
-            _ => return None,
-        };
-        Some(at + i + sep)
-    })
-}
-
 // ----------------------------------------------------------------- host side
 
 /// A complete command line without its terminator, if it is one we would
@@ -331,180 +209,146 @@ pub(crate) fn command_line(line: &[u8]) -> Option<Command<'_>> {
         .parse_next(&mut input)
         .ok()?;
     if input.is_empty() {
-        return Some(Command::At);
+        return Command::parse_form(CommandName::At, input);
     }
-    if let Ok(on) = echo(&mut input) {
-        return input.is_empty().then_some(Command::Echo(on));
+    if let Some(rest) = input.strip_prefix(b"+") {
+        // An extended command: `+`, spaces, the name, spaces, the form.
+        let mut rest = rest;
+        spaces(&mut rest).ok()?;
+        let name = command_name(&mut rest).ok()?;
+        spaces(&mut rest).ok()?;
+        return Command::parse_form(name, rest);
     }
-    (b'+', spaces).parse_next(&mut input).ok()?;
-    let name = command_name(&mut input).ok()?;
-    spaces(&mut input).ok()?;
-    let form = form(&mut input).ok()?;
-    build(name, form)
+    // A basic command: its name (`E`) and, right after it, its parameter.
+    basic().find_map(|(name, text)| {
+        let head = input.get(..text.len())?;
+        let rest = input.get(text.len()..)?;
+        head.eq_ignore_ascii_case(text)
+            .then(|| Command::parse_form(name, rest))
+            .flatten()
+    })
 }
 
-/// `E0` / `E1`.
-fn echo(input: &mut &[u8]) -> PResult<bool> {
-    preceded(
-        literal(Caseless("E")),
-        alt((b'0'.value(false), b'1'.value(true))),
-    )
-    .parse_next(input)
+// ------------------------------------------------------------ payload headers
+
+/// Which side of the serial line the bytes come from: it decides which
+/// payload headers a line may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// Modem to host: responses, URCs, echo.
+    FromModem,
+    /// Host to modem: command lines.
+    FromHost,
 }
 
-/// What follows a command's name.
-enum Form<'a> {
-    Execute,
-    Test,
-    Query,
-    Set(&'a [u8]),
+/// What [`inline_header`] found at the start of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Header {
+    /// A header of `header` bytes before its comma, announcing `len` bytes
+    /// that start right after the comma.
+    Found { header: usize, len: u32 },
+    /// A prefix of a header: more bytes decide.
+    Incomplete,
+    /// Not a header.
+    None,
 }
 
-/// ``, `=?`, `?` or `=<value>`, spaces tolerated.
-fn form<'a>(input: &mut &'a [u8]) -> PResult<Form<'a>> {
-    if input.is_empty() {
-        return Ok(Form::Execute);
-    }
-    if *input == b"?" {
-        return Ok(Form::Query);
-    }
-    (b'=', spaces).parse_next(input)?;
-    if *input == b"?" {
-        return Ok(Form::Test);
-    }
-    Ok(Form::Set(trim(input)))
-}
-
-fn build(name: CommandName, form: Form<'_>) -> Option<Command<'_>> {
-    use CommandName as N;
-    Some(match name {
-        N::FtpGet | N::FtpList | N::FtpScon | N::FtpQuit => {
-            let action = match form {
-                Form::Execute => Action::Execute,
-                // The manual's example sends `AT+FTPGET?` as the test form.
-                Form::Test | Form::Query => Action::Test,
-                Form::Set(_) => return None,
-            };
-            match name {
-                N::FtpGet => Command::FtpGet(action),
-                N::FtpList => Command::FtpList(action),
-                N::FtpScon => Command::FtpScon(action),
-                _ => Command::FtpQuit(action),
+/// Whether `rest`, the start of an item, is a header whose payload follows
+/// on the same line: `+FTPGET:<len>,` from the modem, `AT+FTPPUT=<len>,` from
+/// either side (the modem echoes it). Only the first [`MAX_HEADER`] bytes
+/// are looked at.
+pub(crate) fn inline_header(direction: Direction, rest: &[u8]) -> Header {
+    let window = rest.get(..MAX_HEADER).unwrap_or(rest);
+    let full = window.len() == MAX_HEADER;
+    // Cheap rejection of the common lines (`+FTPMODE: 1`, `+CME …`,
+    // `OK`) before the full parse: without stray spaces, `+FTPGET:`
+    // has `G` as its fifth byte.
+    if window.get(1) != Some(&b' ') {
+        if let Some(b) = window.get(4) {
+            if !b.eq_ignore_ascii_case(&b'G') && window.first() == Some(&b'+') {
+                return Header::None;
             }
         }
-        N::FtpMkd | N::FtpRmd => {
-            let op = match form {
-                Form::Test => Operation::Test,
-                Form::Set(v) => Operation::Run(Text::from_bytes(TextKind::Directory, v).ok()?),
-                Form::Execute | Form::Query => return None,
-            };
-            if name == N::FtpMkd {
-                Command::FtpMkd(op)
-            } else {
-                Command::FtpRmd(op)
-            }
-        }
-        N::FtpPut => Command::FtpPut(match form {
-            Form::Test => Put::Test,
-            // `AT+FTPPUT=0,` (the manual's text) and `AT+FTPPUT=0`; data
-            // chunks never get here, the framer takes them by length.
-            Form::Set(b"0" | b"0,") => Put::End,
-            _ => return None,
-        }),
-        _ => {
-            let setting = match form {
-                Form::Test => Setting::Test,
-                Form::Query => Setting::Query,
-                Form::Set(v) => Setting::Set(v),
-                Form::Execute => return None,
-            };
-            setting_command(name, setting)?
-        }
-    })
-}
-
-fn setting_command<'a>(name: CommandName, s: Setting<&'a [u8]>) -> Option<Command<'a>> {
-    use CommandName as N;
-    Some(match name {
-        N::Cfun => Command::Cfun(map(s, cfun)?),
-        N::Cgact => Command::Cgact(map(s, cgact)?),
-        N::FtpPort => Command::FtpPort(map(s, |v| {
-            u16::try_from(parse_u32(v)?).ok().filter(|p| *p != 0)
-        })?),
-        N::FtpMode => Command::FtpMode(map(s, |v| match v {
-            b"0" => Some(Mode::Active),
-            b"1" => Some(Mode::Passive),
-            _ => None,
-        })?),
-        N::FtpType => Command::FtpType(map(s, |v| match v {
-            b"I" | b"i" => Some(TransferType::Binary),
-            b"A" | b"a" => Some(TransferType::Ascii),
-            _ => None,
-        })?),
-        N::FtpReset => Command::FtpReset(map(s, parse_u32)?),
-        N::FtpServ => Command::FtpServ(map(s, |v| Host::from_bytes(v).ok())?),
-        N::FtpPw => Command::FtpPw(map(s, |v| Password::from_bytes(v).ok())?),
-        N::FtpUn => Command::FtpUn(map(s, |v| Text::from_bytes(TextKind::User, v).ok())?),
-        N::FtpGetName => {
-            Command::FtpGetName(map(s, |v| Text::from_bytes(TextKind::FileName, v).ok())?)
-        }
-        N::FtpPutName => {
-            Command::FtpPutName(map(s, |v| Text::from_bytes(TextKind::FileName, v).ok())?)
-        }
-        N::FtpPath => Command::FtpPath(map(s, |v| Text::from_bytes(TextKind::Path, v).ok())?),
-        _ => return None,
-    })
-}
-
-fn map<'a, T>(s: Setting<&'a [u8]>, f: impl FnOnce(&'a [u8]) -> Option<T>) -> Option<Setting<T>> {
-    Some(match s {
-        Setting::Test => Setting::Test,
-        Setting::Query => Setting::Query,
-        Setting::Set(v) => Setting::Set(f(v)?),
-    })
-}
-
-/// `<fun>[,<rst>]`.
-fn cfun(mut v: &[u8]) -> Option<Cfun> {
-    let (fun, reset) = (
-        number.verify_map(|n| u8::try_from(n).ok()),
-        opt(preceded(
-            (spaces, b',', spaces),
-            alt((b'0'.value(false), b'1'.value(true))),
-        )),
-    )
-        .parse_next(&mut v)
-        .ok()?;
-    v.is_empty().then_some(Cfun { fun, reset })
-}
-
-/// `<state>[,<cid>]`.
-fn cgact(mut v: &[u8]) -> Option<Cgact> {
-    let (activate, cid) = (
-        alt((b'0'.value(false), b'1'.value(true))),
-        opt(preceded(
-            (spaces, b',', spaces),
-            number.verify_map(|n| u8::try_from(n).ok()),
-        )),
-    )
-        .parse_next(&mut v)
-        .ok()?;
-    v.is_empty().then_some(Cgact { activate, cid })
-}
-
-#[cfg(test)]
-mod password_tests {
-    use super::password_value_at as at;
-
-    #[test]
-    fn finds_every_password_value() {
-        assert_eq!(at(b"AT+FTPPW=123"), Some(8));
-        assert_eq!(at(b"+FTPPW: 123"), Some(6));
-        assert_eq!(at(b"PASSWORD: 123"), Some(9));
-        assert_eq!(at(b"ftp pw=123"), Some(7));
-        assert_eq!(at("Pass：x".as_bytes()), Some(7));
-        assert_eq!(at(b"SERVER:1.2.3.4"), None);
-        assert_eq!(at(b"PWR: on"), Some(4));
-        assert_eq!(at(b"+FTPMODE: 1"), None);
     }
+    let mut input = Partial::new(window);
+    let parsed = match (direction, window.first()) {
+        (Direction::FromModem, Some(b'+')) => ftpget_header.parse_next(&mut input),
+        (_, Some(b'A' | b'a')) => ftpput_header.parse_next(&mut input),
+        _ => return Header::None,
+    };
+    match parsed {
+        Ok(len) => Header::Found {
+            // The parser stops right after the comma.
+            header: window.len() - input.len() - 1,
+            len,
+        },
+        Err(ErrMode::Incomplete(_)) if !full => Header::Incomplete,
+        Err(_) => Header::None,
+    }
+}
+
+/// The announced length if the complete `line` (from the modem) is a
+/// `+FTPLIST:<mode>,<len>` header, whose listing starts on the next line.
+pub(crate) fn listing_header(direction: Direction, line: &[u8]) -> Option<u32> {
+    // Leading spaces as the line grammar allows them: a line it reads as
+    // `+FTPLIST:<mode>,<len>` must be framed as one.
+    let first = line.iter().find(|&&b| b != b' ');
+    if direction != Direction::FromModem || first != Some(&b'+') {
+        return None;
+    }
+    // Only a `+FTPLIST` line can be one: check that before the full
+    // parse, which the decoder would otherwise run twice per `+` line.
+    let mut name = line
+        .iter()
+        .position(|&b| b != b' ')
+        .and_then(|i| line.get(i + 1..))?;
+    while let [b' ', rest @ ..] = name {
+        name = rest;
+    }
+    if !name.get(..7)?.eq_ignore_ascii_case(b"FTPLIST") {
+        return None;
+    }
+    match plus_line(trim(line))? {
+        Response::FtpList { len, .. } => Some(len),
+        _ => None,
+    }
+}
+
+type Stream<'i> = Partial<&'i [u8]>;
+
+/// `+FTPGET:<len>,` — the start of a download chunk, spaces tolerated.
+fn ftpget_header(input: &mut Stream<'_>) -> Parsed<u32> {
+    (
+        b'+',
+        spaces,
+        literal(Caseless("FTPGET")),
+        spaces,
+        b':',
+        spaces,
+        number,
+        spaces,
+        b',',
+    )
+        .map(|t| t.6)
+        .parse_next(input)
+}
+
+/// `AT+FTPPUT=<len>,` — the start of an upload chunk, spaces tolerated
+/// (the manual writes `AT+FTPPUT =5,12345`).
+fn ftpput_header(input: &mut Stream<'_>) -> Parsed<u32> {
+    (
+        literal(Caseless("AT")),
+        spaces,
+        b'+',
+        spaces,
+        literal(Caseless("FTPPUT")),
+        spaces,
+        b'=',
+        spaces,
+        number,
+        spaces,
+        b',',
+    )
+        .map(|t| t.8)
+        .parse_next(input)
 }

@@ -15,6 +15,8 @@
 //!   the input however it is cut into reads, and the items they return never
 //!   depend on where the cuts fall.
 //! - [`listing`] parses the lines of an `AT+FTPLIST` directory listing.
+//! - [`secret_ranges`] finds the passwords in raw bytes; the crate's `Debug`
+//!   output hides them, and so must anything that writes logs.
 //!
 //! The protocol as implemented, including every ambiguity of the manual and
 //! the decision taken, is written down in `SPEC.md` beside this crate.
@@ -36,61 +38,93 @@
 //! assert_eq!(item, Response::Ok);
 //! # Ok::<(), cellftp_proto::EncodeError>(())
 //! ```
+//!
+//! # The command table
+//!
+//! Every command is declared once, as a row of the table in `command.rs`:
+//!
+//! ```text
+//! /// `AT+FTPMKD`: create a directory.
+//! FtpMkd(Operation<Text<'a>>) = "+FTPMKD", kind: TextKind::Directory, timeout: Directory / Local;
+//! ```
+//!
+//! The row gives the [`Command`] variant and its form type (here an
+//! [`Operation`], which has a test and a run form, on a [`Text`]), the text
+//! after `AT`, the kind of the parameter, and the [`TimeoutClass`] of the
+//! forms that run (set, execute) and of those that only ask (test, query).
+//! From the rows come [`Command`], [`CommandName`] with its text, the name
+//! lookup of both grammars, the encoder and the parser of each command,
+//! [`Command::timeout_class`], [`Command::from_seed`] (with which the property
+//! tests and the fuzz targets build a command of every row) and
+//! [`commands`], which enumerates the table.
+//!
+//! ## Adding a command
+//!
+//! Say the modem gained `AT+FTPSIZE=<file name>`, which asks the server for
+//! a file's size and answers `+FTPSIZE: <size>`.
+//!
+//! 1. Add its row to the table, where `SPEC.md` lists it:
+//!
+//!    ```text
+//!    /// `AT+FTPSIZE`: ask the server for a file's size.
+//!    FtpSize(Operation<Text<'a>>) = "+FTPSIZE", kind: TextKind::FileName, timeout: Serv / Local;
+//!    ```
+//!
+//!    The form and value types exist, so nothing else in the crate changes:
+//!    the encoder writes `AT+FTPSIZE=<name>\r`, the command decoder reads
+//!    it back, and the response decoder reads `+FTPSIZE: 123` as an
+//!    [`Info`] line named `CommandName::FtpSize`. A new kind of value would
+//!    be one more `Value` impl in `param.rs`, a new shape of form one more
+//!    `Form` impl, and a new kind of timeout one more [`TimeoutClass`].
+//! 2. Refresh the fuzz dictionary: `UPDATE_DICT=1 cargo test -p
+//!    cellftp-proto --test table` rewrites its generated section of
+//!    `fuzz/at.dict`.
+//! 3. Raise `ROWS` in `tests/table.rs`, then run `cargo test -p
+//!    cellftp-proto --all-features`. The `table` test checks the names,
+//!    their lookup by both decoders and the dictionary against the table;
+//!    the property tests and the `roundtrip` fuzz target draw the new row
+//!    like any other and check that it round-trips.
+//! 4. Document it in `SPEC.md` §3 and its timeout in §1.12. Code outside
+//!    this crate that matches on [`CommandName`] needs a look: both enums
+//!    are `#[non_exhaustive]`, so such a match has a wildcard arm and the
+//!    new name falls into it silently. The session does not match on
+//!    names for timeouts: it asks [`Command::timeout_class`], which reads
+//!    the row, and [`TimeoutClass`] is exhaustive, so a new class breaks
+//!    the build where a duration must be chosen for it.
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+mod bytes;
 mod command;
 mod decoder;
 mod encode;
+mod error;
 mod frame;
 mod grammar;
+mod lex;
+mod limits;
 pub mod listing;
+mod param;
 mod request;
 mod response;
+mod secret;
 mod text;
+mod timeout;
 
-pub use command::{
-    Action, Cfun, Cgact, Command, CommandName, Mode, Operation, Put, Setting, TransferType,
+pub use command::{commands, Command, CommandName, CommandSpec};
+pub use decoder::{CommandDecoder, Decoded, Decoder, ResponseDecoder};
+pub use error::{EncodeError, TextKind};
+pub use limits::{
+    MAX_COMMAND, MAX_FRAGMENT, MAX_HEADER, MAX_LINE, MAX_PUT_DATA, MAX_TEXT, MIN_BUFFER,
 };
-pub use decoder::{CommandDecoder, Decoded, ResponseDecoder};
-pub use encode::EncodeError;
-pub use frame::Dialect;
+pub use param::{
+    Action, Cfun, Cgact, FormKind, Mode, Operation, Param, Put, Seed, Setting, TransferType,
+};
 pub use request::Request;
 pub use response::{CmeError, FinalResult, Info, InfoName, InfoValue, Response, ServCode, Urc};
-pub use text::{Host, HostBuf, Password, PasswordBuf, Text, TextBuf, TextError, TextKind};
-
-/// The longest line, without its terminator, that the decoders return whole.
-///
-/// A longer line is reported as [`Response::Overlong`] / [`Request::Overlong`]
-/// items of at most this many bytes each and skipped.
-pub const MAX_LINE: usize = 1024;
-
-/// The largest piece of a length-prefixed payload (`+FTPGET` data, `AT+FTPPUT`
-/// data) returned in one item. Longer payloads arrive as fragments of exactly
-/// this size (the last one shorter), see [`Response::Continuation`].
-pub const MAX_FRAGMENT: usize = 2048;
-
-/// The longest payload header (`+FTPGET:<len>,` or `AT+FTPPUT=<len>,`,
-/// including stray spaces) the decoders recognise.
-pub const MAX_HEADER: usize = 64;
-
-/// The smallest read buffer a decoder's caller must provide: room for a
-/// payload header followed by a whole fragment, or a whole line.
-///
-/// A caller that keeps the unconsumed bytes in a buffer of this size never
-/// finds it full without an item to take out of it.
-pub const MIN_BUFFER: usize = MAX_HEADER + MAX_FRAGMENT;
-
-/// The longest string parameter (user, password, file name, path, directory)
-/// the modem accepts, in bytes, as the manual states.
-pub const MAX_TEXT: usize = 64;
-
-/// The largest `AT+FTPPUT=<len>,<data>` chunk the encoder sends, in bytes.
-pub const MAX_PUT_DATA: usize = 1024;
-
-/// The longest canonical command line [`Command::encode`] can produce:
-/// `AT+FTPPUT=1024,` followed by the data and CR.
-pub const MAX_COMMAND: usize = 16 + MAX_PUT_DATA;
+pub use secret::{secret_ranges, SecretRanges, REDACTED};
+pub use text::{Host, HostBuf, Password, PasswordBuf, Text, TextBuf};
+pub use timeout::TimeoutClass;

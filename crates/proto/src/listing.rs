@@ -70,7 +70,7 @@ pub struct Entry<'a> {
 
 impl core::fmt::Debug for Entry<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        use crate::response::Bytes;
+        use crate::bytes::Bytes;
         f.debug_struct("Entry")
             .field("kind", &self.kind)
             .field("permissions", &self.permissions.map(Bytes))
@@ -99,13 +99,15 @@ pub enum ListingStyle {
 #[non_exhaustive]
 pub enum ListingError {
     /// The line is empty, or holds nothing but spaces and tabs.
-    #[error("empty listing line")]
+    #[error("the listing line is empty")]
     Empty,
     /// The line is the `total <n>` block count a unix listing starts with.
-    #[error("`total <n>` summary line, not an entry")]
+    #[error("the line is the `total <n>` summary of a unix listing, not an entry")]
     Total,
     /// The line is in neither listing style.
-    #[error("line is neither a unix `ls -l` nor a DOS/IIS listing line (at byte {offset})")]
+    #[error(
+        "the line is neither a unix `ls -l` line nor a DOS/IIS listing line (it stops fitting at offset {offset})"
+    )]
     Unrecognised {
         /// How far into the line the grammar got: the byte where the first
         /// field that fits neither style starts, or where it stops fitting.
@@ -783,10 +785,13 @@ mod tests {
 
     #[test]
     fn errors_display() {
-        assert_eq!(format!("{}", ListingError::Empty), "empty listing line");
+        assert_eq!(
+            format!("{}", ListingError::Empty),
+            "the listing line is empty"
+        );
         assert_eq!(
             format!("{}", ListingError::Unrecognised { offset: 3 }),
-            "line is neither a unix `ls -l` nor a DOS/IIS listing line (at byte 3)"
+            "the line is neither a unix `ls -l` line nor a DOS/IIS listing line (it stops fitting at offset 3)"
         );
     }
 

@@ -3,8 +3,9 @@
 
 use core::fmt;
 
-use crate::response::Bytes;
-use crate::Command;
+use crate::bytes::Bytes;
+use crate::command::Command;
+use crate::secret::Redacted;
 
 /// One item of the host-to-modem stream.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,14 @@ pub enum Request<'a> {
     Overlong(&'a [u8]),
 }
 
+impl Request<'_> {
+    /// False for the items the decoder did not understand:
+    /// [`Request::Unknown`] and [`Request::Overlong`].
+    pub fn is_recognised(&self) -> bool {
+        !matches!(self, Request::Unknown(_) | Request::Overlong(_))
+    }
+}
+
 impl fmt::Debug for Request<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -43,22 +52,6 @@ impl fmt::Debug for Request<'_> {
             Request::Continuation(d) => f.debug_tuple("Continuation").field(&Bytes(d)).finish(),
             Request::Unknown(l) => f.debug_tuple("Unknown").field(&Redacted(l)).finish(),
             Request::Overlong(l) => f.debug_tuple("Overlong").field(&l.len()).finish(),
-        }
-    }
-}
-
-/// Formats a raw line, hiding everything after the name of anything that
-/// looks like a password (`AT+FTPPW=…`, `+FTPPW: …`), even a malformed one.
-pub(crate) struct Redacted<'a>(pub(crate) &'a [u8]);
-
-impl fmt::Debug for Redacted<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match crate::grammar::password_value_at(self.0) {
-            Some(at) => {
-                fmt::Debug::fmt(&Bytes(self.0.get(..at).unwrap_or_default()), f)?;
-                f.write_str("<redacted>")
-            }
-            None => fmt::Debug::fmt(&Bytes(self.0), f),
         }
     }
 }

@@ -3,30 +3,10 @@
 
 use core::fmt;
 
-use crate::{CommandName, Request};
-
-/// Formats bytes as an escaped byte string, e.g. `b"OK\r\n"`.
-pub(crate) struct Bytes<'a>(pub(crate) &'a [u8]);
-
-impl fmt::Debug for Bytes<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("b\"")?;
-        for chunk in self.0.utf8_chunks() {
-            for c in chunk.valid().chars() {
-                match c {
-                    '"' => f.write_str("\\\"")?,
-                    '\\' => f.write_str("\\\\")?,
-                    c if c.is_control() => write!(f, "{}", c.escape_default())?,
-                    c => write!(f, "{c}")?,
-                }
-            }
-            for b in chunk.invalid() {
-                write!(f, "\\x{b:02x}")?;
-            }
-        }
-        f.write_str("\"")
-    }
-}
+use crate::bytes::Bytes;
+use crate::command::CommandName;
+use crate::request::Request;
+use crate::secret::Redacted;
 
 /// One item of the modem-to-host stream.
 ///
@@ -80,6 +60,13 @@ pub enum Response<'a> {
 }
 
 impl<'a> Response<'a> {
+    /// False for the items the decoder did not understand:
+    /// [`Response::Unknown`] and [`Response::Overlong`]. An echoed command
+    /// line counts as recognised whatever it says.
+    pub fn is_recognised(&self) -> bool {
+        !matches!(self, Response::Unknown(_) | Response::Overlong(_))
+    }
+
     /// The final result code this item is, if it is one: it ends the
     /// response to a command.
     pub fn final_result(&self) -> Option<FinalResult<'a>> {
@@ -116,10 +103,7 @@ impl fmt::Debug for Response<'_> {
             Response::Info(i) => f.debug_tuple("Info").field(i).finish(),
             Response::Echo(r) => f.debug_tuple("Echo").field(r).finish(),
             Response::Urc(u) => f.debug_tuple("Urc").field(u).finish(),
-            Response::Unknown(l) => f
-                .debug_tuple("Unknown")
-                .field(&crate::request::Redacted(l))
-                .finish(),
+            Response::Unknown(l) => f.debug_tuple("Unknown").field(&Redacted(l)).finish(),
             Response::Overlong(l) => f.debug_tuple("Overlong").field(&l.len()).finish(),
         }
     }
@@ -197,8 +181,9 @@ impl fmt::Debug for CmeError<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServCode {
-    /// `0`: connected to the server (whether logged in too is not
-    /// documented; SPEC §5 item 20).
+    /// `0`: connected to the server. Not a login: the user name and
+    /// password are sent after it, and the login counts as done only when
+    /// they succeed too (`SPEC.md` §5, item 20).
     Success,
     /// `1`: the PDP context is not active.
     PdpNotActive,

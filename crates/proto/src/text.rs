@@ -8,46 +8,10 @@
 //! of these types can always be encoded.
 
 use core::fmt;
+use core::net::Ipv4Addr;
 
-use crate::{EncodeError, MAX_TEXT};
-
-/// Which parameter a string is for; named in every validation error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TextKind {
-    /// `AT+FTPUN` user name.
-    User,
-    /// `AT+FTPPW` password.
-    Password,
-    /// `AT+FTPGETNAME` / `AT+FTPPUTNAME` file name.
-    FileName,
-    /// `AT+FTPPATH` server path.
-    Path,
-    /// `AT+FTPMKD` / `AT+FTPRMD` directory.
-    Directory,
-    /// `AT+FTPSERV` server address.
-    Server,
-    /// `AT+FTPPUT` data chunk.
-    PutData,
-}
-
-impl fmt::Display for TextKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TextKind::User => "user name",
-            TextKind::Password => "password",
-            TextKind::FileName => "file name",
-            TextKind::Path => "path",
-            TextKind::Directory => "directory",
-            TextKind::Server => "server address",
-            TextKind::PutData => "put data",
-        })
-    }
-}
-
-/// Why a string parameter was refused. An alias kept for readability at call
-/// sites that only validate text.
-pub type TextError = EncodeError;
+use crate::error::{EncodeError, TextKind};
+use crate::limits::MAX_TEXT;
 
 /// True for the bytes allowed inside an unquoted string parameter: printable
 /// ASCII except `"`, `,` and `;`.
@@ -183,8 +147,9 @@ impl fmt::Debug for Password<'_> {
     }
 }
 
-/// A validated `AT+FTPSERV` server address: an IPv4 dotted quad or a DNS host
-/// name (RFC 1123 labels), at most [`MAX_TEXT`] bytes.
+/// A validated `AT+FTPSERV` server address: an IPv4 dotted quad (as
+/// [`Ipv4Addr`] reads one: four decimal parts 0 to 255 without leading
+/// zeros) or a DNS host name (RFC 1123 labels), at most [`MAX_TEXT`] bytes.
 ///
 /// ```
 /// use cellftp_proto::Host;
@@ -229,33 +194,47 @@ impl fmt::Debug for Host<'_> {
 
 /// Returns the offset of the first offending byte if `bytes` is neither an
 /// IPv4 dotted quad nor an RFC 1123 host name.
+///
+/// A value of digits and dots only is an address: [`Ipv4Addr`] decides, and
+/// a refusal points at the first part that is not a number from 0 to 255
+/// written without leading zeros (at the start when the parts are merely
+/// too few or too many).
 fn host_error(bytes: &[u8]) -> Option<usize> {
-    let all_numeric = bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.');
-    let mut start = 0;
-    let mut labels = 0;
-    for label in bytes.split(|&b| b == b'.') {
-        labels += 1;
-        let bad = if all_numeric {
-            label.is_empty()
-                || label.len() > 3
-                || (label.len() > 1 && label.first() == Some(&b'0'))
-                || label.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')) > 255
-        } else {
-            label.is_empty()
-                || label.len() > 63
-                || label.first() == Some(&b'-')
-                || label.last() == Some(&b'-')
-                || !label
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    if bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.') {
+        let parsed = core::str::from_utf8(bytes)
+            .ok()
+            .and_then(|s| s.parse::<Ipv4Addr>().ok());
+        return match parsed {
+            Some(_) => None,
+            None => Some(
+                first_bad_label(bytes, |l| {
+                    let leading_zero = l.len() > 1 && l.first() == Some(&b'0');
+                    leading_zero
+                        || core::str::from_utf8(l).map_or(true, |s| s.parse::<u8>().is_err())
+                })
+                .unwrap_or(0),
+            ),
         };
-        if bad {
+    }
+    first_bad_label(bytes, |label| {
+        label.is_empty()
+            || label.len() > 63
+            || label.first() == Some(&b'-')
+            || label.last() == Some(&b'-')
+            || !label
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    })
+}
+
+/// The offset of the first dot-separated label of `bytes` that is `bad`.
+fn first_bad_label(bytes: &[u8], bad: impl Fn(&[u8]) -> bool) -> Option<usize> {
+    let mut start = 0;
+    for label in bytes.split(|&b| b == b'.') {
+        if bad(label) {
             return Some(start);
         }
         start += label.len() + 1;
-    }
-    if all_numeric && labels != 4 {
-        return Some(0);
     }
     None
 }
@@ -353,6 +332,21 @@ mod tests {
             Host::new("1.2.3.4\r"),
             Err(EncodeError::ForbiddenByte { .. })
         ));
+    }
+
+    #[test]
+    fn spec_2_2_refuses_these_ipv4_addresses() {
+        // SPEC.md §2.2: a value of digits and dots is an IPv4 address with
+        // exactly four parts 0 to 255, without leading zeros.
+        for bad in ["01.2.3.4", "1.2.3", "256.1.1.1"] {
+            assert_eq!(
+                Host::new(bad),
+                Err(EncodeError::InvalidHost { offset: 0 }),
+                "{bad}"
+            );
+        }
+        assert!(Host::new("1.2.3.4").is_ok());
+        assert!(Host::new("10.0.0.0").is_ok());
     }
 
     #[test]
@@ -495,7 +489,7 @@ mod tests {
         let h = Host::from_bytes(b"1.2.3.4").unwrap();
         assert_eq!(h.as_bytes(), b"1.2.3.4");
         assert_eq!(std::format!("{h:?}"), "\"1.2.3.4\"");
-        assert_eq!(std::format!("{}", TextKind::PutData), "put data");
+        assert_eq!(std::format!("{}", TextKind::PutData), "upload data");
     }
 }
 

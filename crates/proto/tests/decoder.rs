@@ -1067,7 +1067,7 @@ fn passwords_never_show_in_debug_output() {
         assert!(!s.contains("s3cret"), "{s}");
     }
     assert_eq!(shown[0], "Password(<redacted>)");
-    assert_eq!(shown[3], r#"Unknown(b"AT+FTPPW"<redacted>)"#);
+    assert_eq!(shown[3], r#"Unknown(b"AT+FTPPW="<redacted>)"#);
 
     // The same through the decoders.
     let (items, _) = common::decode_whole::<ResponseDecoder>(

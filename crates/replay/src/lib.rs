@@ -13,7 +13,8 @@
 //!   expected outcomes.
 //!
 //! Passwords never reach a transcript: the writer and the importers replace
-//! the value of every `AT+FTPPW=` / `+FTPPW:` with `<redacted>`.
+//! every value that `cellftp_proto::secret_ranges` finds (`AT+FTPPW=`,
+//! `+FTPPW:`, `PASSWORD: …` in a configuration report) with `<redacted>`.
 
 pub mod import;
 mod redact;

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 
-use cellftp_proto::{CommandDecoder, Decoded, Request, Response, ResponseDecoder};
+use cellftp_proto::{CommandDecoder, Decoded, Decoder, ResponseDecoder};
 use cellftp_session::{Config, Event, FtpConfig, Instant, Session, UsageError};
 
 use crate::transcript::{escape, JobSpec, Record, Transcript};
@@ -120,47 +120,11 @@ pub fn replay(transcript: &Transcript) -> Report {
     report
 }
 
-/// A decoder whose items the replay only describes: their `Debug` text and
-/// whether they were understood.
-trait Describe {
-    fn describe(&mut self, buf: &[u8]) -> Decoded<(String, bool)>;
-}
-
-impl Describe for CommandDecoder {
-    fn describe(&mut self, buf: &[u8]) -> Decoded<(String, bool)> {
-        match self.decode(buf) {
-            Decoded::Item { item, consumed } => Decoded::Item {
-                item: (
-                    format!("{item:?}"),
-                    matches!(item, Request::Unknown(_) | Request::Overlong(_)),
-                ),
-                consumed,
-            },
-            Decoded::NeedMore { consumed } => Decoded::NeedMore { consumed },
-        }
-    }
-}
-
-impl Describe for ResponseDecoder {
-    fn describe(&mut self, buf: &[u8]) -> Decoded<(String, bool)> {
-        match self.decode(buf) {
-            Decoded::Item { item, consumed } => Decoded::Item {
-                item: (
-                    format!("{item:?}"),
-                    matches!(item, Response::Unknown(_) | Response::Overlong(_)),
-                ),
-                consumed,
-            },
-            Decoded::NeedMore { consumed } => Decoded::NeedMore { consumed },
-        }
-    }
-}
-
 /// Feeds `chunks` to `decoder` following its contract (drop what was
 /// consumed, keep the rest, append the next chunk); returns the items'
 /// descriptions, how many were not understood, and the bytes fed.
-fn describe_all<'t>(
-    decoder: &mut impl Describe,
+fn describe_all<'t, D: Decoder>(
+    decoder: &mut D,
     chunks: impl Iterator<Item = &'t [u8]>,
 ) -> (Vec<String>, usize, usize) {
     let (mut items, mut unknown, mut bytes) = (Vec::new(), 0, 0);
@@ -169,13 +133,10 @@ fn describe_all<'t>(
         bytes += chunk.len();
         buf.extend_from_slice(chunk);
         loop {
-            match decoder.describe(&buf) {
-                Decoded::Item {
-                    item: (text, not_understood),
-                    consumed,
-                } => {
-                    items.push(text);
-                    unknown += usize::from(not_understood);
+            match decoder.decode(&buf) {
+                Decoded::Item { item, consumed } => {
+                    items.push(format!("{item:?}"));
+                    unknown += usize::from(!D::is_recognised(&item));
                     buf.drain(..consumed.min(buf.len()));
                 }
                 Decoded::NeedMore { consumed } => {

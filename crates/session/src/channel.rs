@@ -8,7 +8,7 @@
 use core::time::Duration;
 
 use cellftp_proto::{
-    Command, CommandName, Decoded, FinalResult, Put, Response, ResponseDecoder, Urc, MAX_COMMAND,
+    Command, CommandName, Decoded, FinalResult, Response, ResponseDecoder, Urc, MAX_COMMAND,
     MIN_BUFFER,
 };
 
@@ -170,7 +170,7 @@ impl Timers {
 /// The timeout of `command`. The one place where a command's timeout is
 /// chosen.
 pub(crate) fn timeout_of(timeouts: &Timeouts, command: &Command<'_>) -> Duration {
-    timeouts.for_command(command.name(), matches!(command, Command::FtpPut(Put::End)))
+    timeouts.for_class(command.timeout_class())
 }
 
 /// A command encoded in the transmit buffer.

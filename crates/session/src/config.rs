@@ -4,7 +4,7 @@
 use core::fmt;
 use core::time::Duration;
 
-use cellftp_proto::{CommandName, Mode, TransferType, MAX_PUT_DATA};
+use cellftp_proto::{Mode, TimeoutClass, TransferType, MAX_PUT_DATA};
 
 /// How long each command may take before its job fails with
 /// [`crate::JobError::Timeout`]. Defaults are those of `SPEC.md`.
@@ -51,18 +51,20 @@ impl Default for Timeouts {
 }
 
 impl Timeouts {
-    /// The timeout for `command`; `put_end` is the `AT+FTPPUT=0` case.
-    pub fn for_command(&self, command: CommandName, put_end: bool) -> Duration {
-        match command {
-            CommandName::Cfun => self.cfun,
-            CommandName::Cgact => self.cgact,
-            CommandName::FtpServ => self.serv,
-            CommandName::FtpMkd | CommandName::FtpRmd => self.directory,
-            CommandName::FtpPut if put_end => self.put_end,
-            CommandName::FtpPut => self.put_chunk,
-            CommandName::FtpGet | CommandName::FtpList => self.transfer_idle,
-            CommandName::FtpQuit => self.quit,
-            _ => self.local,
+    /// The timeout for a command of `class` (the class comes from the
+    /// command's row in proto's command table:
+    /// [`cellftp_proto::Command::timeout_class`]).
+    pub fn for_class(&self, class: TimeoutClass) -> Duration {
+        match class {
+            TimeoutClass::Local => self.local,
+            TimeoutClass::Cfun => self.cfun,
+            TimeoutClass::Cgact => self.cgact,
+            TimeoutClass::Serv => self.serv,
+            TimeoutClass::Directory => self.directory,
+            TimeoutClass::PutChunk => self.put_chunk,
+            TimeoutClass::PutEnd => self.put_end,
+            TimeoutClass::Transfer => self.transfer_idle,
+            TimeoutClass::Quit => self.quit,
         }
     }
 }

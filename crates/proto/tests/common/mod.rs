@@ -7,51 +7,65 @@ use std::fmt::Debug;
 use std::string::String;
 use std::vec::Vec;
 
-use cellftp_proto::{CommandDecoder, Decoded, Request, Response, ResponseDecoder};
+use cellftp_proto::{Decoded, Decoder, Request, Response};
 
-/// Either decoder, behind one interface.
-pub trait Decode: Default {
-    /// What the decoder returns.
-    type Item<'b>: Debug + Copy + PartialEq;
-    /// [`ResponseDecoder::decode`] / [`CommandDecoder::decode`].
-    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Self::Item<'b>>;
-    /// An owned rendering of an item: its `Debug` output, and the bytes of
-    /// the items whose `Debug` output hides them.
-    fn render(item: &Self::Item<'_>) -> String;
+/// What the tests need of a decoder's items beyond [`Decoder`]: an owned
+/// rendering, and the start of an item that cannot be complete yet.
+pub trait Render: Debug {
     /// The start of an item that cannot be complete yet: appended after a
     /// complete input, it must be left in the buffer untouched.
     const PARTIAL: &'static [u8];
+    /// An owned rendering of an item: its `Debug` output, and the bytes of
+    /// the items whose `Debug` output hides them.
+    fn render(&self) -> String;
 }
 
-impl Decode for ResponseDecoder {
-    type Item<'b> = Response<'b>;
+impl Render for Response<'_> {
     const PARTIAL: &'static [u8] = b"+FTPGET:5,12";
-    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
-        ResponseDecoder::decode(self, buf)
-    }
-    fn render(item: &Response<'_>) -> String {
-        match item {
+    fn render(&self) -> String {
+        match self {
             Response::Overlong(b) => format!("Overlong({:?})", b.escape_ascii().to_string()),
             Response::Unknown(b) => format!("Unknown({:?})", b.escape_ascii().to_string()),
-            Response::Echo(r) => format!("Echo({})", CommandDecoder::render(r)),
+            Response::Echo(r) => format!("Echo({})", r.render()),
             other => format!("{other:?}"),
         }
     }
 }
 
-impl Decode for CommandDecoder {
-    type Item<'b> = Request<'b>;
+impl Render for Request<'_> {
     const PARTIAL: &'static [u8] = b"AT+FTPPUT=5,12";
-    fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Request<'b>> {
-        CommandDecoder::decode(self, buf)
-    }
-    fn render(item: &Request<'_>) -> String {
-        match item {
+    fn render(&self) -> String {
+        match self {
             Request::Overlong(b) => format!("Overlong({:?})", b.escape_ascii().to_string()),
             Request::Unknown(b) => format!("Unknown({:?})", b.escape_ascii().to_string()),
             other => format!("{other:?}"),
         }
     }
+}
+
+/// A decoder the helpers can drive: the proto [`Decoder`] trait, a fresh
+/// one on demand, and items the tests can render.
+pub trait Decode: Decoder + Default + for<'b> Items<'b> {}
+
+impl<D: Decoder + Default + for<'b> Items<'b>> Decode for D {}
+
+/// `Self::Item<'b>: Render`, spelled as a trait so that it can be required
+/// for every `'b`.
+pub trait Items<'b>: Decoder {
+    /// Renders an item.
+    fn render(item: &Self::Item<'b>) -> String;
+    /// [`Render::PARTIAL`] of the items.
+    const PARTIAL: &'static [u8];
+}
+
+impl<'b, D: Decoder> Items<'b> for D
+where
+    D::Item<'b>: Render,
+{
+    fn render(item: &D::Item<'b>) -> String {
+        item.render()
+    }
+    const PARTIAL: &'static [u8] = <D::Item<'b> as Render>::PARTIAL;
 }
 
 /// Decodes `input` as one buffer that never grows: the typed items, and the
@@ -103,7 +117,7 @@ pub fn drain<D: Decode>(decoder: &mut D, buf: &mut Vec<u8>, items: &mut Vec<Stri
         match decoder.decode(buf) {
             Decoded::Item { item, consumed } => {
                 assert!(consumed > 0, "an item must consume bytes: {item:?}");
-                items.push(D::render(&item));
+                items.push(<D as Items<'_>>::render(&item));
                 buf.drain(..consumed);
             }
             Decoded::NeedMore { consumed } => {
@@ -129,14 +143,15 @@ pub fn decode_bytewise<D: Decode>(input: &[u8]) -> (Vec<String>, Vec<u8>) {
 pub fn check<D: Decode>(input: &[u8], want: &[String], leftover: &[u8]) {
     check_fed::<D>(input, want, leftover);
     if leftover.is_empty() {
-        let with_partial = [input, D::PARTIAL].concat();
-        check_fed::<D>(&with_partial, want, D::PARTIAL);
+        let partial = <D as Items<'static>>::PARTIAL;
+        let with_partial = [input, partial].concat();
+        check_fed::<D>(&with_partial, want, partial);
     }
 }
 
 fn check_fed<D: Decode>(input: &[u8], want: &[String], leftover: &[u8]) {
     let (items, rest) = decode_whole::<D>(input);
-    let items: Vec<String> = items.iter().map(D::render).collect();
+    let items: Vec<String> = items.iter().map(|i| <D as Items<'_>>::render(i)).collect();
     assert_eq!(
         items,
         want,
@@ -171,28 +186,28 @@ fn check_fed<D: Decode>(input: &[u8], want: &[String], leftover: &[u8]) {
 
 /// [`check`] for what the modem sends, against typed items.
 pub fn check_responses(input: &[u8], expected: &[Response<'_>], leftover: &[u8]) {
-    let (items, _) = decode_whole::<ResponseDecoder>(input);
+    let (items, _) = decode_whole::<cellftp_proto::ResponseDecoder>(input);
     assert_eq!(
         items,
         expected,
         "fed whole: {:?}",
         input.escape_ascii().to_string()
     );
-    let want: Vec<String> = expected.iter().map(ResponseDecoder::render).collect();
-    check::<ResponseDecoder>(input, &want, leftover);
+    let want: Vec<String> = expected.iter().map(Render::render).collect();
+    check::<cellftp_proto::ResponseDecoder>(input, &want, leftover);
 }
 
 /// [`check`] for what the host sends, against typed items.
 pub fn check_requests(input: &[u8], expected: &[Request<'_>], leftover: &[u8]) {
-    let (items, _) = decode_whole::<CommandDecoder>(input);
+    let (items, _) = decode_whole::<cellftp_proto::CommandDecoder>(input);
     assert_eq!(
         items,
         expected,
         "fed whole: {:?}",
         input.escape_ascii().to_string()
     );
-    let want: Vec<String> = expected.iter().map(CommandDecoder::render).collect();
-    check::<CommandDecoder>(input, &want, leftover);
+    let want: Vec<String> = expected.iter().map(Render::render).collect();
+    check::<cellftp_proto::CommandDecoder>(input, &want, leftover);
 }
 
 /// Up to 16 increasing cut points in `0..len`, from a tiny xorshift generator.

@@ -1,0 +1,204 @@
+//! Where passwords are in raw bytes, so that nothing shows them.
+//!
+//! [`secret_ranges`] is the one rule: the crate's own `Debug` output (of
+//! lines it did not understand) and every writer of logs or transcripts
+//! (the replay crate's) hide exactly what it finds. A leaf module.
+
+use core::fmt;
+use core::ops::Range;
+
+use crate::bytes::Bytes;
+use crate::lex::{trim, FULLWIDTH_COLON};
+
+/// What replaces a hidden value in `Debug` output and transcripts.
+pub const REDACTED: &str = "<redacted>";
+
+/// The byte ranges of `bytes` that hold a password value and must never be
+/// shown. `bytes` may hold several lines (ended by CR or LF) or part of one.
+///
+/// In each line, the value starts after
+///
+/// - `+FTPPW` (any case, spaces after the `+`) anywhere in the line, then
+///   spaces, an optional `=`, `:` or `：`, and spaces: the command
+///   `AT+FTPPW=…`, its echo and the `+FTPPW: …` answer, however malformed;
+/// - or a word that starts with `PASS` or `PW` (any case), more letters or
+///   spaces, then `=`, `:` or `：` and spaces: `PASSWORD: …` or `pw=…` in an
+///   `AT+FTPSCON` report;
+///
+/// and runs to the end of the line. A value that is empty or a lone `?`
+/// (the test and query forms `AT+FTPPW=?`, `AT+FTPPW?`) hides nothing. The
+/// rule errs on the side of hiding: `PWR: on` is hidden too.
+///
+/// ```
+/// use cellftp_proto::secret_ranges;
+/// let line = b"AT+FTPPW=hunter2\r\nPASSWORD: x\r\nAT+FTPPW=?\r";
+/// let hidden: Vec<_> = secret_ranges(line).map(|r| &line[r]).collect();
+/// assert_eq!(hidden, [&b"hunter2"[..], b"x"]);
+/// ```
+pub fn secret_ranges(bytes: &[u8]) -> SecretRanges<'_> {
+    SecretRanges { bytes, at: 0 }
+}
+
+/// The iterator [`secret_ranges`] returns.
+#[derive(Debug, Clone)]
+pub struct SecretRanges<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Iterator for SecretRanges<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        while self.at < self.bytes.len() {
+            let start = self.at;
+            let rest = self.bytes.get(start..).unwrap_or_default();
+            let len = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
+            let line = rest.get(..len).unwrap_or_default();
+            // Past the line and its terminator byte (if any).
+            self.at = start + len + 1;
+            if let Some(value) = value_start(line) {
+                return Some(start + value..start + len);
+            }
+        }
+        None
+    }
+}
+
+impl core::iter::FusedIterator for SecretRanges<'_> {}
+
+/// Where the password value of one line (no CR or LF inside) starts, if it
+/// carries one that is not empty and not a lone `?`.
+fn value_start(line: &[u8]) -> Option<usize> {
+    let at = command_value(line).or_else(|| named_value(line))?;
+    let value = trim(line.get(at..).unwrap_or_default());
+    (!value.is_empty() && value != b"?").then_some(at)
+}
+
+/// After `+FTPPW` anywhere in `line`: spaces, an optional separator, spaces.
+fn command_value(line: &[u8]) -> Option<usize> {
+    let plus = line.iter().enumerate().filter(|(_, b)| **b == b'+');
+    plus.map(|(i, _)| i + 1).find_map(|mut i| {
+        i = skip_spaces(line, i);
+        let name = line.get(i..i + 5)?;
+        if !name.eq_ignore_ascii_case(b"FTPPW") {
+            return None;
+        }
+        i = skip_spaces(line, i + 5);
+        i += separator(line.get(i..).unwrap_or_default()).unwrap_or(0);
+        Some(skip_spaces(line, i))
+    })
+}
+
+/// After `PASS…` or `PW…` (any case), letters or spaces, a separator and
+/// spaces.
+fn named_value(line: &[u8]) -> Option<usize> {
+    let upper = |b: &u8| b.to_ascii_uppercase();
+    (0..line.len()).find_map(|at| {
+        let rest = line.get(at..)?;
+        let name_len = if rest.iter().take(4).map(upper).eq(*b"PASS") {
+            4
+        } else if rest.iter().take(2).map(upper).eq(*b"PW") {
+            2
+        } else {
+            return None;
+        };
+        let mut i = name_len;
+        while rest
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b' ')
+        {
+            i += 1;
+        }
+        let sep = separator(rest.get(i..)?)?;
+        Some(skip_spaces(line, at + i + sep))
+    })
+}
+
+/// The length of the `=`, `:` or `：` at the start of `s`.
+fn separator(s: &[u8]) -> Option<usize> {
+    match s {
+        [b':' | b'=', ..] => Some(1),
+        s if s.starts_with(FULLWIDTH_COLON) => Some(FULLWIDTH_COLON.len()),
+        _ => None,
+    }
+}
+
+fn skip_spaces(line: &[u8], mut i: usize) -> usize {
+    while line.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    i
+}
+
+/// Formats raw bytes as [`Bytes`] does, with every range of
+/// [`secret_ranges`] replaced by [`REDACTED`].
+pub(crate) struct Redacted<'a>(pub(crate) &'a [u8]);
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = 0;
+        for range in secret_ranges(self.0) {
+            fmt::Debug::fmt(
+                &Bytes(self.0.get(shown..range.start).unwrap_or_default()),
+                f,
+            )?;
+            f.write_str(REDACTED)?;
+            shown = range.end;
+        }
+        if shown == 0 || shown < self.0.len() {
+            fmt::Debug::fmt(&Bytes(self.0.get(shown..).unwrap_or_default()), f)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{secret_ranges, Redacted};
+    use std::vec::Vec;
+
+    fn hidden(bytes: &[u8]) -> Vec<&[u8]> {
+        secret_ranges(bytes).map(|r| &bytes[r]).collect()
+    }
+
+    #[test]
+    fn finds_every_password_value() {
+        assert_eq!(hidden(b"AT+FTPPW=123"), [b"123"]);
+        assert_eq!(hidden(b"AT+ FTPPW =123\r"), [b"123"]);
+        assert_eq!(hidden(b"at+ftppw=a,b;c\r\n"), [b"a,b;c"]);
+        assert_eq!(hidden(b"+FTPPW: 123"), [b"123"]);
+        assert_eq!(hidden(b"\r\n+FTPPW: 123\r\nOK\r\n"), [b"123"]);
+        assert_eq!(hidden(b"AT+FTPPW hunter2"), [b"hunter2"]);
+        assert_eq!(hidden(b"AT+FTPPW=?x"), [b"?x"]);
+        assert_eq!(hidden(b"PASSWORD: 123"), [b"123"]);
+        assert_eq!(hidden(b"ftp pw=123"), [b"123"]);
+        assert_eq!(hidden("Pass：x".as_bytes()), [b"x"]);
+        assert_eq!(hidden(b"PWR: on"), [b"on"]);
+        assert_eq!(hidden(b"a\rPW=1\nb\r\nPW=2"), [b"1", b"2"]);
+    }
+
+    #[test]
+    fn hides_nothing_else() {
+        for line in [
+            &b"SERVER:1.2.3.4"[..],
+            b"+FTPMODE: 1",
+            b"AT+FTPPW=?\r",
+            b"AT+FTPPW?\r",
+            b"AT+FTPPW=\r",
+            b"+FTPPW:",
+            b"AT+FTPPUT=5,12345\r",
+            b"",
+        ] {
+            assert_eq!(hidden(line), Vec::<&[u8]>::new(), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn redacted_debug_output() {
+        let show = |b: &[u8]| std::format!("{:?}", Redacted(b));
+        assert_eq!(show(b"AT+FTPPW=s3cret,x"), r#"b"AT+FTPPW="<redacted>"#);
+        assert_eq!(show(b"user: xs"), r#"b"user: xs""#);
+        assert_eq!(show(b""), r#"b"""#);
+    }
+}

@@ -1,0 +1,213 @@
+//! The command table against everything that must agree with it: the
+//! names and their lookup by both decoders, the forms, the timeout classes
+//! of `SPEC.md` §1.12, and the fuzz dictionary (`fuzz/at.dict`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use cellftp_proto::{
+    commands, Action, Cfun, Command, CommandDecoder, CommandName, Decoded, FormKind, Info,
+    InfoValue, Operation, Put, Request, Response, ResponseDecoder, Seed, Setting, Text, TextKind,
+    TimeoutClass,
+};
+
+/// The number of rows. Adding a command changes it, on purpose: see
+/// "Adding a command" in the crate docs.
+const ROWS: usize = 21;
+
+#[test]
+fn names_come_from_the_table() {
+    let names: Vec<CommandName> = CommandName::iter().collect();
+    assert_eq!(names.len(), ROWS);
+    assert_eq!(commands().len(), ROWS);
+    let unique: BTreeSet<_> = names.iter().collect();
+    assert_eq!(unique.len(), ROWS, "a name appears twice");
+    let wires: BTreeSet<_> = commands().map(|c| c.wire).collect();
+    assert_eq!(wires.len(), ROWS, "a wire text appears twice");
+    for spec in commands() {
+        assert_eq!(spec.name.as_str(), spec.wire);
+        assert_eq!(spec.name.spec(), spec);
+        assert_eq!(spec.name.to_string(), format!("AT{}", spec.wire));
+        assert!(!spec.forms.is_empty(), "{spec:?}");
+    }
+    assert_eq!(names[0], CommandName::At);
+    assert_eq!(names[1], CommandName::Echo);
+}
+
+/// The first command of every form of `name`, built through the table.
+fn every_form(name: CommandName, param: &[u8]) -> Vec<Command<'_>> {
+    (0..3)
+        .filter_map(|form| {
+            let seed = Seed {
+                form,
+                number: 1,
+                flags: 1,
+                param,
+            };
+            Command::from_seed(name, &seed).ok()
+        })
+        .collect()
+}
+
+#[test]
+fn both_decoders_look_every_name_up() {
+    for spec in commands() {
+        // Any name reads back, whatever its length and however it is cased:
+        // the lookup must try `FTPGETNAME` before `FTPGET`.
+        for c in every_form(spec.name, b"x") {
+            let mut buf = [0u8; 64];
+            let n = c.encode(&mut buf).unwrap();
+            let lower = buf[..n].to_ascii_lowercase();
+            for line in [&buf[..n], &lower[..]] {
+                let mut d = CommandDecoder::new();
+                let Decoded::Item { item, .. } = d.decode(line) else {
+                    panic!("{line:?}")
+                };
+                assert_eq!(item, Request::Command(c), "{line:?}");
+            }
+        }
+        // Every extended name is an information name too.
+        if let Some(name) = spec.wire.strip_prefix('+') {
+            if matches!(
+                spec.name,
+                CommandName::Cfun | CommandName::FtpServ | CommandName::FtpList
+            ) {
+                continue; // URC, result code and payload header: SPEC.md §1.7.
+            }
+            let line = format!("\r\n+{name}: x\r\n");
+            let mut d = ResponseDecoder::new();
+            let Decoded::Item { item, .. } = d.decode(line.as_bytes()) else {
+                panic!("{line:?}")
+            };
+            let info = Response::Info(Info {
+                name: spec.name,
+                value: InfoValue::Text(b"x"),
+            });
+            assert_eq!(item, info, "{line:?}");
+        }
+    }
+}
+
+#[test]
+fn forms_and_timeouts_follow_the_spec() {
+    use CommandName as N;
+    use TimeoutClass as T;
+    let dir = Text::new(TextKind::Directory, "/d").unwrap();
+    let cases = [
+        (Command::At, FormKind::Execute, T::Local),
+        (Command::Echo(true), FormKind::Set, T::Local),
+        (Command::Cfun(Setting::Test), FormKind::Test, T::Cfun),
+        (
+            Command::Cfun(Setting::Set(Cfun {
+                fun: 1,
+                reset: None,
+            })),
+            FormKind::Set,
+            T::Cfun,
+        ),
+        (Command::Cgact(Setting::Query), FormKind::Query, T::Cgact),
+        (Command::FtpServ(Setting::Query), FormKind::Query, T::Local),
+        (
+            Command::FtpMkd(Operation::Run(dir)),
+            FormKind::Set,
+            T::Directory,
+        ),
+        (Command::FtpRmd(Operation::Test), FormKind::Test, T::Local),
+        (
+            Command::FtpGet(Action::Execute),
+            FormKind::Execute,
+            T::Transfer,
+        ),
+        (Command::FtpList(Action::Test), FormKind::Test, T::Local),
+        (Command::FtpPut(Put::Data(b"1")), FormKind::Set, T::PutChunk),
+        (Command::FtpPut(Put::End), FormKind::Set, T::PutEnd),
+        (Command::FtpPut(Put::Test), FormKind::Test, T::Local),
+        (
+            Command::FtpScon(Action::Execute),
+            FormKind::Execute,
+            T::Local,
+        ),
+        (
+            Command::FtpQuit(Action::Execute),
+            FormKind::Execute,
+            T::Quit,
+        ),
+    ];
+    for (c, form, timeout) in cases {
+        assert_eq!(c.form(), form, "{c:?}");
+        assert_eq!(c.timeout_class(), timeout, "{c:?}");
+        assert!(c.name().spec().forms.contains(&form), "{c:?}");
+    }
+    // The set and execute forms, by name, as `SPEC.md` §1.12 gives them
+    // (`AT+FTPPUT=0` aside).
+    for spec in commands() {
+        let expected = match spec.name {
+            N::Cfun => T::Cfun,
+            N::Cgact => T::Cgact,
+            N::FtpServ => T::Serv,
+            N::FtpMkd | N::FtpRmd => T::Directory,
+            N::FtpPut => T::PutChunk,
+            N::FtpGet | N::FtpList => T::Transfer,
+            N::FtpQuit => T::Quit,
+            _ => T::Local,
+        };
+        assert_eq!(spec.run_timeout, expected, "{spec:?}");
+    }
+}
+
+fn dict_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/at.dict")
+}
+
+/// The dictionary section the table generates.
+fn generated_section() -> String {
+    let mut out = String::from(
+        "# Command names, generated from the command table of cellftp-proto:\n\
+         # refresh with `UPDATE_DICT=1 cargo test -p cellftp-proto --test table`.\n",
+    );
+    for spec in commands().filter(|c| !c.wire.is_empty()) {
+        let key = spec.wire.trim_start_matches('+').to_ascii_lowercase();
+        out.push_str(&format!("{key}=\"{}\"\n", spec.wire));
+    }
+    out
+}
+
+#[test]
+fn the_fuzz_dictionary_names_every_command() {
+    let path = dict_path();
+    let dict = std::fs::read_to_string(&path).unwrap();
+    let start = dict
+        .find("# Command names, generated")
+        .expect("at.dict has lost its generated section");
+    let end = dict[start..]
+        .find("\n\n")
+        .map_or(dict.len(), |i| start + i + 1);
+    let want = generated_section();
+    if dict[start..end] != want {
+        if std::env::var_os("UPDATE_DICT").is_some() {
+            let updated = format!("{}{want}{}", &dict[..start], &dict[end..]);
+            std::fs::write(&path, updated).unwrap();
+        } else {
+            panic!(
+                "fuzz/at.dict does not match the command table; refresh it with \
+                 `UPDATE_DICT=1 cargo test -p cellftp-proto --test table`.\n\
+                 Expected section:\n{want}"
+            );
+        }
+    }
+    // No stale command name anywhere else in the dictionary.
+    let names: BTreeSet<&str> = commands().map(|c| c.wire).collect();
+    for line in dict.lines().filter(|l| !l.starts_with('#')) {
+        let Some((_, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = value.trim_matches('"');
+        let is_ftp_name =
+            value.starts_with("+FTP") && value[1..].bytes().all(|b| b.is_ascii_uppercase());
+        assert!(
+            !is_ftp_name || names.contains(value),
+            "at.dict names {value}, which is not in the command table"
+        );
+    }
+}
