@@ -130,7 +130,12 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         for entry in std::fs::read_dir(path)? {
             let p = entry?.path();
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.starts_with('.') || name.ends_with(".md") || name.ends_with(".snap") {
+            // The corpus' notes and the scripts that regrow the captures.
+            let skipped = [".md", ".snap", ".py", ".sh"];
+            if name.starts_with('.')
+                || name == "__pycache__"
+                || skipped.iter().any(|s| name.ends_with(s))
+            {
                 continue;
             }
             collect(&p, out)?;

@@ -500,7 +500,8 @@ impl Builder {
 
     /// One captured read or write. Passwords are redacted here, for every
     /// importer; a chunk that goes on with a password the previous chunk
-    /// of its direction left open is redacted from its start.
+    /// of its direction left open loses the rest of the value (a chunk
+    /// that is all password is dropped).
     pub(crate) fn data(&mut self, dir: Dir, bytes: &[u8]) {
         if bytes.is_empty() {
             return;
@@ -531,12 +532,21 @@ impl Builder {
             *s = still_open;
         }
         let data = if open {
+            // The password's first chunk already says `<redacted>`: the
+            // rest of the value goes, so every capture of a session, however
+            // cut, imports to the same bytes.
+            let marker = redact_passwords(b"+FTPPW=x");
+            let marker = marker.strip_prefix(LEAD).unwrap_or_default();
+            let lead = [LEAD, marker].concat();
             redacted
-                .strip_prefix(LEAD)
+                .strip_prefix(&lead[..])
                 .map_or_else(|| redacted.clone(), <[u8]>::to_vec)
         } else {
             redacted
         };
+        if data.is_empty() {
+            return;
+        }
         self.records.push(match dir {
             Dir::Sent => Record::Sent(data),
             Dir::Received => Record::Received(data),

@@ -454,29 +454,28 @@ fn build(blocks: &[Block<'_>]) -> Result<Builder, ImportError> {
 fn hex_row(line: &[u8]) -> Option<(Vec<u8>, Option<&[u8]>)> {
     let mut out = Vec::new();
     let mut i = 0;
-    loop {
-        match (line.get(i), line.get(i + 1), line.get(i + 2)) {
-            (Some(b' '), Some(&h), Some(&l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => {
-                let hex = [h, l];
-                let s = std::str::from_utf8(&hex).ok()?;
-                out.push(u8::from_str_radix(s, 16).ok()?);
-                i += 3;
-                // A `-v -x` row never goes on after a line feed.
-                if out.last() == Some(&b'\n') || out.len() == 16 {
-                    break;
-                }
-            }
-            _ => break,
+    while let (Some(b' '), Some(&h), Some(&l)) = (line.get(i), line.get(i + 1), line.get(i + 2)) {
+        if !h.is_ascii_hexdigit() || !l.is_ascii_hexdigit() {
+            break;
         }
+        let pair = [h, l];
+        out.push(u8::from_str_radix(std::str::from_utf8(&pair).ok()?, 16).ok()?);
+        i += 3;
     }
     if out.is_empty() {
         return None;
     }
     let rest = line.get(i..).unwrap_or_default();
     if rest.is_empty() {
+        // `-x`: the whole block on one line.
         return Some((out, None));
     }
-    // `-v -x`: padding to 48 columns, two spaces, the text.
+    // `-v -x`: at most 16 bytes, a line feed only last, padding to 48
+    // columns, two spaces, the text.
+    let lf = out.iter().position(|&b| b == b'\n');
+    if out.len() > 16 || lf.is_some_and(|p| p + 1 != out.len()) {
+        return None;
+    }
     if line.len() < 50 || !line.get(i..50)?.iter().all(|&b| b == b' ') {
         return None;
     }
