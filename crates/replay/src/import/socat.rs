@@ -70,15 +70,25 @@ struct Header<'a> {
 }
 
 /// Is the first block header followed by hex rows (`Some(true)`), text
-/// (`Some(false)`), or is this no socat trace (`None`)?
+/// (`Some(false)`), or is this no socat trace (`None`)? Loose on purpose:
+/// a header with a bad field still makes a socat trace, whose importer
+/// then says what is wrong where.
 pub(super) fn looks_like(head: &[u8]) -> Option<bool> {
     let mut ls = lines(head).filter(|l| !is_log_line(l.text)).take(3);
     let first = ls.next()?;
-    parse_header(first.text).ok()?;
-    match ls.next() {
-        Some(next) => Some(hex_row(next.text).is_some_and(|(bytes, _)| !bytes.is_empty())),
-        None => Some(false),
+    let shaped = matches!(first.text.get(..2), Some(b"> " | b"< "))
+        && first
+            .text
+            .get(2..6)
+            .is_some_and(|y| y.iter().all(u8::is_ascii_digit))
+        && first.text.windows(8).any(|w| w == b" length=");
+    if !shaped {
+        return None;
     }
+    Some(ls.next().is_some_and(|next| {
+        matches!(next.text, [b' ', h, l, ..] if h.is_ascii_hexdigit() && l.is_ascii_hexdigit())
+            && matches!(next.text.get(3), None | Some(b' '))
+    }))
 }
 
 /// `2026/11/25 16:05:34 socat[123] N message`: socat's own log.
@@ -279,9 +289,12 @@ pub(super) fn text(bytes: &[u8]) -> Result<Transcript, ImportError> {
             .map(|(l, c)| format!("{l}:{c}"))
             .collect();
         let more = if dots.len() > 5 { ", …" } else { "" };
+        let (count, verb) = match dots.len() {
+            1 => ("the `.`".to_owned(), "may have"),
+            n => (format!("each of the {n} `.`"), "may have"),
+        };
         b.lossy(format!(
-            "socat -v prints every unprintable byte as `.`: the {} `.` read as `.` (at {}{more}) may each have been another byte",
-            dots.len(),
+            "socat -v prints every unprintable byte as `.`: {count} read as `.` (at {}{more}) {verb} been another byte",
             shown.join(", ")
         ));
     }
