@@ -1,6 +1,7 @@
-//! `cargo xtask replay [PATH…]`: replays transcripts and captured logs
-//! (default: everything under `transcripts/`) through the parser and the
-//! session, prints one line per file and fails if any file fails.
+//! `cargo xtask replay [--format NAME] [PATH…]`: replays transcripts and
+//! captured logs (default: everything under `transcripts/`) through the
+//! parser and the session, prints one line per file and fails if any file
+//! fails — a file that does not import fails, with its line and column.
 
 use std::path::{Path, PathBuf};
 
@@ -9,13 +10,28 @@ use cellftp_replay::import;
 /// Runs the job.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut verbose = false;
+    let mut format = None;
     let mut paths = Vec::new();
-    for a in args {
+    let mut args = args.iter();
+    while let Some(a) = args.next() {
         match a.as_str() {
             "-v" | "--verbose" => verbose = true,
             "-h" | "--help" => {
-                println!("usage: cargo xtask replay [-v] [PATH…]   (default: transcripts/)");
+                println!(
+                    "usage: cargo xtask replay [-v] [--format NAME] [PATH…]   (default: transcripts/)\n\
+                     formats: transcript, socat, socat-hex, pyserial-spy, pyserial-raw, interceptty,\n\
+                     terminal (tio, picocom, minicom), saleae-logic1, saleae-logic2, prefixed;\n\
+                     without --format each file's format is detected from its content"
+                );
                 return Ok(());
+            }
+            "--format" => {
+                let name = args.next().ok_or("--format needs a format name")?;
+                format = Some(name.parse::<import::Format>().map_err(|e| e.to_string())?);
+            }
+            f if f.starts_with("--format=") => {
+                let name = f.trim_start_matches("--format=");
+                format = Some(name.parse::<import::Format>().map_err(|e| e.to_string())?);
             }
             p => paths.push(PathBuf::from(p)),
         }
@@ -43,19 +59,29 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             .unwrap_or(file)
             .display()
             .to_string();
-        let text = match std::fs::read(file) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
             Err(e) => {
                 failed += 1;
                 println!("{name:<44} cannot read: {e}");
                 continue;
             }
         };
-        let transcript = match import::any(&name, &text) {
-            Ok(t) => t,
+        let imported = match format {
+            Some(f) => import::import(f, &name, &bytes),
+            None => import::detect_and_import(&name, &bytes),
+        };
+        let transcript = match imported {
+            Ok(i) => {
+                if verbose {
+                    println!("{name:<44} read as {}", i.format);
+                }
+                i.transcript
+            }
             Err(e) => {
                 failed += 1;
-                println!("{name:<44} cannot parse: {e}");
+                println!("{name:<44} FAILED");
+                println!("    {e}");
                 continue;
             }
         };
@@ -72,6 +98,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         );
         for f in &report.failures {
             println!("    {f}");
+        }
+        for why in transcript.lossy() {
+            println!("    lossy: {why}");
         }
         if verbose {
             for line in report.render().lines() {
@@ -101,7 +130,12 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         for entry in std::fs::read_dir(path)? {
             let p = entry?.path();
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.starts_with('.') || name.ends_with(".md") || name.ends_with(".snap") {
+            // The corpus' notes and the scripts that regrow the captures.
+            let skipped = [".md", ".snap", ".py", ".sh"];
+            if name.starts_with('.')
+                || name == "__pycache__"
+                || skipped.iter().any(|s| name.ends_with(s))
+            {
                 continue;
             }
             collect(&p, out)?;

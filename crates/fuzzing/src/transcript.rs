@@ -19,34 +19,62 @@ pub fn transcript(data: &[u8]) {
     let _ = replay(&parsed);
 }
 
-/// Captured logs: every importer reads any text without panicking, what it
-/// imports carries no password, writes and reads back stably, and replays.
+/// Captured logs: every importer reads any bytes without panicking; an
+/// error names the file, a line and a column (1-based) and says what was
+/// expected; what an importer accepts carries no password, writes and reads
+/// back stably, and replays.
 pub fn log_import(data: &[u8]) {
-    let text = String::from_utf8_lossy(data);
     // A password the log carries in clear must not survive the import
     // (unless the fuzzer spelled it elsewhere in the log itself).
-    let watch = !text.contains(WATCHED);
-    let with_secret = format!("{text}\nAT+FTPPW={WATCHED}\r\n+FTPPW: {WATCHED}\n");
-    for imported in [
-        import::terminal(&text),
-        import::socat(&text),
-        import::terminal(&with_secret),
-    ] {
-        check_written(&imported, watch);
-        for record in &imported.records {
-            if let Record::Sent(bytes) | Record::Received(bytes) = record {
-                let shown = String::from_utf8_lossy(bytes);
-                assert!(
-                    !watch || !shown.contains(WATCHED),
-                    "imported a password: {shown:?}"
-                );
+    let watch = !contains(data, WATCHED.as_bytes());
+    let with_secret = [
+        data,
+        format!("\nAT+FTPPW={WATCHED}\r\n+FTPPW: {WATCHED}\n").as_bytes(),
+    ]
+    .concat();
+    for format in import::Format::ALL {
+        for (input, watching) in [(data, false), (&with_secret[..], watch)] {
+            match import::import(format, "capture.log", input) {
+                Ok(imported) => {
+                    let t = &imported.transcript;
+                    check_written(t, watching);
+                    for record in &t.records {
+                        if let Record::Sent(bytes) | Record::Received(bytes) = record {
+                            assert!(
+                                !watching || !contains(bytes, WATCHED.as_bytes()),
+                                "{format} imported a password: {:?}",
+                                String::from_utf8_lossy(bytes)
+                            );
+                        }
+                    }
+                    let _ = replay(t);
+                }
+                Err(e) => check_error(&e, watching),
             }
         }
-        let _ = replay(&imported);
     }
-    if let Ok(t) = import::any("capture.log", &text) {
-        check_written(&t, false);
+    match import::detect_and_import("capture.log", data) {
+        Ok(i) => check_written(&i.transcript, false),
+        Err(e) => check_error(&e, false),
     }
+}
+
+/// An import error points into the file and reads as a sentence.
+fn check_error(e: &import::ImportError, watch: bool) {
+    assert!(e.line >= 1 && e.column >= 1, "no position: {e:?}");
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with(&format!("capture.log:{}:{}: ", e.line, e.column)),
+        "{shown}"
+    );
+    assert!(
+        !watch || !shown.contains(WATCHED),
+        "an error shows a password: {shown}"
+    );
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 fn check_written(t: &Transcript, watch: bool) {

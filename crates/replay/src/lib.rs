@@ -5,8 +5,11 @@
 //!   text file of bytes sent and received, time marks, the jobs the host was
 //!   running and the outcomes expected. [`Transcript::parse`] and
 //!   [`Transcript::to_text`] round-trip.
-//! - [`import`] turns captured logs into transcripts: plain terminal
-//!   captures and `socat -v` traces.
+//! - [`import`] turns captured logs into transcripts: socat `-v`/`-x`
+//!   traces, pyserial `spy://` logs, interceptty logs, terminal logs (tio,
+//!   picocom, minicom), Saleae Logic exports and hand-written `>`/`<` logs,
+//!   detected by content; a file that breaks its format is an
+//!   [`import::ImportError`] with its line and column.
 //! - [`replay()`] runs a transcript through both decoders and, when it
 //!   declares jobs, through a [`cellftp_session::Session`], checking that
 //!   the session sends exactly the recorded commands and reaches the

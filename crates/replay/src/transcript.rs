@@ -14,6 +14,10 @@
 //! and `\xHH` escapes; everything after `> ` / `< ` to the end of the line
 //! is data. One record is one read or write as captured: a decoder fed
 //! record by record sees the stream cut where the capture cut it.
+//!
+//! A comment `# lossy: <reason>` marks a transcript imported from a capture
+//! that could not represent every byte exactly ([`Transcript::lossy`]); it
+//! is an ordinary comment to every other reader.
 
 use std::fmt::{self, Write as _};
 
@@ -195,6 +199,22 @@ impl Transcript {
         out
     }
 
+    /// Why the capture this was imported from may differ from what
+    /// crossed the line: the text of each `# lossy: …` comment. Empty for
+    /// an exact transcript.
+    pub fn lossy(&self) -> impl Iterator<Item = &str> {
+        self.records.iter().filter_map(|r| match r {
+            Record::Comment(c) => c.strip_prefix(LOSSY),
+            _ => None,
+        })
+    }
+
+    /// Marks the transcript lossy with `reason` (one line).
+    pub fn mark_lossy(&mut self, reason: &str) {
+        self.records
+            .push(Record::Comment(format!("{LOSSY}{}", one_line(reason))));
+    }
+
     /// The jobs, in order.
     pub fn jobs(&self) -> impl Iterator<Item = &JobSpec> {
         self.records.iter().filter_map(|r| match r {
@@ -203,6 +223,9 @@ impl Transcript {
         })
     }
 }
+
+/// How a lossy mark's comment starts.
+const LOSSY: &str = "lossy: ";
 
 /// Free text on one line: line ends become spaces.
 fn one_line(text: &str) -> String {
@@ -496,6 +519,19 @@ mod tests {
             Transcript::parse("! fly"),
             Err(ParseError::BadJob { line: 1, .. })
         ));
+    }
+
+    #[test]
+    fn lossy_marks_round_trip() {
+        let mut t = Transcript::parse("# plain\n> AT\\r\n").unwrap();
+        assert_eq!(t.lossy().count(), 0);
+        t.mark_lossy("a `.` may\nhave been another byte");
+        let back = Transcript::parse(&t.to_text()).unwrap();
+        assert_eq!(back, t);
+        assert_eq!(
+            back.lossy().collect::<Vec<_>>(),
+            ["a `.` may have been another byte"]
+        );
     }
 
     #[test]

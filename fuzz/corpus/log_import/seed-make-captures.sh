@@ -1,0 +1,83 @@
+#!/bin/sh
+# Regrows the captures under transcripts/captures/<format>/: the manual's FTP
+# session (host_session.py) against a scripted modem (scripted_modem.py,
+# answering from transcripts/manual-example.cftx) on a PTY, captured with the
+# real tools.
+#
+# Needs: socat, tio, picocom (Debian packages), python3 with pyserial
+# (`pip install pyserial`). interceptty is not packaged in Debian 12; its
+# captures are made only when `interceptty` is on the PATH.
+set -eu
+export PYTHONDONTWRITEBYTECODE=1
+here=$(cd "$(dirname "$0")" && pwd)
+script="$here/../manual-example.cftx"
+work=$(mktemp -d)
+trap 'kill $modem 2>/dev/null || true; rm -rf "$work"' EXIT
+
+start_modem() {
+    python3 "$here/scripted_modem.py" "$work/modem" "$script" &
+    modem=$!
+    while [ ! -e "$work/modem" ]; do sleep 0.1; done
+}
+stop_modem() {
+    kill $modem 2>/dev/null || true
+    wait $modem 2>/dev/null || true
+    rm -f "$work/modem"
+}
+
+# socat between the host and the modem: the host is socat's first address,
+# so `>` is host to modem.
+socat_capture() { # out, socat options…
+    out=$1; shift
+    start_modem
+    socat "$@" PTY,link="$work/host",raw,echo=0 "$work/modem",raw,echo=0 2>"$out" &
+    relay=$!
+    while [ ! -e "$work/host" ]; do sleep 0.1; done
+    python3 "$here/host_session.py" "$work/host"
+    sleep 0.3
+    kill $relay; wait $relay 2>/dev/null || true
+    stop_modem
+}
+mkdir -p "$here/socat" "$here/pyserial" "$here/tio" "$here/picocom"
+# tio appends to its log: start every capture afresh.
+rm -f "$here"/tio/*.log "$here"/picocom/*.log
+if [ "${1:-}" != "--terminals-only" ]; then
+socat_capture "$here/socat/manual-v.log" -v
+socat_capture "$here/socat/manual-x.log" -x
+socat_capture "$here/socat/manual-vx.log" -v -x
+
+# pyserial's spy:// wrapping the host's own port.
+start_modem
+python3 "$here/host_session.py" "spy://$work/modem?file=$here/pyserial/manual-spy.log"
+stop_modem
+# (`spy://…?raw` cannot be captured with pyserial 3.5 under Python 3: its
+# FormatRaw writes bytes to a text-mode file and raises TypeError.)
+
+fi
+
+# Terminal programs, typed into.
+cd "$here"
+start_modem
+python3 terminal_session.py '\x14q' tio --log --log-file "$here/tio/manual.log" "$work/modem"
+stop_modem
+start_modem
+python3 terminal_session.py '\x14q' tio -t --log --log-file "$here/tio/manual-timestamps.log" "$work/modem"
+stop_modem
+start_modem
+python3 terminal_session.py '\x01\x18' picocom -q --logfile "$here/picocom/manual.log" "$work/modem"
+stop_modem
+
+if command -v interceptty >/dev/null; then
+    mkdir -p "$here/interceptty"
+    for flags in "" "-T"; do
+        start_modem
+        interceptty $flags -o "$here/interceptty/manual${flags}.log" "$work/modem" "$work/host" &
+        relay=$!
+        while [ ! -e "$work/host" ]; do sleep 0.1; done
+        python3 "$here/host_session.py" "$work/host"
+        sleep 0.3
+        kill $relay; wait $relay 2>/dev/null || true
+        stop_modem
+    done
+fi
+echo "captures written under $here"
