@@ -63,21 +63,20 @@ const GENERATED: u32 = 10_000;
 /// transcript text.
 fn replay(c: &mut Criterion) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../transcripts");
-    let mut corpus = Vec::new();
-    for dir in [root.clone(), root.join("captures")] {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                corpus.push((name, std::fs::read_to_string(&path).unwrap()));
-            }
-        }
-    }
-    let generated: Vec<(String, String)> = (0..GENERATED)
+    // The files `cargo xtask replay` replays by default.
+    let corpus: Vec<(String, Vec<u8>)> = cellftp_replay::files::collect(&root)
+        .unwrap()
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&path).unwrap())
+        })
+        .collect();
+    let generated: Vec<(String, Vec<u8>)> = (0..GENERATED)
         .map(|i| {
             (
                 format!("generated-{i}.cftx"),
-                cellftp_benches::transcripts::generated(i),
+                cellftp_benches::transcripts::generated(i).into_bytes(),
             )
         })
         .collect();

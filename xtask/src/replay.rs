@@ -3,7 +3,7 @@
 //! parser and the session, prints one line per file and fails if any file
 //! fails — a file that does not import fails, with its line and column.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use cellftp_replay::import;
 
@@ -41,7 +41,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
     let mut files = Vec::new();
     for p in &paths {
-        collect(p, &mut files).map_err(|e| format!("{}: {e}", p.display()))?;
+        files.extend(
+            cellftp_replay::files::collect(p).map_err(|e| format!("{}: {e}", p.display()))?,
+        );
     }
     files.sort();
     if files.is_empty() {
@@ -121,27 +123,6 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     );
     if failed > 0 {
         return Err(format!("{failed} file(s) failed"));
-    }
-    Ok(())
-}
-
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if path.is_dir() {
-        for entry in std::fs::read_dir(path)? {
-            let p = entry?.path();
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            // The corpus' notes and the scripts that regrow the captures.
-            let skipped = [".md", ".snap", ".py", ".sh"];
-            if name.starts_with('.')
-                || name == "__pycache__"
-                || skipped.iter().any(|s| name.ends_with(s))
-            {
-                continue;
-            }
-            collect(&p, out)?;
-        }
-    } else {
-        out.push(path.to_path_buf());
     }
     Ok(())
 }

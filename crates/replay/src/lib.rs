@@ -19,6 +19,7 @@
 //! every value that `cellftp_proto::secret_ranges` finds (`AT+FTPPW=`,
 //! `+FTPPW:`, `PASSWORD: …` in a configuration report) with `<redacted>`.
 
+pub mod files;
 pub mod import;
 mod redact;
 pub mod replay;
