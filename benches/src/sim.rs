@@ -3,11 +3,14 @@
 //! drain [`Session::poll_event`], then [`Session::poll_transmit`], then
 //! consult [`Session::poll_timeout`].
 //!
-//! The modem answers every command at once, with bytes chosen by the
-//! command's name ([`Modem::answer`]); the clock only moves to let the
-//! session's guard time pass. Nothing here allocates while running.
+//! The modem is `cellftp_session::testing`'s [`ScriptedModem`], answering
+//! every command at once with bytes chosen by the command's name
+//! ([`Modem::answer`], made a modem by [`Modem::scripted`]); the host reads
+//! its replies in place. The clock only moves to let the session's guard
+//! time pass. Building the modem allocates; running allocates nothing.
 
 use cellftp_proto::Response;
+use cellftp_session::testing::ScriptedModem;
 use cellftp_session::{
     BringUp, Event, FtpConfig, Instant, JobError, JobId, Outcome, Session, UsageError,
 };
@@ -130,6 +133,48 @@ impl<'a> Modem<'a> {
             self.ok
         }
     }
+
+    /// A [`ScriptedModem`] that answers with [`Modem::answer`], keeps no
+    /// lines and has room for the longest answer: it allocates here, and
+    /// not while a run reads its answers at once.
+    pub fn scripted(&self) -> ScriptedModem {
+        let owned = OwnedModem {
+            serv: self.serv.to_vec(),
+            get: self.get.to_vec(),
+            list: self.list.to_vec(),
+            ok: self.ok.to_vec(),
+        };
+        let longest = [self.serv, self.get, self.list, self.ok]
+            .iter()
+            .map(|a| a.len())
+            .max()
+            .unwrap_or(0);
+        let mut modem = ScriptedModem::new();
+        modem
+            .keep_received(false)
+            .reserve(longest)
+            .respond_with(move |line, reply| reply.push(owned.modem().answer(line)));
+        modem
+    }
+}
+
+/// A [`Modem`]'s answers, owned by the responder.
+struct OwnedModem {
+    serv: Vec<u8>,
+    get: Vec<u8>,
+    list: Vec<u8>,
+    ok: Vec<u8>,
+}
+
+impl OwnedModem {
+    fn modem(&self) -> Modem<'_> {
+        Modem {
+            serv: &self.serv,
+            get: &self.get,
+            list: &self.list,
+            ok: &self.ok,
+        }
+    }
 }
 
 /// What crossed the serial line.
@@ -175,12 +220,13 @@ impl From<UsageError> for SimError {
 /// How many script jobs are queued ahead of the ones that ended.
 const IN_FLIGHT: usize = 4;
 
-/// Runs `script` on `session` against `modem`, handing the modem's answers
-/// to the session in reads of at most `read` bytes.
+/// Runs `script` on `session` against `modem` (see [`Modem::scripted`]),
+/// handing the modem's answers to the session in reads of at most `read`
+/// bytes.
 pub fn run<O: Observer>(
     session: &mut Session,
     script: &[Step<'_>],
-    modem: &Modem<'_>,
+    modem: &mut ScriptedModem,
     read: usize,
     observer: &mut O,
 ) -> Result<Traffic, SimError> {
@@ -209,7 +255,7 @@ impl<O: Observer> Runner<'_, '_, O> {
     fn run(
         &mut self,
         session: &mut Session,
-        modem: &Modem<'_>,
+        modem: &mut ScriptedModem,
         read: usize,
     ) -> Result<Traffic, SimError> {
         let mut now = Instant::from_millis(0);
@@ -229,8 +275,11 @@ impl<O: Observer> Runner<'_, '_, O> {
                 self.traffic.to_modem += line.len() as u64;
                 self.traffic.commands += 1;
                 self.observer.sent(line);
-                let answer = modem.answer(line);
+                modem.write(now, line);
+                let answer = modem.due(now);
                 self.feed(session, now, answer, read)?;
+                let n = answer.len();
+                modem.consume(n);
                 idle_rounds = 0;
                 continue;
             }

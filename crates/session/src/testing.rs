@@ -6,7 +6,9 @@
 //! [`Exchange`]s (expected command line → reply), and hands back the reply
 //! bytes when they are due: replies can be split into pieces, each delayed
 //! (in the caller's time), and preceded by the command's echo. Instead of a
-//! script, or after it, a [`Responder`] can answer by rule. [`run`] drives a
+//! script, or after it, a [`Responder`] can answer by rule. The host reads
+//! the replies with [`ScriptedModem::read`], or without a copy with
+//! [`ScriptedModem::due`] and [`ScriptedModem::consume`]. [`run`] drives a
 //! [`Session`] against it in lock-step on a virtual clock; [`Port`] puts it
 //! behind `std::io::{Read, Write}` for the blocking driver.
 
@@ -65,9 +67,21 @@ impl Exchange {
     }
 }
 
-/// Answers a command line (CR included) by rule: the reply bytes, sent at
-/// once.
-pub type Responder = Box<dyn FnMut(&[u8]) -> Vec<u8>>;
+/// Where a [`Responder`] writes its reply: bytes can only be added.
+pub struct Reply<'a> {
+    out: &'a mut Vec<u8>,
+}
+
+impl Reply<'_> {
+    /// Appends `bytes` to the reply.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+}
+
+/// Answers a command line (CR included) by rule: what it pushes to the
+/// [`Reply`] is sent at once.
+pub type Responder = Box<dyn FnMut(&[u8], &mut Reply<'_>)>;
 
 /// A command the modem did not expect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,16 +93,57 @@ pub struct Mismatch {
 }
 
 /// The modem's side of the line. See the module docs.
-#[derive(Default)]
+///
+/// Its buffers are reused: once [`ScriptedModem::reserve`]d, a modem that
+/// answers by rule and does not [keep](ScriptedModem::keep_received) the
+/// lines it receives allocates nothing while its replies fit.
 pub struct ScriptedModem {
     script: VecDeque<Exchange>,
     responder: Option<Responder>,
     echo: bool,
     read_size: Option<usize>,
+    keep_received: bool,
+    /// Command bytes not yet a whole line.
     inbox: Vec<u8>,
-    outbox: VecDeque<(Instant, Vec<u8>)>,
+    /// Reply bytes queued; those before `start` were read.
+    outbox: Vec<u8>,
+    start: usize,
+    /// The queued replies: when each is due, and where it ends in
+    /// `outbox`. Due in order: the line is a serial line.
+    pieces: VecDeque<(Instant, usize)>,
     received: Vec<Vec<u8>>,
     mismatches: Vec<Mismatch>,
+}
+
+impl Default for ScriptedModem {
+    fn default() -> Self {
+        Self {
+            script: VecDeque::new(),
+            responder: None,
+            echo: false,
+            read_size: None,
+            keep_received: true,
+            inbox: Vec::new(),
+            outbox: Vec::new(),
+            start: 0,
+            pieces: VecDeque::new(),
+            received: Vec::new(),
+            mismatches: Vec::new(),
+        }
+    }
+}
+
+impl core::fmt::Debug for ScriptedModem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ScriptedModem")
+            .field("script", &self.script.len())
+            .field("responder", &self.responder.is_some())
+            .field("echo", &self.echo)
+            .field("unread", &self.outbox.len().saturating_sub(self.start))
+            .field("received", &self.received.len())
+            .field("mismatches", &self.mismatches.len())
+            .finish()
+    }
 }
 
 impl ScriptedModem {
@@ -110,7 +165,10 @@ impl ScriptedModem {
     }
 
     /// Answers by rule once the script is exhausted.
-    pub fn respond_with(&mut self, responder: impl FnMut(&[u8]) -> Vec<u8> + 'static) -> &mut Self {
+    pub fn respond_with(
+        &mut self,
+        responder: impl FnMut(&[u8], &mut Reply<'_>) + 'static,
+    ) -> &mut Self {
         self.responder = Some(Box::new(responder));
         self
     }
@@ -127,7 +185,24 @@ impl ScriptedModem {
         self
     }
 
-    /// Every command line received, in order.
+    /// Whether to keep every command line received for
+    /// [`ScriptedModem::received`] (the default) or none.
+    pub fn keep_received(&mut self, on: bool) -> &mut Self {
+        self.keep_received = on;
+        self
+    }
+
+    /// Makes room for `reply_bytes` of unread replies in 16 pieces and for
+    /// two command lines of [`cellftp_proto::MAX_COMMAND`] bytes.
+    pub fn reserve(&mut self, reply_bytes: usize) -> &mut Self {
+        self.outbox.reserve(reply_bytes);
+        self.pieces.reserve(16);
+        self.inbox.reserve(2 * cellftp_proto::MAX_COMMAND);
+        self
+    }
+
+    /// Every command line received, in order (none if they are not
+    /// [kept](ScriptedModem::keep_received)).
     pub fn received(&self) -> &[Vec<u8>] {
         &self.received
     }
@@ -139,90 +214,126 @@ impl ScriptedModem {
 
     /// True when the script is played out and every reply was read.
     pub fn is_done(&self) -> bool {
-        self.script.is_empty() && self.outbox.is_empty() && self.inbox.is_empty()
+        self.script.is_empty() && self.pieces.is_empty() && self.inbox.is_empty()
     }
 
     /// When the next reply bytes are due, if any wait.
     pub fn next_due(&self) -> Option<Instant> {
-        self.outbox.front().map(|(at, _)| *at)
+        self.pieces.front().map(|(at, _)| *at)
     }
 
     /// Takes bytes the host wrote at `now`.
     pub fn write(&mut self, now: Instant, bytes: &[u8]) {
         self.inbox.extend_from_slice(bytes);
-        while let Some(line) = self.next_line() {
-            self.answer(now, line);
+        let mut inbox = core::mem::take(&mut self.inbox);
+        while let Some(len) = self.next_line(&inbox) {
+            self.answer(now, inbox.get(..len).unwrap_or_default());
+            inbox.drain(..len);
         }
+        self.inbox = inbox;
     }
 
-    /// The next whole command line in the inbox.
-    fn next_line(&mut self) -> Option<Vec<u8>> {
+    /// The length of the next whole command line in `inbox`.
+    fn next_line(&self, inbox: &[u8]) -> Option<usize> {
         if let Some(exchange) = self.script.front() {
             let expected = &exchange.command;
-            if self.inbox.starts_with(expected) {
-                return Some(self.inbox.drain(..expected.len()).collect());
+            if inbox.starts_with(expected) {
+                return Some(expected.len());
             }
-            if expected.starts_with(&self.inbox) {
+            if expected.starts_with(inbox) {
                 return None;
             }
         }
-        let len = line_len(&self.inbox)?;
-        Some(self.inbox.drain(..len).collect())
+        line_len(inbox)
     }
 
-    fn answer(&mut self, now: Instant, line: Vec<u8>) {
-        let mut at = now;
+    fn answer(&mut self, now: Instant, line: &[u8]) {
         if self.echo {
-            self.outbox.push_back((at, line.clone()));
+            self.queue(now, |out| out.extend_from_slice(line));
         }
         match self.script.front() {
             Some(exchange) if exchange.command == line => {
                 if let Some(exchange) = self.script.pop_front() {
+                    let mut at = now;
                     for piece in exchange.reply {
                         at = at + piece.after;
-                        self.outbox.push_back((at, piece.bytes));
+                        self.queue(at, |out| out.extend_from_slice(&piece.bytes));
                     }
+                }
+            }
+            None if self.responder.is_some() => {
+                if let Some(mut respond) = self.responder.take() {
+                    self.queue(now, |out| respond(line, &mut Reply { out }));
+                    self.responder = Some(respond);
                 }
             }
             expected => {
                 let expected = expected.map(|e| e.command.clone());
-                match self.responder.as_mut() {
-                    Some(respond) if expected.is_none() => {
-                        let reply = respond(&line);
-                        self.outbox.push_back((at, reply));
-                    }
-                    _ => self.mismatches.push(Mismatch {
-                        expected,
-                        got: line.clone(),
-                    }),
-                }
+                self.mismatches.push(Mismatch {
+                    expected,
+                    got: line.to_vec(),
+                });
             }
         }
-        self.received.push(line);
+        if self.keep_received {
+            self.received.push(line.to_vec());
+        }
+    }
+
+    /// Queues the bytes `fill` appends, due at `at`.
+    fn queue(&mut self, at: Instant, fill: impl FnOnce(&mut Vec<u8>)) {
+        if self.start > 0 {
+            // Move the unread bytes to the front; nothing is allocated.
+            let start = self.start;
+            self.outbox.drain(..start);
+            for (_, end) in &mut self.pieces {
+                *end -= start;
+            }
+            self.start = 0;
+        }
+        fill(&mut self.outbox);
+        self.pieces.push_back((at, self.outbox.len()));
+    }
+
+    /// The reply bytes due by `now`, in one slice; [`ScriptedModem::consume`]
+    /// says how many were read. For a reader that needs no copy.
+    pub fn due(&self, now: Instant) -> &[u8] {
+        let end = self
+            .pieces
+            .iter()
+            .take_while(|(at, _)| *at <= now)
+            .last()
+            .map_or(self.start, |(_, end)| *end);
+        self.outbox.get(self.start..end).unwrap_or_default()
+    }
+
+    /// Marks `n` reply bytes as read (at most those queued).
+    pub fn consume(&mut self, n: usize) {
+        self.start = self.start.saturating_add(n).min(self.outbox.len());
+        while self
+            .pieces
+            .front()
+            .is_some_and(|(_, end)| *end <= self.start)
+        {
+            self.pieces.pop_front();
+        }
+        if self.pieces.is_empty() {
+            debug_assert_eq!(self.start, self.outbox.len(), "bytes outside any piece");
+            self.outbox.clear();
+            self.start = 0;
+        }
     }
 
     /// Reply bytes due by `now`, up to `buf.len()` (and the read size);
     /// returns how many.
     pub fn read(&mut self, now: Instant, buf: &mut [u8]) -> usize {
         let room = self.read_size.map_or(buf.len(), |n| n.min(buf.len()));
-        let mut n = 0;
-        while n < room {
-            let Some((at, bytes)) = self.outbox.front_mut() else {
-                break;
-            };
-            if *at > now {
-                break;
-            }
-            let take = bytes.len().min(room - n);
-            if let (Some(dst), Some(src)) = (buf.get_mut(n..n + take), bytes.get(..take)) {
-                dst.copy_from_slice(src);
-            }
-            bytes.drain(..take);
-            n += take;
-            if bytes.is_empty() {
-                self.outbox.pop_front();
-            }
+        let due = self.due(now);
+        let n = due.len().min(room);
+        if let (Some(dst), Some(src)) = (buf.get_mut(..n), due.get(..n)) {
+            dst.copy_from_slice(src);
         }
+        self.consume(n);
         n
     }
 }

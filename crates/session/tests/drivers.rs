@@ -1,12 +1,13 @@
-//! The three drivers against the in-memory fake modem: a whole job list
-//! (configure, upload, resumed download, listing, quit) runs to the end.
+//! The three drivers against the `testing` modem answering like the
+//! manual's: a whole job list (configure, upload, resumed download,
+//! listing, quit) runs to the end.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
 
 use cellftp_proto::{Mode, TransferType};
 use cellftp_session::{BringUp, Config, FtpConfig, Session};
-use common::{FakeModem, Recorder};
+use common::{fake_modem, Recorder, Server};
 
 const CONFIG: FtpConfig<'static> = FtpConfig {
     server: "127.0.0.1",
@@ -32,7 +33,7 @@ fn queue(session: &mut Session) {
     session.quit().unwrap();
 }
 
-fn check(recorder: &Recorder, modem: &FakeModem) {
+fn check(recorder: &Recorder, modem: &Server) {
     assert_eq!(modem.file, payload(), "the upload arrived whole");
     assert_eq!(
         recorder.downloaded,
@@ -62,47 +63,21 @@ fn fast_config() -> Config {
 mod blocking {
     use super::*;
     use cellftp_session::driver::blocking::Blocking;
-    use std::io::{self, Read, Write};
-
-    /// The fake modem behind `Read + Write`; an empty read times out like a
-    /// serial port with a read timeout.
-    struct Port(FakeModem);
-
-    impl Read for Port {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            if self.0.outbox.is_empty() {
-                std::thread::sleep(std::time::Duration::from_millis(1));
-                return Err(io::ErrorKind::TimedOut.into());
-            }
-            // Short reads, to exercise reassembly.
-            let n = buf.len().min(self.0.outbox.len()).min(37);
-            buf[..n].copy_from_slice(&self.0.outbox[..n]);
-            self.0.outbox.drain(..n);
-            Ok(n)
-        }
-    }
-
-    impl Write for Port {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.receive(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
+    use cellftp_session::testing::Port;
 
     #[test]
     fn runs_a_whole_job_list() {
-        let mut driver = Blocking::new(Port(FakeModem::new()), Session::new(fast_config()));
+        let (mut modem, server) = fake_modem();
+        // Short reads, to exercise reassembly.
+        modem.read_size(37);
+        let mut driver = Blocking::new(Port::new(modem), Session::new(fast_config()));
         queue(driver.session());
         let mut recorder = Recorder {
             upload: payload(),
             ..Recorder::default()
         };
         driver.run(&mut recorder).unwrap();
-        let (port, _) = driver.into_parts();
-        check(&recorder, &port.0);
+        check(&recorder, &server.borrow());
     }
 }
 
@@ -110,34 +85,41 @@ mod blocking {
 mod tokio_driver {
     use super::*;
     use cellftp_session::driver::tokio::Async;
+    use cellftp_session::Instant;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     #[tokio::test]
     async fn runs_a_whole_job_list_over_a_duplex_pipe() {
         let (host, mut modem_end) = tokio::io::duplex(64);
-        let modem = tokio::spawn(async move {
-            let mut modem = FakeModem::new();
+        let (mut modem, server) = fake_modem();
+        // The modem answers at once: its clock stays at 0.
+        let now = Instant::from_millis(0);
+        let modem_side = async move {
             let mut buf = [0u8; 256];
             loop {
                 let n = modem_end.read(&mut buf).await.unwrap();
                 if n == 0 {
-                    return modem;
+                    return;
                 }
-                modem.receive(&buf[..n]);
-                let out = std::mem::take(&mut modem.outbox);
-                modem_end.write_all(&out).await.unwrap();
+                modem.write(now, &buf[..n]);
+                let out = modem.due(now);
+                modem_end.write_all(out).await.unwrap();
+                let read = out.len();
+                modem.consume(read);
             }
-        });
-        let mut driver = Async::new(host, Session::new(fast_config()));
-        queue(driver.session());
+        };
         let mut recorder = Recorder {
             upload: payload(),
             ..Recorder::default()
         };
-        driver.run(&mut recorder).await.unwrap();
-        drop(driver);
-        let modem = modem.await.unwrap();
-        check(&recorder, &modem);
+        let host_side = async {
+            let mut driver = Async::new(host, Session::new(fast_config()));
+            queue(driver.session());
+            driver.run(&mut recorder).await.unwrap();
+        };
+        // The modem is not `Send`: both sides run in this task.
+        tokio::join!(modem_side, host_side);
+        check(&recorder, &server.borrow());
     }
 }
 
@@ -145,6 +127,7 @@ mod tokio_driver {
 mod embedded_driver {
     use super::*;
     use cellftp_session::driver::embedded::{run, Clock};
+    use cellftp_session::testing::ScriptedModem;
     use cellftp_session::Instant;
     use core::cell::Cell;
 
@@ -160,7 +143,9 @@ mod embedded_driver {
         }
     }
 
-    struct Uart(FakeModem);
+    /// The modem behind `embedded-io-async`; it answers at once, so its
+    /// clock stays at 0.
+    struct Uart(ScriptedModem);
 
     impl embedded_io_async::ErrorType for Uart {
         type Error = core::convert::Infallible;
@@ -168,27 +153,27 @@ mod embedded_driver {
 
     impl embedded_io_async::Read for Uart {
         async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
-            if self.0.outbox.is_empty() {
+            let n = self.0.read(Instant::from_millis(0), buf);
+            if n == 0 {
                 // Nothing to read: never completes, so the clock wins.
                 core::future::pending::<()>().await;
             }
-            let n = buf.len().min(self.0.outbox.len()).min(53);
-            buf[..n].copy_from_slice(&self.0.outbox[..n]);
-            self.0.outbox.drain(..n);
             Ok(n)
         }
     }
 
     impl embedded_io_async::Write for Uart {
         async fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
-            self.0.receive(buf);
+            self.0.write(Instant::from_millis(0), buf);
             Ok(buf.len())
         }
     }
 
     #[test]
     fn runs_a_whole_job_list_without_std_io() {
-        let mut uart = Uart(FakeModem::new());
+        let (mut modem, server) = fake_modem();
+        modem.read_size(53);
+        let mut uart = Uart(modem);
         let clock = FakeClock(Cell::new(0));
         let mut session = Session::new(fast_config());
         queue(&mut session);
@@ -206,6 +191,6 @@ mod embedded_driver {
             &mut read_buf,
         ))
         .unwrap();
-        check(&recorder, &uart.0);
+        check(&recorder, &server.borrow());
     }
 }

@@ -2,7 +2,8 @@
 //! The `testing` feature's scripted modem: a session driven against a
 //! script whose replies come split, late and echoed, a modem that answers
 //! by rule, a command the script did not expect, and the blocking driver
-//! over the modem as a port.
+//! over the modem as a port; reading without a copy, and a modem that
+//! keeps no lines.
 
 use core::time::Duration;
 
@@ -161,7 +162,7 @@ fn a_silent_modem_stalls_nothing() {
 /// A modem that answers by rule: every command `OK`.
 fn ok_modem() -> ScriptedModem {
     let mut modem = ScriptedModem::new();
-    modem.respond_with(|_| b"\r\nOK\r\n".to_vec());
+    modem.respond_with(|_, reply| reply.push(b"\r\nOK\r\n"));
     modem
 }
 
@@ -205,4 +206,70 @@ fn the_blocking_driver_over_a_port() {
         port.modem.received(),
         [&b"AT+FTPMKD=/a\r"[..], b"AT+FTPQUIT\r"]
     );
+}
+
+#[test]
+fn due_bytes_are_read_without_a_copy_in_order() {
+    let mut modem = ScriptedModem::new();
+    modem
+        .echo(true)
+        .exchange(Exchange::split(
+            b"AT+FTPGET\r",
+            &[(ms(0), b"\r\n+FTPGET:1,a\r\n"), (ms(50), b"\r\nOK\r\n")],
+        ))
+        .expect(b"AT\r", b"\r\nOK\r\n");
+    let t0 = Instant::from_millis(0);
+    modem.write(t0, b"AT+FTPGET\r");
+    assert_eq!(modem.due(t0), b"AT+FTPGET\r\r\n+FTPGET:1,a\r\n");
+    modem.consume(3);
+    assert_eq!(modem.due(t0), b"FTPGET\r\r\n+FTPGET:1,a\r\n");
+    // A command written while a reply is unread: its echo and reply queue
+    // behind the late piece, as on a serial line.
+    modem.write(t0, b"AT\r");
+    assert_eq!(modem.due(t0), b"FTPGET\r\r\n+FTPGET:1,a\r\n");
+    assert_eq!(modem.next_due(), Some(t0));
+    let n = modem.due(t0).len();
+    modem.consume(n);
+    assert_eq!(modem.next_due(), Some(Instant::from_millis(50)));
+    assert_eq!(modem.due(t0), b"");
+    assert_eq!(
+        modem.due(Instant::from_millis(50)),
+        b"\r\nOK\r\nAT\r\r\nOK\r\n"
+    );
+    modem.consume(usize::MAX);
+    assert!(modem.is_done() && modem.mismatches().is_empty());
+    assert_eq!(modem.received(), [&b"AT+FTPGET\r"[..], b"AT\r"]);
+}
+
+#[test]
+fn a_stateful_responder_and_no_kept_lines() {
+    let mut modem = ScriptedModem::new();
+    let mut count = 0;
+    modem
+        .keep_received(false)
+        .reserve(64)
+        .respond_with(move |line, reply| {
+            count += 1;
+            if line.starts_with(b"AT+FTPMKD=") {
+                reply.push(format!("\r\n+CME ERROR: {count}\r\n").as_bytes());
+            } else {
+                reply.push(b"\r\nOK\r\n");
+            }
+        });
+    let mut session = Session::default();
+    session.mkdir("/a").unwrap();
+    session.rmdir("/a").unwrap();
+    let mut rec = Recorder::default();
+    run(
+        &mut session,
+        &mut modem,
+        &mut rec,
+        Instant::from_millis(0),
+        10_000,
+    )
+    .unwrap();
+    assert_eq!(rec.done.len(), 2);
+    assert!(rec.done[0].contains("1"), "{:?}", rec.done);
+    assert_eq!(rec.done[1], "Ok(DirectoryRemoved)");
+    assert!(modem.received().is_empty());
 }

@@ -1,6 +1,6 @@
-//! An in-memory fake modem for the driver tests: it reads command lines with
-//! the real command decoder and answers like the manual's modem, keeping one
-//! uploaded file in memory.
+//! The driver tests' modem: a [`ScriptedModem`] that answers by rule like
+//! the manual's modem, reading each command line with the real command
+//! decoder and keeping one uploaded file in memory.
 #![allow(
     dead_code,
     unreachable_pub,
@@ -9,111 +9,81 @@
     clippy::indexing_slicing
 )]
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use cellftp_proto::{Action, Command, CommandDecoder, Decoded, Put, Request, Setting};
 use cellftp_session::driver::Handler;
+use cellftp_session::testing::{Reply, ScriptedModem};
 use cellftp_session::{Event, JobId};
 
-/// The modem's side: bytes in (commands), bytes out (responses).
+/// What the modem remembers: the file, and every command it read.
 #[derive(Default)]
-pub struct FakeModem {
-    decoder: CommandDecoder,
-    inbox: Vec<u8>,
-    pub outbox: Vec<u8>,
+pub struct Server {
+    /// Every command line read, as its decoded `Debug` output.
     pub commands: Vec<String>,
+    /// The file uploaded last.
     pub file: Vec<u8>,
     upload: Vec<u8>,
     offset: u32,
 }
 
-impl FakeModem {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Takes bytes written by the host and queues the answers.
-    pub fn receive(&mut self, bytes: &[u8]) {
-        self.inbox.extend_from_slice(bytes);
-        loop {
-            let (reply, consumed) = match self.decoder.decode(&self.inbox) {
-                Decoded::NeedMore { consumed } => {
-                    self.inbox.drain(..consumed);
-                    return;
-                }
-                Decoded::Item { item, consumed } => {
-                    self.commands.push(format!("{item:?}"));
-                    (self.answer(item_owned(&item)), consumed)
-                }
-            };
-            self.inbox.drain(..consumed);
-            self.outbox.extend_from_slice(&reply);
-        }
-    }
-
-    fn answer(&mut self, item: Owned) -> Vec<u8> {
-        let ok = b"\r\nOK\r\n".to_vec();
+impl Server {
+    /// Answers one command line.
+    fn answer(&mut self, line: &[u8], reply: &mut Reply<'_>) {
+        let item = match CommandDecoder::new().decode(line) {
+            Decoded::Item { item, .. } => item,
+            Decoded::NeedMore { .. } => return reply.push(b"\r\nERROR\r\n"),
+        };
+        self.commands.push(format!("{item:?}"));
+        let ok = b"\r\nOK\r\n";
         match item {
-            Owned::Serv => b"\r\n+FTPSERV:0\r\n\r\nOK\r\n".to_vec(),
-            Owned::Reset(n) => {
+            Request::Command(Command::FtpServ(Setting::Set(_))) => {
+                reply.push(b"\r\n+FTPSERV:0\r\n\r\nOK\r\n");
+            }
+            Request::Command(Command::FtpReset(Setting::Set(n))) => {
                 self.offset = n;
-                ok
+                reply.push(ok);
             }
-            Owned::PutData(d) => {
-                self.upload.extend_from_slice(&d);
-                ok
+            Request::Command(Command::FtpPut(Put::Data(d))) => {
+                self.upload.extend_from_slice(d);
+                reply.push(ok);
             }
-            Owned::PutEnd => {
+            Request::Command(Command::FtpPut(Put::End)) => {
                 self.file = std::mem::take(&mut self.upload);
-                ok
+                reply.push(ok);
             }
-            Owned::Get => {
+            Request::Command(Command::FtpGet(Action::Execute)) => {
                 let start = (self.offset as usize).min(self.file.len());
-                let mut out = Vec::new();
                 for chunk in self.file[start..].chunks(300) {
-                    out.extend_from_slice(format!("\r\n+FTPGET:{},", chunk.len()).as_bytes());
-                    out.extend_from_slice(chunk);
-                    out.extend_from_slice(b"\r\n");
+                    reply.push(format!("\r\n+FTPGET:{},", chunk.len()).as_bytes());
+                    reply.push(chunk);
+                    reply.push(b"\r\n");
                 }
-                out.extend_from_slice(&ok);
-                out
+                reply.push(ok);
             }
-            Owned::List => {
+            Request::Command(Command::FtpList(Action::Execute)) => {
                 let line = format!(
                     "-rw-rw-r--  1 ftp ftp {:>5} Sep 30 01:52 12.txt",
                     self.file.len()
                 );
-                let mut out = format!("\r\n+FTPLIST:1,{}\r\n", line.len()).into_bytes();
-                out.extend_from_slice(line.as_bytes());
-                out.extend_from_slice(&ok);
-                out
+                reply.push(format!("\r\n+FTPLIST:1,{}\r\n", line.len()).as_bytes());
+                reply.push(line.as_bytes());
+                reply.push(ok);
             }
-            Owned::Other => ok,
-            Owned::Unknown => b"\r\nERROR\r\n".to_vec(),
+            Request::Command(_) => reply.push(ok),
+            _ => reply.push(b"\r\nERROR\r\n"),
         }
     }
 }
 
-enum Owned {
-    Serv,
-    Reset(u32),
-    PutData(Vec<u8>),
-    PutEnd,
-    Get,
-    List,
-    Other,
-    Unknown,
-}
-
-fn item_owned(item: &Request<'_>) -> Owned {
-    match item {
-        Request::Command(Command::FtpServ(Setting::Set(_))) => Owned::Serv,
-        Request::Command(Command::FtpReset(Setting::Set(n))) => Owned::Reset(*n),
-        Request::Command(Command::FtpPut(Put::Data(d))) => Owned::PutData(d.to_vec()),
-        Request::Command(Command::FtpPut(Put::End)) => Owned::PutEnd,
-        Request::Command(Command::FtpGet(Action::Execute)) => Owned::Get,
-        Request::Command(Command::FtpList(Action::Execute)) => Owned::List,
-        Request::Command(_) => Owned::Other,
-        _ => Owned::Unknown,
-    }
+/// A modem that answers like the manual's, and what it remembers.
+pub fn fake_modem() -> (ScriptedModem, Rc<RefCell<Server>>) {
+    let server = Rc::new(RefCell::new(Server::default()));
+    let mut modem = ScriptedModem::new();
+    let state = Rc::clone(&server);
+    modem.respond_with(move |line, reply| state.borrow_mut().answer(line, reply));
+    (modem, server)
 }
 
 /// A handler that uploads `upload` and records everything else.
