@@ -17,10 +17,10 @@ fn main() {
         .unwrap_or(64);
     let mix = Mix::new();
     let script = mix.script(ROUNDS);
-    let modem = mix.modem();
+    let mut modem = mix.modem().scripted();
     let mut totals = Totals::default();
     let mut session = Box::new(Session::new(Config::default()));
-    match sim::run(&mut session, &script, &modem, read, &mut totals) {
+    match sim::run(&mut session, &script, &mut modem, read, &mut totals) {
         Ok(traffic) => println!("{} bytes crossed the line; {totals:?}", traffic.total()),
         Err(e) => {
             eprintln!("the mix failed: {e:?}");
