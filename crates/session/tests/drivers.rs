@@ -94,7 +94,8 @@ mod blocking {
 
     #[test]
     fn runs_a_whole_job_list() {
-        let mut driver = Blocking::new(Port(FakeModem::new()), Session::new(fast_config()));
+        let mut driver =
+            Blocking::new(Port(FakeModem::new()), Session::new(fast_config()).unwrap());
         queue(driver.session());
         let mut recorder = Recorder {
             upload: payload(),
@@ -128,7 +129,7 @@ mod tokio_driver {
                 modem_end.write_all(&out).await.unwrap();
             }
         });
-        let mut driver = Async::new(host, Session::new(fast_config()));
+        let mut driver = Async::new(host, Session::new(fast_config()).unwrap());
         queue(driver.session());
         let mut recorder = Recorder {
             upload: payload(),
@@ -190,7 +191,7 @@ mod embedded_driver {
     fn runs_a_whole_job_list_without_std_io() {
         let mut uart = Uart(FakeModem::new());
         let clock = FakeClock(Cell::new(0));
-        let mut session = Session::new(fast_config());
+        let mut session = Session::new(fast_config()).unwrap();
         queue(&mut session);
         let mut recorder = Recorder {
             upload: payload(),
