@@ -19,7 +19,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use cellftp_benches::sim::{self, Mix, Totals};
-use cellftp_session::{Config, Session};
+use cellftp_session::Session;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 /// Put + get + list rounds per iteration.
@@ -35,7 +35,7 @@ fn session(c: &mut Criterion) {
     // One checked run first: the benchmark must measure a session that
     // works, and its traffic is the throughput.
     let mut totals = Totals::default();
-    let mut s = Box::new(Session::new(Config::default()));
+    let mut s = Box::new(Session::default());
     let traffic = sim::run(&mut s, &script, &mut modem, 4096, &mut totals).expect("the mix runs");
     assert_eq!(totals.failed, 0, "{totals:?}");
     assert_eq!(totals.succeeded, script.len() as u64, "{totals:?}");
@@ -47,7 +47,7 @@ fn session(c: &mut Criterion) {
     for read in [64, 4096] {
         group.bench_with_input(BenchmarkId::new("mix", read), &read, |b, &read| {
             b.iter(|| {
-                let mut s = Box::new(Session::new(Config::default()));
+                let mut s = Box::new(Session::default());
                 sim::run(&mut s, black_box(&script), &mut modem, read, &mut ())
                     .expect("the mix runs")
             })

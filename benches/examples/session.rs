@@ -5,7 +5,7 @@
 //! `cargo run --release -p cellftp-benches --example session -- 64`
 
 use cellftp_benches::sim::{self, Mix, Totals};
-use cellftp_session::{Config, Session};
+use cellftp_session::Session;
 
 /// Put + get + list rounds, as in `benches/session.rs`.
 const ROUNDS: usize = 32;
@@ -19,7 +19,7 @@ fn main() {
     let script = mix.script(ROUNDS);
     let mut modem = mix.modem().scripted();
     let mut totals = Totals::default();
-    let mut session = Box::new(Session::new(Config::default()));
+    let mut session = Box::<Session>::default();
     match sim::run(&mut session, &script, &mut modem, read, &mut totals) {
         Ok(traffic) => println!("{} bytes crossed the line; {totals:?}", traffic.total()),
         Err(e) => {

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cellftp_benches::sim::{self, Mix, Modem, Observer, Totals};
 use cellftp_benches::{stream_a, stream_b, stream_c, tally, Stream, Tally, WHOLE};
-use cellftp_session::{Config, JobError, JobId, Outcome, Session};
+use cellftp_session::{JobError, JobId, Outcome, Session};
 
 struct Counting;
 
@@ -186,7 +186,7 @@ impl Observer for Record {
 #[test]
 fn the_manual_session_allocates_nothing() {
     for read in [1, 7, 64, usize::MAX] {
-        let mut session = Box::new(Session::new(Config::default()));
+        let mut session = Box::new(Session::default());
         let mut record = Box::<Record>::default();
         let script = sim::MANUAL_SCRIPT;
         // Building the modem allocates: it is done before measuring.
@@ -250,7 +250,7 @@ fn a_long_job_mix_allocates_nothing() {
     // Building the modem allocates: it is done before measuring.
     let mut modem = mix.modem().scripted();
     for read in [64, 4096] {
-        let mut session = Box::new(Session::new(Config::default()));
+        let mut session = Box::new(Session::default());
         let mut totals = Totals::default();
         let (traffic, allocations) =
             count(|| sim::run(&mut session, &script, &mut modem, read, &mut totals));

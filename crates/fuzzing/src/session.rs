@@ -239,8 +239,13 @@ impl ConfigInput {
         Config {
             timeouts,
             guard: Duration::from_millis(self.guard_ms.into()),
-            chunk_size: self.chunk_size.into(),
-            probe_attempts: self.probe_attempts % 6,
+            // Into the range `Session::new` accepts (1 ..= MAX_PUT_DATA,
+            // 1 or more attempts): a refused configuration runs nothing.
+            chunk_size: usize::from(self.chunk_size).wrapping_sub(1)
+                % cellftp_session::MAX_PUT_DATA
+                + 1,
+            probe_attempts: (self.probe_attempts % 6).max(1),
+            ..Config::default()
         }
     }
 }
@@ -1086,8 +1091,12 @@ pub fn session_log(input: &SessionInput) -> Vec<String> {
 }
 
 fn run(input: &SessionInput, log: bool) -> Vec<String> {
+    // A configuration out of range is refused, and nothing runs.
+    let Ok(session) = Session::new(input.config.config()) else {
+        return Vec::new();
+    };
     let mut h = Harness {
-        session: Session::new(input.config.config()),
+        session,
         now: 0,
         t: Tracker {
             log: log.then(Vec::new),

@@ -134,6 +134,13 @@ impl ResponseDecoder {
         self.framer.payload_pending()
     }
 
+    /// Payload bytes that arrived and are not yet returned as an item, when
+    /// the caller holds `buffered` unconsumed bytes: the part of an
+    /// incomplete fragment that is already there. 0 between items.
+    pub fn payload_buffered(&self, buffered: usize) -> u32 {
+        self.framer.payload_buffered(buffered)
+    }
+
     /// Decodes the next item from the front of `buf`; see [`Decoder`] for
     /// what the caller must do with `consumed`.
     #[inline]

@@ -128,6 +128,19 @@ impl Framer {
         }
     }
 
+    /// Payload bytes among the `buffered` unconsumed bytes of the caller.
+    pub(crate) fn payload_buffered(&self, buffered: usize) -> u32 {
+        let buffered = u32::try_from(buffered).unwrap_or(u32::MAX);
+        match (self.state, self.memo) {
+            (State::Raw { remaining } | State::Listing { remaining }, _) => buffered.min(remaining),
+            (State::Lines, Memo::Found { header, len }) => {
+                let header = u32::try_from(header + 1).unwrap_or(u32::MAX);
+                buffered.saturating_sub(header).min(len)
+            }
+            (State::Lines, _) => 0,
+        }
+    }
+
     /// Frames the next item of `buf`, which starts where the previous call's
     /// `consumed` ended.
     pub(crate) fn next<'b>(&mut self, buf: &'b [u8]) -> Framed<'b> {

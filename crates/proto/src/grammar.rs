@@ -21,7 +21,7 @@ use crate::command::{basic, Command, CommandName, EXTENDED};
 use crate::lex::{colon, number, parse_u32, spaces, trim, Parsed, FULLWIDTH_CLOSE, FULLWIDTH_OPEN};
 use crate::limits::MAX_HEADER;
 use crate::request::Request;
-use crate::response::{CmeError, Info, InfoValue, Response, ServCode, Urc};
+use crate::response::{CmeError, Info, InfoValue, Response, ResultCode, ServCode, Urc};
 
 /// The failure of a rule.
 const fn fail<T>() -> Parsed<T> {
@@ -66,10 +66,38 @@ pub(crate) fn response_line(line: &[u8]) -> Response<'_> {
                 None => Request::Unknown(line),
             }))
         }
+        Some(b'N' | b'n' | b'B' | b'b' | b'M' | b'm' | b'C' | b'c') => result_code(t)
+            .map(Response::ResultCode)
+            .or_else(|| is_power_down(t).then_some(Response::Urc(Urc::PowerDown(t)))),
         Some(_) if is_power_down(t) => Some(Response::Urc(Urc::PowerDown(t))),
         _ => None,
     };
     parsed.unwrap_or(Response::Unknown(line))
+}
+
+/// The V.250 and vendor failure codes, whole line (trimmed), any case.
+fn result_code(t: &[u8]) -> Option<ResultCode> {
+    const WORDS: [(&[u8], ResultCode); 7] = [
+        (b"NO CARRIER", ResultCode::NoCarrier),
+        (b"BUSY", ResultCode::Busy),
+        (b"NO ANSWER", ResultCode::NoAnswer),
+        (b"NO DIALTONE", ResultCode::NoDialtone),
+        (b"NO DIAL TONE", ResultCode::NoDialtone),
+        (b"COMMAND NOT SUPPORT", ResultCode::NotSupported),
+        (b"COMMAND NOT SUPPORTED", ResultCode::NotSupported),
+    ];
+    if let Some(&(_, code)) = WORDS.iter().find(|(w, _)| t.eq_ignore_ascii_case(w)) {
+        return Some(code);
+    }
+    // `MODEM ERROR: <n>`: the colon is required, the number is optional.
+    const HEAD: &[u8] = b"MODEM ERROR";
+    let rest = t
+        .get(..HEAD.len())
+        .filter(|h| h.eq_ignore_ascii_case(HEAD))
+        .and_then(|_| t.get(HEAD.len()..))?;
+    let input = trim(rest).strip_prefix(b":")?;
+    let code = parse_u32(trim(input)).and_then(|n| u16::try_from(n).ok());
+    Some(ResultCode::ModemError(code))
 }
 
 fn is_power_down(t: &[u8]) -> bool {

@@ -124,7 +124,9 @@ pub use param::{
     Action, Cfun, Cgact, FormKind, Mode, Operation, Param, Put, Seed, Setting, TransferType,
 };
 pub use request::Request;
-pub use response::{CmeError, FinalResult, Info, InfoName, InfoValue, Response, ServCode, Urc};
+pub use response::{
+    CmeError, FinalResult, Info, InfoName, InfoValue, Response, ResultCode, ServCode, Urc,
+};
 pub use secret::{secret_ranges, SecretRanges, REDACTED};
 pub use text::{Host, HostBuf, Password, PasswordBuf, Text, TextBuf};
 pub use timeout::TimeoutClass;

@@ -23,6 +23,10 @@ pub enum Response<'a> {
     CmeError(CmeError<'a>),
     /// `+CMS ERROR: <err>`: the command failed, with a message service error.
     CmsError(CmeError<'a>),
+    /// Another final result code that ends a command as a failure: ITU-T
+    /// V.250's `NO CARRIER`, `BUSY`, `NO ANSWER`, `NO DIALTONE`, or a
+    /// vendor's `MODEM ERROR: <n>` / `COMMAND NOT SUPPORT`.
+    ResultCode(ResultCode),
     /// `+FTPSERV:<code>`: the result of connecting to the server.
     ServResult(ServCode),
     /// `+FTPGET:<len>,<data>`: a chunk of the downloaded file. When `len`
@@ -75,6 +79,7 @@ impl<'a> Response<'a> {
             Response::Error => Some(FinalResult::Error),
             Response::CmeError(e) => Some(FinalResult::Cme(e)),
             Response::CmsError(e) => Some(FinalResult::Cms(e)),
+            Response::ResultCode(c) => Some(FinalResult::Code(c)),
             _ => None,
         }
     }
@@ -87,6 +92,7 @@ impl fmt::Debug for Response<'_> {
             Response::Error => f.write_str("Error"),
             Response::CmeError(e) => f.debug_tuple("CmeError").field(e).finish(),
             Response::CmsError(e) => f.debug_tuple("CmsError").field(e).finish(),
+            Response::ResultCode(c) => f.debug_tuple("ResultCode").field(c).finish(),
             Response::ServResult(c) => f.debug_tuple("ServResult").field(c).finish(),
             Response::FtpGet { len, data } => f
                 .debug_struct("FtpGet")
@@ -111,6 +117,7 @@ impl fmt::Debug for Response<'_> {
 
 /// A final result code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FinalResult<'a> {
     /// `OK`.
     Ok,
@@ -120,6 +127,37 @@ pub enum FinalResult<'a> {
     Cme(CmeError<'a>),
     /// `+CMS ERROR: <err>`.
     Cms(CmeError<'a>),
+    /// A V.250 or vendor failure code ([`ResultCode`]).
+    Code(ResultCode),
+    /// A line the caller declared a final result code (a vendor's code the
+    /// decoder does not know), whole; `ok` says whether it means success.
+    Declared {
+        /// The line.
+        line: &'a [u8],
+        /// True if it ends the command successfully.
+        ok: bool,
+    },
+}
+
+/// The final result codes other than `OK`, `ERROR`, `+CME ERROR` and
+/// `+CMS ERROR`; each ends a command as a failure (`SPEC.md` §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResultCode {
+    /// `NO CARRIER` (V.250 code 3): the connection ended or never came up.
+    NoCarrier,
+    /// `BUSY` (V.250 code 7).
+    Busy,
+    /// `NO ANSWER` (V.250 code 8).
+    NoAnswer,
+    /// `NO DIALTONE` or `NO DIAL TONE` (V.250 code 6).
+    NoDialtone,
+    /// `MODEM ERROR: <n>` (Quectel/SIMCom firmware); `None` when what
+    /// follows the colon is not a number.
+    ModemError(Option<u16>),
+    /// `COMMAND NOT SUPPORT` / `COMMAND NOT SUPPORTED` (ESP and SIMCom
+    /// firmware).
+    NotSupported,
 }
 
 /// The `<err>` of `+CME ERROR` / `+CMS ERROR`: numeric (`AT+CMEE=1`) or

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::fmt::Write as _;
 
 use cellftp_proto::{CommandDecoder, Decoded, Decoder, ResponseDecoder};
-use cellftp_session::{Config, Event, FtpConfig, Instant, Session, UsageError};
+use cellftp_session::{Event, FtpConfig, Instant, Session, UsageError};
 
 use crate::transcript::{escape, JobSpec, Record, Transcript};
 
@@ -198,7 +198,7 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
         Self {
             transcript,
             report,
-            session: Session::new(Config::default()),
+            session: Session::default(),
             now: Instant::from_millis(0),
             waiting: jobs,
             uploads: Vec::new(),

@@ -1,15 +1,16 @@
 //! The AT channel: the receive buffer and its decoder ([`Receiver`]), and the
 //! command side ([`Channel`]): one command at a time, the guard time after
 //! each final result, the deadlines as a small timer table, the `AT` probe
-//! that is retried while a modem boots, and the resynchronising `AT` after a
-//! command was lost. Jobs decide what to send; the channel decides when,
-//! and knows nothing of jobs.
+//! that is retried while a modem boots, echo recognised by what was sent,
+//! and the resynchronisation after a command was lost ([`Sync`]: a probe
+//! whose answer carries a number no earlier answer can carry). Jobs decide
+//! what to send; the channel decides when, and knows nothing of jobs.
 
 use core::time::Duration;
 
 use cellftp_proto::{
-    Command, CommandName, Decoded, FinalResult, Response, ResponseDecoder, Urc, MAX_COMMAND,
-    MIN_BUFFER,
+    Command, CommandName, Decoded, FinalResult, Info, InfoValue, Response, ResponseDecoder,
+    Setting, Text, TextKind, Urc, MAX_COMMAND, MIN_BUFFER,
 };
 
 use crate::config::{Config, Timeouts};
@@ -91,8 +92,15 @@ impl Receiver {
         self.cursor.decoder.payload_pending()
     }
 
-    /// Forgets everything buffered: after a timeout, whatever the modem
-    /// still sends belongs to the failed command.
+    /// Payload bytes that arrived and are not yet returned as an item (a
+    /// fragment still incomplete).
+    pub(crate) fn payload_buffered(&self) -> u32 {
+        let buffered = self.buffered().saturating_sub(self.cursor.deferred);
+        self.cursor.decoder.payload_buffered(buffered)
+    }
+
+    /// Forgets everything buffered and the decoder's state: a payload that
+    /// evidently will not come whole.
     pub(crate) fn reset(&mut self) {
         self.cursor = Cursor {
             start: 0,
@@ -103,13 +111,47 @@ impl Receiver {
     }
 }
 
+/// `raw` without the line ends before it (an item's bytes never include
+/// the line end after it).
+fn trim_eol(mut raw: &[u8]) -> &[u8] {
+    while let [b'\r' | b'\n', rest @ ..] = raw {
+        raw = rest;
+    }
+    raw
+}
+
+/// True if `line`, a line from the modem, is the echo of `sent`, the command
+/// line just sent: the same bytes without regard to case or spaces, after
+/// any bytes that are not printable ASCII at its start (line noise).
+pub(crate) fn is_echo_of(line: &[u8], sent: &[u8]) -> bool {
+    let sent = sent.strip_suffix(b"\r").unwrap_or(sent);
+    let start = line
+        .iter()
+        .position(u8::is_ascii_graphic)
+        .unwrap_or(line.len());
+    let line = line.get(start..).unwrap_or_default();
+    let mut a = line.iter().filter(|&&b| b != b' ');
+    let mut b = sent.iter().filter(|&&b| b != b' ');
+    if sent.is_empty() {
+        return false;
+    }
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
+            _ => return false,
+        }
+    }
+}
+
 impl Cursor {
     /// Decodes the next item of `bytes` (the receiver's) and hands it to
-    /// `route`; what `route` returns may borrow `bytes` until the next call.
+    /// `route` with the item's raw bytes (line ends trimmed); what `route`
+    /// returns may borrow `bytes` until the next call.
     pub(crate) fn next<'b, E>(
         &mut self,
         bytes: &'b [u8],
-        route: impl FnOnce(Response<'b>) -> Option<E>,
+        route: impl FnOnce(Response<'b>, &'b [u8]) -> Option<E>,
     ) -> Next<E> {
         self.start += core::mem::take(&mut self.deferred);
         let buf = bytes.get(self.start..self.end).unwrap_or_default();
@@ -118,16 +160,18 @@ impl Cursor {
                 self.start += consumed;
                 Next::NeedMore
             }
-            Decoded::Item { item, consumed } => match route(item) {
-                Some(event) => {
-                    self.deferred = consumed;
-                    Next::Routed(event)
+            Decoded::Item { item, consumed } => {
+                match route(item, trim_eol(buf.get(..consumed).unwrap_or_default())) {
+                    Some(event) => {
+                        self.deferred = consumed;
+                        Next::Routed(event)
+                    }
+                    None => {
+                        self.start += consumed;
+                        Next::Quiet
+                    }
                 }
-                None => {
-                    self.start += consumed;
-                    Next::Quiet
-                }
-            },
+            }
         }
     }
 }
@@ -173,6 +217,32 @@ pub(crate) fn timeout_of(timeouts: &Timeouts, command: &Command<'_>) -> Duration
     timeouts.for_class(command.timeout_class())
 }
 
+/// The name the resynchronising probe sets: `cellftp-sync-<n>`.
+fn sync_name(n: u32, buf: &mut [u8; 24]) -> &[u8] {
+    const HEAD: &[u8] = b"cellftp-sync-";
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    let mut v = n;
+    loop {
+        if let Some(d) = digits.get_mut(len) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        len += 1;
+        v /= 10;
+        if v == 0 || len == digits.len() {
+            break;
+        }
+    }
+    let mut at = 0;
+    for &b in HEAD.iter().chain(digits.iter().take(len).rev()) {
+        if let Some(d) = buf.get_mut(at) {
+            *d = b;
+            at += 1;
+        }
+    }
+    buf.get(..at).unwrap_or_default()
+}
+
 /// A command encoded in the transmit buffer.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Sent {
@@ -181,6 +251,40 @@ pub(crate) struct Sent {
     /// What it changes in the modem once answered `OK`.
     pub(crate) effect: Effect,
     timeout: Duration,
+    /// Sent by the channel itself to resynchronise.
+    pub(crate) sync: bool,
+}
+
+/// Where the channel stands with the modem's answers.
+///
+/// A command that ends without its final result (a timeout, a response of
+/// another command's kind, a restart) may still be answered, later, in the
+/// modem's order. Before the next job, the channel sends
+/// `AT+FTPGETNAME=cellftp-sync-<n>` and then `AT+FTPGETNAME?`, with `<n>`
+/// a number it never used before: the line `+FTPGETNAME: cellftp-sync-<n>`
+/// can only be the answer to this query, so once it came, the next final
+/// result is the query's, and every answer after it belongs to a command
+/// sent after it. Every final result before it is stale and reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sync {
+    /// Every final result so far was paired with its command.
+    Steady,
+    /// A command was lost: probe before the next job; `attempts` probes
+    /// went unanswered.
+    Lost { attempts: u8 },
+    /// The name is being set.
+    Naming { attempts: u8 },
+    /// The name is being asked; `seen` once the name came back.
+    Asking { attempts: u8, seen: bool },
+}
+
+/// What a resynchronising probe made of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SyncReply {
+    /// Not the probe's: report it.
+    Stale,
+    /// The probe's: nothing to report.
+    Quiet,
 }
 
 /// Where the one command of the channel is.
@@ -203,6 +307,11 @@ pub(crate) enum Expired {
     Probing,
     /// This command timed out.
     TimedOut(Sent),
+    /// A resynchronising probe went unanswered and is tried again.
+    SyncRetry,
+    /// The resynchronising probes went unanswered `attempts` times: the
+    /// modem does not answer.
+    SyncFailed,
 }
 
 /// The command side of the AT channel.
@@ -216,10 +325,13 @@ pub(crate) struct Channel {
     ready_at: Instant,
     /// `AT` probes sent so far without an answer.
     probes: u8,
-    /// A command failed without its final result: before the next job,
-    /// send `AT` and wait for its answer, so that a late answer to the
-    /// failed command is not taken for the next one's.
-    resync: bool,
+    /// Whether a lost command's answer may still come.
+    sync: Sync,
+    /// The number of the last resynchronising probe.
+    nonce: u32,
+    /// Restart codes (`RDY`, `+CFUN: 1`) are part of the restart already
+    /// reported until a command is answered.
+    restarting: bool,
     /// `AT+CFUN` was sent: its `+CFUN: 1` is not a restart.
     expect_cfun: bool,
 }
@@ -234,7 +346,9 @@ impl Channel {
             timers: Timers::default(),
             ready_at: Instant::default(),
             probes: 0,
-            resync: false,
+            sync: Sync::Steady,
+            nonce: 0,
+            restarting: false,
             expect_cfun: false,
         }
     }
@@ -263,11 +377,16 @@ impl Channel {
     /// fits [`MAX_COMMAND`], so the encoder cannot refuse it; if it did, the
     /// command is taken as sent without a byte, and times out.
     pub(crate) fn stage(&mut self, command: &Command<'_>, config: &Config) {
+        self.stage_as(command, config, false);
+    }
+
+    fn stage_as(&mut self, command: &Command<'_>, config: &Config, sync: bool) {
         debug_assert!(self.is_free(), "one command at a time");
         let sent = Sent {
             name: command.name(),
             effect: Effect::of(command),
             timeout: timeout_of(&config.timeouts, command),
+            sync,
         };
         match command.encode(&mut self.tx) {
             Ok(len) => {
@@ -284,19 +403,118 @@ impl Channel {
         }
     }
 
-    /// Stages the resynchronising `AT` if a command was lost; returns true
-    /// if it did.
+    /// Stages the next resynchronising probe if a command was lost; returns
+    /// true if the channel is resynchronising.
     pub(crate) fn resync(&mut self, config: &Config) -> bool {
-        if !core::mem::take(&mut self.resync) {
-            return false;
+        match self.sync {
+            Sync::Steady => false,
+            Sync::Lost { attempts } => {
+                self.nonce = self.nonce.wrapping_add(1);
+                let mut buf = [0u8; 24];
+                let name = sync_name(self.nonce, &mut buf);
+                match Text::from_bytes(TextKind::FileName, name) {
+                    Ok(text) => {
+                        self.sync = Sync::Naming { attempts };
+                        self.stage_as(&Command::FtpGetName(Setting::Set(text)), config, true);
+                    }
+                    Err(_) => {
+                        debug_assert!(false, "the probe's name is a valid file name");
+                        self.sync = Sync::Steady;
+                    }
+                }
+                true
+            }
+            Sync::Asking { attempts, .. } => {
+                // Asked again from the start if the query was dropped.
+                self.sync = Sync::Asking {
+                    attempts,
+                    seen: false,
+                };
+                let query = Command::FtpGetName(Setting::Query);
+                self.stage_as(&query, config, true);
+                true
+            }
+            // The name was dropped before its answer (a restart cleared
+            // the channel): set a new one.
+            Sync::Naming { attempts } => {
+                self.sync = Sync::Lost { attempts };
+                self.resync(config)
+            }
         }
-        self.stage(&Command::At, config);
-        true
     }
 
-    /// Asks for a resynchronising `AT` before the next job.
+    /// Asks for a resynchronisation before the next job.
     pub(crate) fn lost_sync(&mut self) {
-        self.resync = true;
+        if self.sync == Sync::Steady {
+            self.sync = Sync::Lost { attempts: 0 };
+        }
+    }
+
+    /// Starts the resynchronisation again from its first probe.
+    pub(crate) fn restart_sync(&mut self) {
+        if let Sync::Naming { attempts } | Sync::Asking { attempts, .. } = self.sync {
+            self.sync = Sync::Lost { attempts };
+        }
+    }
+
+    /// A restart code arrived: true if it starts a restart, false if it is
+    /// part of one already reported. Either way a resynchronisation follows.
+    pub(crate) fn restarted(&mut self) -> bool {
+        self.lost_sync();
+        !core::mem::replace(&mut self.restarting, true)
+    }
+
+    /// An item that arrived while resynchronising.
+    pub(crate) fn on_sync_item(&mut self, item: &Response<'_>, config: &Config) -> SyncReply {
+        let in_flight = self.in_flight().filter(|s| s.sync);
+        match (self.sync, in_flight, item.final_result()) {
+            // The name's own answer or a stale one: either way, ask next.
+            (Sync::Naming { attempts }, Some(_), Some(_)) => {
+                self.finish_probe(config);
+                self.sync = Sync::Asking {
+                    attempts,
+                    seen: false,
+                };
+                SyncReply::Quiet
+            }
+            (
+                Sync::Asking {
+                    attempts,
+                    seen: false,
+                },
+                Some(_),
+                None,
+            ) => {
+                let mut buf = [0u8; 24];
+                let name = sync_name(self.nonce, &mut buf);
+                match item {
+                    Response::Info(Info {
+                        name: CommandName::FtpGetName,
+                        value: InfoValue::Text(v),
+                    }) if *v == name => {
+                        self.sync = Sync::Asking {
+                            attempts,
+                            seen: true,
+                        };
+                        SyncReply::Quiet
+                    }
+                    _ => SyncReply::Stale,
+                }
+            }
+            (Sync::Asking { seen: true, .. }, Some(_), Some(_)) => {
+                self.finish_probe(config);
+                self.sync = Sync::Steady;
+                self.restarting = false;
+                SyncReply::Quiet
+            }
+            _ => SyncReply::Stale,
+        }
+    }
+
+    /// The probe in flight is answered: the guard time starts.
+    fn finish_probe(&mut self, config: &Config) {
+        self.clear();
+        self.ready_at = self.now + config.guard;
     }
 
     /// The staged command line, if its guard time has passed: from now on
@@ -323,6 +541,17 @@ impl Channel {
         self.timers.next()
     }
 
+    /// Bytes arrived: while a transfer's command is in flight, that is
+    /// activity, and its inactivity timer restarts.
+    pub(crate) fn activity(&mut self, idle: Duration) {
+        if self
+            .in_flight()
+            .is_some_and(|s| matches!(s.name, CommandName::FtpGet | CommandName::FtpList))
+        {
+            self.touch(idle);
+        }
+    }
+
     /// Restarts the deadline of the command in flight: transfers time out
     /// on inactivity, and payload is activity.
     pub(crate) fn touch(&mut self, idle: Duration) {
@@ -343,18 +572,27 @@ impl Channel {
         self.clear();
         self.ready_at = self.now + config.guard;
         self.probes = 0;
+        self.restarting = false;
         if sent.name != CommandName::Cfun {
             // `+CFUN: 1` belongs to `AT+CFUN` until the next command is
             // answered; after that it means a restart again.
             self.expect_cfun = false;
         }
-        let result = match result {
-            FinalResult::Ok => Ok(()),
-            FinalResult::Error => Err(ModemError::Error),
-            FinalResult::Cme(e) => Err(ModemError::Cme { code: e.code() }),
-            FinalResult::Cms(e) => Err(ModemError::Cms { code: e.code() }),
+        let declared = match result {
+            FinalResult::Declared { line, .. } => config.extra_final(line).map(|(i, _)| i),
+            _ => None,
+        };
+        let result = match ModemError::from_final(result, declared) {
+            None => Ok(()),
+            Some(e) => Err(e),
         };
         Some((sent, result))
+    }
+
+    /// The command line in the transmit buffer, while its command is in
+    /// flight: what an echo must repeat.
+    pub(crate) fn sent_line(&self) -> Option<&[u8]> {
+        self.in_flight().and(self.tx.get(..self.tx_len))
     }
 
     /// Checks the deadline of the command in flight. A probe (`AT`) is sent
@@ -369,6 +607,21 @@ impl Channel {
             return Expired::No;
         }
         self.timers.stop(Timer::Response);
+        if sent.sync {
+            self.probes = 0;
+            self.clear();
+            self.ready_at = self.now;
+            let attempts = match self.sync {
+                Sync::Naming { attempts } | Sync::Asking { attempts, .. } => attempts + 1,
+                _ => 1,
+            };
+            if attempts < config.probe_attempts {
+                self.sync = Sync::Lost { attempts };
+                return Expired::SyncRetry;
+            }
+            self.sync = Sync::Lost { attempts: 0 };
+            return Expired::SyncFailed;
+        }
         if sent.name == CommandName::At && self.probes + 1 < config.probe_attempts {
             // A booting modem ignores the first probes: send AT again (it is
             // still in the transmit buffer).

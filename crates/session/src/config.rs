@@ -80,8 +80,47 @@ pub struct Config {
     /// The largest `AT+FTPPUT` chunk, 1 to [`MAX_PUT_DATA`] bytes. 512.
     pub chunk_size: usize,
     /// How many times bring-up sends `AT` to a modem that does not answer
-    /// (it may still be booting). 3.
+    /// (it may still be booting), and how many resynchronising probes are
+    /// tried before the job waiting for them fails. 1 or more; 3.
     pub probe_attempts: u8,
+    /// Final result codes of the driver's modem that the decoder does not
+    /// know: a line the decoder returns as [`cellftp_proto::Response::Unknown`]
+    /// that starts with one of these prefixes (any case) ends the command in
+    /// flight. At most [`MAX_EXTRA_FINALS`]; none by default.
+    pub extra_finals: &'static [ExtraFinal],
+}
+
+/// How many [`Config::extra_finals`] a configuration may declare.
+pub const MAX_EXTRA_FINALS: usize = 8;
+
+/// A vendor final result code declared by the driver ([`Config::extra_finals`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExtraFinal {
+    /// The start of the line, compared without regard to case; 1 to 32
+    /// bytes, not starting or ending with a space.
+    pub prefix: &'static str,
+    /// True if the code means success, false if it means failure
+    /// ([`crate::ModemError::Declared`]).
+    pub ok: bool,
+}
+
+/// Why a [`Config`] was refused by [`Config::validate`] and [`crate::Session::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// `chunk_size` is 0 or larger than [`MAX_PUT_DATA`].
+    #[error("the upload chunk size {0} is outside 1 to {max} bytes", max = MAX_PUT_DATA)]
+    ChunkSize(usize),
+    /// `probe_attempts` is 0.
+    #[error("probe attempts must be at least 1")]
+    ProbeAttempts,
+    /// More than [`MAX_EXTRA_FINALS`] extra final result codes.
+    #[error("at most {max} extra final result codes can be declared", max = MAX_EXTRA_FINALS)]
+    TooManyFinals,
+    /// An extra final result code is empty, longer than 32 bytes, or starts
+    /// or ends with a space.
+    #[error("extra final result code {0} is empty, too long, or starts or ends with a space")]
+    BadFinal(usize),
 }
 
 impl Default for Config {
@@ -91,14 +130,54 @@ impl Default for Config {
             guard: Duration::from_millis(20),
             chunk_size: 512,
             probe_attempts: 3,
+            extra_finals: &[],
         }
     }
 }
 
 impl Config {
-    /// The chunk size actually used: clamped to `1..=MAX_PUT_DATA`.
-    pub(crate) fn chunk(&self) -> usize {
-        self.chunk_size.clamp(1, MAX_PUT_DATA)
+    /// Checks the settings, as [`crate::Session::new`] does: a value out of
+    /// range is refused, never clamped.
+    ///
+    /// ```
+    /// use cellftp_session::{Config, ConfigError};
+    /// let config = Config { chunk_size: 0, ..Config::default() };
+    /// assert_eq!(config.validate(), Err(ConfigError::ChunkSize(0)));
+    /// ```
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !(1..=MAX_PUT_DATA).contains(&self.chunk_size) {
+            return Err(ConfigError::ChunkSize(self.chunk_size));
+        }
+        if self.probe_attempts == 0 {
+            return Err(ConfigError::ProbeAttempts);
+        }
+        if self.extra_finals.len() > MAX_EXTRA_FINALS {
+            return Err(ConfigError::TooManyFinals);
+        }
+        for (i, f) in self.extra_finals.iter().enumerate() {
+            let p = f.prefix.as_bytes();
+            if p.is_empty() || p.len() > 32 || p.first() == Some(&b' ') || p.last() == Some(&b' ') {
+                return Err(ConfigError::BadFinal(i));
+            }
+        }
+        Ok(())
+    }
+
+    /// The declared final result code `line` starts with, if any, and its
+    /// index.
+    pub(crate) fn extra_final(&self, line: &[u8]) -> Option<(usize, ExtraFinal)> {
+        let line = line
+            .iter()
+            .position(|&b| b != b' ')
+            .and_then(|i| line.get(i..))?;
+        self.extra_finals
+            .iter()
+            .copied()
+            .enumerate()
+            .find(|(_, f)| {
+                line.get(..f.prefix.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(f.prefix.as_bytes()))
+            })
     }
 }
 

@@ -4,7 +4,7 @@
 
 use core::fmt;
 
-use cellftp_proto::{CmeError, CommandName, EncodeError, ServCode};
+use cellftp_proto::{CmeError, CommandName, EncodeError, FinalResult, ResultCode, ServCode};
 
 /// Why a job failed. Reported once, in [`crate::Event::JobDone`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -36,6 +36,10 @@ pub enum JobError {
     /// configure job first.
     #[error("not connected: configure the FTP connection first")]
     NotConfigured,
+    /// The modem answered none of the resynchronising probes sent before
+    /// this job: it is off, hung or still booting.
+    #[error("the modem does not answer: it may be off, hung or still booting")]
+    NoAnswer,
 }
 
 impl JobError {
@@ -48,16 +52,20 @@ impl JobError {
                 matches!(error, ModemError::Serv(_))
                     || matches!(
                         command,
-                        CommandName::FtpServ
+                        CommandName::FtpPort
+                            | CommandName::FtpMode
+                            | CommandName::FtpServ
                             | CommandName::FtpUn
                             | CommandName::FtpPw
                             | CommandName::FtpPut
                     )
             }
-            JobError::Protocol { .. } | JobError::NotConfigured => true,
+            JobError::Protocol { .. } | JobError::NotConfigured | JobError::NoAnswer => true,
             JobError::Timeout { command } => matches!(
                 command,
-                CommandName::FtpServ
+                CommandName::FtpPort
+                    | CommandName::FtpMode
+                    | CommandName::FtpServ
                     | CommandName::FtpUn
                     | CommandName::FtpPw
                     | CommandName::FtpGet
@@ -87,6 +95,52 @@ pub enum ModemError {
     },
     /// `+FTPSERV:<code>` with a code other than success.
     Serv(ServCode),
+    /// `NO CARRIER` (ITU-T V.250).
+    NoCarrier,
+    /// `BUSY` (ITU-T V.250).
+    Busy,
+    /// `NO ANSWER` (ITU-T V.250).
+    NoAnswer,
+    /// `NO DIALTONE` (ITU-T V.250).
+    NoDialtone,
+    /// `MODEM ERROR: <n>`, a vendor's code; `None` if not a number.
+    Vendor {
+        /// The numeric code.
+        code: Option<u16>,
+    },
+    /// `COMMAND NOT SUPPORT`.
+    NotSupported,
+    /// A failure code the driver declared in [`crate::Config::extra_finals`],
+    /// by its index there.
+    Declared {
+        /// The index in [`crate::Config::extra_finals`].
+        index: usize,
+    },
+}
+
+impl ModemError {
+    /// The error for a final result that is not success; `None` for `OK`
+    /// and for a declared success code.
+    pub(crate) fn from_final(result: FinalResult<'_>, declared: Option<usize>) -> Option<Self> {
+        Some(match result {
+            FinalResult::Ok => return None,
+            FinalResult::Error => ModemError::Error,
+            FinalResult::Cme(e) => ModemError::Cme { code: e.code() },
+            FinalResult::Cms(e) => ModemError::Cms { code: e.code() },
+            FinalResult::Code(ResultCode::NoCarrier) => ModemError::NoCarrier,
+            FinalResult::Code(ResultCode::Busy) => ModemError::Busy,
+            FinalResult::Code(ResultCode::NoAnswer) => ModemError::NoAnswer,
+            FinalResult::Code(ResultCode::NoDialtone) => ModemError::NoDialtone,
+            FinalResult::Code(ResultCode::ModemError(code)) => ModemError::Vendor { code },
+            FinalResult::Code(ResultCode::NotSupported) => ModemError::NotSupported,
+            FinalResult::Declared { ok: true, .. } => return None,
+            FinalResult::Declared { ok: false, .. } => ModemError::Declared {
+                index: declared.unwrap_or(0),
+            },
+            // A final result code proto adds later: a failure of some kind.
+            _ => ModemError::Error,
+        })
+    }
 }
 
 impl fmt::Display for ModemError {
@@ -100,6 +154,25 @@ impl fmt::Display for ModemError {
             ModemError::Cme { code: None } => f.write_str("+CME ERROR (a verbose message)"),
             ModemError::Cms { code: Some(code) } => write!(f, "+CMS ERROR {code}"),
             ModemError::Cms { code: None } => f.write_str("+CMS ERROR (a verbose message)"),
+            ModemError::NoCarrier => {
+                f.write_str("NO CARRIER (the connection was lost or never made)")
+            }
+            ModemError::Busy => f.write_str("BUSY (the other end is busy)"),
+            ModemError::NoAnswer => f.write_str("NO ANSWER (the other end did not answer)"),
+            ModemError::NoDialtone => f.write_str("NO DIALTONE (no network to dial on)"),
+            ModemError::Vendor { code: Some(code) } => {
+                write!(f, "MODEM ERROR {code} (a vendor's error code)")
+            }
+            ModemError::Vendor { code: None } => {
+                f.write_str("MODEM ERROR (a vendor's error message)")
+            }
+            ModemError::NotSupported => {
+                f.write_str("COMMAND NOT SUPPORT (the modem does not support the command)")
+            }
+            ModemError::Declared { index } => write!(
+                f,
+                "a vendor failure code (extra final result {index} of the configuration)"
+            ),
             ModemError::Serv(code) => {
                 let reason = match code {
                     ServCode::Success => "no reason given",
@@ -138,8 +211,9 @@ pub enum ProtocolError {
         /// Bytes received.
         received: u64,
     },
-    /// `RDY` or `+CFUN: 1` arrived unasked: the modem restarted.
-    #[error("the modem restarted")]
+    /// `RDY` or `+CFUN: 1` arrived unasked: the modem restarted and lost
+    /// everything bring-up and configure set ([`crate::Link::Restarted`]).
+    #[error("the modem restarted: run bring-up, then configure again")]
     ModemRestarted,
 }
 

@@ -70,6 +70,13 @@ pub enum Event<'a> {
         /// How it went.
         result: Result<Outcome, JobError>,
     },
+    /// A probe of the session's own went unanswered: bring-up's `AT`, or a
+    /// resynchronising `AT+FTPGETNAME` (`SPEC.md` §5). It is tried again
+    /// up to [`crate::Config::probe_attempts`] times.
+    NoAnswer {
+        /// The probe's command.
+        command: cellftp_proto::CommandName,
+    },
     /// A line that belongs to no command: an unsolicited result code, a
     /// stray final result, an unknown or overlong line.
     Unsolicited(Response<'a>),
@@ -104,6 +111,10 @@ impl fmt::Debug for Event<'_> {
                 .debug_struct("JobDone")
                 .field("job", job)
                 .field("result", result)
+                .finish(),
+            Event::NoAnswer { command } => f
+                .debug_struct("NoAnswer")
+                .field("command", command)
                 .finish(),
             Event::Unsolicited(r) => f.debug_tuple("Unsolicited").field(r).finish(),
         }

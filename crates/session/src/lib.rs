@@ -102,7 +102,7 @@ pub mod testing;
 mod time;
 
 pub use channel::RX_CAPACITY;
-pub use config::{BringUp, Config, FtpConfig, Timeouts};
+pub use config::{BringUp, Config, ConfigError, ExtraFinal, FtpConfig, Timeouts, MAX_EXTRA_FINALS};
 pub use error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
 pub use event::{Event, JobId, Outcome};
 pub use jobs::MAX_QUEUED_JOBS;

@@ -16,10 +16,14 @@ pub enum Link {
     Unknown,
     /// A configure job succeeded.
     Up,
-    /// Quit, or lost through an error or a modem restart: jobs that use the
-    /// connection fail with [`JobError::NotConfigured`] until a configure
-    /// job succeeds.
+    /// Quit, or lost through an error: jobs that use the connection fail
+    /// with [`JobError::NotConfigured`] until a configure job succeeds.
     Down,
+    /// The modem restarted and forgot everything bring-up and configure set:
+    /// run bring-up, then configure. Jobs that use the connection fail with
+    /// [`JobError::NotConfigured`] until a configure job succeeds; a
+    /// successful bring-up makes the link [`Link::Down`].
+    Restarted,
 }
 
 /// What a command changes in the modem once it is answered `OK`.
@@ -108,14 +112,20 @@ impl Modem {
                 self.configured_type = self.transfer_type;
             }
             Fact::JobEnded(Ok(Outcome::Quit)) => self.link = Link::Down,
-            Fact::JobEnded(Err(e)) if e.needs_configure() => self.link = Link::Down,
+            Fact::JobEnded(Ok(Outcome::BroughtUp)) if self.link == Link::Restarted => {
+                self.link = Link::Down;
+            }
+            // A restarted modem needs bring-up too, which `Restarted` says.
+            Fact::JobEnded(Err(e)) if e.needs_configure() && self.link != Link::Restarted => {
+                self.link = Link::Down;
+            }
             Fact::JobEnded(_) => {}
             Fact::Urc(Urc::PdpDeact) => self.link = Link::Down,
             // A restarted or powered-down modem has forgotten its FTP
-            // settings.
+            // settings, and what bring-up set.
             Fact::Urc(u) if u.is_restart() || matches!(u, Urc::PowerDown(_)) => {
                 *self = Self {
-                    link: Link::Down,
+                    link: Link::Restarted,
                     ..Self::default()
                 };
             }

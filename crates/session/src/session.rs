@@ -14,8 +14,8 @@ use cellftp_proto::{
 };
 use heapless::Deque;
 
-use crate::channel::{Channel, Expired, Next, Receiver};
-use crate::config::{BringUp, Config, FtpConfig};
+use crate::channel::{is_echo_of, Channel, Expired, Next, Receiver, SyncReply};
+use crate::config::{BringUp, Config, ConfigError, FtpConfig};
 use crate::error::{JobError, ProtocolError, ResponseKind, UsageError};
 use crate::event::{Event, JobId, Outcome};
 use crate::jobs::{
@@ -69,14 +69,21 @@ impl fmt::Debug for Session {
 }
 
 impl Default for Session {
+    /// A session with [`Config::default`].
     fn default() -> Self {
-        Self::new(Config::default())
+        Self::with_valid_config(Config::default())
     }
 }
 
 impl Session {
-    /// A session with no jobs, idle.
-    pub fn new(config: Config) -> Self {
+    /// A session with no jobs, idle; `config` is checked first
+    /// ([`Config::validate`]).
+    pub fn new(config: Config) -> Result<Self, ConfigError> {
+        config.validate()?;
+        Ok(Self::with_valid_config(config))
+    }
+
+    fn with_valid_config(config: Config) -> Self {
         Self {
             rx: Receiver::new(),
             core: Core {
@@ -96,10 +103,14 @@ impl Session {
         self.core.modem.link()
     }
 
-    /// True when no job is running or queued and no command is waiting to
-    /// be sent or answered (a resynchronising `AT` included).
+    /// True when no job is running or queued, no command is waiting to be
+    /// sent or answered (a resynchronising probe included), and no event
+    /// waits to be polled.
     pub fn is_idle(&self) -> bool {
-        !self.core.jobs.is_running() && self.core.jobs.queued() == 0 && self.core.channel.is_free()
+        !self.core.jobs.is_running()
+            && self.core.jobs.queued() == 0
+            && self.core.channel.is_free()
+            && self.core.events.is_empty()
     }
 
     /// The settings the session was made with.
@@ -116,7 +127,14 @@ impl Session {
     #[must_use = "bytes not taken must be offered again after draining poll_event"]
     pub fn handle_input(&mut self, now: Instant, input: &[u8]) -> usize {
         self.core.channel.tick(now);
-        self.rx.push(input)
+        let n = self.rx.push(input);
+        if n > 0 {
+            // Every byte is activity for a transfer's inactivity timer.
+            self.core
+                .channel
+                .activity(self.core.config.timeouts.transfer_idle);
+        }
+        n
     }
 
     /// Tells the session the time is `now`; a command whose deadline has
@@ -124,8 +142,13 @@ impl Session {
     /// twice does nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.core.channel.tick(now);
-        if self.core.expire(self.rx.payload_pending()) {
-            // Whatever the modem still sends belongs to the failed command.
+        let pending = self
+            .rx
+            .payload_pending()
+            .map(|p| (p, self.rx.payload_buffered()));
+        if self.core.expire(pending) {
+            // A probe went unanswered inside a payload that evidently will
+            // not come whole: what follows is lines again.
             self.rx.reset();
         }
     }
@@ -221,7 +244,7 @@ impl Session {
             return Err(UsageError::NotAwaitingData);
         }
         // 1 ..= MAX_PUT_DATA bytes: the encoder takes them.
-        let n = data.len().min(core.config.chunk());
+        let n = data.len().min(core.config.chunk_size);
         let chunk = data.get(..n).unwrap_or_default();
         core.channel.stage(
             &cellftp_proto::Command::FtpPut(Put::Data(chunk)),
@@ -261,7 +284,11 @@ impl Session {
                 return Some(event);
             }
             let core = &mut self.core;
-            match self.rx.cursor.next(&self.rx.bytes, |item| core.route(item)) {
+            match self
+                .rx
+                .cursor
+                .next(&self.rx.bytes, |item, raw| core.route(item, raw))
+            {
                 Next::Routed(event) => return Some(event),
                 Next::Quiet => {}
                 Next::NeedMore => return None,
@@ -318,12 +345,17 @@ impl Core {
                 return;
             }
             let Some(entry) = self.jobs.current() else {
-                if self.channel.resync(&self.config) {
+                let link = self.modem.link();
+                let refused = |job: &Job| {
+                    job.needs_connection() && matches!(link, Link::Down | Link::Restarted)
+                };
+                // A job that will be refused needs no probe before it.
+                let next_refused = self.jobs.peek_next().is_some_and(refused);
+                if self.jobs.queued() > 0 && !next_refused && self.channel.resync(&self.config) {
                     return;
                 }
-                let link = self.modem.link();
                 let started = self.jobs.start_next(|job| {
-                    if job.needs_connection() && link == Link::Down {
+                    if refused(job) {
                         Err(JobError::NotConfigured)
                     } else {
                         Ok(())
@@ -389,19 +421,42 @@ impl Core {
         }
     }
 
-    /// Handles one item from the modem; returns the event it makes, if any.
-    fn route<'b>(&mut self, item: Response<'b>) -> Option<Event<'b>> {
-        match item {
-            // Echo (ATE1) repeats what we sent; nothing to learn from it.
-            Response::Echo(_) => return None,
-            Response::Urc(urc) => {
-                self.on_urc(&urc);
-                return Some(Event::Unsolicited(item));
-            }
-            _ => {}
+    /// Handles one item from the modem (`raw`: its bytes); returns the event
+    /// it makes, if any.
+    fn route<'b>(&mut self, item: Response<'b>, raw: &'b [u8]) -> Option<Event<'b>> {
+        if let Response::Urc(urc) = item {
+            self.on_urc(&urc);
+            return Some(Event::Unsolicited(item));
         }
+        // Echo is what was just sent, whatever the decoder made of it.
+        if matches!(item, Response::Echo(_) | Response::Unknown(_))
+            && self
+                .channel
+                .sent_line()
+                .is_some_and(|sent| is_echo_of(raw, sent))
+        {
+            return None;
+        }
+        let item = match item {
+            // Not the echo of what was sent: a line, reported whole.
+            Response::Echo(_) => Response::Unknown(raw),
+            other => other,
+        };
+        if self.channel.in_flight().is_some_and(|s| s.sync) {
+            return match self.channel.on_sync_item(&item, &self.config) {
+                SyncReply::Quiet => None,
+                SyncReply::Stale => Some(Event::Unsolicited(item)),
+            };
+        }
+        let final_result = match item {
+            Response::Unknown(line) => self
+                .config
+                .extra_final(line)
+                .map(|(_, f)| FinalResult::Declared { line, ok: f.ok }),
+            _ => item.final_result(),
+        };
         let sent = self.channel.in_flight();
-        if let Some(result) = item.final_result() {
+        if let Some(result) = final_result {
             if sent.is_none() {
                 return Some(Event::Unsolicited(item));
             }
@@ -454,8 +509,19 @@ impl Core {
         if self.jobs.current().is_some_and(|e| e.job.expects_restart()) {
             return;
         }
+        // `RDY`, `+CFUN: 1`, … of one restart fail one job; whatever the
+        // modem was sent before is lost or answered late: resynchronise.
+        if !self.channel.restarted() {
+            return;
+        }
         let command = match self.channel.in_flight() {
-            Some(sent) => sent.name,
+            Some(sent) if !sent.sync => sent.name,
+            Some(_) => {
+                // The probe was lost with the restart: probe again.
+                self.channel.clear();
+                self.channel.restart_sync();
+                return;
+            }
             None if self.jobs.is_running() => CommandName::At,
             None => return,
         };
@@ -480,19 +546,44 @@ impl Core {
         self.follow(flow, false);
     }
 
-    /// Handles a passed deadline; returns true if a command timed out and
-    /// the receive side must be reset. `pending` is what the decoder still
-    /// expects of a payload.
-    fn expire(&mut self, pending: Option<u32>) -> bool {
-        let Expired::TimedOut(sent) = self.channel.expire(&self.config) else {
-            return false;
-        };
-        // A probe of our own that times out is not retried (no job runs):
-        // queued jobs must still run, and end, on their own timeouts.
-        if let Some(entry) = self.jobs.current() {
-            let flow = entry.job.on_timeout(sent.name, pending);
-            self.follow(flow, true);
+    /// Handles a passed deadline; returns true if the receive side must be
+    /// reset. `pending` is what the decoder still expects of a payload and
+    /// how much of it is buffered.
+    fn expire(&mut self, pending: Option<(u32, u32)>) -> bool {
+        match self.channel.expire(&self.config) {
+            Expired::No => false,
+            Expired::Probing => {
+                self.push(Event::NoAnswer {
+                    command: CommandName::At,
+                });
+                false
+            }
+            Expired::SyncRetry => {
+                self.push(Event::NoAnswer {
+                    command: CommandName::FtpGetName,
+                });
+                pending.is_some()
+            }
+            Expired::SyncFailed => {
+                self.push(Event::NoAnswer {
+                    command: CommandName::FtpGetName,
+                });
+                // The job waiting for the modem cannot run: it fails, and
+                // the next one probes again.
+                if let Some(Err((id, e))) = self.jobs.start_next(|_| Err(JobError::NoAnswer)) {
+                    self.report(id, Err(e));
+                }
+                pending.is_some()
+            }
+            Expired::TimedOut(sent) => {
+                if let Some(entry) = self.jobs.current() {
+                    let flow = entry.job.on_timeout(sent.name, pending);
+                    self.follow(flow, true);
+                } else {
+                    self.channel.lost_sync();
+                }
+                false
+            }
         }
-        true
     }
 }

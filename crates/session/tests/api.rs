@@ -244,7 +244,7 @@ fn the_password_never_leaks() {
     recv!(h, b"AT+FTPPW=123\r");
     h.wait(5_000);
     let conf4 = h.queue(|s| s.configure(&ftp));
-    exchange!(h, b"AT\r" => OK);
+    resync(&mut h);
     exchange!(h, b"AT+FTPPORT=15881\r" => OK);
     exchange!(h, b"AT+FTPMODE=1\r" => OK);
     exchange!(h, b"AT+FTPSERV=47.104.157.10\r" => OK);

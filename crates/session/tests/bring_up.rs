@@ -66,13 +66,15 @@ fn probe_is_retried_while_the_modem_boots() {
     h.wait(4_999);
     h.expect_no_tx();
     h.wait(1);
-    // Second attempt, at once.
+    // Second attempt, at once; the unanswered one is reported.
+    events!(h, Ev::NoAnswer(CommandName::At));
     recv!(h, b"AT\r");
     assert_eq!(h.timeout_in(), 5_000);
     // The booting modem says RDY: expected during bring-up.
     send!(h, b"\r\nRDY\r\n");
     events!(h, unsolicited("Urc(Ready)"));
     h.wait(5_000);
+    events!(h, Ev::NoAnswer(CommandName::At));
     exchange!(h, b"AT\r" => OK);
     exchange!(h, b"ATE0\r" => OK);
     exchange!(h, b"AT+CFUN=1\r" => OK);
@@ -84,27 +86,31 @@ fn probe_is_retried_while_the_modem_boots() {
 
 #[test]
 fn probe_gives_up_after_probe_attempts() {
-    for attempts in [0u8, 1, 2, 3, 5] {
+    for attempts in [1u8, 2, 3, 5] {
         let mut h = Harness::new(Config {
             probe_attempts: attempts,
             ..Config::default()
         });
         let job = h.queue(|s| s.bring_up(BringUp::default()));
-        for _ in 0..attempts.max(1) {
+        for i in 0..attempts {
             recv!(h, b"AT\r");
             events!(h);
             h.wait(5_000);
+            if i + 1 < attempts {
+                events!(h, Ev::NoAnswer(CommandName::At));
+            }
         }
         events!(h, timed_out(job, CommandName::At));
-        // The job failed without a final result: the resync probe, tried as
-        // many times, then given up without an event (it is not a job).
-        for _ in 0..attempts.max(1) {
-            recv!(h, b"AT\r");
-            h.wait(5_000);
-            events!(h);
-        }
+        // The job failed without a final result: the next job waits for a
+        // resync; none is queued, so nothing is sent.
         h.end();
     }
+    // No attempt at all is refused when the session is made.
+    let config = Config {
+        probe_attempts: 0,
+        ..Config::default()
+    };
+    assert!(cellftp_session::Session::new(config).is_err());
 }
 
 #[test]
@@ -124,7 +130,11 @@ fn probe_attempts_start_again_after_an_answer() {
     recv!(h, b"AT\r");
     h.wait(5_000);
     exchange!(h, b"AT\r" => OK);
-    events!(h, ok(first, Outcome::BroughtUp));
+    events!(
+        h,
+        Ev::NoAnswer(CommandName::At),
+        ok(first, Outcome::BroughtUp)
+    );
     let second = h.queue(|s| {
         s.bring_up(BringUp {
             probe: true,
@@ -136,6 +146,10 @@ fn probe_attempts_start_again_after_an_answer() {
     recv!(h, b"AT\r");
     h.wait(5_000);
     exchange!(h, b"AT\r" => OK);
-    events!(h, ok(second, Outcome::BroughtUp));
+    events!(
+        h,
+        Ev::NoAnswer(CommandName::At),
+        ok(second, Outcome::BroughtUp)
+    );
     h.end();
 }

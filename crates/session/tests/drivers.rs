@@ -70,7 +70,7 @@ mod blocking {
         let (mut modem, server) = fake_modem();
         // Short reads, to exercise reassembly.
         modem.read_size(37);
-        let mut driver = Blocking::new(Port::new(modem), Session::new(fast_config()));
+        let mut driver = Blocking::new(Port::new(modem), Session::new(fast_config()).unwrap());
         queue(driver.session());
         let mut recorder = Recorder {
             upload: payload(),
@@ -113,7 +113,7 @@ mod tokio_driver {
             ..Recorder::default()
         };
         let host_side = async {
-            let mut driver = Async::new(host, Session::new(fast_config()));
+            let mut driver = Async::new(host, Session::new(fast_config()).unwrap());
             queue(driver.session());
             driver.run(&mut recorder).await.unwrap();
         };
@@ -175,7 +175,7 @@ mod embedded_driver {
         modem.read_size(53);
         let mut uart = Uart(modem);
         let clock = FakeClock(Cell::new(0));
-        let mut session = Session::new(fast_config());
+        let mut session = Session::new(fast_config()).unwrap();
         queue(&mut session);
         let mut recorder = Recorder {
             upload: payload(),

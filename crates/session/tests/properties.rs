@@ -370,7 +370,7 @@ proptest! {
         configure_first: bool,
         jobs in vec(job(), 0..=MAX_QUEUED_JOBS + 2),
         ops in vec(op(), 0..60),
-        chunk_size in prop_oneof![Just(512usize), 1usize..1100],
+        chunk_size in prop_oneof![Just(512usize), 1usize..=cellftp_session::MAX_PUT_DATA],
         chunks in 0u32..4,
     ) {
         let mut h = Harness::new(Config { chunk_size, ..Config::default() });

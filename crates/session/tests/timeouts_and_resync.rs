@@ -15,6 +15,25 @@ use cellftp_session::{
 };
 use harness::*;
 
+/// Receives the resync probe's first command and returns its name; checks
+/// its timeout (the local one).
+#[track_caller]
+fn probe_name(h: &mut Harness, local_ms: u64) -> String {
+    let line = h.next_tx();
+    let name = line
+        .strip_prefix(b"AT+FTPGETNAME=")
+        .and_then(|n| n.strip_suffix(b"\r"))
+        .unwrap_or_else(|| panic!("not a resync probe: {}", line.escape_ascii()));
+    assert!(name.starts_with(b"cellftp-sync-"));
+    assert_eq!(h.timeout_in(), local_ms);
+    String::from_utf8(name.to_vec()).unwrap()
+}
+
+/// The answer to `AT+FTPGETNAME?` that names `name`.
+fn named(name: &str) -> Vec<u8> {
+    format!("\r\n+FTPGETNAME: {name}\r\n\r\nOK\r\n").into_bytes()
+}
+
 /// Every command's timeout is the default of `SPEC.md`.
 #[test]
 fn command_timeouts_have_the_spec_durations() {
@@ -110,18 +129,16 @@ fn custom_timeouts() {
     events!(h, timed_out(q, CommandName::FtpScon));
     let quit = h.queue(|s| s.quit());
     // The resync probe first, with the local timeout too.
-    recv!(h, b"AT\r");
-    assert_eq!(h.timeout_in(), 100);
+    let name = probe_name(&mut h, 100);
     send!(h, OK);
+    recv!(h, b"AT+FTPGETNAME?\r");
+    assert_eq!(h.timeout_in(), 100);
+    send!(h, &named(&name));
     events!(h);
     recv!(h, b"AT+FTPQUIT\r");
     assert_eq!(h.timeout_in(), 700);
     h.wait(700);
     events!(h, timed_out(quit, CommandName::FtpQuit));
-    recv!(h, b"AT\r");
-    assert_eq!(h.timeout_in(), 100);
-    send!(h, OK);
-    events!(h);
     h.end();
 }
 
@@ -168,7 +185,8 @@ fn timeout_of_each_job() {
             command: b"AT+FTPMODE=1\r",
             name: CommandName::FtpMode,
             secs: 5,
-            link: Link::Up,
+            // Only configure sends it: its failure loses the connection.
+            link: Link::Down,
         },
         Case {
             queue: |s| s.configure(&MANUAL_FTP),
@@ -270,9 +288,9 @@ fn timeout_of_each_job() {
         h.wait(19);
         h.expect_no_tx();
         h.wait(1);
-        recv!(h, b"AT\r");
-        assert_eq!(h.timeout_in(), 5_000);
+        let name = probe_name(&mut h, 5_000);
         send!(h, OK);
+        exchange!(h, b"AT+FTPGETNAME?\r" => &named(&name));
         events!(h);
         exchange!(h, b"AT+FTPSCON\r" => OK);
         events!(h, ok(next, Outcome::ConfigReported { items: 0 }));
@@ -293,12 +311,13 @@ fn transfer_idle_timer_restarts_on_data() {
         events!(h, data(job, i, b"x"));
         assert_eq!(h.timeout_in(), 60_000);
     }
-    // Bytes of a chunk that has not arrived whole do not restart the timer;
-    // the chunk's announced length is reported with what did arrive.
+    // Every byte restarts the timer, those of a chunk that has not arrived
+    // whole included; the chunk's announced length is reported with every
+    // byte that did arrive.
     h.wait(30_000);
     send!(h, b"\r\n+FTPGET:4,ab");
-    assert_eq!(h.timeout_in(), 30_000);
-    h.wait(30_000);
+    assert_eq!(h.timeout_in(), 60_000);
+    h.wait(60_000);
     events!(
         h,
         failed(
@@ -307,12 +326,11 @@ fn transfer_idle_timer_restarts_on_data() {
                 CommandName::FtpGet,
                 ProtocolError::PayloadIncomplete {
                     announced: 9,
-                    received: 5
+                    received: 7
                 }
             )
         )
     );
-    exchange!(h, b"AT\r" => OK);
     h.end();
 
     let mut h = configured();
@@ -346,18 +364,24 @@ fn transfer_idle_timer_restarts_on_data() {
             )
         )
     );
-    exchange!(h, b"AT\r" => OK);
+    // No job waits: no probe.
+
     h.end();
 }
 
-/// A command that times out leaves the modem's state unknown: after the guard
-/// time the session sends `AT` and waits for a final result, whichever comes
-/// (the failed command's late answer or the probe's own), before the next
-/// job's first command. A second final result is unsolicited.
+/// A command that times out leaves the modem's state unknown: before the
+/// next job, after the guard time, the session sets the download name to a
+/// number it never used (`AT+FTPGETNAME=cellftp-sync-<n>`) and asks it
+/// back. Final results before the name comes back are stale, whatever they
+/// say, and reported; the final result after it ends the resync.
 #[test]
 fn resync_after_a_timeout() {
-    let late_answers: [&[u8]; 3] = [OK, ERROR, b"\r\n+CME ERROR: 3\r\n"];
-    for late in late_answers {
+    let late_answers: [(&[u8], &str); 3] = [
+        (OK, "Ok"),
+        (ERROR, "Error"),
+        (b"\r\n+CME ERROR: 3\r\n", "CmeError(Code(3))"),
+    ];
+    for (late, debug) in late_answers {
         let mut h = configured();
         let mk = h.queue(|s| s.mkdir("a"));
         let q = h.queue(|s| s.query_config());
@@ -370,31 +394,34 @@ fn resync_after_a_timeout() {
         h.wait(19);
         h.expect_no_tx();
         h.wait(1);
-        recv!(h, b"AT\r");
-        assert_eq!(h.timeout_in(), 5_000);
-        // The queued job waits for a final result.
-        h.wait(4_999);
-        h.expect_no_tx();
-        events!(h);
-        // The failed command's late answer, whatever it says, ends the
-        // resync without an event.
+        let name = probe_name(&mut h, 5_000);
+        // The failed command's late answer moves the probe on, as the
+        // name's own answer would: either is fine.
         send!(h, late);
         events!(h);
-        // The next job's command waits for the guard time after it.
-        h.expect_no_tx();
-        assert_eq!(h.timeout_in(), 20);
-        // The probe's own answer, during the guard time: unsolicited.
+        recv!(h, b"AT+FTPGETNAME?\r");
+        // The name's own answer, before the name: stale.
         send!(h, OK);
         events!(h, unsolicited("Ok"));
+        // A name from another probe: stale.
+        send!(h, b"\r\n+FTPGETNAME: cellftp-sync-0\r\n\r\nOK\r\n");
+        events!(
+            h,
+            unsolicited("Info(Info { name: FtpGetName, value: Text(b\"cellftp-sync-0\") })"),
+            unsolicited("Ok")
+        );
+        h.expect_no_tx();
+        send!(h, &named(&name));
+        events!(h);
         exchange!(h, b"AT+FTPSCON\r" => OK);
         events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
-        // A success needs no resync.
+        let _ = debug;
         h.end();
     }
 }
 
-/// A response that belongs to another command fails the job at once, without
-/// a final result: the same resync follows, with no guard time to wait for.
+/// A response that belongs to another command fails the job at once,
+/// without a final result: the same resync follows.
 #[test]
 fn resync_after_an_unexpected_response() {
     let mut h = configured();
@@ -416,21 +443,20 @@ fn resync_after_an_unexpected_response() {
     assert_eq!(h.session.link(), Link::Down);
     // Sent at once: the guard time runs from the last final result.
     assert_eq!(h.sent.len(), 1);
-    recv!(h, b"AT\r");
-    assert_eq!(h.timeout_in(), 5_000);
-    h.wait(1_000);
-    h.expect_no_tx();
-    // The failed command's late final result ends the resync.
+    let name = probe_name(&mut h, 5_000);
+    // The failed command's late final result, then the name's.
     send!(h, OK);
-    events!(h);
+    recv!(h, b"AT+FTPGETNAME?\r");
+    send!(h, OK);
+    events!(h, unsolicited("Ok"));
+    send!(h, &named(&name));
     exchange!(h, b"AT+FTPSCON\r" => OK);
     events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
     h.end();
 }
 
 /// While the probe waits, what the failed command still sends (here the
-/// listing that came too late) is reported and does not end the wait: only
-/// a final result does, so the next job never takes the old answer.
+/// listing that came too late) is reported and never taken for an answer.
 #[test]
 fn resync_waits_through_the_late_answer_of_the_failed_command() {
     let mut h = configured();
@@ -439,47 +465,30 @@ fn resync_waits_through_the_late_answer_of_the_failed_command() {
     recv!(h, b"AT+FTPLIST\r");
     h.wait(60_000);
     events!(h, timed_out(list, CommandName::FtpList));
-    recv!(h, b"AT\r");
+    let name = probe_name(&mut h, 5_000);
     send!(h, b"\r\n+FTPLIST:1,48\r\n");
     events!(h, unsolicited("FtpList { mode: 1, len: 48 }"));
-    h.expect_no_tx();
     send!(h, b"-rw-rw-r--  1 xisen xisen  5 Sep 30 01:52 12.txt\r\n");
     events!(
         h,
         unsolicited("ListLine(b\"-rw-rw-r--  1 xisen xisen  5 Sep 30 01:52 12.txt\")")
     );
     h.expect_no_tx();
-    h.wait(4_000);
-    h.expect_no_tx();
-    // The listing's final result ends the resync.
+    // The listing's final result, the name's, the name.
     send!(h, OK);
-    events!(h);
-    // The probe's own answer, during the guard time.
+    recv!(h, b"AT+FTPGETNAME?\r");
     send!(h, OK);
     events!(h, unsolicited("Ok"));
-    exchange!(
-        h,
-        b"AT+FTPSCON\r" =>
-        b"\r\n+FTPSCON:\r\nXXX\r\n\r\nOK\r\n"
-    );
-    events!(
-        h,
-        Ev::Config {
-            job: q,
-            item: "Info(Info { name: FtpScon, value: Empty })".into()
-        },
-        Ev::Config {
-            job: q,
-            item: "Unknown(b\"XXX\")".into()
-        },
-        ok(q, Outcome::ConfigReported { items: 2 }),
-    );
+    send!(h, &named(&name));
+    events!(h);
+    exchange!(h, b"AT+FTPSCON\r" => OK);
+    events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
     h.end();
 }
 
-/// A probe that gets no answer is retried like bring-up's
-/// (`probe_attempts`, the local timeout each), then given up without an
-/// event: it is not a job. The queue goes on, and every job ends once.
+/// A probe that gets no answer is reported and tried again with a new
+/// number, `probe_attempts` times in all; then the job waiting for it fails
+/// with `NoAnswer`, and the next job probes again.
 #[test]
 fn resync_probe_unanswered_is_retried_then_given_up() {
     let mut h = Harness::new(Config {
@@ -491,111 +500,110 @@ fn resync_probe_unanswered_is_retried_then_given_up() {
         ..Config::default()
     });
     let mk = h.queue(|s| s.mkdir("a"));
-    let rm = h.queue(|s| s.rmdir("a"));
     let q = h.queue(|s| s.query_config());
     let q2 = h.queue(|s| s.query_config());
-    let silent_probes = |h: &mut Harness| {
-        for _ in 0..2 {
-            recv!(h, b"AT\r");
-            assert_eq!(h.timeout_in(), 1_000);
-            h.wait(999);
-            h.expect_no_tx();
-            h.wait(1);
-            events!(h);
-        }
-    };
-    // The modem is silent: each job times out, each resync is given up.
     recv!(h, b"AT+FTPMKD=a\r");
     h.wait(30_000);
     events!(h, timed_out(mk, CommandName::FtpMkd));
-    silent_probes(&mut h);
-    recv!(h, b"AT+FTPRMD=a\r");
-    h.wait(30_000);
-    events!(h, timed_out(rm, CommandName::FtpRmd));
-    silent_probes(&mut h);
-    recv!(h, b"AT+FTPSCON\r");
+    let first = probe_name(&mut h, 1_000);
     h.wait(1_000);
-    events!(h, timed_out(q, CommandName::FtpScon));
-    silent_probes(&mut h);
-    // The modem is back: the last job runs at once, with no probe before it.
+    events!(h, Ev::NoAnswer(CommandName::FtpGetName));
+    let second = probe_name(&mut h, 1_000);
+    assert_ne!(first, second, "every probe has its own number");
+    h.wait(1_000);
+    events!(
+        h,
+        Ev::NoAnswer(CommandName::FtpGetName),
+        failed(q, JobError::NoAnswer)
+    );
+    // The modem is back: the next job probes first.
+    let third = probe_name(&mut h, 1_000);
+    send!(h, OK);
+    recv!(h, b"AT+FTPGETNAME?\r");
+    send!(h, &named(&third));
     exchange!(h, b"AT+FTPSCON\r" => OK);
     events!(h, ok(q2, Outcome::ConfigReported { items: 0 }));
-    assert_eq!(
-        h.transmitted.iter().filter(|l| l == &b"AT\r").count(),
-        6,
-        "three resyncs, two attempts each"
-    );
     h.end();
 }
 
-/// A resync probe answered on its second attempt ends the resync; the
-/// attempts start again for the next one.
+/// A probe answered on its second attempt ends the resync; the attempts
+/// start again for the next one. The first probe's late answer, with its
+/// own number, is stale.
 #[test]
 fn resync_probe_answered_on_a_later_attempt() {
     let mut h = configured();
     let mk = h.queue(|s| s.mkdir("a"));
-    let mk2 = h.queue(|s| s.mkdir("b"));
     let q = h.queue(|s| s.query_config());
     recv!(h, b"AT+FTPMKD=a\r");
     h.wait(30_000);
     events!(h, timed_out(mk, CommandName::FtpMkd));
-    recv!(h, b"AT\r");
+    let first = probe_name(&mut h, 5_000);
     h.wait(5_000);
-    events!(h);
-    exchange!(h, b"AT\r" => OK);
-    events!(h);
-    recv!(h, b"AT+FTPMKD=b\r");
-    h.wait(30_000);
-    events!(h, timed_out(mk2, CommandName::FtpMkd));
-    for _ in 0..3 {
-        recv!(h, b"AT\r");
-        h.wait(5_000);
-        events!(h);
-    }
+    events!(h, Ev::NoAnswer(CommandName::FtpGetName));
+    let second = probe_name(&mut h, 5_000);
+    // The modem answers everything now, in order: the mkdir, the first
+    // name, then the second.
+    send!(h, OK);
+    recv!(h, b"AT+FTPGETNAME?\r");
+    send!(h, OK);
+    send!(h, OK);
+    events!(h, unsolicited("Ok"), unsolicited("Ok"));
+    send!(h, &named(&second));
+    let _ = first;
     exchange!(h, b"AT+FTPSCON\r" => OK);
     events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
     h.end();
 }
 
-/// No resync after a failure that came with its final result, nor after a
-/// modem restart: the next job's first command goes next.
+/// No resync after a failure that came with its final result: the next
+/// job's first command goes next. A restart resynchronises (what the modem
+/// was sent before may be answered late).
 #[test]
-fn no_resync_after_a_final_result_or_a_restart() {
-    let answers: [(&[u8], JobError, Option<&str>); 5] = [
-        (ERROR, modem(CommandName::FtpMkd, ModemError::Error), None),
+fn no_resync_after_a_final_result() {
+    let answers: [(&[u8], JobError); 3] = [
+        (ERROR, modem(CommandName::FtpMkd, ModemError::Error)),
         (
             b"\r\n+CME ERROR: 3\r\n",
             modem(CommandName::FtpMkd, ModemError::Cme { code: Some(3) }),
-            None,
         ),
         (
             b"\r\n+CMS ERROR: 500\r\n",
             modem(CommandName::FtpMkd, ModemError::Cms { code: Some(500) }),
-            None,
-        ),
-        (
-            b"\r\nRDY\r\n",
-            protocol(CommandName::FtpMkd, ProtocolError::ModemRestarted),
-            Some("Urc(Ready)"),
-        ),
-        (
-            b"\r\n+CFUN: 1\r\n",
-            protocol(CommandName::FtpMkd, ProtocolError::ModemRestarted),
-            Some("Urc(Cfun(1))"),
         ),
     ];
-    for (answer, error, urc) in answers {
+    for (answer, error) in answers {
         let mut h = configured();
         let mk = h.queue(|s| s.mkdir("a"));
         let q = h.queue(|s| s.query_config());
         exchange!(h, b"AT+FTPMKD=a\r" => answer);
-        match urc {
-            Some(urc) => events!(h, unsolicited(urc), failed(mk, error)),
-            None => events!(h, failed(mk, error)),
-        }
+        events!(h, failed(mk, error));
         exchange!(h, b"AT+FTPSCON\r" => OK);
         events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
-        assert!(!h.transmitted.iter().any(|l| l == b"AT\r"));
+        assert!(!h
+            .transmitted
+            .iter()
+            .any(|l| l.starts_with(b"AT+FTPGETNAME")));
+        h.end();
+    }
+    for (restart, urc) in [
+        (&b"\r\nRDY\r\n"[..], "Urc(Ready)"),
+        (b"\r\n+CFUN: 1\r\n", "Urc(Cfun(1))"),
+    ] {
+        let mut h = configured();
+        let mk = h.queue(|s| s.mkdir("a"));
+        let q = h.queue(|s| s.query_config());
+        exchange!(h, b"AT+FTPMKD=a\r" => restart);
+        events!(
+            h,
+            unsolicited(urc),
+            failed(
+                mk,
+                protocol(CommandName::FtpMkd, ProtocolError::ModemRestarted)
+            )
+        );
+        resync(&mut h);
+        exchange!(h, b"AT+FTPSCON\r" => OK);
+        events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
         h.end();
     }
 }

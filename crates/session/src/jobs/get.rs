@@ -129,20 +129,18 @@ impl GetJob {
         }
     }
 
-    pub(crate) fn on_timeout(&mut self, command: CommandName, pending: Option<u32>) -> Flow {
+    pub(crate) fn on_timeout(&mut self, command: CommandName, pending: Option<(u32, u32)>) -> Flow {
         let error = if pending.is_some() || self.remaining > 0 {
             // A chunk whose header came but whose first fragment did not is
-            // not counted in `announced` yet.
-            let unseen = if self.remaining > 0 {
-                0
-            } else {
-                pending.unwrap_or(0)
-            };
+            // not counted in `announced` yet; the bytes of a fragment not
+            // complete yet were received all the same.
+            let (pending, buffered) = pending.unwrap_or((0, 0));
+            let unseen = if self.remaining > 0 { 0 } else { pending };
             JobError::Protocol {
                 command,
                 error: ProtocolError::PayloadIncomplete {
                     announced: self.announced + u64::from(unseen),
-                    received: self.bytes,
+                    received: self.bytes + u64::from(buffered),
                 },
             }
         } else {

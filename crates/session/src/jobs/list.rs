@@ -93,13 +93,15 @@ impl ListJob {
         }
     }
 
-    pub(crate) fn on_timeout(&mut self, command: CommandName, pending: Option<u32>) -> Flow {
+    pub(crate) fn on_timeout(&mut self, command: CommandName, pending: Option<(u32, u32)>) -> Flow {
         let error = match (self.announced, pending) {
-            (Some(announced), Some(pending)) => JobError::Protocol {
+            (Some(announced), Some((pending, buffered))) => JobError::Protocol {
                 command,
                 error: ProtocolError::PayloadIncomplete {
                     announced,
-                    received: announced.saturating_sub(u64::from(pending)),
+                    received: announced
+                        .saturating_sub(u64::from(pending))
+                        .saturating_add(u64::from(buffered)),
                 },
             },
             _ => JobError::Timeout { command },

@@ -169,8 +169,9 @@ impl Job {
     }
 
     /// The job's command `command` passed its deadline; `pending` is what
-    /// the decoder still expected of a payload.
-    pub(crate) fn on_timeout(&mut self, command: CommandName, pending: Option<u32>) -> Flow {
+    /// the decoder still expected of a payload, and how much of that is
+    /// buffered in an incomplete fragment.
+    pub(crate) fn on_timeout(&mut self, command: CommandName, pending: Option<(u32, u32)>) -> Flow {
         match self {
             Job::Put(j) => j.on_timeout(command),
             Job::Get(j) => j.on_timeout(command, pending),
@@ -283,6 +284,15 @@ impl Jobs {
     pub(crate) fn current_ref(&self) -> Option<&Entry> {
         let index = usize::from(self.current?);
         self.slots.get(index).and_then(Option::as_ref)
+    }
+
+    /// The job that runs next, if one is queued.
+    pub(crate) fn peek_next(&self) -> Option<&Job> {
+        let number = *self.queue.front()?;
+        self.slots
+            .get(usize::from(number))
+            .and_then(Option::as_ref)
+            .map(|e| &e.job)
     }
 
     /// True if a job runs.

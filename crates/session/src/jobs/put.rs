@@ -64,7 +64,7 @@ impl PutJob {
             State::AwaitingData { announced } => {
                 let event = (!*announced).then_some(Event::PutReady {
                     job: ctx.id,
-                    max: ctx.config.chunk(),
+                    max: ctx.config.chunk_size,
                 });
                 *announced = true;
                 Step::Wait(event)

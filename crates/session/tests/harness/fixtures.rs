@@ -173,3 +173,22 @@ pub fn whole_get(h: &mut Harness, commands: &[&[u8]]) {
         )
     );
 }
+
+/// The resynchronisation after a lost command (`SPEC.md` §5): the session
+/// sets the download name to `cellftp-sync-<n>` and asks it back; the
+/// modem answers both.
+#[track_caller]
+pub fn resync(h: &mut Harness) {
+    let line = h.next_tx();
+    let name = line
+        .strip_prefix(b"AT+FTPGETNAME=cellftp-sync-")
+        .and_then(|n| n.strip_suffix(b"\r"))
+        .unwrap_or_else(|| panic!("not a resync probe: {}", line.escape_ascii()));
+    let name = std::format!("cellftp-sync-{}", std::str::from_utf8(name).unwrap_or("?"));
+    send!(h, OK);
+    recv!(h, b"AT+FTPGETNAME?\r");
+    send!(
+        h,
+        std::format!("\r\n+FTPGETNAME: {name}\r\n\r\nOK\r\n").as_bytes()
+    );
+}

@@ -99,6 +99,8 @@ pub enum Ev {
     },
     /// [`Event::Unsolicited`]; the response's `Debug` output.
     Unsolicited(String),
+    /// [`Event::NoAnswer`].
+    NoAnswer(cellftp_proto::CommandName),
 }
 
 /// `Ev::Done` for a job that succeeded.
@@ -161,6 +163,7 @@ pub fn own(event: &Event<'_>) -> Ev {
             result,
         },
         Event::Unsolicited(r) => Ev::Unsolicited(format!("{r:?}")),
+        Event::NoAnswer { command } => Ev::NoAnswer(command),
         ref other => panic!("an event the harness does not know: {other:?}"),
     }
 }
@@ -199,7 +202,7 @@ impl Harness {
     /// A harness around a new session at time 0.
     pub fn new(config: Config) -> Self {
         let mut h = Self {
-            session: Session::new(config),
+            session: Session::new(config).expect("a valid configuration"),
             now: 0,
             events: VecDeque::new(),
             sent: VecDeque::new(),
@@ -501,7 +504,7 @@ pub fn check_history(history: &[Ev]) {
             | Ev::ListLine { job, .. }
             | Ev::Config { job, .. }
             | Ev::Done { job, .. } => *job,
-            Ev::Unsolicited(_) => continue,
+            Ev::Unsolicited(_) | Ev::NoAnswer(_) => continue,
         };
         let seen = jobs.entry(job).or_default();
         assert!(!seen.done, "{ev:?} after the job ended");

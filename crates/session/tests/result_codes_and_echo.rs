@@ -1,0 +1,205 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+//! Final result codes other modems send, vendor codes a driver declares,
+//! and echo recognised by what was sent rather than by `AT` at the start.
+
+#[macro_use]
+mod harness;
+
+use cellftp_proto::CommandName;
+use cellftp_session::{Config, ExtraFinal, JobError, ModemError, Outcome};
+use harness::*;
+
+/// Each V.250 and vendor failure code ends the command at once, fed whole,
+/// one byte at a time and cut in two everywhere.
+#[test]
+fn v250_and_vendor_codes_end_the_command_at_once() {
+    let cases: [(&[u8], ModemError); 7] = [
+        (b"\r\nNO CARRIER\r\n", ModemError::NoCarrier),
+        (b"\r\nBUSY\r\n", ModemError::Busy),
+        (b"\r\nNO ANSWER\r\n", ModemError::NoAnswer),
+        (b"\r\nNO DIALTONE\r\n", ModemError::NoDialtone),
+        (
+            b"\r\nMODEM ERROR: 3\r\n",
+            ModemError::Vendor { code: Some(3) },
+        ),
+        (b"\r\nCOMMAND NOT SUPPORT\r\n", ModemError::NotSupported),
+        (
+            b"\r\n+CME ERROR: operation not allowed\r\n",
+            ModemError::Cme { code: None },
+        ),
+    ];
+    for (answer, error) in cases {
+        for cut in 0..=answer.len() {
+            for bytewise in [false, true] {
+                let mut h = configured();
+                let mk = h.queue(|s| s.mkdir("a"));
+                recv!(h, b"AT+FTPMKD=a\r");
+                if bytewise {
+                    h.input_bytewise(answer);
+                } else {
+                    h.input_split(answer, &[cut]);
+                }
+                events!(h, failed(mk, modem(CommandName::FtpMkd, error)));
+                h.end();
+            }
+        }
+    }
+}
+
+#[test]
+fn result_codes_read_as_sentences() {
+    let cases = [
+        (
+            ModemError::NoCarrier,
+            "NO CARRIER (the connection was lost or never made)",
+        ),
+        (ModemError::Busy, "BUSY (the other end is busy)"),
+        (
+            ModemError::NoAnswer,
+            "NO ANSWER (the other end did not answer)",
+        ),
+        (
+            ModemError::NoDialtone,
+            "NO DIALTONE (no network to dial on)",
+        ),
+        (
+            ModemError::Vendor { code: Some(3) },
+            "MODEM ERROR 3 (a vendor's error code)",
+        ),
+        (
+            ModemError::NotSupported,
+            "COMMAND NOT SUPPORT (the modem does not support the command)",
+        ),
+        (
+            ModemError::Declared { index: 1 },
+            "a vendor failure code (extra final result 1 of the configuration)",
+        ),
+    ];
+    for (error, text) in cases {
+        assert_eq!(error.to_string(), text);
+    }
+}
+
+/// A driver declares its vendor's final result codes in the configuration:
+/// lines the decoder does not know that start with one of them end the
+/// command, as a failure or a success.
+#[test]
+fn declared_vendor_finals_end_the_command() {
+    const FINALS: &[ExtraFinal] = &[
+        ExtraFinal {
+            prefix: "+QFTPMKDIR: 627",
+            ok: false,
+        },
+        ExtraFinal {
+            prefix: "DONE",
+            ok: true,
+        },
+    ];
+    let config = Config {
+        extra_finals: FINALS,
+        ..Config::default()
+    };
+    let mut h = Harness::new(config);
+    let mk = h.queue(|s| s.mkdir("a"));
+    exchange!(h, b"AT+FTPMKD=a\r" => b"\r\n+qftpmkdir: 627,x\r\n");
+    events!(
+        h,
+        failed(
+            mk,
+            modem(CommandName::FtpMkd, ModemError::Declared { index: 0 })
+        )
+    );
+    let mk = h.queue(|s| s.mkdir("b"));
+    recv!(h, b"AT+FTPMKD=b\r");
+    h.input_bytewise(b"\r\nDONE\r\n");
+    events!(h, ok(mk, Outcome::DirectoryCreated));
+    // Unasked, a declared final is reported like a stray `OK`.
+    send!(h, b"\r\nDONE\r\n");
+    events!(h, unsolicited("Unknown(b\"DONE\")"));
+    h.end();
+}
+
+/// The configuration is checked when the session is made.
+#[test]
+fn declared_finals_are_validated() {
+    const EMPTY: &[ExtraFinal] = &[ExtraFinal {
+        prefix: "",
+        ok: true,
+    }];
+    let config = Config {
+        extra_finals: EMPTY,
+        ..Config::default()
+    };
+    assert!(cellftp_session::Session::new(config).is_err());
+}
+
+/// Echo is what was sent, in any case, with the spaces the manual shows, or
+/// after a noisy byte: removed. A line that starts with `AT` and is not the
+/// echo reaches the caller.
+#[test]
+fn echo_is_recognised_by_content() {
+    let echoes: [&[u8]; 5] = [
+        b"AT+FTPMKD=a\r\r\n",
+        b"at+ftpmkd=a\r\r\n",
+        b"AT+ FTPMKD = a\r\r\n",
+        b"\xffAT+FTPMKD=a\r\r\n",
+        b"\x00at+FTPmkd=a\r\n",
+    ];
+    for echo in echoes {
+        for bytewise in [false, true] {
+            let mut h = configured();
+            let mk = h.queue(|s| s.mkdir("a"));
+            recv!(h, b"AT+FTPMKD=a\r");
+            let mut answer = echo.to_vec();
+            answer.extend_from_slice(b"\r\nOK\r\n");
+            if bytewise {
+                h.input_bytewise(&answer);
+            } else {
+                h.input(&answer);
+            }
+            events!(h, ok(mk, Outcome::DirectoryCreated));
+            h.end();
+        }
+    }
+}
+
+#[test]
+fn a_line_starting_with_at_that_is_not_the_echo_reaches_the_caller() {
+    let mut h = configured();
+    let mk = h.queue(|s| s.mkdir("a"));
+    exchange!(
+        h,
+        b"AT+FTPMKD=a\r" => b"\r\nAT version:1.1.0.0(May 11 2016)\r\n\r\nOK\r\n"
+    );
+    events!(
+        h,
+        unsolicited("Unknown(b\"AT version:1.1.0.0(May 11 2016)\")"),
+        ok(mk, Outcome::DirectoryCreated)
+    );
+    // The echo of another command: reported, never dropped.
+    let mk = h.queue(|s| s.mkdir("b"));
+    exchange!(h, b"AT+FTPMKD=b\r" => b"AT+FTPRMD=b\r\r\nOK\r\n");
+    events!(
+        h,
+        unsolicited("Unknown(b\"AT+FTPRMD=b\")"),
+        ok(mk, Outcome::DirectoryCreated)
+    );
+    h.end();
+}
+
+/// `+CME ERROR:` with nothing after the colon ends the command as an error.
+#[test]
+fn empty_cme_error_is_final() {
+    let mut h = configured();
+    let mk = h.queue(|s| s.mkdir("a"));
+    exchange!(h, b"AT+FTPMKD=a\r" => b"\r\n+CME ERROR:\r\n");
+    events!(
+        h,
+        failed(
+            mk,
+            modem(CommandName::FtpMkd, ModemError::Cme { code: None })
+        )
+    );
+    let _ = JobError::NotConfigured;
+    h.end();
+}
