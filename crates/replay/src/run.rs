@@ -198,10 +198,13 @@ pub fn to_transcript(name: &str, bytes: &[u8]) -> Result<Transcript, ToTranscrip
         reconstruct::with_jobs(&t, &found.jobs)
     };
     let report = replay(&with_jobs);
-    let mut records = vec![
-        Record::Comment("cellftp transcript v1".to_owned()),
-        Record::Comment(format!("imported from {name} ({})", imported.format)),
-    ];
+    let mut records = vec![Record::Comment("cellftp transcript v1".to_owned())];
+    if imported.format != import::Format::Transcript {
+        records.push(Record::Comment(format!(
+            "imported from {name} ({})",
+            imported.format
+        )));
+    }
     records.extend(
         with_jobs
             .records
