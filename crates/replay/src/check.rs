@@ -785,13 +785,21 @@ fn timeline(t: &Transcript, lines: &[usize]) -> Vec<Exchange> {
                 modem: Vec::new(),
             }),
             Record::Received(b) => {
-                if out.is_empty() {
+                // Modem bytes at a later time than their exchange's get a
+                // row of their own, so the gap before them shows.
+                let later = out.last().is_some_and(|x| {
+                    !x.modem.is_empty() && x.time_ms.is_some() && x.time_ms != now
+                });
+                if out.is_empty() || later {
                     out.push(Exchange {
                         time_ms: now,
                         line,
                         host: None,
                         modem: Vec::new(),
                     });
+                }
+                if let Some(x) = out.last_mut() {
+                    x.time_ms = x.time_ms.or(now);
                 }
                 buf.extend_from_slice(b);
                 loop {

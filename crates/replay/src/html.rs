@@ -13,7 +13,8 @@ use std::fmt::Write as _;
 use crate::check::{Exchange, FileReport};
 use crate::run::Summary;
 
-/// Payload items longer than this are folded.
+/// Runs of payload items longer than this (in escaped characters) are
+/// folded.
 const FOLD: usize = 80;
 
 const STYLE: &str = r#"
@@ -170,24 +171,43 @@ fn timeline(s: &mut String, rows: &[Exchange]) {
             "<div class=\"t\">{t}</div><div class=\"host row\" data-line=\"{}\">{host}</div><div class=\"modem row\">",
             x.line
         );
-        for item in &x.modem {
-            if item.class == "payload" && item.text.len() > FOLD {
-                let head: String = item.text.chars().take(40).collect();
-                let _ = write!(
-                    s,
-                    "<details class=\"item payload\"><summary>{}… ({} chars)</summary>{}</details>",
-                    esc(&head),
-                    item.text.len(),
-                    esc(&item.text)
-                );
-            } else {
-                let _ = write!(
-                    s,
-                    "<span class=\"item {}\">{}</span>",
-                    item.class,
-                    esc(&item.text)
-                );
+        // Runs of payload items longer than FOLD are folded together.
+        let mut items = x.modem.iter().peekable();
+        while let Some(item) = items.next() {
+            if item.class == "payload" {
+                let mut run = vec![item];
+                while let Some(next) = items.next_if(|i| i.class == "payload") {
+                    run.push(next);
+                }
+                let len: usize = run.iter().map(|i| i.text.len()).sum();
+                if len > FOLD {
+                    let head: String = run
+                        .first()
+                        .map(|i| i.text.chars().take(40).collect())
+                        .unwrap_or_default();
+                    let _ = write!(
+                        s,
+                        "<details class=\"item payload\"><summary>{}… ({} items, {len} chars)</summary>",
+                        esc(&head),
+                        run.len()
+                    );
+                    for i in &run {
+                        let _ = write!(s, "<span class=\"item payload\">{}</span>", esc(&i.text));
+                    }
+                    s.push_str("</details>");
+                    continue;
+                }
+                for i in run {
+                    let _ = write!(s, "<span class=\"item payload\">{}</span>", esc(&i.text));
+                }
+                continue;
             }
+            let _ = write!(
+                s,
+                "<span class=\"item {}\">{}</span>",
+                item.class,
+                esc(&item.text)
+            );
         }
         s.push_str("</div>\n");
     }
