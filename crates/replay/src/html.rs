@@ -93,9 +93,9 @@ pub fn page(reports: &[FileReport]) -> String {
 fn file(s: &mut String, r: &FileReport) {
     let state = if r.passed { "passed" } else { "failed" };
     let verdict = if r.passed { "ok" } else { "FAILED" };
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<section class=\"file {state}\" data-path=\"{}\"><h2><span class=\"verdict {}\">{verdict}</span> {} <small>({})</small></h2>\n",
+        "<section class=\"file {state}\" data-path=\"{}\"><h2><span class=\"verdict {}\">{verdict}</span> {} <small>({})</small></h2>",
         esc(&r.path),
         if r.passed { "ok" } else { "failed" },
         esc(&r.path),

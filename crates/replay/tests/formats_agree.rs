@@ -12,17 +12,19 @@ fn captures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../transcripts/captures")
 }
 
-/// What a job did, without where it was read from.
-fn outcomes(
-    jobs: &[JobReport],
-) -> Vec<(
+/// What a job did, without where it was read from: spec, ok, outcome,
+/// data, error code, entries.
+type Outcome = (
     String,
     bool,
     Option<String>,
     Option<String>,
     Option<&'static str>,
     Vec<String>,
-)> {
+);
+
+/// What the jobs did, without where they were read from.
+fn outcomes(jobs: &[JobReport]) -> Vec<Outcome> {
     jobs.iter()
         .map(|j| {
             (
