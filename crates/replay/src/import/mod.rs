@@ -27,7 +27,7 @@
 //! marked lossy ([`Transcript::lossy`]) with the reason.
 //!
 //! Every importer redacts passwords, through [`crate::redact_passwords`],
-//! at one place: [`Builder::data`].
+//! at one place: the builder's `data` method.
 
 use std::fmt;
 use std::str::FromStr;
