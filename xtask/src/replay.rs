@@ -1,41 +1,65 @@
-//! `cargo xtask replay [--format NAME] [PATH…]`: replays transcripts and
-//! captured logs (default: everything under `transcripts/`) through the
-//! parser and the session, prints one line per file and fails if any file
-//! fails — a file that does not import fails, with its line and column.
+//! `cargo xtask replay [--format NAME] [--strict] [--json] [--html FILE]
+//! [-v] [PATH…]`: checks transcripts and captured logs (default: everything
+//! under `transcripts/`, recursively) in parallel — import, jobs, replay
+//! through the session, verdict — prints each file that failed or has
+//! warnings in rustc style, a summary table, and fails if any file failed.
+//! `cargo xtask import LOG [-o FILE]` turns a capture into a transcript
+//! with its jobs and their outcomes as expectations.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use cellftp_replay::import;
+use cellftp_replay::check::{render, Severity};
+use cellftp_replay::{import, run, Options};
+
+const USAGE: &str = "usage: cargo xtask replay [-v] [--strict] [--json] [--html FILE] [--format NAME] [PATH…]   (default: transcripts/)\n\
+formats: transcript, socat, socat-hex, pyserial-spy, pyserial-raw, interceptty,\n\
+terminal (tio, picocom, minicom), saleae-logic1, saleae-logic2, prefixed;\n\
+without --format each file's format is detected from its content.\n\
+--strict: a departure from what the session sends is an error, not a warning.\n\
+--json: the report as JSON on stdout (crates/replay/report.schema.json).\n\
+--html FILE: the report as one self-contained page.";
+
+/// Files past which a progress bar is shown (on a terminal).
+const PROGRESS_FROM: usize = 200;
 
 /// Runs the job.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut verbose = false;
-    let mut format = None;
+    let mut json = false;
+    let mut html = None;
+    let mut options = Options::default();
     let mut paths = Vec::new();
     let mut args = args.iter();
+    let parse_format = |name: &str| name.parse::<import::Format>().map_err(|e| e.to_string());
     while let Some(a) = args.next() {
         match a.as_str() {
             "-v" | "--verbose" => verbose = true,
+            "--strict" => options.strict = true,
+            "--json" => json = true,
+            "--html" => html = Some(PathBuf::from(args.next().ok_or("--html needs a file")?)),
             "-h" | "--help" => {
-                println!(
-                    "usage: cargo xtask replay [-v] [--format NAME] [PATH…]   (default: transcripts/)\n\
-                     formats: transcript, socat, socat-hex, pyserial-spy, pyserial-raw, interceptty,\n\
-                     terminal (tio, picocom, minicom), saleae-logic1, saleae-logic2, prefixed;\n\
-                     without --format each file's format is detected from its content"
-                );
+                println!("{USAGE}");
                 return Ok(());
             }
             "--format" => {
-                let name = args.next().ok_or("--format needs a format name")?;
-                format = Some(name.parse::<import::Format>().map_err(|e| e.to_string())?);
+                options.format = Some(parse_format(
+                    args.next().ok_or("--format needs a format name")?,
+                )?);
             }
             f if f.starts_with("--format=") => {
-                let name = f.trim_start_matches("--format=");
-                format = Some(name.parse::<import::Format>().map_err(|e| e.to_string())?);
+                options.format = Some(parse_format(f.trim_start_matches("--format="))?);
+            }
+            f if f.starts_with("--html=") => {
+                html = Some(PathBuf::from(f.trim_start_matches("--html=")))
+            }
+            f if f.starts_with('-') && f.len() > 1 => {
+                return Err(format!("unknown option `{f}`\n{USAGE}"))
             }
             p => paths.push(PathBuf::from(p)),
         }
     }
+    options.timeline = html.is_some();
     if paths.is_empty() {
         paths.push(crate::root().join("transcripts"));
     }
@@ -46,83 +70,109 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         );
     }
     files.sort();
+    files.dedup();
     if files.is_empty() {
         return Err("no transcripts found".into());
     }
-    println!(
-        "{:<44} {:>8} {:>9} {:>9} {:>7} {:>5}  result",
-        "file", "bytes", "commands", "responses", "unknown", "jobs"
-    );
-    let (mut failed, mut total_bytes) = (0, 0);
     let started = std::time::Instant::now();
-    for file in &files {
-        let name = file
-            .strip_prefix(crate::root())
-            .unwrap_or(file)
-            .display()
-            .to_string();
-        let bytes = match std::fs::read(file) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                failed += 1;
-                println!("{name:<44} cannot read: {e}");
-                continue;
-            }
-        };
-        let imported = match format {
-            Some(f) => import::import(f, &name, &bytes),
-            None => import::detect_and_import(&name, &bytes),
-        };
-        let transcript = match imported {
-            Ok(i) => {
-                if verbose {
-                    println!("{name:<44} read as {}", i.format);
-                }
-                i.transcript
-            }
-            Err(e) => {
-                failed += 1;
-                println!("{name:<44} FAILED");
-                println!("    {e}");
-                continue;
-            }
-        };
-        let report = cellftp_replay::replay(&transcript);
-        total_bytes += report.bytes;
-        let verdict = if report.passed() { "ok" } else { "FAILED" };
-        println!(
-            "{name:<44} {:>8} {:>9} {:>9} {:>7} {:>5}  {verdict}",
-            report.bytes,
-            report.commands.len(),
-            report.responses.len(),
-            report.unknown_commands + report.unknown_responses,
-            report.results.len(),
+    let bar = (std::io::stderr().is_terminal() && files.len() >= PROGRESS_FROM).then(|| {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
-        for f in &report.failures {
-            println!("    {f}");
+        bar
+    });
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
         }
-        for why in transcript.lossy() {
-            println!("    lossy: {why}");
-        }
-        if verbose {
-            for line in report.render().lines() {
-                println!("    {line}");
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let root = std::env::current_dir().unwrap_or_else(|_| crate::root());
+    let reports = run::check_files(&files, &root, &options, threads, &tick);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let summary = run::Summary::of(&reports);
+    if json {
+        println!("{}", run::to_json(&reports));
+    } else {
+        for r in &reports {
+            let noisy = r
+                .diagnostics
+                .iter()
+                .any(|d| d.severity >= Severity::Warning);
+            if verbose || noisy || !r.passed {
+                print!("{}", render(r));
+            } else {
+                println!(
+                    "{}: ok ({}, {} jobs)",
+                    r.path,
+                    r.format.unwrap_or("?"),
+                    r.jobs.len()
+                );
             }
         }
-        if !report.passed() {
-            failed += 1;
+        println!();
+        print!("{}", summary.render(&reports));
+        println!("in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+    }
+    if let Some(path) = html {
+        std::fs::write(&path, cellftp_replay::html::page(&reports))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if !json {
+            println!("wrote {}", path.display());
         }
     }
-    println!(
-        "\n{} file(s), {} bytes in {:.1} ms: {} passed, {} failed",
-        files.len(),
-        total_bytes,
-        started.elapsed().as_secs_f64() * 1e3,
-        files.len() - failed,
-        failed
+    if summary.failed > 0 {
+        return Err(format!(
+            "{} of {} file(s) failed",
+            summary.failed, summary.files
+        ));
+    }
+    Ok(())
+}
+
+/// `cargo xtask import LOG [-o FILE]`.
+pub(crate) fn import(args: &[String]) -> Result<(), String> {
+    let mut out = None;
+    let mut log = None;
+    let mut args = args.iter();
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "-o" | "--output" => out = Some(PathBuf::from(args.next().ok_or("-o needs a file")?)),
+            "-h" | "--help" => {
+                println!("usage: cargo xtask import LOG [-o FILE]   (default: LOG's name with .cftx, printed)");
+                return Ok(());
+            }
+            p => log = Some(PathBuf::from(p)),
+        }
+    }
+    let log = log.ok_or("usage: cargo xtask import LOG [-o FILE]")?;
+    let bytes = std::fs::read(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let name = log.display().to_string();
+    let transcript = run::to_transcript(&name, &bytes).map_err(|e| e.to_string())?;
+    let text = transcript.to_text();
+    // The result must replay clean: say so now if it will not.
+    let check = cellftp_replay::check(
+        &name,
+        text.as_bytes(),
+        &Options {
+            format: Some(import::Format::Transcript),
+            ..Options::default()
+        },
     );
-    if failed > 0 {
-        return Err(format!("{failed} file(s) failed"));
+    match out {
+        Some(path) => {
+            std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!("wrote {} ({} jobs)", path.display(), check.jobs.len());
+        }
+        None => print!("{text}"),
+    }
+    if !check.passed {
+        eprint!("{}", render(&check));
+        return Err("the transcript does not replay clean: see above".into());
     }
     Ok(())
 }

@@ -19,12 +19,17 @@
 //! every value that `cellftp_proto::secret_ranges` finds (`AT+FTPPW=`,
 //! `+FTPPW:`, `PASSWORD: …` in a configuration report) with `<redacted>`.
 
+pub mod check;
 pub mod files;
+pub mod html;
 pub mod import;
+pub mod reconstruct;
 mod redact;
 pub mod replay;
+pub mod run;
 pub mod transcript;
 
+pub use check::{check, FileReport, Options};
 pub use redact::redact_passwords;
 pub use replay::{replay, Report};
 pub use transcript::{JobSpec, ParseError, Record, Transcript};

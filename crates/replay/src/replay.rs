@@ -4,8 +4,10 @@
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 
-use cellftp_proto::{CommandDecoder, Decoded, Decoder, ResponseDecoder};
-use cellftp_session::{Event, FtpConfig, Instant, Session, UsageError};
+use cellftp_proto::{
+    Command, CommandDecoder, Decoded, Decoder, Put, Request, ResponseDecoder, MAX_PUT_DATA,
+};
+use cellftp_session::{Config, Event, FtpConfig, Instant, JobError, Outcome, Session, UsageError};
 
 use crate::transcript::{escape, JobSpec, Record, Transcript};
 
@@ -28,6 +30,35 @@ pub struct Report {
     pub results: Vec<String>,
     /// Everything that did not go as recorded.
     pub failures: Vec<Failure>,
+    /// For each of `failures`, the index of the record it happened at,
+    /// when there is one.
+    pub failure_records: Vec<Option<usize>>,
+    /// Each job as the session ran it, in order, when the transcript
+    /// declares jobs.
+    pub jobs: Vec<JobRun>,
+    /// Lines that belonged to no command, with the index of the record
+    /// that completed them: `Debug` of the response.
+    pub unsolicited: Vec<(usize, String)>,
+    /// True when the session stopped following the transcript (a command
+    /// differed or was missing): the jobs after that point did not run.
+    pub departed: bool,
+}
+
+/// One job as the session ran it: what it was asked, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRun {
+    /// The job, as its `!` line names it.
+    pub spec: JobSpec,
+    /// How it ended; `None` if it never did.
+    pub result: Option<Result<Outcome, JobError>>,
+    /// Why the session refused to queue it, if it did.
+    pub refused: Option<UsageError>,
+    /// The bytes downloaded (get) or accepted by the modem (put).
+    pub data: Vec<u8>,
+    /// The listing's entry names (list).
+    pub entries: Vec<Vec<u8>>,
+    /// The configuration report's items, as `Debug` prints them (query).
+    pub config: Vec<String>,
 }
 
 /// A way in which the session did not do what the transcript recorded.
@@ -117,7 +148,35 @@ pub fn replay(transcript: &Transcript) -> Report {
     if transcript.jobs().next().is_some() {
         SessionReplay::new(transcript, &mut report).run();
     }
+    debug_assert_eq!(report.failures.len(), report.failure_records.len());
     report
+}
+
+/// The lengths of the `AT+FTPPUT=<len>,<data>` chunks the host sent, in
+/// order: a put job replays its data cut as recorded.
+fn recorded_put_chunks(t: &Transcript) -> VecDeque<usize> {
+    let mut decoder = CommandDecoder::new();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut out = VecDeque::new();
+    for r in &t.records {
+        let Record::Sent(chunk) = r else { continue };
+        buf.extend_from_slice(chunk);
+        loop {
+            match decoder.decode(&buf) {
+                Decoded::Item { item, consumed } => {
+                    if let Request::Command(Command::FtpPut(Put::Data(d))) = item {
+                        out.push_back(d.len());
+                    }
+                    buf.drain(..consumed.min(buf.len()));
+                }
+                Decoded::NeedMore { consumed } => {
+                    buf.drain(..consumed.min(buf.len()));
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Feeds `chunks` to `decoder` following its contract (drop what was
@@ -185,6 +244,10 @@ struct SessionReplay<'t, 'r> {
     /// Session job id → transcript job index.
     ids: Vec<(u32, u32)>,
     broken: bool,
+    /// Recorded put chunk lengths not yet replayed.
+    put_chunks: VecDeque<usize>,
+    /// The record being replayed.
+    at: usize,
 }
 
 impl<'t, 'r> SessionReplay<'t, 'r> {
@@ -195,10 +258,31 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
             .map(|(i, j)| (i as u32, j))
             .collect();
         let results = vec![None; jobs.len()];
+        report.jobs = jobs
+            .iter()
+            .map(|(_, spec)| JobRun {
+                spec: (*spec).clone(),
+                result: None,
+                refused: None,
+                data: Vec::new(),
+                entries: Vec::new(),
+                config: Vec::new(),
+            })
+            .collect();
+        let put_chunks = recorded_put_chunks(transcript);
+        let largest = put_chunks.iter().copied().max().unwrap_or(0);
+        let mut config = Config::default();
+        // A host that sent larger chunks than ours is replayed with them.
+        config.chunk_size = config.chunk_size.max(largest.min(MAX_PUT_DATA));
         Self {
             transcript,
             report,
-            session: Session::default(),
+            // `chunk_size` was kept within 1..=MAX_PUT_DATA above, the only
+            // field a replay changes: the default settings are valid.
+            session: Session::new(config).unwrap_or_else(|e| {
+                debug_assert!(false, "replay settings refused: {e}");
+                Session::default()
+            }),
             now: Instant::from_millis(0),
             waiting: jobs,
             uploads: Vec::new(),
@@ -207,15 +291,28 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
             results,
             ids: Vec::new(),
             broken: false,
+            put_chunks,
+            at: 0,
         }
+    }
+
+    /// Records a failure at the current record.
+    fn fail(&mut self, failure: Failure) {
+        self.report.failures.push(failure);
+        self.report.failure_records.push(Some(self.at));
+    }
+
+    fn job_mut(&mut self, index: Option<u32>) -> Option<&mut JobRun> {
+        index.and_then(|i| self.report.jobs.get_mut(i as usize))
     }
 
     fn run(mut self) {
         self.enqueue();
-        for record in &self.transcript.records {
+        for (at, record) in self.transcript.records.iter().enumerate() {
             if self.broken {
                 break;
             }
+            self.at = at;
             match record {
                 Record::Time(ms) => {
                     self.now = self.now.max(Instant::from_millis(*ms));
@@ -278,11 +375,12 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
                 Ok(id) => self.ids.push((id.get(), index)),
                 Err(UsageError::QueueFull) => return,
                 Err(error) => {
-                    self.report
-                        .failures
-                        .push(Failure::Refused { job: index, error });
+                    self.fail(Failure::Refused { job: index, error });
                     if let Some(r) = self.results.get_mut(index as usize) {
                         *r = Some(format!("refused: {error}"));
+                    }
+                    if let Some(job) = self.job_mut(Some(index)) {
+                        job.refused = Some(error);
                     }
                 }
             }
@@ -305,37 +403,86 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
                         _ => None,
                     };
                     let done = match &event {
-                        Event::JobDone { job, result } => Some((job.get(), format!("{result:?}"))),
+                        Event::JobDone { job, result } => Some((job.get(), *result)),
                         _ => None,
                     };
-                    (format!("{event:?}"), ready, done)
+                    let text = format!("{event:?}");
+                    let index = |id: cellftp_session::JobId| {
+                        self.ids
+                            .iter()
+                            .find(|(i, _)| *i == id.get())
+                            .map(|(_, j)| *j as usize)
+                    };
+                    match event {
+                        Event::Data { job, data, .. } => {
+                            if let Some(run) = index(job).and_then(|i| self.report.jobs.get_mut(i))
+                            {
+                                run.data.extend_from_slice(data);
+                            }
+                        }
+                        Event::ListLine {
+                            job,
+                            entry: Ok(entry),
+                            ..
+                        } => {
+                            if let Some(run) = index(job).and_then(|i| self.report.jobs.get_mut(i))
+                            {
+                                run.entries.push(entry.name.to_vec());
+                            }
+                        }
+                        Event::Config { job, item } => {
+                            if let Some(run) = index(job).and_then(|i| self.report.jobs.get_mut(i))
+                            {
+                                run.config.push(format!("{item:?}"));
+                            }
+                        }
+                        Event::Unsolicited(item) => {
+                            self.report.unsolicited.push((self.at, format!("{item:?}")));
+                        }
+                        _ => {}
+                    }
+                    (text, ready, done)
                 }
             };
             self.report.events.push(text);
             if let Some((id, result)) = done {
-                if let Some(slot) = self
-                    .index_of(id)
-                    .and_then(|i| self.results.get_mut(i as usize))
-                {
-                    *slot = Some(result);
+                let index = self.index_of(id);
+                if let Some(slot) = index.and_then(|i| self.results.get_mut(i as usize)) {
+                    *slot = Some(format!("{result:?}"));
+                }
+                if let Some(run) = self.job_mut(index) {
+                    run.result = Some(result);
                 }
                 self.enqueue();
             }
             if let Some((id, max)) = ready {
                 let index = self.index_of(id);
                 let data = self.uploads.iter_mut().find(|(i, _)| Some(*i) == index);
+                let mut sent: &[u8] = &[];
                 let outcome = match data {
                     Some((_, rest)) if !rest.is_empty() => {
-                        let n = rest.len().min(max);
+                        // As the host cut it, where that fits.
+                        let n = match self.put_chunks.pop_front() {
+                            Some(n) if n > 0 && n <= rest.len() && n <= max => n,
+                            _ => rest.len().min(max),
+                        };
                         let chunk = rest.get(..n).unwrap_or_default();
                         *rest = rest.get(n..).unwrap_or_default();
+                        sent = chunk;
                         self.session.send_data(chunk).map(|_| ())
                     }
                     _ => self.session.finish_put(),
                 };
-                if let Err(error) = outcome {
-                    let job = index.unwrap_or(u32::MAX);
-                    self.report.failures.push(Failure::Refused { job, error });
+                match outcome {
+                    Ok(()) => {
+                        if let Some(run) = self.job_mut(index) {
+                            run.data.extend_from_slice(sent);
+                        }
+                    }
+                    Err(error) => {
+                        let job = index.unwrap_or(u32::MAX);
+                        self.fail(Failure::Refused { job, error });
+                    }
                 }
             }
         }
@@ -353,20 +500,20 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
                     self.now = self.now + self.session.config().guard;
                     continue;
                 }
-                self.report.failures.push(Failure::MissingCommand {
-                    recorded: escape(&self.expected),
-                });
+                let recorded = escape(&self.expected);
+                self.fail(Failure::MissingCommand { recorded });
                 self.broken = true;
                 return;
             };
             waited = false;
             let recorded = self.expected.get(..tx.len()).unwrap_or(&self.expected);
             if recorded != tx {
-                self.report.failures.push(Failure::CommandMismatch {
+                let failure = Failure::CommandMismatch {
                     index: self.sent_commands,
                     sent: escape(tx),
                     recorded: escape(recorded),
-                });
+                };
+                self.fail(failure);
                 self.broken = true;
                 return;
             }
@@ -385,14 +532,16 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
             self.now = self.now + self.session.config().guard;
             if let Some(tx) = self.session.poll_transmit(self.now) {
                 let sent = escape(tx);
-                self.report.failures.push(Failure::ExtraCommand { sent });
+                self.fail(Failure::ExtraCommand { sent });
             }
         }
-        for record in &self.transcript.records {
+        self.report.departed = self.broken;
+        for (at, record) in self.transcript.records.iter().enumerate() {
             if let Record::Expect { job, result } = record {
                 let got = self.results.get(*job as usize).cloned().flatten();
                 if got.as_deref() != Some(result.as_str()) {
-                    self.report.failures.push(Failure::UnexpectedResult {
+                    self.at = at;
+                    self.fail(Failure::UnexpectedResult {
                         job: *job,
                         expected: result.clone(),
                         got: got.unwrap_or_else(|| "nothing".to_owned()),
@@ -409,6 +558,7 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
                         self.report
                             .failures
                             .push(Failure::Unfinished { job: job as u32 });
+                        self.report.failure_records.push(None);
                     }
                 }
             }

@@ -147,7 +147,14 @@ pub enum ParseError {
 impl Transcript {
     /// Reads a transcript.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
+        Self::parse_located(text).map(|(t, _)| t)
+    }
+
+    /// Reads a transcript, with the 1-based source line of each record
+    /// (one per record, in order) for diagnostics.
+    pub fn parse_located(text: &str) -> Result<(Self, Vec<usize>), ParseError> {
         let mut records = Vec::new();
+        let mut lines = Vec::new();
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
             // A transcript edited on Windows ends its lines in CR LF; a CR
@@ -179,8 +186,9 @@ impl Transcript {
                 _ => return Err(ParseError::UnknownRecord { line }),
             };
             records.push(record);
+            lines.push(line);
         }
-        Ok(Self { records })
+        Ok((Self { records }, lines))
     }
 
     /// Writes the transcript; passwords in data are redacted.

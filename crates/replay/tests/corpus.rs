@@ -59,3 +59,46 @@ fn a_wrong_expectation_is_reported() {
     let report = replay(&Transcript::parse(&text).unwrap());
     assert_eq!(report.failures.len(), 1, "{}", report.render());
 }
+
+/// The name a corpus file is reported under: relative to `transcripts/`.
+fn corpus_name(path: &std::path::Path) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../transcripts");
+    let root = root.canonicalize().unwrap();
+    path.strip_prefix(&root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+        .replace('\\', "/")
+}
+
+#[test]
+fn every_corpus_file_checks_clean_and_reports_as_recorded() {
+    let mut count = 0;
+    insta::glob!("../../../transcripts", "**/*.{cftx,log}", |path| {
+        count += 1;
+        let bytes = std::fs::read(path).unwrap();
+        let name = corpus_name(path);
+        let r = cellftp_replay::check(&name, &bytes, &cellftp_replay::Options::default());
+        let text = cellftp_replay::check::render(&r);
+        assert!(r.passed, "{text}");
+        assert!(!r.jobs.is_empty() || r.stats.commands > 0, "{text}");
+        assert!(!text.contains("FTPPW=123"), "{text}");
+        insta::assert_snapshot!(text);
+    });
+    assert!(count >= 30, "only {count} corpus files");
+}
+
+#[test]
+fn every_corpus_file_has_its_json() {
+    insta::glob!("../../../transcripts", "**/*.{cftx,log}", |path| {
+        let bytes = std::fs::read(path).unwrap();
+        let r = cellftp_replay::check(
+            &corpus_name(path),
+            &bytes,
+            &cellftp_replay::Options::default(),
+        );
+        let json = cellftp_replay::run::to_json(std::slice::from_ref(&r));
+        assert!(!json.contains("FTPPW=123"), "{json}");
+        insta::assert_snapshot!(json);
+    });
+}

@@ -29,8 +29,7 @@
 //! it. The `-e` (several bytes a line) and `-f` (hex or character only)
 //! variants are not read.
 
-use super::{lines, time_of_day_ms, Builder, DayClock, Dir, ImportError, Line};
-use crate::transcript::Transcript;
+use super::{lines, time_of_day_ms, Builder, DayClock, Dir, ImportError, Line, Located};
 
 const LINE: &str = "an interceptty line `< 0x41 (A)` or `> \\t0x4f (O)`";
 
@@ -139,13 +138,14 @@ fn shown_ok(byte: u8, rest: &[u8]) -> bool {
 }
 
 /// Reads an interceptty log.
-pub(super) fn read(bytes: &[u8]) -> Result<Transcript, ImportError> {
+pub(super) fn read(bytes: &[u8]) -> Result<Located, ImportError> {
     let mut b = Builder::default();
     let mut clock = DayClock::default();
     let mut run: Option<(Dir, Vec<u8>)> = None;
     let mut last = 0;
     for Line { number, text } in lines(bytes) {
         last = number;
+        b.at_line(number);
         if text.is_empty() {
             continue;
         }

@@ -27,7 +27,7 @@
 //! marked lossy ([`Transcript::lossy`]) with the reason.
 //!
 //! Every importer redacts passwords, through [`crate::redact_passwords`],
-//! at one place: `Builder::data`.
+//! at one place: the builder's `data` method.
 
 use std::fmt;
 use std::str::FromStr;
@@ -169,6 +169,27 @@ pub struct Imported {
     /// What crossed the line. Lossy reads are marked in it
     /// ([`Transcript::lossy`]).
     pub transcript: Transcript,
+    /// The 1-based line of the capture each record was read from, one per
+    /// record of `transcript` (a lossy mark has the first line).
+    pub lines: Vec<usize>,
+}
+
+/// An importer's result: the transcript and the source line of each of its
+/// records. Reads as the transcript.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Located {
+    /// What was read.
+    pub(crate) transcript: Transcript,
+    /// One 1-based source line per record.
+    pub(crate) lines: Vec<usize>,
+}
+
+impl std::ops::Deref for Located {
+    type Target = Transcript;
+
+    fn deref(&self) -> &Transcript {
+        &self.transcript
+    }
 }
 
 /// Why a capture could not be imported: where, and what is wrong.
@@ -289,7 +310,7 @@ pub fn shown(bytes: &[u8]) -> String {
 
 /// Reads `bytes`, a file called `name`, as `format`.
 pub fn import(format: Format, name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
-    let read = || -> Result<Transcript, ImportError> {
+    let read = || -> Result<Located, ImportError> {
         if let Some(e) = not_text(bytes) {
             return Err(e);
         }
@@ -300,15 +321,17 @@ pub fn import(format: Format, name: &str, bytes: &[u8]) -> Result<Imported, Impo
                     let rest = bytes.get(e.valid_up_to()..).unwrap_or_default();
                     ImportError::expected(line, column, "UTF-8 text", rest)
                 })?;
-                Transcript::parse(text).map_err(|e| {
-                    let (line, column) = match e {
-                        ParseError::BadEscape { line, column } => (line, column),
-                        ParseError::UnknownRecord { line }
-                        | ParseError::BadNumber { line }
-                        | ParseError::BadJob { line, .. } => (line, 1),
-                    };
-                    ImportError::at(line, column, ImportErrorKind::Transcript(e))
-                })
+                Transcript::parse_located(text)
+                    .map(|(transcript, lines)| Located { transcript, lines })
+                    .map_err(|e| {
+                        let (line, column) = match e {
+                            ParseError::BadEscape { line, column } => (line, column),
+                            ParseError::UnknownRecord { line }
+                            | ParseError::BadNumber { line }
+                            | ParseError::BadJob { line, .. } => (line, 1),
+                        };
+                        ImportError::at(line, column, ImportErrorKind::Transcript(e))
+                    })
             }
             Format::SocatText => socat::text(bytes),
             Format::SocatHex => socat::hex(bytes),
@@ -322,7 +345,11 @@ pub fn import(format: Format, name: &str, bytes: &[u8]) -> Result<Imported, Impo
         }
     };
     read()
-        .map(|transcript| Imported { format, transcript })
+        .map(|l| Imported {
+            format,
+            transcript: l.transcript,
+            lines: l.lines,
+        })
         .map_err(|mut e| {
             name.clone_into(&mut e.file);
             e
@@ -454,6 +481,10 @@ pub(crate) enum Dir {
 #[derive(Debug, Default)]
 pub(crate) struct Builder {
     records: Vec<Record>,
+    /// The source line of each record.
+    lines: Vec<usize>,
+    /// The line being read.
+    line: usize,
     /// The first timestamp, in ms on the capture's clock.
     first: Option<u64>,
     /// The last timestamp, in ms, and how it was written.
@@ -464,6 +495,11 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
+    /// The capture's line the next records come from (1-based).
+    pub(crate) fn at_line(&mut self, line: usize) {
+        self.line = line;
+    }
+
     /// A time mark: `ms` on the capture's clock, `written` as the capture
     /// spells it (for the error if it goes backwards).
     pub(crate) fn time(
@@ -495,6 +531,7 @@ impl Builder {
         })?;
         self.last = Some((ms, String::from_utf8_lossy(written).into_owned()));
         self.records.push(Record::Time(relative));
+        self.lines.push(self.line.max(line));
         Ok(())
     }
 
@@ -551,6 +588,7 @@ impl Builder {
             Dir::Sent => Record::Sent(data),
             Dir::Received => Record::Received(data),
         });
+        self.lines.push(self.line.max(1));
     }
 
     /// Has a time mark been read yet?
@@ -565,7 +603,7 @@ impl Builder {
 
     /// The transcript, or [`ImportErrorKind::NoCommand`] (at `line`, the
     /// one after the last) when the host sent no AT command.
-    pub(crate) fn finish(self, line: usize) -> Result<Transcript, ImportError> {
+    pub(crate) fn finish(self, line: usize) -> Result<Located, ImportError> {
         let has_command = self.records.iter().any(|r| match r {
             Record::Sent(b) => b
                 .windows(2)
@@ -578,11 +616,17 @@ impl Builder {
         let mut t = Transcript {
             records: Vec::with_capacity(self.records.len() + self.lossy.len()),
         };
+        let mut lines = Vec::with_capacity(self.records.len() + self.lossy.len());
         for reason in self.lossy {
             t.mark_lossy(&reason);
+            lines.push(1);
         }
         t.records.extend(self.records);
-        Ok(t)
+        lines.extend(self.lines);
+        Ok(Located {
+            transcript: t,
+            lines,
+        })
     }
 }
 
@@ -737,7 +781,7 @@ mod tests {
         b.data(Dir::Received, b"AT+FTPPW=se");
         b.data(Dir::Sent, b"cret\r");
         b.data(Dir::Sent, b"AT\r");
-        let t = b.finish(1).unwrap_or_default();
+        let t = b.finish(1).unwrap_or_default().transcript;
         let text = t.to_text();
         assert!(!text.contains("se"), "{text}");
         assert!(text.contains("> AT\\r"), "{text}");

@@ -19,8 +19,8 @@
 //! received lines form one response, `\r\n` + each line + `\r\n`. `#`
 //! lines and blank lines are skipped (a blank line ends a response).
 
-use super::{lines, time_of_day_ms, Builder, DayClock, Dir, ImportError, Line};
-use crate::transcript::{unescape, Transcript};
+use super::{lines, time_of_day_ms, Builder, DayClock, Dir, ImportError, Line, Located};
+use crate::transcript::unescape;
 
 /// Does the first line that is not a comment carry a direction prefix?
 pub(super) fn looks_like(head: &[u8]) -> bool {
@@ -83,7 +83,7 @@ fn leading_time(line: &[u8]) -> (Option<Time<'_>>, &[u8]) {
 }
 
 /// Reads a hand-written log.
-pub(super) fn read(bytes: &[u8]) -> Result<Transcript, ImportError> {
+pub(super) fn read(bytes: &[u8]) -> Result<Located, ImportError> {
     let mut b = Builder::default();
     let mut clock = DayClock::default();
     let mut block: Vec<u8> = Vec::new();
@@ -97,6 +97,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<Transcript, ImportError> {
     let mut last = 0;
     for Line { number, text } in lines(bytes) {
         last = number;
+        b.at_line(number);
         if text.trim_ascii().is_empty() {
             flush(&mut block, &mut b);
             continue;

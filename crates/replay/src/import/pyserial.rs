@@ -26,8 +26,7 @@
 //! `color` the raw log does not say which way bytes went (and it carries
 //! the host's writes and the modem's echo both); it is not read.
 
-use super::{fraction_ms, lines, number, Builder, Dir, ImportError, Line};
-use crate::transcript::Transcript;
+use super::{fraction_ms, lines, number, Builder, Dir, ImportError, Line, Located};
 
 const ROW: &str = "a pyserial spy line `000003.001 TX   0000  41 54 …  AT…`";
 const TX: &[u8] = b"\x1b[31m";
@@ -88,13 +87,14 @@ fn parse_prefix(line: &[u8]) -> Option<(u64, &[u8], &[u8])> {
 }
 
 /// Reads a `spy://` hex dump.
-pub(super) fn spy(bytes: &[u8]) -> Result<Transcript, ImportError> {
+pub(super) fn spy(bytes: &[u8]) -> Result<Located, ImportError> {
     let mut b = Builder::default();
     // The call being read: direction, bytes, the offset the next row has.
     let mut call: Option<(Dir, Vec<u8>, u64)> = None;
     let mut last = 0;
     for Line { number, text } in lines(bytes) {
         last = number;
+        b.at_line(number);
         let line = strip_colour(text);
         let skipped = text.len() - line.len();
         if line.is_empty() {
@@ -206,7 +206,7 @@ fn parse_row(value: &[u8]) -> Result<(u64, Vec<u8>), (usize, &'static str)> {
 }
 
 /// Reads a `spy://…?raw&color` stream.
-pub(super) fn raw(bytes: &[u8]) -> Result<Transcript, ImportError> {
+pub(super) fn raw(bytes: &[u8]) -> Result<Located, ImportError> {
     let mut b = Builder::default();
     let mut rest = bytes;
     let (mut line, mut line_start) = (1, 0);
@@ -230,6 +230,7 @@ pub(super) fn raw(bytes: &[u8]) -> Result<Transcript, ImportError> {
             .position(|w| w == TX || w == RX)
             .unwrap_or(body.len());
         let data = body.get(..end).unwrap_or_default();
+        b.at_line(line);
         b.data(dir, data);
         for (i, &c) in data.iter().enumerate() {
             if c == b'\n' {

@@ -28,8 +28,7 @@
 //! no `OK`/`ERROR` is (the modem's carries them), else the one heard first.
 //! Bytes of one direction less than ten frame times apart are one record.
 
-use super::{lines, Builder, Dir, ImportError, Line};
-use crate::transcript::Transcript;
+use super::{lines, Builder, Dir, ImportError, Line, Located};
 
 const LOGIC2: &[u8] = b"name,type,start_time,duration,data";
 const LOGIC1: &[u8] = b"Time [s],Value";
@@ -59,7 +58,7 @@ struct Frame<'a> {
 }
 
 /// Reads a Logic 2 export.
-pub(super) fn logic2(bytes: &[u8]) -> Result<Transcript, ImportError> {
+pub(super) fn logic2(bytes: &[u8]) -> Result<Located, ImportError> {
     let mut frames = Vec::new();
     let mut last = 0;
     for Line { number, text } in lines(bytes) {
@@ -128,7 +127,7 @@ pub(super) fn logic2(bytes: &[u8]) -> Result<Transcript, ImportError> {
 }
 
 /// Reads a Logic 1 export (one channel).
-pub(super) fn logic1(bytes: &[u8]) -> Result<Transcript, ImportError> {
+pub(super) fn logic1(bytes: &[u8]) -> Result<Located, ImportError> {
     let mut frames = Vec::new();
     let mut last = 0;
     for Line { number, text } in lines(bytes) {
@@ -256,10 +255,7 @@ fn value(text: &[u8]) -> Option<u8> {
 }
 
 /// Frames to records: directions by content, chunks by gaps.
-fn build(
-    mut frames: Vec<(usize, usize, Frame<'_>)>,
-    last: usize,
-) -> Result<Transcript, ImportError> {
+fn build(mut frames: Vec<(usize, usize, Frame<'_>)>, last: usize) -> Result<Located, ImportError> {
     frames.sort_by_key(|(_, _, f)| f.start);
     let mut channels: Vec<&[u8]> = Vec::new();
     for (_, _, f) in &frames {
@@ -318,6 +314,7 @@ fn build(
                 if let Some((d, data, _)) = chunk.take() {
                     b.data(d, &data);
                 }
+                b.at_line(*line);
                 b.time(f.start / 1000, b"", *line, *col)?;
                 chunk = Some((dir, vec![f.byte], f.start.saturating_add(f.duration.max(1))));
             }

@@ -47,8 +47,9 @@
 //! of its own): a `length=` that lies is still caught by the next `from=`
 //! of its direction.
 
-use super::{days_from_civil, lines, number, time_of_day_ms, Builder, Dir, ImportError, Line};
-use crate::transcript::Transcript;
+use super::{
+    days_from_civil, lines, number, time_of_day_ms, Builder, Dir, ImportError, Line, Located,
+};
 
 const HEADER: &str = "a socat header `> YYYY/MM/DD HH:MM:SS.ffffff  length=N from=N to=N`";
 
@@ -178,7 +179,7 @@ struct Block<'a> {
 }
 
 /// Reads a `socat -v` trace.
-pub(super) fn text(bytes: &[u8]) -> Result<Transcript, ImportError> {
+pub(super) fn text(bytes: &[u8]) -> Result<Located, ImportError> {
     let mut blocks = Vec::new();
     let mut dots: Vec<(usize, usize)> = Vec::new();
     let mut pos = 0;
@@ -302,7 +303,7 @@ pub(super) fn text(bytes: &[u8]) -> Result<Transcript, ImportError> {
 }
 
 /// Reads a `socat -x` or `socat -v -x` trace.
-pub(super) fn hex(bytes: &[u8]) -> Result<Transcript, ImportError> {
+pub(super) fn hex(bytes: &[u8]) -> Result<Located, ImportError> {
     let mut blocks: Vec<Block<'_>> = Vec::new();
     let mut counts = [0u64; 2];
     let mut current: Option<Block<'_>> = None;
@@ -457,6 +458,7 @@ fn build(blocks: &[Block<'_>]) -> Result<Builder, ImportError> {
             .ok_or_else(|| {
                 ImportError::expected(block.line, block.column + 2, "a time that fits", h.written)
             })?;
+        b.at_line(block.line);
         b.time(ms, h.written, block.line, block.column + 2)?;
         b.data(h.dir, &block.data);
     }

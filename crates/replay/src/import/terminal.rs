@@ -32,8 +32,7 @@
 //! written `\r\n` + its lines each ended by `\r\n`. There the echo and the
 //! exact line ends are not known.
 
-use super::{lines, number, time_of_day_ms, Builder, DayClock, Dir, ImportError};
-use crate::transcript::Transcript;
+use super::{lines, number, time_of_day_ms, Builder, DayClock, Dir, ImportError, Located};
 
 /// Does a line (after an optional tio timestamp) start with `AT`?
 pub(super) fn looks_like(head: &[u8]) -> bool {
@@ -80,7 +79,7 @@ fn timestamp(bytes: &[u8]) -> Option<(u64, usize)> {
 }
 
 /// Reads a terminal log.
-pub(super) fn read(bytes: &[u8]) -> Result<Transcript, ImportError> {
+pub(super) fn read(bytes: &[u8]) -> Result<Located, ImportError> {
     let lone_cr = bytes
         .windows(2)
         .any(|w| w.first() == Some(&b'\r') && w.get(1) != Some(&b'\n'))
@@ -103,9 +102,11 @@ struct Mark<'a> {
 }
 
 /// A raw log: the modem's stream, commands recovered from the echo.
-fn raw(bytes: &[u8]) -> Result<Transcript, ImportError> {
+fn raw(bytes: &[u8]) -> Result<Located, ImportError> {
     // The stream without timestamps, and the timestamps' places.
     let mut stream = Vec::with_capacity(bytes.len());
+    // Where each line of the file starts in `stream`.
+    let mut line_starts = vec![0];
     let mut marks = Vec::new();
     let mut clock = DayClock::default();
     let (mut line, mut line_start) = (1, 0);
@@ -135,6 +136,7 @@ fn raw(bytes: &[u8]) -> Result<Transcript, ImportError> {
         if c == b'\n' {
             line += 1;
             line_start = pos;
+            line_starts.push(stream.len());
         }
     }
     // Where each command's echo starts, and its end (the CR).
@@ -168,7 +170,9 @@ fn raw(bytes: &[u8]) -> Result<Transcript, ImportError> {
     let mut b = Builder::default();
     let (mut next_command, mut next_mark) = (commands.iter().peekable(), marks.iter().peekable());
     let mut from = 0;
+    let line_of = |at: usize| line_starts.partition_point(|&s| s <= at).max(1);
     for cut in cuts {
+        b.at_line(line_of(from));
         if cut > from {
             b.data(Dir::Received, stream.get(from..cut).unwrap_or_default());
             from = cut;
@@ -177,6 +181,7 @@ fn raw(bytes: &[u8]) -> Result<Transcript, ImportError> {
             b.time(m.ms, m.written, m.line, m.column)?;
         }
         if let Some(&(s, e)) = next_command.next_if(|&&(s, _)| s == cut) {
+            b.at_line(line_of(s));
             b.data(Dir::Sent, stream.get(s..=e).unwrap_or_default());
         }
     }
@@ -185,7 +190,7 @@ fn raw(bytes: &[u8]) -> Result<Transcript, ImportError> {
 
 /// A log read by lines (no lone CR): the manual's example, a minicom
 /// capture.
-fn by_lines(bytes: &[u8]) -> Result<Transcript, ImportError> {
+fn by_lines(bytes: &[u8]) -> Result<Located, ImportError> {
     let mut b = Builder::default();
     let mut clock = DayClock::default();
     let mut block: Vec<u8> = Vec::new();
@@ -199,6 +204,7 @@ fn by_lines(bytes: &[u8]) -> Result<Transcript, ImportError> {
     let mut last = 0;
     for l in lines(bytes) {
         last = l.number;
+        b.at_line(l.number);
         let mut text = l.text;
         if let Some((ms, len)) = timestamp(text) {
             let written = text.get(1..len - 2).unwrap_or_default();
