@@ -14,7 +14,7 @@
 
 use memchr::memchr2;
 
-use crate::grammar::{inline_header, listing_header, Direction, Header};
+use crate::grammar::{inline_header, listing_header, Direction, Header, ListingHeader};
 use crate::limits::{MAX_FRAGMENT, MAX_LINE};
 
 /// One framed item, borrowed from the caller's buffer.
@@ -22,6 +22,15 @@ use crate::limits::{MAX_FRAGMENT, MAX_LINE};
 pub(crate) enum Frame<'b> {
     /// A complete line without its terminator, at most [`MAX_LINE`] bytes.
     Line(&'b [u8]),
+    /// A complete line the grammar read as a listing header
+    /// ([`listing_header`]), with what it read; a listing of `len` bytes
+    /// follows unless `len` is 0.
+    ListingHeader {
+        /// The line, without its terminator.
+        line: &'b [u8],
+        /// The header's fields.
+        header: ListingHeader,
+    },
     /// [`MAX_LINE`] bytes of a line that has no terminator within
     /// [`MAX_LINE`] bytes, or the rest of such a line up to its terminator.
     Overlong(&'b [u8]),
@@ -193,12 +202,16 @@ impl Framer {
                                 }
                                 return self.emit(Frame::Overlong(line), at + p);
                             }
-                            // An empty payload leaves nothing to frame: its
-                            // header is a line like any other, done at its end.
-                            let header = listing_header(self.direction, line);
-                            let Some(len) = header.filter(|&len| len > 0) else {
+                            let Some(header) = listing_header(self.direction, line) else {
                                 return self.emit(Frame::Line(line), at + p);
                             };
+                            let frame = Frame::ListingHeader { line, header };
+                            // An empty payload leaves nothing to frame: the
+                            // header is done at its line end.
+                            let len = header.len;
+                            if len == 0 {
+                                return self.emit(frame, at + p);
+                            }
                             // The payload starts after the whole line end, so
                             // a CR must be followed by a look at the next byte.
                             let end = match (rest.get(p), rest.get(p + 1)) {
@@ -210,7 +223,7 @@ impl Framer {
                                 _ => p + 1,
                             };
                             self.state = State::Listing { remaining: len };
-                            return self.emit(Frame::Line(line), at + end);
+                            return self.emit(frame, at + end);
                         }
                         LineEnd::Overlong => {
                             self.overlong = true;

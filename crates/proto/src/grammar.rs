@@ -257,26 +257,33 @@ pub(crate) enum Header {
 /// on the same line: `+FTPGET:<len>,` from the modem, `AT+FTPPUT=<len>,` from
 /// either side (the modem echoes it). Only the first [`MAX_HEADER`] bytes
 /// are looked at.
+///
+/// The first bytes rule out almost every line; only the rest is parsed, out
+/// of line.
+#[inline]
 pub(crate) fn inline_header(direction: Direction, rest: &[u8]) -> Header {
-    let window = rest.get(..MAX_HEADER).unwrap_or(rest);
-    let full = window.len() == MAX_HEADER;
-    // Cheap rejection of the common lines (`+FTPMODE: 1`, `+CME …`,
-    // `OK`) before the full parse: without stray spaces, `+FTPGET:`
-    // has `G` as its fifth byte.
-    if window.get(1) != Some(&b' ') {
-        if let Some(b) = window.get(4) {
-            if !b.eq_ignore_ascii_case(&b'G') && window.first() == Some(&b'+') {
+    match (direction, rest.first()) {
+        (Direction::FromModem, Some(b'+')) => {
+            // Without stray spaces, `+FTPGET:` has `G` as its fifth byte:
+            // `+FTPMODE: 1`, `+CME …` are rejected here.
+            if rest.get(1) != Some(&b' ')
+                && rest.get(4).is_some_and(|b| !b.eq_ignore_ascii_case(&b'G'))
+            {
                 return Header::None;
             }
+            parse_inline_header(rest, ftpget_header)
         }
+        (_, Some(b'A' | b'a')) => parse_inline_header(rest, ftpput_header),
+        _ => Header::None,
     }
+}
+
+/// [`inline_header`]'s full parse of the first [`MAX_HEADER`] bytes.
+fn parse_inline_header(rest: &[u8], rule: fn(&mut Stream<'_>) -> Parsed<u32>) -> Header {
+    let window = rest.get(..MAX_HEADER).unwrap_or(rest);
+    let full = window.len() == MAX_HEADER;
     let mut input = Partial::new(window);
-    let parsed = match (direction, window.first()) {
-        (Direction::FromModem, Some(b'+')) => ftpget_header.parse_next(&mut input),
-        (_, Some(b'A' | b'a')) => ftpput_header.parse_next(&mut input),
-        _ => return Header::None,
-    };
-    match parsed {
+    match rule(&mut input) {
         Ok(len) => Header::Found {
             // The parser stops right after the comma.
             header: window.len() - input.len() - 1,
@@ -287,29 +294,41 @@ pub(crate) fn inline_header(direction: Direction, rest: &[u8]) -> Header {
     }
 }
 
-/// The announced length if the complete `line` (from the modem) is a
+/// A `+FTPLIST:<mode>,<len>` line: its fields, as the line grammar reads
+/// them (the line's item is [`Response::FtpList`] with these fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ListingHeader {
+    /// The first field.
+    pub(crate) mode: u32,
+    /// The listing's length; the listing starts on the next line.
+    pub(crate) len: u32,
+}
+
+/// The fields if the complete `line` (from the modem) is a
 /// `+FTPLIST:<mode>,<len>` header, whose listing starts on the next line.
-pub(crate) fn listing_header(direction: Direction, line: &[u8]) -> Option<u32> {
+#[inline]
+pub(crate) fn listing_header(direction: Direction, line: &[u8]) -> Option<ListingHeader> {
     // Leading spaces as the line grammar allows them: a line it reads as
     // `+FTPLIST:<mode>,<len>` must be framed as one.
-    let first = line.iter().find(|&&b| b != b' ');
-    if direction != Direction::FromModem || first != Some(&b'+') {
-        return None;
+    match (direction, line.first()) {
+        (Direction::FromModem, Some(b'+' | b' ')) => parse_listing_header(line),
+        _ => None,
     }
-    // Only a `+FTPLIST` line can be one: check that before the full
-    // parse, which the decoder would otherwise run twice per `+` line.
-    let mut name = line
-        .iter()
-        .position(|&b| b != b' ')
-        .and_then(|i| line.get(i + 1..))?;
+}
+
+/// [`listing_header`] past its first byte.
+fn parse_listing_header(line: &[u8]) -> Option<ListingHeader> {
+    let t = trim(line);
+    // Only a `+FTPLIST` line can be one: check that before the full parse.
+    let mut name = t.strip_prefix(b"+")?;
     while let [b' ', rest @ ..] = name {
         name = rest;
     }
     if !name.get(..7)?.eq_ignore_ascii_case(b"FTPLIST") {
         return None;
     }
-    match plus_line(trim(line))? {
-        Response::FtpList { len, .. } => Some(len),
+    match plus_line(t)? {
+        Response::FtpList { mode, len } => Some(ListingHeader { mode, len }),
         _ => None,
     }
 }
