@@ -271,11 +271,36 @@ pub(crate) fn inline_header(direction: Direction, rest: &[u8]) -> Header {
             {
                 return Header::None;
             }
-            parse_inline_header(rest, ftpget_header)
+            plain_ftpget_header(rest).unwrap_or_else(|| parse_inline_header(rest, ftpget_header))
         }
         (_, Some(b'A' | b'a')) => parse_inline_header(rest, ftpput_header),
         _ => Header::None,
     }
+}
+
+/// `+FTPGET:<len>,` as the modem writes it, without spaces: what
+/// [`ftpget_header`] finds there, found without the general parse. `None`
+/// for anything else, which the general parse decides.
+fn plain_ftpget_header(rest: &[u8]) -> Option<Header> {
+    const NAME: [u8; 8] = *b"+FTPGET:";
+    // The six letters folded to lower case in one word; `+` and `:` as
+    // they are (only a letter folds onto a letter).
+    const FOLD: u64 = u64::from_le_bytes([0, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0]);
+    const WANT: u64 = u64::from_le_bytes(*b"+ftpget:");
+    let head: [u8; 8] = rest.get(..NAME.len())?.try_into().ok()?;
+    if u64::from_le_bytes(head) | FOLD != WANT {
+        return None;
+    }
+    let after = rest.get(NAME.len()..)?;
+    let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 10 || after.get(digits) != Some(&b',') {
+        return None;
+    }
+    let len = parse_u32(after.get(..digits)?)?;
+    Some(Header::Found {
+        header: NAME.len() + digits,
+        len,
+    })
 }
 
 /// [`inline_header`]'s full parse of the first [`MAX_HEADER`] bytes.
