@@ -341,8 +341,43 @@ pub(crate) fn listing_header(direction: Direction, line: &[u8]) -> Option<Listin
     }
 }
 
+/// `<name>` folded to lower case, `+` as it is, as one word: only a letter
+/// folds onto a letter, so `word | FOLD == want` is a caseless compare.
+const FOLD: u64 = u64::from_le_bytes([0, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20]);
+
 /// [`listing_header`] past its first byte.
 fn parse_listing_header(line: &[u8]) -> Option<ListingHeader> {
+    const WANT: u64 = u64::from_le_bytes(*b"+ftplist");
+    // The modem's own spelling, `+FTPLIST:<mode>,<len>` without spaces, is
+    // read here; any other `+` line without a space after the `+` is not
+    // a listing header; the rest goes through the line grammar.
+    if let Some(head) = line.get(..8).and_then(|h| <[u8; 8]>::try_from(h).ok()) {
+        let word = u64::from_le_bytes(head);
+        if word | FOLD == WANT {
+            if let Some(fields) = line.get(8..).and_then(plain_list_fields) {
+                return Some(fields);
+            }
+        } else if let [b'+', second, ..] = head {
+            if second != b' ' {
+                return None;
+            }
+        }
+    }
+    general_listing_header(line)
+}
+
+/// `:<mode>,<len>` after `+FTPLIST`, digits only: what the line grammar
+/// reads there. `None` for anything else, which the line grammar decides.
+fn plain_list_fields(rest: &[u8]) -> Option<ListingHeader> {
+    let fields = rest.strip_prefix(b":")?;
+    let comma = fields.iter().position(|&b| b == b',')?;
+    let mode = parse_u32(fields.get(..comma)?)?;
+    let len = parse_u32(fields.get(comma + 1..)?)?;
+    Some(ListingHeader { mode, len })
+}
+
+/// [`listing_header`] through the line grammar.
+fn general_listing_header(line: &[u8]) -> Option<ListingHeader> {
     let t = trim(line);
     // Only a `+FTPLIST` line can be one: check that before the full parse.
     let mut name = t.strip_prefix(b"+")?;
