@@ -266,6 +266,7 @@ impl Channel {
     /// Every command a job builds was validated when the job was queued and
     /// fits [`MAX_COMMAND`], so the encoder cannot refuse it; if it did, the
     /// command is taken as sent without a byte, and times out.
+    #[inline]
     pub(crate) fn stage(&mut self, command: &Command<'_>, config: &Config) {
         debug_assert!(self.is_free(), "one command at a time");
         let sent = Sent {
