@@ -96,6 +96,18 @@ enum Memo {
     Found { header: usize, len: u32 },
 }
 
+/// Where the first CR or LF of `hay` is. Lines are short (tens of bytes):
+/// on x86-64 the SSE2 search, which every x86-64 has, is called directly,
+/// without the run-time dispatch of [`memchr2`].
+#[inline]
+fn find_eol(hay: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(two) = memchr::arch::x86_64::sse2::memchr::Two::new(b'\r', b'\n') {
+        return two.find(hay);
+    }
+    memchr2(b'\r', b'\n', hay)
+}
+
 const fn is_eol(b: u8) -> bool {
     b == b'\r' || b == b'\n'
 }
@@ -323,7 +335,7 @@ impl Framer {
     fn line_end(&self, window: &[u8]) -> LineEnd {
         let window = window.get(..MAX_LINE + 1).unwrap_or(window);
         let from = self.scanned.min(window.len());
-        let found = memchr2(b'\r', b'\n', window.get(from..).unwrap_or_default());
+        let found = find_eol(window.get(from..).unwrap_or_default());
         match found {
             Some(i) => LineEnd::At(from + i),
             None if window.len() > MAX_LINE => LineEnd::Overlong,
