@@ -181,6 +181,10 @@ impl Default for ResponseDecoder {
 fn response(frame: Frame<'_>) -> Response<'_> {
     match frame {
         Frame::Line(line) => grammar::response_line(line),
+        Frame::ListingHeader { header, .. } => Response::FtpList {
+            mode: header.mode,
+            len: header.len,
+        },
         Frame::Overlong(chunk) => Response::Overlong(chunk),
         Frame::PayloadStart { header, len, data } => {
             if header.first() == Some(&b'+') {
@@ -260,10 +264,12 @@ impl Default for CommandDecoder {
 
 fn request(frame: Frame<'_>) -> Request<'_> {
     match frame {
-        Frame::Line(line) | Frame::PayloadLine(line) => match grammar::command_line(line) {
-            Some(c) => Request::Command(c),
-            None => Request::Unknown(line),
-        },
+        Frame::Line(line) | Frame::PayloadLine(line) | Frame::ListingHeader { line, .. } => {
+            match grammar::command_line(line) {
+                Some(c) => Request::Command(c),
+                None => Request::Unknown(line),
+            }
+        }
         Frame::Overlong(chunk) => Request::Overlong(chunk),
         Frame::PayloadStart { len, data, .. } => put_request(len, data),
         Frame::Fragment(data) => Request::Continuation(data),

@@ -285,26 +285,58 @@ pub(crate) enum Header {
 /// on the same line: `+FTPGET:<len>,` from the modem, `AT+FTPPUT=<len>,` from
 /// either side (the modem echoes it). Only the first [`MAX_HEADER`] bytes
 /// are looked at.
+///
+/// The first bytes rule out almost every line; only the rest is parsed, out
+/// of line.
+#[inline]
 pub(crate) fn inline_header(direction: Direction, rest: &[u8]) -> Header {
-    let window = rest.get(..MAX_HEADER).unwrap_or(rest);
-    let full = window.len() == MAX_HEADER;
-    // Cheap rejection of the common lines (`+FTPMODE: 1`, `+CME …`,
-    // `OK`) before the full parse: without stray spaces, `+FTPGET:`
-    // has `G` as its fifth byte.
-    if window.get(1) != Some(&b' ') {
-        if let Some(b) = window.get(4) {
-            if !b.eq_ignore_ascii_case(&b'G') && window.first() == Some(&b'+') {
+    match (direction, rest.first()) {
+        (Direction::FromModem, Some(b'+')) => {
+            // Without stray spaces, `+FTPGET:` has `G` as its fifth byte:
+            // `+FTPMODE: 1`, `+CME …` are rejected here.
+            if rest.get(1) != Some(&b' ')
+                && rest.get(4).is_some_and(|b| !b.eq_ignore_ascii_case(&b'G'))
+            {
                 return Header::None;
             }
+            plain_ftpget_header(rest).unwrap_or_else(|| parse_inline_header(rest, ftpget_header))
         }
+        (_, Some(b'A' | b'a')) => parse_inline_header(rest, ftpput_header),
+        _ => Header::None,
     }
+}
+
+/// `+FTPGET:<len>,` as the modem writes it, without spaces: what
+/// [`ftpget_header`] finds there, found without the general parse. `None`
+/// for anything else, which the general parse decides.
+fn plain_ftpget_header(rest: &[u8]) -> Option<Header> {
+    const NAME: [u8; 8] = *b"+FTPGET:";
+    // The six letters folded to lower case in one word; `+` and `:` as
+    // they are (only a letter folds onto a letter).
+    const FOLD: u64 = u64::from_le_bytes([0, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0]);
+    const WANT: u64 = u64::from_le_bytes(*b"+ftpget:");
+    let head: [u8; 8] = rest.get(..NAME.len())?.try_into().ok()?;
+    if u64::from_le_bytes(head) | FOLD != WANT {
+        return None;
+    }
+    let after = rest.get(NAME.len()..)?;
+    let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 10 || after.get(digits) != Some(&b',') {
+        return None;
+    }
+    let len = parse_u32(after.get(..digits)?)?;
+    Some(Header::Found {
+        header: NAME.len() + digits,
+        len,
+    })
+}
+
+/// [`inline_header`]'s full parse of the first [`MAX_HEADER`] bytes.
+fn parse_inline_header(rest: &[u8], rule: fn(&mut Stream<'_>) -> Parsed<u32>) -> Header {
+    let window = rest.get(..MAX_HEADER).unwrap_or(rest);
+    let full = window.len() == MAX_HEADER;
     let mut input = Partial::new(window);
-    let parsed = match (direction, window.first()) {
-        (Direction::FromModem, Some(b'+')) => ftpget_header.parse_next(&mut input),
-        (_, Some(b'A' | b'a')) => ftpput_header.parse_next(&mut input),
-        _ => return Header::None,
-    };
-    match parsed {
+    match rule(&mut input) {
         Ok(len) => Header::Found {
             // The parser stops right after the comma.
             header: window.len() - input.len() - 1,
@@ -315,29 +347,76 @@ pub(crate) fn inline_header(direction: Direction, rest: &[u8]) -> Header {
     }
 }
 
-/// The announced length if the complete `line` (from the modem) is a
+/// A `+FTPLIST:<mode>,<len>` line: its fields, as the line grammar reads
+/// them (the line's item is [`Response::FtpList`] with these fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ListingHeader {
+    /// The first field.
+    pub(crate) mode: u32,
+    /// The listing's length; the listing starts on the next line.
+    pub(crate) len: u32,
+}
+
+/// The fields if the complete `line` (from the modem) is a
 /// `+FTPLIST:<mode>,<len>` header, whose listing starts on the next line.
-pub(crate) fn listing_header(direction: Direction, line: &[u8]) -> Option<u32> {
+#[inline]
+pub(crate) fn listing_header(direction: Direction, line: &[u8]) -> Option<ListingHeader> {
     // Leading spaces as the line grammar allows them: a line it reads as
     // `+FTPLIST:<mode>,<len>` must be framed as one.
-    let first = line.iter().find(|&&b| b != b' ');
-    if direction != Direction::FromModem || first != Some(&b'+') {
-        return None;
+    match (direction, line.first()) {
+        (Direction::FromModem, Some(b'+' | b' ')) => parse_listing_header(line),
+        _ => None,
     }
-    // Only a `+FTPLIST` line can be one: check that before the full
-    // parse, which the decoder would otherwise run twice per `+` line.
-    let mut name = line
-        .iter()
-        .position(|&b| b != b' ')
-        .and_then(|i| line.get(i + 1..))?;
+}
+
+/// `<name>` folded to lower case, `+` as it is, as one word: only a letter
+/// folds onto a letter, so `word | FOLD == want` is a caseless compare.
+const FOLD: u64 = u64::from_le_bytes([0, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20]);
+
+/// [`listing_header`] past its first byte.
+fn parse_listing_header(line: &[u8]) -> Option<ListingHeader> {
+    const WANT: u64 = u64::from_le_bytes(*b"+ftplist");
+    // The modem's own spelling, `+FTPLIST:<mode>,<len>` without spaces, is
+    // read here; any other `+` line without a space after the `+` is not
+    // a listing header; the rest goes through the line grammar.
+    if let Some(head) = line.get(..8).and_then(|h| <[u8; 8]>::try_from(h).ok()) {
+        let word = u64::from_le_bytes(head);
+        if word | FOLD == WANT {
+            if let Some(fields) = line.get(8..).and_then(plain_list_fields) {
+                return Some(fields);
+            }
+        } else if let [b'+', second, ..] = head {
+            if second != b' ' {
+                return None;
+            }
+        }
+    }
+    general_listing_header(line)
+}
+
+/// `:<mode>,<len>` after `+FTPLIST`, digits only: what the line grammar
+/// reads there. `None` for anything else, which the line grammar decides.
+fn plain_list_fields(rest: &[u8]) -> Option<ListingHeader> {
+    let fields = rest.strip_prefix(b":")?;
+    let comma = fields.iter().position(|&b| b == b',')?;
+    let mode = parse_u32(fields.get(..comma)?)?;
+    let len = parse_u32(fields.get(comma + 1..)?)?;
+    Some(ListingHeader { mode, len })
+}
+
+/// [`listing_header`] through the line grammar.
+fn general_listing_header(line: &[u8]) -> Option<ListingHeader> {
+    let t = trim(line);
+    // Only a `+FTPLIST` line can be one: check that before the full parse.
+    let mut name = t.strip_prefix(b"+")?;
     while let [b' ', rest @ ..] = name {
         name = rest;
     }
     if !name.get(..7)?.eq_ignore_ascii_case(b"FTPLIST") {
         return None;
     }
-    match plus_line(trim(line))? {
-        Response::FtpList { len, .. } => Some(len),
+    match plus_line(t)? {
+        Response::FtpList { mode, len } => Some(ListingHeader { mode, len }),
         _ => None,
     }
 }

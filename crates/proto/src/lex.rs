@@ -25,13 +25,16 @@ pub(crate) fn parse_u32(digits: &[u8]) -> Option<u32> {
     if digits.is_empty() || digits.len() > 10 {
         return None;
     }
-    digits.iter().try_fold(0u32, |n, &d| {
-        if d.is_ascii_digit() {
-            n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
-        } else {
-            None
+    // Ten digits at most cannot overflow a `u64`: one check at the end.
+    let mut n = 0u64;
+    for &d in digits {
+        let v = d.wrapping_sub(b'0');
+        if v > 9 {
+            return None;
         }
-    })
+        n = n * 10 + u64::from(v);
+    }
+    u32::try_from(n).ok()
 }
 
 /// `s` without its leading and trailing spaces.

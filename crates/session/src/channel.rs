@@ -148,6 +148,10 @@ impl Cursor {
     /// Decodes the next item of `bytes` (the receiver's) and hands it to
     /// `route` with the item's raw bytes (line ends trimmed); what `route`
     /// returns may borrow `bytes` until the next call.
+    ///
+    /// Inlined into its one caller, so that the event `route` makes is
+    /// written where the caller returns it, not copied on the way.
+    #[inline(always)]
     pub(crate) fn next<'b, E>(
         &mut self,
         bytes: &'b [u8],
@@ -376,6 +380,7 @@ impl Channel {
     /// Every command a job builds was validated when the job was queued and
     /// fits [`MAX_COMMAND`], so the encoder cannot refuse it; if it did, the
     /// command is taken as sent without a byte, and times out.
+    #[inline]
     pub(crate) fn stage(&mut self, command: &Command<'_>, config: &Config) {
         self.stage_as(command, config, false);
     }

@@ -140,6 +140,7 @@ impl Job {
     }
 
     /// An item that arrived while the job's command was in flight.
+    #[inline(always)]
     pub(crate) fn on_item<'b>(&mut self, ctx: Ctx<'_>, item: Response<'b>) -> Reply<'b> {
         match self {
             Job::Configure(j) => j.on_item(item),
@@ -151,6 +152,7 @@ impl Job {
     }
 
     /// The final result of the job's command `command`.
+    #[inline(always)]
     pub(crate) fn on_final(
         &mut self,
         command: CommandName,
