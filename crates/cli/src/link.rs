@@ -1,11 +1,10 @@
 //! Opening the line to the modem: a serial device through `serialport`
-//! (locked with `flock` so that two programs never share it), or a TCP
+//! (opened exclusively, so that two programs never share it), or a TCP
 //! connection to a network-attached modem (ser2net). Both get a short read
 //! timeout, which is how the blocking driver gets to check its deadlines.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::os::fd::OwnedFd;
 use std::path::Path;
 use std::time::Duration;
 
@@ -24,12 +23,10 @@ pub(crate) trait Line: Read + Write {}
 
 impl<T: Read + Write> Line for T {}
 
-/// The open line, and the lock that keeps it ours.
+/// The open line.
 pub(crate) struct Link {
     /// The stream.
     pub(crate) io: Box<dyn Line>,
-    /// The `flock` on the serial device, released when dropped.
-    pub(crate) lock: Option<OwnedFd>,
 }
 
 /// Opens the line at `location`.
@@ -41,64 +38,30 @@ pub(crate) fn open(location: &Location) -> Result<Link, CliError> {
 }
 
 fn open_device(path: &Path, baud: u32) -> Result<Link, CliError> {
-    use rustix::fs::{flock, open, FlockOperation, Mode, OFlags};
-
     let path_buf = path.to_path_buf();
     if !path.exists() {
         return Err(CliError::DeviceMissing(path_buf));
     }
-    let reason = |e: &io::Error| {
-        CliError::DeviceOpen {
-        path: path_buf.clone(),
-        reason: match e.kind() {
-            io::ErrorKind::PermissionDenied => {
-                "permission denied (add yourself to the device's group, e.g. dialout, and log in again)"
-                    .to_owned()
-            }
-            _ => io_reason(e),
-        },
-    }
-    };
-    // A descriptor of our own for the advisory lock: NOCTTY so that the
-    // device never becomes our controlling terminal, NONBLOCK so that the
-    // open does not wait for a carrier.
-    let lock = open(
-        path,
-        OFlags::RDONLY | OFlags::NOCTTY | OFlags::NONBLOCK | OFlags::CLOEXEC,
-        Mode::empty(),
-    )
-    .map_err(|e| match e {
-        rustix::io::Errno::BUSY => CliError::DeviceBusy(path_buf.clone()),
-        e => reason(&io::Error::from(e)),
-    })?;
-    match flock(&lock, FlockOperation::NonBlockingLockExclusive) {
-        Ok(()) => {}
-        Err(rustix::io::Errno::WOULDBLOCK) => return Err(CliError::DeviceBusy(path_buf)),
-        Err(e) => return Err(reason(&io::Error::from(e))),
-    }
+    // `serialport` opens the device exclusively (TIOCEXCL and an exclusive
+    // `flock`) and reports a device held by someone else as `NoDevice`.
     let port = serialport::new(path.to_string_lossy(), baud)
         .timeout(READ_TIMEOUT)
         .open()
         .map_err(|e| match e.kind() {
-            serialport::ErrorKind::NoDevice => CliError::DeviceMissing(path_buf.clone()),
-            serialport::ErrorKind::Io(io::ErrorKind::NotFound) => {
+            serialport::ErrorKind::NoDevice if path.exists() => CliError::DeviceBusy(path_buf.clone()),
+            serialport::ErrorKind::NoDevice | serialport::ErrorKind::Io(io::ErrorKind::NotFound) => {
                 CliError::DeviceMissing(path_buf.clone())
             }
-            serialport::ErrorKind::Io(io::ErrorKind::PermissionDenied) => {
-                reason(&io::Error::from(io::ErrorKind::PermissionDenied))
-            }
-            _ if e.description.contains("busy") || e.description.contains("Busy") => {
-                CliError::DeviceBusy(path_buf.clone())
-            }
+            serialport::ErrorKind::Io(io::ErrorKind::PermissionDenied) => CliError::DeviceOpen {
+                path: path_buf.clone(),
+                reason: "permission denied (add yourself to the device's group, e.g. dialout, and log in again)".to_owned(),
+            },
             _ => CliError::DeviceOpen {
                 path: path_buf.clone(),
                 reason: e.description.to_lowercase(),
             },
         })?;
-    Ok(Link {
-        io: Box::new(port),
-        lock: Some(lock),
-    })
+    Ok(Link { io: Box::new(port) })
 }
 
 fn open_tcp(addr: &str) -> Result<Link, CliError> {
@@ -125,7 +88,6 @@ fn open_tcp(addr: &str) -> Result<Link, CliError> {
                 stream.set_nodelay(true).map_err(connect_error)?;
                 return Ok(Link {
                     io: Box::new(stream),
-                    lock: None,
                 });
             }
             Err(e) => last = e,

@@ -6,7 +6,6 @@
 //! as an `=` line.
 
 use std::io;
-use std::os::fd::OwnedFd;
 
 use cellftp_proto::REDACTED;
 use cellftp_replay::JobSpec;
@@ -31,8 +30,6 @@ pub(crate) struct Modem {
     log: SharedLog,
     /// Bring-up ran in this process.
     brought_up: bool,
-    /// The device lock, held while the modem is ours.
-    _lock: Option<OwnedFd>,
 }
 
 impl Modem {
@@ -48,7 +45,6 @@ impl Modem {
             driver,
             log,
             brought_up: false,
-            _lock: link.lock,
         })
     }
 

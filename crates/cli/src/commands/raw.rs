@@ -44,7 +44,6 @@ pub(crate) fn run(args: &RawArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     // For messages: the command as typed, any password in it hidden.
     let named = String::from_utf8_lossy(&redact_passwords(command.as_bytes())).into_owned();
     let link = link::open(&ctx.settings.location()?)?;
-    let _lock = link.lock;
     ctx.log.borrow_mut().start_clock();
     let mut wire = Wire::new(link.io, ctx.log.clone());
     let mut line = command.as_bytes().to_vec();
