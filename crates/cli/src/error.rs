@@ -99,6 +99,14 @@ pub(crate) enum CliError {
         /// More to say, e.g. what state the remote file is in.
         note: Option<String>,
     },
+    /// Another error, with what the user should know about its aftermath
+    /// (e.g. where a partial download is).
+    Noted {
+        /// The error; its exit code is the code.
+        error: Box<CliError>,
+        /// The note, after a semicolon.
+        note: String,
+    },
 }
 
 /// A failed job, with what the message needs to say where it went wrong.
@@ -112,8 +120,6 @@ pub(crate) struct JobFailure {
     pub(crate) user: Option<String>,
     /// True if the modem was brought up during this run already.
     pub(crate) after_bring_up: bool,
-    /// More to say (e.g. where a partial download is).
-    pub(crate) note: Option<String>,
 }
 
 impl JobFailure {
@@ -124,7 +130,6 @@ impl JobFailure {
             server: None,
             user: None,
             after_bring_up: false,
-            note: None,
         }
     }
 }
@@ -150,6 +155,7 @@ impl CliError {
             CliError::RawRefused { .. } => Exit::Refused,
             CliError::RawTimeout { .. } => Exit::Timeout,
             CliError::Local { .. } => Exit::Local,
+            CliError::Noted { error, .. } => error.exit(),
         }
     }
 
@@ -217,6 +223,7 @@ impl fmt::Display for CliError {
                 }
                 Ok(())
             }
+            CliError::Noted { error, note } => write!(f, "{error}; {note}"),
         }
     }
 }
@@ -285,9 +292,6 @@ impl fmt::Display for JobFailure {
                 f.write_str("the FTP connection was lost before the job could run")?
             }
             other => write!(f, "{other}")?,
-        }
-        if let Some(note) = &self.note {
-            write!(f, "; {note}")?;
         }
         Ok(())
     }

@@ -128,7 +128,6 @@ impl Modem {
                 server: Some(server_name(ftp)),
                 user: Some(ftp.user.clone()),
                 after_bring_up: self.brought_up,
-                note: None,
             })
         })
     }
@@ -180,7 +179,6 @@ impl Modem {
                 server: Some(server_name(ftp)),
                 user: Some(ftp.user.clone()),
                 after_bring_up: self.brought_up,
-                note: None,
             })
         })
     }

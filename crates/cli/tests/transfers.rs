@@ -3,6 +3,8 @@
 //! NUL and 0x1A, and a file of several chunks; each byte-identical on both
 //! sides, each run's `--record` transcript replaying clean.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod common;
 
 use std::time::Duration;

@@ -132,14 +132,14 @@ pub(crate) fn run(args: &GetArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             }
             Ok(())
         }
-        Err(CliError::Job(mut failure)) if sink.written > 0 && !sink.stdout => {
-            failure.note = Some(format!(
+        Err(error) if sink.written > 0 && !sink.stdout => Err(CliError::Noted {
+            error: Box::new(error),
+            note: format!(
                 "{} bytes were written to {shown}: continue with `cellftp get {} {shown} --resume`",
                 u64::from(offset) + sink.written,
                 args.remote
-            ));
-            Err(CliError::Job(failure))
-        }
+            ),
+        }),
         Err(e) => Err(e),
     }
 }

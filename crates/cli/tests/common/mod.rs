@@ -42,6 +42,10 @@ pub struct Faults {
     pub put_delay: Duration,
     /// Bytes per `+FTPGET` chunk (default 700).
     pub get_chunk: Option<usize>,
+    /// The modem echoes every command line (`ATE1`), password included.
+    pub echo: bool,
+    /// `AT+FTPGET` sends this many chunks, then the line drops.
+    pub get_then_hang_up: Option<usize>,
 }
 
 /// The fake server's files and what the modem saw.
@@ -157,12 +161,18 @@ impl Fake {
                 };
                 let mut out = Vec::new();
                 let chunk = self.faults.get_chunk.unwrap_or(700);
-                for piece in data.get(conn.offset..).unwrap_or_default().chunks(chunk) {
+                let pieces = data.get(conn.offset..).unwrap_or_default().chunks(chunk);
+                let count = self.faults.get_then_hang_up.unwrap_or(usize::MAX);
+                for piece in pieces.take(count) {
                     out.extend_from_slice(format!("\r\n+FTPGET:{},", piece.len()).as_bytes());
                     out.extend_from_slice(piece);
                     out.extend_from_slice(b"\r\n");
                 }
                 conn.offset = 0;
+                if self.faults.get_then_hang_up.is_some() {
+                    state.hang_up = true;
+                    return out;
+                }
                 out.extend_from_slice(OK);
                 return out;
             }
@@ -269,6 +279,7 @@ impl Fake {
         let fake = self.clone();
         let mut conn = Conn::default();
         let mut modem = ScriptedModem::new();
+        modem.echo(self.faults.echo);
         modem.respond_with(move |line| fake.respond(&mut conn, line));
         modem
     }
@@ -321,9 +332,6 @@ fn pump(mut io: impl Read + Write, fake: &Fake, stop: &AtomicBool) {
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(_) => return,
         }
-        if fake.state.lock().unwrap().hang_up {
-            return;
-        }
         loop {
             let n = modem.read(now(), &mut buf);
             if n == 0 {
@@ -332,6 +340,9 @@ fn pump(mut io: impl Read + Write, fake: &Fake, stop: &AtomicBool) {
             if io.write_all(&buf[..n]).is_err() {
                 return;
             }
+        }
+        if fake.state.lock().unwrap().hang_up {
+            return;
         }
     }
 }
