@@ -46,6 +46,7 @@ pub(crate) fn run(args: &PutArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let mut source = Source {
         file,
         sent: 0,
+        in_flight: 0,
         error: None,
         progress: ctx.out.progress(&remote, Some(meta.len()), 0),
     };
@@ -99,13 +100,25 @@ pub(crate) fn file_name(path: &Path) -> Result<String, CliError> {
 struct Source {
     file: File,
     sent: u64,
+    /// Bytes of the chunk in flight: they count on the bar once the modem
+    /// has taken them (the next `PutReady`, or the end of the job), so the
+    /// bar shows the line's rate, not the disk's.
+    in_flight: u64,
     /// A read error: the upload was ended there.
     error: Option<io::Error>,
     progress: Progress,
 }
 
 impl Handler for Source {
-    fn event(&mut self, _event: &Event<'_>) {}
+    fn event(&mut self, event: &Event<'_>) {
+        if matches!(
+            event,
+            Event::PutReady { .. } | Event::JobDone { result: Ok(_), .. }
+        ) {
+            self.progress.add(self.in_flight);
+            self.in_flight = 0;
+        }
+    }
 
     /// Fills `buf` as far as the file goes (the session sends what it gets
     /// as one chunk); 0 at the end of the file, or after a read error.
@@ -126,7 +139,7 @@ impl Handler for Source {
             }
         }
         self.sent += n as u64;
-        self.progress.add(n as u64);
+        self.in_flight = n as u64;
         n
     }
 }

@@ -382,7 +382,7 @@ pub fn serve_tcp(fake: &Fake) -> Served {
 /// A PTY pair: the master, and the slave's path.
 pub fn open_pty() -> (File, PathBuf) {
     use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
-    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
     grantpt(&master).unwrap();
     unlockpt(&master).unwrap();
     let name = ptsname(&master, Vec::new()).unwrap();
@@ -390,12 +390,23 @@ pub fn open_pty() -> (File, PathBuf) {
     (File::from(master), path)
 }
 
+/// Opens a terminal device without making it the controlling terminal.
+pub fn open_tty(path: &Path) -> File {
+    use std::os::unix::fs::OpenOptionsExt;
+    File::options()
+        .read(true)
+        .write(true)
+        .custom_flags(rustix::fs::OFlags::NOCTTY.bits() as i32)
+        .open(path)
+        .unwrap()
+}
+
 /// Serves `fake` on a PTY, as a serial device.
 pub fn serve_pty(fake: &Fake) -> Served {
     let (master, path) = open_pty();
     // Held open for the whole test, raw, so that nothing is echoed before
     // cellftp opens it.
-    let slave = File::options().read(true).write(true).open(&path).unwrap();
+    let slave = open_tty(&path);
     let mut t = rustix::termios::tcgetattr(&slave).unwrap();
     t.make_raw();
     rustix::termios::tcsetattr(&slave, rustix::termios::OptionalActions::Now, &t).unwrap();
