@@ -18,8 +18,9 @@ use crate::error::CliError;
 pub(crate) struct LsArgs {
     /// The directory [default: --path's, or the login directory].
     pub(crate) path: Option<String>,
-    /// Print JSON: {"path": …, "entries": [{"name", "kind", "size", "date",
-    /// "permissions", "link_target", "style"}], "unparsed": [lines]}.
+    /// Print JSON: an object with "path", "entries" (each with "name",
+    /// "kind", "size", "date", "permissions", "link_target", "style") and
+    /// "unparsed" (the lines in no known format).
     #[arg(long)]
     pub(crate) json: bool,
 }
