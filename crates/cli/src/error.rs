@@ -18,7 +18,7 @@ Exit codes:
      TCP connection refused, or the line failed or closed
   3  refused: the modem answered ERROR / +CME ERROR, the FTP server could
      not be reached (with the FTPSERV code's meaning), or the login failed
-  4  timeout: the modem did not answer a command in time
+  4  timeout: the modem did not answer a command in time, or at all
   5  protocol: the modem broke the protocol or restarted during the job
   6  a local file could not be read or written (the --record file too)";
 
@@ -146,7 +146,7 @@ impl CliError {
             | CliError::Line(_) => Exit::Link,
             CliError::Job(f) => match f.error {
                 JobError::Modem { .. } => Exit::Refused,
-                JobError::Timeout { .. } => Exit::Timeout,
+                JobError::Timeout { .. } | JobError::NoAnswer => Exit::Timeout,
                 JobError::Protocol { .. } | JobError::NotConfigured => Exit::Protocol,
                 // JobError is non-exhaustive: a new kind of failure is
                 // treated as a protocol failure until it is sorted.
@@ -291,6 +291,9 @@ impl fmt::Display for JobFailure {
             JobError::NotConfigured => {
                 f.write_str("the FTP connection was lost before the job could run")?
             }
+            JobError::NoAnswer => f.write_str(
+                "timed out: the modem answers nothing, not even AT (is it powered, and is the baud rate right?)",
+            )?,
             other => write!(f, "{other}")?,
         }
         Ok(())

@@ -12,8 +12,7 @@ use cellftp_replay::JobSpec;
 use cellftp_session::driver::blocking::{Blocking, DriverError};
 use cellftp_session::driver::Handler;
 use cellftp_session::{
-    BringUp, Config, Event, FtpConfig, JobError, JobId, ModemError, Outcome, ServCode, Session,
-    UsageError,
+    BringUp, Event, FtpConfig, JobError, JobId, ModemError, Outcome, ServCode, Session, UsageError,
 };
 
 use crate::error::{CliError, JobFailure};
@@ -40,7 +39,7 @@ impl Modem {
         // The log's clock and the driver's start together, so that the
         // transcript's time marks are the session's times.
         log.borrow_mut().start_clock();
-        let driver = Blocking::new(wire, Session::new(Config::default()));
+        let driver = Blocking::new(wire, Session::default());
         Ok(Self {
             driver,
             log,

@@ -280,7 +280,7 @@ impl Fake {
         let mut conn = Conn::default();
         let mut modem = ScriptedModem::new();
         modem.echo(self.faults.echo);
-        modem.respond_with(move |line| fake.respond(&mut conn, line));
+        modem.respond_with(move |line, reply| reply.push(&fake.respond(&mut conn, line)));
         modem
     }
 }
