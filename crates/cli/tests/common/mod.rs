@@ -426,15 +426,10 @@ pub fn serve_pty(fake: &Fake) -> Served {
 
 /// A fresh temporary folder.
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "cellftp-cli-{name}-{}-{:?}",
-        std::process::id(),
-        Instant::now()
-    ));
-    let dir = PathBuf::from(dir.to_string_lossy().replace(
-        |c: char| !c.is_ascii_alphanumeric() && c != '/' && c != '-',
-        "_",
-    ));
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("cellftp-cli-{}-{n}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
