@@ -1,0 +1,308 @@
+//! What crossed the line, for `-v` and `--record`: [`Wire`] wraps the line
+//! to the modem and hands every write and read, passwords redacted, to the
+//! shared [`Log`], which logs it through `tracing` and, with `--record`,
+//! keeps it as a transcript in the replay format (time marks, `>`/`<`
+//! records, `!` jobs, `=` outcomes) written at the end.
+//!
+//! Writes are whole commands (the driver writes each command at once), so
+//! each is redacted by itself. Reads can cut a password line anywhere, so
+//! [`StreamRedactor`] redacts them with the unfinished line in view.
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::rc::Rc;
+use std::time::Instant;
+
+use cellftp_proto::{secret_ranges, REDACTED};
+use cellftp_replay::transcript::escape;
+use cellftp_replay::{redact_passwords, JobSpec, Record, Transcript};
+use cellftp_session::{JobError, JobId, Outcome};
+use zeroize::{Zeroize, Zeroizing};
+
+/// The log shared by the [`Wire`] and the job runner.
+pub(crate) type SharedLog = Rc<RefCell<Log>>;
+
+/// What happened on the line, for logs and the transcript.
+pub(crate) struct Log {
+    epoch: Instant,
+    /// `Some` with `--record`.
+    transcript: Option<Recording>,
+    rx: StreamRedactor,
+}
+
+/// The transcript being recorded.
+struct Recording {
+    header: Vec<Record>,
+    jobs: Vec<JobSpec>,
+    records: Vec<Record>,
+    outcomes: Vec<Record>,
+    last_time: Option<u64>,
+}
+
+impl Log {
+    /// A log whose clock starts now; `record` keeps a transcript, headed by
+    /// `about`.
+    pub(crate) fn new(record: bool, about: &str) -> SharedLog {
+        let transcript = record.then(|| Recording {
+            header: vec![
+                Record::Comment("cellftp transcript v1".to_owned()),
+                Record::Comment(format!(
+                    "recorded by cellftp {}: {about}",
+                    env!("CARGO_PKG_VERSION")
+                )),
+            ],
+            jobs: Vec::new(),
+            records: Vec::new(),
+            outcomes: Vec::new(),
+            last_time: None,
+        });
+        Rc::new(RefCell::new(Self {
+            epoch: Instant::now(),
+            transcript,
+            rx: StreamRedactor::default(),
+        }))
+    }
+
+    /// Restarts the clock: called right before the driver starts its own,
+    /// so that the time marks are the session's times.
+    pub(crate) fn start_clock(&mut self) {
+        self.epoch = Instant::now();
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Adds a time mark if the time moved since the last one.
+    fn stamp(&mut self) {
+        let now = self.now_ms();
+        if let Some(t) = &mut self.transcript {
+            if t.last_time != Some(now) {
+                t.last_time = Some(now);
+                t.records.push(Record::Time(now));
+            }
+        }
+    }
+
+    /// The host wrote `bytes`.
+    fn sent(&mut self, bytes: &[u8]) {
+        let shown = redact_passwords(bytes);
+        tracing::debug!(target: "cellftp::at", "> {}", escape(&shown));
+        self.stamp();
+        if let Some(t) = &mut self.transcript {
+            t.records.push(Record::Sent(shown));
+        }
+    }
+
+    /// The modem sent `bytes`.
+    fn received(&mut self, bytes: &[u8]) {
+        let shown = self.rx.push(bytes);
+        tracing::debug!(target: "cellftp::at", "< {}", escape(&shown));
+        self.stamp();
+        if let Some(t) = &mut self.transcript {
+            t.records.push(Record::Received(shown));
+        }
+    }
+
+    /// A comment in the transcript, e.g. why the run stopped.
+    pub(crate) fn comment(&mut self, text: &str) {
+        if let Some(t) = &mut self.transcript {
+            t.records.push(Record::Comment(text.to_owned()));
+        }
+    }
+
+    /// The host queued `job` (the session numbers jobs as they are queued,
+    /// and so does the transcript). A configure job's password must already
+    /// be `<redacted>`.
+    pub(crate) fn job(&mut self, id: JobId, job: JobSpec) {
+        tracing::debug!(target: "cellftp::job", "job {}: {job:?}", id.get());
+        if let Some(t) = &mut self.transcript {
+            debug_assert_eq!(
+                t.jobs.len(),
+                id.get() as usize,
+                "jobs recorded in queue order"
+            );
+            t.jobs.push(job);
+        }
+    }
+
+    /// Put job `id` handed `data` to the session.
+    pub(crate) fn put_data(&mut self, id: JobId, data: &[u8]) {
+        if let Some(t) = &mut self.transcript {
+            if let Some(JobSpec::Put { data: all, .. }) = t.jobs.get_mut(id.get() as usize) {
+                all.extend_from_slice(data);
+            }
+        }
+    }
+
+    /// Job `id` ended with `result`.
+    pub(crate) fn outcome(&mut self, id: JobId, result: &Result<Outcome, JobError>) {
+        tracing::debug!(target: "cellftp::job", "job {} ended: {result:?}", id.get());
+        if let Some(t) = &mut self.transcript {
+            t.outcomes.push(Record::Expect {
+                job: id.get(),
+                result: format!("{result:?}"),
+            });
+        }
+    }
+
+    /// The transcript as text, with a final time mark, if recording.
+    pub(crate) fn transcript_text(&mut self) -> Option<String> {
+        self.stamp();
+        let t = self.transcript.as_ref()?;
+        let mut records = t.header.clone();
+        records.extend(t.jobs.iter().cloned().map(Record::Job));
+        records.extend(t.records.iter().cloned());
+        records.extend(t.outcomes.iter().cloned());
+        let mut text = Transcript { records }.to_text();
+        if text.is_empty() {
+            let _ = writeln!(text, "# cellftp transcript v1");
+        }
+        Some(text)
+    }
+
+    /// Writes the transcript to `path`, if recording.
+    pub(crate) fn write_transcript(&mut self, path: &Path) -> io::Result<()> {
+        match self.transcript_text() {
+            Some(text) => std::fs::write(path, text),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The line to the modem, with everything that crosses it logged.
+pub(crate) struct Wire<IO> {
+    io: IO,
+    log: SharedLog,
+}
+
+impl<IO> Wire<IO> {
+    /// Wraps `io`.
+    pub(crate) fn new(io: IO, log: SharedLog) -> Self {
+        Self { io, log }
+    }
+}
+
+impl<IO: Read> Read for Wire<IO> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.io.read(buf)?;
+        if let Some(bytes) = buf.get(..n).filter(|b| !b.is_empty()) {
+            self.log.borrow_mut().received(bytes);
+        }
+        Ok(n)
+    }
+}
+
+impl<IO: Write> Write for Wire<IO> {
+    /// Writes all of `buf` (one record per call, so that a command is
+    /// never cut between records), or fails.
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.io.write_all(buf)?;
+        self.log.borrow_mut().sent(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.io.flush()
+    }
+}
+
+/// The longest unfinished line kept to redact across reads: far longer
+/// than any password line (a password holds at most 64 bytes), and short
+/// enough that a long payload without line ends costs little.
+const CARRY: usize = 4096;
+
+/// Redacts passwords in a stream read in pieces: the rule of
+/// [`secret_ranges`] applies to whole lines, so the unfinished line is kept
+/// (wiped when dropped) and looked at again with the next piece. A hidden
+/// value cut across reads shows one `<redacted>`, in the piece where it
+/// starts.
+#[derive(Default)]
+pub(crate) struct StreamRedactor {
+    line: Zeroizing<Vec<u8>>,
+    /// Where in `line` a value starts whose `<redacted>` was already shown.
+    shown_from: Option<usize>,
+}
+
+impl StreamRedactor {
+    /// Returns `piece` with the password values hidden.
+    pub(crate) fn push(&mut self, piece: &[u8]) -> Vec<u8> {
+        let start = self.line.len();
+        self.line.extend_from_slice(piece);
+        let mut out = Vec::with_capacity(piece.len());
+        let mut shown = start;
+        for range in secret_ranges(&self.line) {
+            if range.end <= start {
+                continue;
+            }
+            let from = range.start.max(shown);
+            out.extend_from_slice(self.line.get(shown..from).unwrap_or_default());
+            if self.shown_from != Some(range.start) {
+                out.extend_from_slice(REDACTED.as_bytes());
+                self.shown_from = Some(range.start);
+            }
+            shown = range.end;
+        }
+        out.extend_from_slice(self.line.get(shown..).unwrap_or_default());
+        self.keep_unfinished();
+        out
+    }
+
+    /// Drops the finished lines (and, past [`CARRY`], the oldest bytes).
+    fn keep_unfinished(&mut self) {
+        let end = self.line.iter().rposition(|&b| b == b'\r' || b == b'\n');
+        let cut = match end {
+            Some(i) => i + 1,
+            None => self.line.len().saturating_sub(CARRY),
+        };
+        if cut == 0 {
+            return;
+        }
+        if let Some(done) = self.line.get_mut(..cut) {
+            done.zeroize();
+        }
+        self.line.drain(..cut);
+        self.shown_from = self.shown_from.and_then(|s| s.checked_sub(cut));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StreamRedactor;
+
+    fn redact_in_pieces(stream: &[u8], cut: &[usize]) -> Vec<u8> {
+        let mut r = StreamRedactor::default();
+        let mut out = Vec::new();
+        let mut at = 0;
+        for &c in cut.iter().chain(std::iter::once(&stream.len())) {
+            out.extend(r.push(&stream[at..c]));
+            at = c;
+        }
+        out
+    }
+
+    #[test]
+    fn hides_a_password_however_cut() {
+        let stream = b"AT+FTPPW=hunter2\r\r\nOK\r\n+FTPPW: hunter2\r\nPASSWORD: hunter2\r\n";
+        let whole = cellftp_replay::redact_passwords(stream);
+        for a in 0..stream.len() {
+            for b in a..stream.len() {
+                let out = redact_in_pieces(stream, &[a, b]);
+                assert!(
+                    !out.windows(4).any(|w| w == b"hunt" || w == b"ter2"),
+                    "{a} {b}: {}",
+                    String::from_utf8_lossy(&out)
+                );
+                assert_eq!(out, whole, "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn leaves_other_bytes_alone() {
+        let stream = b"\r\n+FTPGET:3,\0\x1a\r\r\nOK\r\n";
+        assert_eq!(redact_in_pieces(stream, &[3, 9]), stream);
+    }
+}

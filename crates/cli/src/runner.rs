@@ -1,0 +1,262 @@
+//! Running jobs on the modem: the session under the blocking driver, over
+//! the logged [`Wire`]. One job is queued and run to its end at a time, so
+//! that each step's failure can be answered: bring-up first when asked or
+//! when the modem reports its PDP context inactive, then configure, the job,
+//! and quit. Every job is recorded as the transcript's `!` line and its end
+//! as an `=` line.
+
+use std::io;
+
+use cellftp_proto::REDACTED;
+use cellftp_replay::JobSpec;
+use cellftp_session::driver::blocking::{Blocking, DriverError};
+use cellftp_session::driver::Handler;
+use cellftp_session::{
+    BringUp, Event, FtpConfig, JobError, JobId, ModemError, Outcome, ServCode, Session, UsageError,
+};
+
+use crate::error::{CliError, JobFailure};
+use crate::link::{self, Line};
+use crate::record::{SharedLog, Wire};
+use crate::settings::{Ftp, Location};
+
+/// How a job ended, when the line itself held.
+pub(crate) type JobResult = Result<Outcome, JobError>;
+
+/// The modem, behind the session and the driver.
+pub(crate) struct Modem {
+    driver: Blocking<Wire<Box<dyn Line>>>,
+    log: SharedLog,
+    /// Bring-up ran in this process.
+    brought_up: bool,
+}
+
+impl Modem {
+    /// Opens the line at `location`; everything crossing it goes to `log`.
+    pub(crate) fn open(location: &Location, log: SharedLog) -> Result<Self, CliError> {
+        let link = link::open(location)?;
+        let wire = Wire::new(link.io, log.clone());
+        // The log's clock and the driver's start together, so that the
+        // transcript's time marks are the session's times.
+        log.borrow_mut().start_clock();
+        let driver = Blocking::new(wire, Session::default());
+        Ok(Self {
+            driver,
+            log,
+            brought_up: false,
+        })
+    }
+
+    /// Queues one job with `queue`, records it as `spec`, and runs the
+    /// session until it is idle, handing events to `handler`. An `Err` is a
+    /// failure of the line or a parameter the session refused; the job's own
+    /// failure is the inner `Err`.
+    pub(crate) fn run(
+        &mut self,
+        queue: impl FnOnce(&mut Session) -> Result<JobId, UsageError>,
+        spec: JobSpec,
+        handler: &mut impl Handler,
+    ) -> Result<JobResult, CliError> {
+        let id = queue(self.driver.session())?;
+        self.log.borrow_mut().job(id, spec);
+        let mut tracker = Tracker {
+            inner: handler,
+            log: &self.log,
+            job: id,
+            result: None,
+        };
+        let run = self.driver.run(&mut tracker);
+        let result = tracker.result;
+        match run {
+            Ok(()) => {}
+            Err(DriverError::Io(e)) => {
+                self.log
+                    .borrow_mut()
+                    .comment(&format!("the line failed: {}", crate::error::io_reason(&e)));
+                return Err(CliError::Line(e));
+            }
+            Err(DriverError::Usage(e)) => return Err(CliError::Invalid(e)),
+            Err(e) => return Err(CliError::Line(io::Error::other(e.to_string()))),
+        }
+        match result {
+            Some(r) => Ok(r),
+            None => {
+                debug_assert!(false, "the driver returned before the job ended");
+                Err(CliError::Line(io::Error::other(
+                    "the session stopped before the job ended",
+                )))
+            }
+        }
+    }
+
+    /// Brings the modem up: `AT`, `ATE0`, `AT+CFUN=1`, `AT+CGACT=1,1`.
+    pub(crate) fn bring_up(&mut self) -> Result<(), CliError> {
+        let options = BringUp::default();
+        tracing::info!("bringing the modem up");
+        let result = self.run(
+            |s| s.bring_up(options),
+            JobSpec::BringUp(options),
+            &mut Quiet,
+        )?;
+        self.brought_up = true;
+        result
+            .map(|_| ())
+            .map_err(|e| CliError::Job(JobFailure::new(e)))
+    }
+
+    /// Configures and logs in; brings the modem up first if asked, or once
+    /// if the server cannot be reached because the PDP context is inactive.
+    pub(crate) fn connect(
+        &mut self,
+        ftp: &Ftp,
+        password: &str,
+        bring_up_first: bool,
+    ) -> Result<(), CliError> {
+        if bring_up_first {
+            self.bring_up()?;
+        }
+        let mut result = self.configure(ftp, password)?;
+        if matches!(&result, Err(e) if pdp_inactive(e)) && !self.brought_up {
+            tracing::info!("the PDP context is inactive: bringing the modem up and trying again");
+            self.bring_up()?;
+            result = self.configure(ftp, password)?;
+        }
+        result.map(|_| ()).map_err(|error| {
+            CliError::Job(JobFailure {
+                error,
+                server: Some(server_name(ftp)),
+                user: Some(ftp.user.clone()),
+                after_bring_up: self.brought_up,
+            })
+        })
+    }
+
+    fn configure(&mut self, ftp: &Ftp, password: &str) -> Result<JobResult, CliError> {
+        let config = FtpConfig {
+            server: &ftp.server,
+            port: ftp.port,
+            mode: ftp.mode,
+            transfer_type: ftp.transfer_type,
+            user: &ftp.user,
+            password,
+            path: ftp.path.as_deref(),
+        };
+        let spec = JobSpec::Configure {
+            server: ftp.server.clone(),
+            port: ftp.port,
+            mode: ftp.mode,
+            transfer_type: ftp.transfer_type,
+            user: ftp.user.clone(),
+            password: REDACTED.to_owned(),
+            path: ftp.path.clone(),
+        };
+        self.run(|s| s.configure(&config), spec, &mut Quiet)
+    }
+
+    /// Connects, runs one job that uses the FTP connection, and quits.
+    pub(crate) fn ftp_job(
+        &mut self,
+        ftp: &Ftp,
+        password: &str,
+        bring_up_first: bool,
+        queue: impl FnOnce(&mut Session) -> Result<JobId, UsageError>,
+        spec: JobSpec,
+        handler: &mut impl Handler,
+    ) -> Result<Outcome, CliError> {
+        self.connect(ftp, password, bring_up_first)?;
+        let result = self.run(queue, spec, handler)?;
+        let connected = match &result {
+            Ok(_) => true,
+            Err(e) => !e.needs_configure() && !matches!(e, JobError::Timeout { .. }),
+        };
+        if connected {
+            self.quit();
+        }
+        result.map_err(|error| {
+            CliError::Job(JobFailure {
+                error,
+                server: Some(server_name(ftp)),
+                user: Some(ftp.user.clone()),
+                after_bring_up: self.brought_up,
+            })
+        })
+    }
+
+    /// Closes the FTP connection. Its failure is logged, not reported: the
+    /// job is done by then.
+    fn quit(&mut self) {
+        match self.run(|s| s.quit(), JobSpec::Quit, &mut Quiet) {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!("closing the FTP connection failed: {e}"),
+            Err(e) => tracing::warn!("closing the FTP connection failed: {e}"),
+        }
+    }
+}
+
+/// `HOST` or `HOST:PORT`, for messages.
+fn server_name(ftp: &Ftp) -> String {
+    match ftp.port {
+        Some(p) => format!("{}:{p}", ftp.server),
+        None => ftp.server.clone(),
+    }
+}
+
+/// True if `error` says the PDP context is inactive (`+FTPSERV:1`).
+fn pdp_inactive(error: &JobError) -> bool {
+    matches!(
+        error,
+        JobError::Modem {
+            error: ModemError::Serv(ServCode::PdpNotActive),
+            ..
+        }
+    )
+}
+
+/// A handler for jobs whose events need no answer.
+pub(crate) struct Quiet;
+
+impl Handler for Quiet {
+    fn event(&mut self, _event: &Event<'_>) {}
+
+    fn fill(&mut self, _job: JobId, _buf: &mut [u8]) -> usize {
+        0
+    }
+}
+
+/// Passes events on to the job's handler, and records what the transcript
+/// needs: the data each put job sent, and how each job ended.
+struct Tracker<'a, H> {
+    inner: &'a mut H,
+    log: &'a SharedLog,
+    job: JobId,
+    result: Option<JobResult>,
+}
+
+impl<H: Handler> Handler for Tracker<'_, H> {
+    fn event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::JobDone { job, result } => {
+                self.log.borrow_mut().outcome(*job, result);
+                if *job == self.job {
+                    self.result = Some(*result);
+                }
+            }
+            Event::Data { offset, data, .. } => {
+                tracing::trace!(target: "cellftp::event", "data: {} bytes at {offset}", data.len());
+            }
+            Event::Unsolicited(item) => {
+                tracing::debug!(target: "cellftp::event", "unsolicited: {item:?}");
+            }
+            other => tracing::trace!(target: "cellftp::event", "{other:?}"),
+        }
+        self.inner.event(event);
+    }
+
+    fn fill(&mut self, job: JobId, buf: &mut [u8]) -> usize {
+        let n = self.inner.fill(job, buf).min(buf.len());
+        self.log
+            .borrow_mut()
+            .put_data(job, buf.get(..n).unwrap_or_default());
+        n
+    }
+}

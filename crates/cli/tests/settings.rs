@@ -1,0 +1,139 @@
+//! Where settings come from: flags over environment variables over the
+//! config file (the default one in the config folder, or `--config`), for
+//! the FTP connection and for where the modem is.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+/// The settings commands the fake modem saw.
+fn seen(fake: &Fake) -> Vec<String> {
+    fake.commands()
+        .into_iter()
+        .filter(|c| {
+            [
+                "AT+FTPSERV=",
+                "AT+FTPMODE=",
+                "AT+FTPTYPE=",
+                "AT+FTPPATH=",
+                "AT+FTPUN=",
+                "AT+FTPPORT=",
+            ]
+            .iter()
+            .any(|p| c.starts_with(p))
+        })
+        .map(|c| c.trim_end().to_owned())
+        .collect()
+}
+
+#[test]
+fn flags_over_environment_over_file() {
+    let home = temp_dir("settings");
+    let file = "server = \"file.example\"\nuser = \"fileuser\"\nmode = \"active\"\ntype = \"ascii\"\npath = \"/f\"\nport = 2121\ndevice = \"/dev/ttyNOPE3\"\n";
+    std::fs::create_dir_all(home.join(".config/cellftp")).unwrap();
+    std::fs::write(home.join(".config/cellftp/config.toml"), file).unwrap();
+
+    // The file alone (the default one); the environment gives the TCP
+    // address, which outranks the file's device.
+    let fake = Fake::new();
+    let server = serve_tcp(&fake);
+    let out = run(
+        cellftp(&home)
+            .env("CELLFTP_TCP", &server.args[1])
+            .env("CELLFTP_PASSWORD", PASSWORD)
+            .args(["mkdir", "d"]),
+        LIMIT,
+    );
+    assert_exit(&out, 0);
+    assert_eq!(
+        seen(&fake),
+        [
+            "AT+FTPPORT=2121",
+            "AT+FTPMODE=0",
+            "AT+FTPSERV=file.example",
+            "AT+FTPUN=fileuser",
+            "AT+FTPTYPE=A",
+            "AT+FTPPATH=/f"
+        ]
+    );
+    drop(server);
+
+    // The environment over the file.
+    let fake = Fake::new();
+    let server = serve_tcp(&fake);
+    let out = run(
+        cellftp(&home)
+            .env("CELLFTP_TCP", &server.args[1])
+            .env("CELLFTP_PASSWORD", PASSWORD)
+            .env("CELLFTP_SERVER", "env.example")
+            .env("CELLFTP_MODE", "passive")
+            .env("CELLFTP_PORT", "21")
+            .args(["mkdir", "d"]),
+        LIMIT,
+    );
+    assert_exit(&out, 0);
+    assert_eq!(
+        seen(&fake),
+        [
+            "AT+FTPPORT=21",
+            "AT+FTPMODE=1",
+            "AT+FTPSERV=env.example",
+            "AT+FTPUN=fileuser",
+            "AT+FTPTYPE=A",
+            "AT+FTPPATH=/f"
+        ]
+    );
+    drop(server);
+
+    // Flags over both; --config names another file.
+    std::fs::write(home.join("other.toml"), "user = \"other\"\n").unwrap();
+    let fake = Fake::new();
+    let server = serve_pty(&fake);
+    let out = run(
+        cellftp(&home)
+            .env("CELLFTP_TCP", "127.0.0.1:9")
+            .env("CELLFTP_PASSWORD", PASSWORD)
+            .env("CELLFTP_SERVER", "env.example")
+            .args(&server.args)
+            .args([
+                "--config",
+                "other.toml",
+                "--server",
+                "198.51.100.9",
+                "--type",
+                "binary",
+            ])
+            .args(["mkdir", "d"]),
+        LIMIT,
+    );
+    assert_exit(&out, 0);
+    assert_eq!(
+        seen(&fake),
+        [
+            "AT+FTPMODE=1",
+            "AT+FTPSERV=198.51.100.9",
+            "AT+FTPUN=other",
+            "AT+FTPTYPE=I"
+        ]
+    );
+}
+
+#[test]
+fn the_file_can_say_where_the_modem_is() {
+    let home = temp_dir("settings-device");
+    let fake = Fake::new();
+    let server = serve_pty(&fake);
+    std::fs::write(
+        home.join("c.toml"),
+        format!("device = {:?}\nbaud = 9600\n", server.args[1]),
+    )
+    .unwrap();
+    let out = run(cellftp(&home).args(["--config", "c.toml", "config"]), LIMIT);
+    assert_exit(&out, 0);
+    assert_eq!(fake.commands(), ["AT+FTPSCON\r"]);
+}
