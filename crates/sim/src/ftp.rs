@@ -144,8 +144,12 @@ fn failed(partial: Vec<u8>) -> FtpResult {
 }
 
 impl<T: TlsStream> Conn<T> {
+    /// After a failure: is the control connection still there? A broken
+    /// data connection leaves it up, a broken control connection does not.
     fn note(&mut self, e: &FtpError) {
-        if matches!(e, FtpError::ConnectionError(_) | FtpError::BadResponse) {
+        if matches!(e, FtpError::ConnectionError(_) | FtpError::BadResponse)
+            && self.ctrl.noop().is_err()
+        {
             self.alive = false;
         }
     }

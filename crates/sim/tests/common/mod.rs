@@ -165,6 +165,8 @@ pub struct Seen {
     pub data: HashMap<JobId, Vec<u8>>,
     pub lines: HashMap<JobId, Vec<Vec<u8>>>,
     pub config: HashMap<JobId, Vec<String>>,
+    /// When each job ended.
+    pub ended: HashMap<JobId, std::time::Instant>,
     uploads: HashMap<JobId, (Vec<u8>, usize)>,
 }
 
@@ -192,7 +194,10 @@ impl Handler for Seen {
                 .entry(*job)
                 .or_default()
                 .push(format!("{item:?}")),
-            Event::JobDone { job, result } => self.results.push((*job, *result)),
+            Event::JobDone { job, result } => {
+                self.ended.insert(*job, std::time::Instant::now());
+                self.results.push((*job, *result));
+            }
             _ => {}
         }
     }
