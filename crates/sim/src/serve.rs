@@ -62,7 +62,12 @@ impl Pacer {
             return;
         };
         let now = Instant::now();
-        self.next = self.next.max(now) + Duration::from_secs_f64(n as f64 / rate);
+        // After an idle gap the line starts afresh; a sleep that overslept
+        // a little is made up on the next bytes, as a UART's clock would.
+        if now > self.next + Duration::from_millis(20) {
+            self.next = now;
+        }
+        self.next += Duration::from_secs_f64(n as f64 / rate);
         if let Some(wait) = self.next.checked_duration_since(now) {
             thread::sleep(wait);
         }
