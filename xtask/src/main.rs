@@ -5,6 +5,8 @@
 //! - `cargo xtask import LOG [-o FILE]` turns a captured log into a
 //!   transcript with its jobs and their outcomes as expectations;
 //! - `cargo xtask fuzz [--time SECS] [TARGET…]` runs the cargo-fuzz targets;
+//! - `cargo xtask record [DIR]` records scripted scenarios against the modem
+//!   simulator as transcripts (default: into `transcripts/`);
 //! - `cargo xtask bench` runs the criterion benchmarks and prints the ratios;
 //! - `cargo xtask firmware` builds `examples/firmware` for a Cortex-M4, runs
 //!   it under QEMU and reports its flash, RAM and stack.
@@ -15,23 +17,25 @@ use std::process::ExitCode;
 mod bench;
 mod firmware;
 mod fuzz;
+mod record;
 mod replay;
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(job) = args.next() else {
-        eprintln!("usage: cargo xtask <replay|import|fuzz|bench|firmware> [ARGS…]");
+        eprintln!("usage: cargo xtask <replay|import|record|fuzz|bench|firmware> [ARGS…]");
         return ExitCode::FAILURE;
     };
     let rest: Vec<String> = args.collect();
     let result = match job.as_str() {
         "replay" => replay::run(&rest),
         "import" => replay::import(&rest),
+        "record" => record::run(&rest),
         "fuzz" => fuzz::run(&rest),
         "bench" => bench::run(&rest),
         "firmware" => firmware::run(&rest),
         other => Err(format!(
-            "unknown job `{other}`; expected replay, import, fuzz, bench or firmware"
+            "unknown job `{other}`; expected replay, import, record, fuzz, bench or firmware"
         )),
     };
     match result {

@@ -15,6 +15,7 @@
 //! | `session` | [`session`] | [`SessionInput`] |
 //! | `transcript` | [`transcript()`] | bytes: transcript text |
 //! | `log_import` | [`log_import`] | bytes: a captured serial log |
+//! | `sim` | [`sim()`] | bytes: a mode byte, cut points, then the host's stream into the simulated modem |
 //!
 //! The structured inputs implement `Arbitrary` by hand over a small byte
 //! format with an encoder (`to_bytes`), so that seeds can be written for
@@ -26,6 +27,7 @@ mod listing;
 mod roundtrip;
 mod seeds;
 mod session;
+mod sim;
 mod stream;
 mod transcript;
 
@@ -38,11 +40,12 @@ pub use session::{
     session, session_log, ConfigInput, Op, SecretPassword, SessionInput, Str, CANNED, DIRS,
     FILE_NAMES, HOSTS, PATHS, SECRETS, USERS,
 };
+pub use sim::sim;
 pub use stream::{command_stream, join_input, response_stream, split_input};
 pub use transcript::{log_import, transcript};
 
 /// Every fuzz target, by the name of its `fuzz/fuzz_targets/<name>.rs`.
-pub const TARGETS: [&str; 7] = [
+pub const TARGETS: [&str; 8] = [
     "response_stream",
     "command_stream",
     "listing",
@@ -50,6 +53,7 @@ pub const TARGETS: [&str; 7] = [
     "session",
     "transcript",
     "log_import",
+    "sim",
 ];
 
 /// Decodes `data` into a structured input the way `libfuzzer-sys`'s
@@ -83,6 +87,7 @@ pub fn run<'t>(target: &'t str, data: &[u8]) -> Result<(), &'t str> {
         }
         "transcript" => transcript(data),
         "log_import" => log_import(data),
+        "sim" => sim(data),
         other => return Err(other),
     }
     Ok(())

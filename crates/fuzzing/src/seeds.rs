@@ -480,7 +480,40 @@ pub fn seeds() -> Vec<Seed> {
     roundtrip_seeds(&mut seeds);
     session_seeds(&mut seeds);
     transcript_seeds(&mut seeds);
+    sim_seeds(&mut seeds);
     seeds
+}
+
+/// The `sim` target: a mode byte (which faults, PDP active, echo), no cut
+/// points, then a host's command stream.
+fn sim_seeds(seeds: &mut Vec<Seed>) {
+    let session: &[u8] = b"AT\rATE1\rAT+CFUN=1\rAT+CGACT=1,1\rAT+FTPPORT=21\rAT+FTPMODE=1\r\
+        AT+FTPSERV=1.2.3.4\rAT+FTPUN=xs\rAT+FTPPW=123\rAT+FTPTYPE=I\rAT+FTPPUTNAME=12.txt\r\
+        AT+FTPPUT=5,12345\rAT+FTPPUT=0\rAT+FTPGETNAME=12.txt\rAT+FTPRESET=2\rAT+FTPGET\r\
+        AT+FTPLIST\rAT+FTPMKD=/ab\rAT+FTPSCON\rAT+FTPQUIT\r";
+    let mut odd =
+        b"AT+FTPMODE=?\rAT+FTPMODE?\rAT+FTPSERV?\rAT+FTPGET?\rAT+FTPPW?\rAT+FTPPUT=2000,".to_vec();
+    odd.extend_from_slice(&[b'x'; 2000]);
+    odd.extend_from_slice(b"\rATX\r");
+    odd.extend_from_slice(&[b'A'; 3000]);
+    odd.push(b'\r');
+    let both = [session, &odd].concat();
+    for (name, mode, body) in [
+        ("session", 0u8, session),
+        ("session-pdp", 4, session),
+        ("session-faults", 6, session),
+        ("session-noise", 7, session),
+        ("odd-lines", 13, &odd),
+        ("urc-both", 5, &both),
+    ] {
+        let mut bytes = vec![mode, 0];
+        bytes.extend_from_slice(body);
+        seeds.push(Seed {
+            target: "sim",
+            name: name.to_owned(),
+            bytes,
+        });
+    }
 }
 
 /// The shipped corpus under `transcripts/`: transcripts for `transcript`,

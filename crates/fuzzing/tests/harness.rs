@@ -111,3 +111,20 @@ fn session_seeds_reach_their_jobs_ends() {
         );
     }
 }
+
+#[test]
+fn sim_seeds_run() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/sim");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        cellftp_fuzzing::run("sim", &data).unwrap();
+        n += 1;
+    }
+    assert!(n >= 3, "the sim target has seeds");
+    // Arbitrary bytes too.
+    for len in 0..64u8 {
+        let data: Vec<u8> = (0..len).map(|i| i.wrapping_mul(37) ^ len).collect();
+        cellftp_fuzzing::sim(&data);
+    }
+}

@@ -100,6 +100,7 @@ extern crate std;
 mod bytes;
 mod command;
 mod decoder;
+mod emit;
 mod encode;
 mod error;
 mod frame;
@@ -116,6 +117,7 @@ mod timeout;
 
 pub use command::{commands, Command, CommandName, CommandSpec};
 pub use decoder::{CommandDecoder, Decoded, Decoder, ResponseDecoder};
+pub use emit::{EmitError, ResponseEncoder};
 pub use error::{EncodeError, TextKind};
 pub use limits::{
     MAX_COMMAND, MAX_FRAGMENT, MAX_HEADER, MAX_LINE, MAX_PUT_DATA, MAX_TEXT, MIN_BUFFER,

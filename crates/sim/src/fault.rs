@@ -1,0 +1,338 @@
+//! Fault injection: the grammar of a fault spec, its parsed form, and the
+//! seeded random numbers that make every fault reproducible.
+//!
+//! A spec is a comma-separated list of items (spaces around items are
+//! ignored; an empty spec means no fault):
+//!
+//! ```text
+//! spec    = [item *("," item)]
+//! item    = "seed=" u64                 ; seeds the random faults (default 0)
+//!         / "drop-data=" u64            ; the next data transfer's connection drops after N bytes
+//!         / "late=" target ":" millis   ; the command's answer comes this late
+//!         / "never=" target             ; the command is swallowed: no answer at all
+//!         / "restart=" target           ; the modem restarts instead of answering
+//!         / "error=" target             ; the command is answered ERROR
+//!         / "cme=" target ":" u16       ; the command is answered +CME ERROR: <code>
+//!         / "urc=" rate                 ; an unsolicited line before a response line, with this probability
+//!         / "corrupt=" rate             ; each byte to the host is replaced, with this probability
+//!         / "drop=" rate                ; each byte to the host is lost, with this probability
+//! target  = u32                         ; the k-th command line (1-based, all commands counted)
+//!         / name ["#" u32]              ; the k-th command of that name (default 1st)
+//! name    = "AT" / "ATE" / "CFUN" / "FTPPUT" / "AT+FTPPUT" / "+FTPPUT" / …   ; any case
+//! rate    = decimal in 0 ..= 1          ; e.g. 0.01
+//! ```
+//!
+//! Each `drop-data` item is used by one transfer, in order: the first by the
+//! first `AT+FTPGET`, `AT+FTPLIST` or upload after the simulator starts, the
+//! second by the next, and so on. A `late` answer keeps the modem busy until
+//! it is sent, like a real modem's; a `never` command leaves the modem free
+//! for the next one. A restart answers nothing, sends `RDY`, `+CFUN: 1` and
+//! `+CPIN: READY`, drops the FTP connection and forgets every setting. The
+//! unsolicited lines are `+CPIN: READY` and `+CGEV: …` events, which a host
+//! must ignore; they come between responses and between the lines of one
+//! (never inside a payload). Corrupted and dropped bytes apply to what the
+//! modem sends.
+//!
+//! Example: `seed=7,drop-data=1000,late=FTPMKD:2000,cme=FTPPUT#2:100,urc=0.2`.
+
+use core::fmt;
+use core::str::FromStr;
+use core::time::Duration;
+
+use cellftp_proto::CommandName;
+
+/// Which command a fault hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The k-th command line the modem receives (1-based), whatever it is.
+    Nth(u32),
+    /// The k-th command line of this name (1-based).
+    Named {
+        /// The command.
+        name: CommandName,
+        /// Which of them.
+        nth: u32,
+    },
+}
+
+/// What happens to a targeted command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Answered this late.
+    Late(Duration),
+    /// Never answered.
+    Never,
+    /// The modem restarts instead.
+    Restart,
+    /// Answered `ERROR`.
+    Error,
+    /// Answered `+CME ERROR: <code>`.
+    Cme(u16),
+}
+
+/// One fault of a spec.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// The next data transfer's connection drops after this many bytes.
+    DropData(u64),
+    /// A targeted command is answered otherwise.
+    Command {
+        /// Which command.
+        target: Target,
+        /// What it gets.
+        answer: Answer,
+    },
+    /// Unsolicited lines between response lines, with this probability.
+    Urc(f64),
+    /// Bytes to the host replaced, with this probability.
+    Corrupt(f64),
+    /// Bytes to the host lost, with this probability.
+    Drop(f64),
+}
+
+/// A parsed fault spec: the faults and the seed of the random ones.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Faults {
+    /// The seed of the random faults.
+    pub seed: u64,
+    /// The faults, in the order given.
+    pub faults: Vec<Fault>,
+}
+
+/// Why a fault spec was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bad fault spec item `{item}`: {reason}")]
+pub struct FaultSpecError {
+    /// The item.
+    pub item: String,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+impl Faults {
+    /// No fault.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// The probability of an unsolicited line before each response line.
+    pub(crate) fn rate(&self, pick: fn(&Fault) -> Option<f64>) -> f64 {
+        self.faults.iter().filter_map(pick).fold(0.0, f64::max)
+    }
+}
+
+impl FromStr for Faults {
+    type Err = FaultSpecError;
+
+    fn from_str(spec: &str) -> Result<Self, Self::Err> {
+        let mut out = Faults::default();
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let bad = |reason| FaultSpecError {
+                item: item.to_owned(),
+                reason,
+            };
+            let (key, value) = item
+                .split_once('=')
+                .ok_or_else(|| bad("expected `name=value`"))?;
+            let command = |answer| -> Result<Fault, FaultSpecError> {
+                Ok(Fault::Command {
+                    target: target(value)
+                        .ok_or_else(|| bad("expected a command number or name"))?,
+                    answer,
+                })
+            };
+            let fault = match key.trim() {
+                "seed" => {
+                    out.seed = value.parse().map_err(|_| bad("expected a number"))?;
+                    continue;
+                }
+                "drop-data" => {
+                    Fault::DropData(value.parse().map_err(|_| bad("expected a byte count"))?)
+                }
+                "never" => command(Answer::Never)?,
+                "restart" => command(Answer::Restart)?,
+                "error" => command(Answer::Error)?,
+                "late" | "cme" => {
+                    let (t, n) = value
+                        .rsplit_once(':')
+                        .ok_or_else(|| bad("expected `target:number`"))?;
+                    let target =
+                        target(t).ok_or_else(|| bad("expected a command number or name"))?;
+                    let answer = if key == "late" {
+                        Answer::Late(Duration::from_millis(
+                            n.parse().map_err(|_| bad("expected milliseconds"))?,
+                        ))
+                    } else {
+                        Answer::Cme(n.parse().map_err(|_| bad("expected an error code"))?)
+                    };
+                    Fault::Command { target, answer }
+                }
+                "urc" | "corrupt" | "drop" => {
+                    let rate: f64 = value.parse().map_err(|_| bad("expected a rate"))?;
+                    if !(0.0..=1.0).contains(&rate) {
+                        return Err(bad("a rate is between 0 and 1"));
+                    }
+                    match key {
+                        "urc" => Fault::Urc(rate),
+                        "corrupt" => Fault::Corrupt(rate),
+                        _ => Fault::Drop(rate),
+                    }
+                }
+                _ => return Err(bad("unknown fault")),
+            };
+            out.faults.push(fault);
+        }
+        Ok(out)
+    }
+}
+
+impl fmt::Display for Faults {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "seed={}", self.seed)?;
+        for fault in &self.faults {
+            f.write_str(",")?;
+            match fault {
+                Fault::DropData(n) => write!(f, "drop-data={n}")?,
+                Fault::Command { target, answer } => {
+                    let t = TargetText(*target);
+                    match answer {
+                        Answer::Late(d) => write!(f, "late={t}:{}", d.as_millis())?,
+                        Answer::Never => write!(f, "never={t}")?,
+                        Answer::Restart => write!(f, "restart={t}")?,
+                        Answer::Error => write!(f, "error={t}")?,
+                        Answer::Cme(c) => write!(f, "cme={t}:{c}")?,
+                    }
+                }
+                Fault::Urc(r) => write!(f, "urc={r}")?,
+                Fault::Corrupt(r) => write!(f, "corrupt={r}")?,
+                Fault::Drop(r) => write!(f, "drop={r}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+struct TargetText(Target);
+
+impl fmt::Display for TargetText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Target::Nth(n) => write!(f, "{n}"),
+            Target::Named { name, nth } => {
+                let text = match name {
+                    CommandName::At => "AT",
+                    CommandName::Echo => "ATE",
+                    other => other.as_str().trim_start_matches('+'),
+                };
+                write!(f, "{text}#{nth}")
+            }
+        }
+    }
+}
+
+fn target(text: &str) -> Option<Target> {
+    let text = text.trim();
+    if let Ok(n) = text.parse::<u32>() {
+        return (n > 0).then_some(Target::Nth(n));
+    }
+    let (name, nth) = match text.split_once('#') {
+        Some((name, nth)) => (name, nth.parse::<u32>().ok().filter(|&n| n > 0)?),
+        None => (text, 1),
+    };
+    let upper = name.trim().to_ascii_uppercase();
+    let bare = upper.trim_start_matches("AT").trim_start_matches('+');
+    let name = match upper.as_str() {
+        "AT" => CommandName::At,
+        "ATE" | "E" => CommandName::Echo,
+        _ => CommandName::iter()
+            .find(|n| n.as_str().starts_with('+') && n.as_str().trim_start_matches('+') == bare)?,
+    };
+    Some(Target::Named { name, nth })
+}
+
+/// A small seeded random number generator (SplitMix64): the same seed
+/// gives the same faults on every platform and every run.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        p > 0.0 && ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next_u64() % n
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_every_item() {
+        let text = "seed=7,drop-data=1000,late=FTPMKD#1:2000,never=3,restart=FTPPUT#2,\
+                    error=AT#1,cme=FTPGET#1:10,urc=0.5,corrupt=0.001,drop=0.25";
+        let faults: Faults = text.parse().unwrap_or_default();
+        assert_eq!(faults.seed, 7);
+        assert_eq!(faults.faults.len(), 9);
+        assert_eq!(faults.to_string(), text);
+        let again: Faults = faults.to_string().parse().unwrap_or_default();
+        assert_eq!(again, faults);
+    }
+
+    #[test]
+    fn names_any_spelling() {
+        for t in ["ftpput", "AT+FTPPUT", "+FTPPUT#1"] {
+            assert_eq!(
+                target(t),
+                Some(Target::Named {
+                    name: CommandName::FtpPut,
+                    nth: 1
+                })
+            );
+        }
+        assert_eq!(target("0"), None);
+        assert_eq!(target("NOPE"), None);
+    }
+
+    #[test]
+    fn refuses_with_a_sentence() {
+        let e = "late=FTPGET".parse::<Faults>().err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("bad fault spec item `late=FTPGET`: expected `target:number`")
+        );
+        assert!("urc=2".parse::<Faults>().is_err());
+        assert!("bogus=1".parse::<Faults>().is_err());
+        assert_eq!("".parse::<Faults>(), Ok(Faults::none()));
+    }
+
+    #[test]
+    fn rng_is_reproducible() {
+        let mut a = Rng::new(42);
+        let mut b = Rng::new(42);
+        assert!((0..100).all(|_| a.next_u64() == b.next_u64()));
+    }
+}

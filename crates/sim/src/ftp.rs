@@ -1,0 +1,371 @@
+//! Carries out the modem's [`FtpOp`]s against a real FTP server with the
+//! `suppaftp` client (blocking).
+//!
+//! Active mode works like a modem's: the client listens on the control
+//! connection's local address (127.0.0.1 for a local server) and the server
+//! connects back. A `drop-data` fault shuts the data socket down after the
+//! given number of bytes, so the server sees a real broken transfer.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
+use std::time::Duration;
+
+use cellftp_proto::{Mode, ServCode, TransferType};
+use suppaftp::types::{FileType, FormatControl};
+use suppaftp::{FtpError, ImplFtpStream, TlsStream, TransferStream};
+
+use crate::op::{FtpOp, FtpResult};
+
+/// Runs [`FtpOp`]s on one FTP connection at a time.
+pub struct FtpBackend {
+    conn: Option<Box<dyn Connection + Send>>,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for FtpBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FtpBackend")
+            .field("connected", &self.conn.is_some())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl Default for FtpBackend {
+    fn default() -> Self {
+        Self::new(Duration::from_secs(20))
+    }
+}
+
+impl FtpBackend {
+    /// A backend whose connects and reads give up after `timeout`.
+    pub fn new(timeout: Duration) -> Self {
+        Self {
+            conn: None,
+            timeout,
+        }
+    }
+
+    /// Carries out `op`; `None` for [`FtpOp::Reset`], which expects no
+    /// result.
+    pub fn execute(&mut self, op: FtpOp) -> Option<FtpResult> {
+        Some(match op {
+            FtpOp::Connect { host, port, mode } => {
+                self.conn = None;
+                match connect(&host, port, mode, self.timeout) {
+                    Ok(conn) => {
+                        self.conn = Some(conn);
+                        FtpResult::Done
+                    }
+                    Err(code) => FtpResult::ServFailed(code),
+                }
+            }
+            FtpOp::Reset => {
+                self.conn = None;
+                return None;
+            }
+            FtpOp::Quit => {
+                if let Some(mut conn) = self.conn.take() {
+                    conn.quit();
+                }
+                FtpResult::Done
+            }
+            op => match self.conn.as_mut() {
+                None => FtpResult::Failed {
+                    partial: Vec::new(),
+                },
+                Some(conn) => {
+                    let result = conn.run(op);
+                    if !conn.alive() {
+                        self.conn = None;
+                    }
+                    result
+                }
+            },
+        })
+    }
+}
+
+fn connect(
+    host: &str,
+    port: u16,
+    mode: Mode,
+    timeout: Duration,
+) -> Result<Box<dyn Connection + Send>, ServCode> {
+    let addr: SocketAddr = (host, port)
+        .to_socket_addrs()
+        .map_err(|_| ServCode::BadAddress)?
+        .next()
+        .ok_or(ServCode::BadAddress)?;
+    let tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| match e.kind() {
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ServCode::ConnectTimeout,
+        _ => ServCode::Unreachable,
+    })?;
+    // A silent server must not hang the modem.
+    let _ = tcp.set_read_timeout(Some(timeout));
+    let _ = tcp.set_write_timeout(Some(timeout));
+    let ctrl = suppaftp::FtpStream::connect_with_stream(tcp).map_err(|_| ServCode::Refused)?;
+    let ctrl = match mode {
+        Mode::Active => ctrl.active_mode(timeout),
+        Mode::Passive => ctrl,
+    };
+    Ok(Box::new(Conn {
+        ctrl,
+        upload: None,
+        cwd: None,
+        home: None,
+        alive: true,
+        timeout,
+    }))
+}
+
+/// One FTP connection, whatever its stream type (which suppaftp does not
+/// name publicly).
+trait Connection {
+    fn run(&mut self, op: FtpOp) -> FtpResult;
+    fn quit(&mut self);
+    fn alive(&self) -> bool;
+}
+
+struct Conn<T: TlsStream> {
+    ctrl: ImplFtpStream<T>,
+    upload: Option<TransferStream<T>>,
+    /// The directory last changed to.
+    cwd: Option<String>,
+    /// The login directory, where relative paths start.
+    home: Option<String>,
+    alive: bool,
+    timeout: Duration,
+}
+
+/// The outcome of a step that failed: dropped connections end the session.
+fn failed(partial: Vec<u8>) -> FtpResult {
+    FtpResult::Failed { partial }
+}
+
+impl<T: TlsStream> Conn<T> {
+    /// After a failure: is the control connection still there? A broken
+    /// data connection leaves it up, a broken control connection does not.
+    fn note(&mut self, e: &FtpError) {
+        if matches!(e, FtpError::ConnectionError(_) | FtpError::BadResponse)
+            && self.ctrl.noop().is_err()
+        {
+            self.alive = false;
+        }
+    }
+
+    fn enter(&mut self, path: Option<&str>) -> Result<(), FtpError> {
+        let Some(path) = path else { return Ok(()) };
+        if self.cwd.as_deref() == Some(path) {
+            return Ok(());
+        }
+        if let Some(home) = self.home.clone() {
+            self.ctrl.cwd(home)?;
+        }
+        self.ctrl.cwd(path)?;
+        self.cwd = Some(path.to_owned());
+        Ok(())
+    }
+
+    fn set_type(&mut self, t: TransferType) -> Result<(), FtpError> {
+        self.ctrl.transfer_type(match t {
+            TransferType::Binary => FileType::Binary,
+            TransferType::Ascii => FileType::Ascii(FormatControl::Default),
+        })
+    }
+
+    fn get(
+        &mut self,
+        path: Option<&str>,
+        name: &str,
+        t: TransferType,
+        offset: u32,
+        drop_after: Option<u64>,
+    ) -> Result<Vec<u8>, (FtpError, Vec<u8>)> {
+        let no_data = |e| (e, Vec::new());
+        self.enter(path).map_err(no_data)?;
+        self.set_type(t).map_err(no_data)?;
+        if offset > 0 {
+            self.ctrl
+                .resume_transfer(offset as usize)
+                .map_err(no_data)?;
+        }
+        let stream = self.ctrl.retr_as_stream(name).map_err(no_data)?;
+        let _ = stream
+            .get_ref()
+            .get_ref()
+            .set_read_timeout(Some(self.timeout));
+        read_all(stream, drop_after)
+    }
+
+    fn list(
+        &mut self,
+        path: Option<&str>,
+        drop_after: Option<u64>,
+    ) -> Result<Vec<u8>, (FtpError, Vec<u8>)> {
+        let no_data = |e| (e, Vec::new());
+        self.enter(path).map_err(no_data)?;
+        if drop_after.is_none() {
+            let lines = self.ctrl.list(None).map_err(no_data)?;
+            return Ok(lines.join("\r\n").into_bytes());
+        }
+        let (_, stream) = self
+            .ctrl
+            .custom_data_command(
+                "LIST",
+                &[suppaftp::Status::AboutToSend, suppaftp::Status::AlreadyOpen],
+            )
+            .map_err(no_data)?;
+        read_all(stream, drop_after)
+    }
+
+    fn put(
+        &mut self,
+        path: Option<&str>,
+        name: &str,
+        t: TransferType,
+        data: &[u8],
+        drop_after: Option<u64>,
+    ) -> Result<(), FtpError> {
+        if self.upload.is_none() {
+            self.enter(path)?;
+            self.set_type(t)?;
+            let stream = self.ctrl.put_with_stream(name)?;
+            self.upload = Some(stream);
+        }
+        let Some(stream) = self.upload.as_mut() else {
+            return Err(FtpError::DataConnectionAlreadyOpen);
+        };
+        let keep = drop_after.map_or(data.len(), |n| (n as usize).min(data.len()));
+        let written = stream
+            .write_all(data.get(..keep).unwrap_or_default())
+            .map_err(FtpError::ConnectionError);
+        if drop_after.is_some() || written.is_err() {
+            // The data connection drops: the server keeps what arrived.
+            if let Some(stream) = self.upload.take() {
+                let _ = stream.get_ref().get_ref().shutdown(Shutdown::Both);
+                let _ = stream.finish();
+            }
+            written?;
+            return Err(FtpError::ConnectionError(std::io::Error::from(
+                std::io::ErrorKind::ConnectionAborted,
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Reads a data stream to its end, or to `drop_after` bytes and then drops
+/// the connection.
+fn read_all<T: TlsStream>(
+    mut stream: TransferStream<T>,
+    drop_after: Option<u64>,
+) -> Result<Vec<u8>, (FtpError, Vec<u8>)> {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    let limit = drop_after.unwrap_or(u64::MAX);
+    loop {
+        let room = (limit - data.len() as u64).min(buf.len() as u64) as usize;
+        if room == 0 {
+            let _ = stream.get_ref().get_ref().shutdown(Shutdown::Both);
+            let _ = stream.finish();
+            let e = FtpError::ConnectionError(std::io::Error::from(
+                std::io::ErrorKind::ConnectionAborted,
+            ));
+            return Err((e, data));
+        }
+        match stream.read(buf.get_mut(..room).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(n) => data.extend_from_slice(buf.get(..n).unwrap_or_default()),
+            Err(e) => {
+                let _ = stream.finish();
+                return Err((FtpError::ConnectionError(e), data));
+            }
+        }
+    }
+    match stream.finish() {
+        Ok(()) => Ok(data),
+        Err(e) => Err((e, data)),
+    }
+}
+
+impl<T: TlsStream> Connection for Conn<T> {
+    fn run(&mut self, op: FtpOp) -> FtpResult {
+        let result = match op {
+            FtpOp::Login { user, password } => self.ctrl.login(user, password).map(|()| {
+                self.home = self.ctrl.pwd().ok();
+                self.cwd = None;
+                FtpResult::Done
+            }),
+            FtpOp::Mkdir(d) => self.ctrl.mkdir(d).map(|()| FtpResult::Done),
+            FtpOp::Rmdir(d) => self.ctrl.rmdir(d).map(|()| FtpResult::Done),
+            FtpOp::Get {
+                path,
+                name,
+                transfer_type,
+                offset,
+                drop_after,
+            } => {
+                return match self.get(path.as_deref(), &name, transfer_type, offset, drop_after) {
+                    Ok(data) => FtpResult::Data(data),
+                    Err((e, partial)) => {
+                        self.note(&e);
+                        failed(partial)
+                    }
+                }
+            }
+            FtpOp::List { path, drop_after } => {
+                return match self.list(path.as_deref(), drop_after) {
+                    Ok(data) => FtpResult::Data(data),
+                    Err((e, _)) => {
+                        self.note(&e);
+                        failed(Vec::new())
+                    }
+                }
+            }
+            FtpOp::PutData {
+                path,
+                name,
+                transfer_type,
+                data,
+                drop_after,
+            } => self
+                .put(path.as_deref(), &name, transfer_type, &data, drop_after)
+                .map(|()| FtpResult::Done),
+            FtpOp::PutEmpty {
+                path,
+                name,
+                transfer_type,
+            } => self
+                .put(path.as_deref(), &name, transfer_type, &[], None)
+                .and_then(|()| match self.upload.take() {
+                    Some(stream) => stream.finish(),
+                    None => Ok(()),
+                })
+                .map(|()| FtpResult::Done),
+            FtpOp::PutEnd => match self.upload.take() {
+                None => Ok(FtpResult::Done),
+                Some(stream) => stream.finish().map(|()| FtpResult::Done),
+            },
+            FtpOp::Connect { .. } | FtpOp::Quit | FtpOp::Reset => {
+                debug_assert!(false, "handled by the backend");
+                Ok(FtpResult::Done)
+            }
+        };
+        result.unwrap_or_else(|e| {
+            self.note(&e);
+            failed(Vec::new())
+        })
+    }
+
+    fn quit(&mut self) {
+        if let Some(stream) = self.upload.take() {
+            let _ = stream.finish();
+        }
+        let _ = self.ctrl.quit();
+    }
+
+    fn alive(&self) -> bool {
+        self.alive
+    }
+}

@@ -1,0 +1,405 @@
+//! The simulator's I/O: the loop that moves bytes between a host-facing
+//! byte stream and the sans-IO [`Modem`], carries out its FTP operations
+//! with [`FtpBackend`], and paces both directions to a baud rate; and the
+//! two ways a host reaches it, a pseudo-terminal and a TCP port.
+
+use std::fs::File;
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::termios::{self, SetArg};
+
+use crate::ftp::FtpBackend;
+use crate::modem::{Modem, ModemConfig};
+
+/// Everything a simulator is built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimConfig {
+    /// How the modem behaves, its faults included.
+    pub modem: ModemConfig,
+    /// The serial link's speed in baud (8N1: 10 bits a byte), both
+    /// directions; `None` for no limit.
+    pub baud: Option<u32>,
+    /// How long an FTP connect or read may take before it fails.
+    pub ftp_timeout: Duration,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            modem: ModemConfig::default(),
+            baud: None,
+            ftp_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Paces bytes to a baud rate: each byte takes 10 bit times.
+#[derive(Debug)]
+struct Pacer {
+    bytes_per_sec: Option<f64>,
+    next: Instant,
+}
+
+impl Pacer {
+    fn new(baud: Option<u32>) -> Self {
+        Self {
+            bytes_per_sec: baud.filter(|&b| b > 0).map(|b| f64::from(b) / 10.0),
+            next: Instant::now(),
+        }
+    }
+
+    /// Waits until `n` more bytes have passed over the link.
+    fn pace(&mut self, n: usize) {
+        let Some(rate) = self.bytes_per_sec else {
+            return;
+        };
+        let now = Instant::now();
+        // After an idle gap the line starts afresh; a sleep that overslept
+        // a little is made up on the next bytes, as a UART's clock would.
+        if now > self.next + Duration::from_millis(20) {
+            self.next = now;
+        }
+        self.next += Duration::from_secs_f64(n as f64 / rate);
+        if let Some(wait) = self.next.checked_duration_since(now) {
+            thread::sleep(wait);
+        }
+    }
+
+    /// How many bytes to move at a time: small pieces when paced, so the
+    /// pace is smooth.
+    fn piece(&self) -> usize {
+        match self.bytes_per_sec {
+            Some(_) => 64,
+            None => 64 * 1024,
+        }
+    }
+}
+
+/// A byte stream whose reads may time out: the host side of the link.
+pub trait Link: Read + Write {
+    /// Waits up to `timeout` for bytes to read; true if some may be read.
+    fn wait_readable(&mut self, timeout: Duration) -> io::Result<bool>;
+}
+
+impl Link for TcpStream {
+    fn wait_readable(&mut self, timeout: Duration) -> io::Result<bool> {
+        wait_fd(self.as_fd(), timeout)
+    }
+}
+
+impl Link for File {
+    fn wait_readable(&mut self, timeout: Duration) -> io::Result<bool> {
+        wait_fd(self.as_fd(), timeout)
+    }
+}
+
+fn wait_fd(fd: std::os::fd::BorrowedFd<'_>, timeout: Duration) -> io::Result<bool> {
+    let ms = u16::try_from(timeout.as_millis()).unwrap_or(u16::MAX);
+    let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+    match poll(&mut fds, PollTimeout::from(ms)) {
+        Ok(n) => Ok(n > 0),
+        Err(nix::errno::Errno::EINTR) => Ok(false),
+        Err(e) => Err(io::Error::from(e)),
+    }
+}
+
+/// A simulator: a [`Modem`], its FTP backend and its link pacing.
+#[derive(Debug)]
+pub struct Simulator {
+    modem: Modem,
+    backend: FtpBackend,
+    rx: Pacer,
+    tx: Pacer,
+    epoch: Instant,
+}
+
+impl Simulator {
+    /// A simulator built from `config`.
+    pub fn new(config: SimConfig) -> Self {
+        Self {
+            backend: FtpBackend::new(config.ftp_timeout),
+            rx: Pacer::new(config.baud),
+            tx: Pacer::new(config.baud),
+            modem: Modem::new(config.modem),
+            epoch: Instant::now(),
+        }
+    }
+
+    /// Serves one host over `link` until it closes or `stop` is set.
+    pub fn run(&mut self, link: &mut impl Link, stop: &AtomicBool) -> io::Result<()> {
+        let mut buf = vec![0u8; self.rx.piece()];
+        while !stop.load(Ordering::Relaxed) {
+            let wait = match self.modem.poll_timeout() {
+                Some(t) => t
+                    .saturating_sub(self.epoch.elapsed())
+                    .min(Duration::from_millis(20)),
+                None => Duration::from_millis(20),
+            };
+            if link.wait_readable(wait)? {
+                match link.read(&mut buf) {
+                    Ok(0) => return Ok(()),
+                    Ok(n) => {
+                        self.rx.pace(n);
+                        let mut input = buf.get(..n).unwrap_or_default();
+                        while !input.is_empty() {
+                            let now = self.epoch.elapsed();
+                            let taken = self.modem.handle_input(now, input);
+                            input = input.get(taken..).unwrap_or_default();
+                            self.work(link, stop)?;
+                            if taken == 0 {
+                                thread::sleep(Duration::from_millis(5));
+                            }
+                        }
+                    }
+                    Err(e)
+                        if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted) => {}
+                    // A pseudo-terminal whose other side closed.
+                    Err(e) if e.raw_os_error() == Some(nix::libc::EIO) => {
+                        thread::sleep(Duration::from_millis(20));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            self.modem.handle_timeout(self.epoch.elapsed());
+            self.work(link, stop)?;
+        }
+        Ok(())
+    }
+
+    /// Carries out the modem's FTP operations and writes its output.
+    fn work(&mut self, link: &mut impl Link, stop: &AtomicBool) -> io::Result<()> {
+        loop {
+            while let Some(op) = self.modem.poll_ftp() {
+                if let Some(result) = self.backend.execute(op) {
+                    self.modem.handle_ftp_result(self.epoch.elapsed(), result);
+                }
+            }
+            let Some(out) = self.modem.poll_output() else {
+                return Ok(());
+            };
+            for piece in out.chunks(self.tx.piece()) {
+                if stop.load(Ordering::Relaxed) {
+                    return Ok(());
+                }
+                link.write_all(piece)?;
+                self.tx.pace(piece.len());
+            }
+            link.flush()?;
+        }
+    }
+}
+
+/// A running simulator thread; stopped when dropped.
+#[derive(Debug)]
+pub struct Running {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl Running {
+    /// Stops the simulator and waits for its thread; its I/O error, if it
+    /// ended with one.
+    pub fn stop(mut self) -> io::Result<()> {
+        self.halt()
+    }
+
+    fn halt(&mut self) -> io::Result<()> {
+        self.stop.store(true, Ordering::Relaxed);
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(io::Error::other("the simulator thread panicked")),
+            None => Ok(()),
+        }
+    }
+
+    /// True once the simulator thread has ended.
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.halt();
+    }
+}
+
+/// A simulator on a pseudo-terminal.
+#[derive(Debug)]
+pub struct PtyServer {
+    path: PathBuf,
+    link: Option<PathBuf>,
+    running: Running,
+}
+
+impl PtyServer {
+    /// Opens a pseudo-terminal and serves `sim` on it. The host opens
+    /// [`PtyServer::path`] (a `/dev/pts/N`), or `link` when given: a
+    /// symbolic link to it created there (replacing an old link).
+    pub fn start(mut sim: Simulator, link: Option<&Path>) -> io::Result<Self> {
+        let pty = nix::pty::openpty(None, None).map_err(io::Error::from)?;
+        raw(&pty.slave)?;
+        let path = nix::unistd::ttyname(&pty.slave).map_err(io::Error::from)?;
+        if let Some(link) = link {
+            match std::fs::remove_file(link) {
+                Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+            std::os::unix::fs::symlink(&path, link)?;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let mut master = File::from(pty.master);
+        // Kept open so that the line settings stay and the master never
+        // reads end-of-file between two hosts.
+        let slave: OwnedFd = pty.slave;
+        let thread = thread::Builder::new()
+            .name("cellftp-sim-pty".into())
+            .spawn(move || {
+                let _slave = slave;
+                sim.run(&mut master, &flag)
+            })?;
+        Ok(Self {
+            path,
+            link: link.map(Path::to_path_buf),
+            running: Running {
+                stop,
+                thread: Some(thread),
+            },
+        })
+    }
+
+    /// The pseudo-terminal's device path, e.g. `/dev/pts/3`.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Stops the simulator; removes the symbolic link if one was made.
+    pub fn stop(mut self) -> io::Result<()> {
+        if let Some(link) = self.link.take() {
+            let _ = std::fs::remove_file(link);
+        }
+        self.running.halt()
+    }
+}
+
+/// Raw mode: no line editing, no echo, no CR/LF translation, 8 bits.
+fn raw(fd: &OwnedFd) -> io::Result<()> {
+    let mut t = termios::tcgetattr(fd).map_err(io::Error::from)?;
+    // Also VMIN 1, VTIME 0: a read waits for one byte.
+    termios::cfmakeraw(&mut t);
+    termios::tcsetattr(fd, SetArg::TCSANOW, &t).map_err(io::Error::from)
+}
+
+/// A simulator on a TCP port of 127.0.0.1 (or any address), like a modem
+/// behind ser2net: one host at a time; the modem keeps its state from one
+/// connection to the next.
+#[derive(Debug)]
+pub struct TcpServer {
+    addr: SocketAddr,
+    running: Running,
+}
+
+impl TcpServer {
+    /// Listens on `addr` (port 0 for any free port) and serves `sim`.
+    pub fn start(mut sim: Simulator, addr: SocketAddr) -> io::Result<Self> {
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
+        listener.set_nonblocking(true)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = thread::Builder::new()
+            .name("cellftp-sim-tcp".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    match listener.accept() {
+                        Ok((mut stream, _)) => {
+                            stream.set_nonblocking(false)?;
+                            let _ = stream.set_nodelay(true);
+                            match sim.run(&mut stream, &flag) {
+                                Ok(()) => {}
+                                Err(e)
+                                    if matches!(
+                                        e.kind(),
+                                        ErrorKind::BrokenPipe | ErrorKind::ConnectionReset
+                                    ) => {}
+                                Err(e) => return Err(e),
+                            }
+                        }
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                            thread::sleep(Duration::from_millis(20));
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(())
+            })?;
+        Ok(Self {
+            addr,
+            running: Running {
+                stop,
+                thread: Some(thread),
+            },
+        })
+    }
+
+    /// The address hosts connect to.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops the simulator.
+    pub fn stop(self) -> io::Result<()> {
+        self.running.stop()
+    }
+}
+
+/// The host's side of a pseudo-terminal: a [`Read`] + [`Write`] port
+/// whose reads time out (`ErrorKind::TimedOut`) after `timeout` without
+/// data, as `cellftp_session::driver::blocking` needs. Opens the path in
+/// raw mode.
+#[derive(Debug)]
+pub struct PtyPort {
+    file: File,
+    timeout: Duration,
+}
+
+impl PtyPort {
+    /// Opens the pseudo-terminal (or a link to one) at `path`.
+    pub fn open(path: &Path, timeout: Duration) -> io::Result<Self> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)?;
+        let fd: &OwnedFd = &OwnedFd::from(file.try_clone()?);
+        raw(fd)?;
+        Ok(Self { file, timeout })
+    }
+}
+
+impl Read for PtyPort {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !wait_fd(self.file.as_fd(), self.timeout)? {
+            return Err(ErrorKind::TimedOut.into());
+        }
+        self.file.read(buf)
+    }
+}
+
+impl Write for PtyPort {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}

@@ -1,0 +1,313 @@
+//! `cargo xtask record [DIR]`: runs scripted scenarios against the modem
+//! simulator in front of the embedded FTP server, faults included, with the
+//! host side driven by `cellftp-session`'s blocking driver, and writes each
+//! exchange as a transcript (`sim-<scenario>.cftx`, in `transcripts/` by
+//! default). Every transcript written is replayed at once and must replay
+//! clean; `cargo xtask replay` replays them with the rest of the corpus.
+//!
+//! The session runs with its default configuration, as the replay does, so
+//! that the recorded bytes are the ones a replay expects.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use cellftp_replay::{replay, JobSpec, Record, Transcript};
+use cellftp_session::driver::blocking::Blocking;
+use cellftp_session::driver::Handler;
+use cellftp_session::{BringUp, Event, FtpConfig, JobId, Mode, Session, TransferType};
+use cellftp_sim::{EmbeddedServer, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator};
+
+/// A port that records what crosses it.
+struct Recorder<P> {
+    port: P,
+    records: Vec<Record>,
+}
+
+impl<P: Read> Read for Recorder<P> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.port.read(buf)?;
+        let got = buf.get(..n).unwrap_or_default();
+        match self.records.last_mut() {
+            Some(Record::Received(r)) => r.extend_from_slice(got),
+            _ if n > 0 => self.records.push(Record::Received(got.to_vec())),
+            _ => {}
+        }
+        Ok(n)
+    }
+}
+
+impl<P: Write> Write for Recorder<P> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.port.write(buf)?;
+        let sent = buf.get(..n).unwrap_or_default();
+        match self.records.last_mut() {
+            Some(Record::Sent(s)) => s.extend_from_slice(sent),
+            _ => self.records.push(Record::Sent(sent.to_vec())),
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.port.flush()
+    }
+}
+
+/// The caller's side: files to upload, results.
+#[derive(Default)]
+struct Host {
+    uploads: Vec<(JobId, Vec<u8>, usize)>,
+    results: Vec<(JobId, String)>,
+}
+
+impl Handler for Host {
+    fn event(&mut self, event: &Event<'_>) {
+        if let Event::JobDone { job, result } = event {
+            self.results.push((*job, format!("{result:?}")));
+        }
+    }
+
+    fn fill(&mut self, job: JobId, buf: &mut [u8]) -> usize {
+        let Some((_, data, at)) = self.uploads.iter_mut().find(|(j, ..)| *j == job) else {
+            return 0;
+        };
+        let n = buf.len().min(data.len().saturating_sub(*at));
+        if let (Some(dst), Some(src)) = (buf.get_mut(..n), data.get(*at..*at + n)) {
+            dst.copy_from_slice(src);
+        }
+        *at += n;
+        n
+    }
+}
+
+/// One scenario: its name, what it shows, its faults and its jobs.
+struct Scenario {
+    name: &'static str,
+    about: &'static str,
+    faults: &'static str,
+    /// Files put on the server before the run.
+    files: Vec<(&'static str, Vec<u8>)>,
+    jobs: Vec<JobSpec>,
+}
+
+fn scenarios(port: u16) -> Vec<Scenario> {
+    let configure = JobSpec::Configure {
+        server: "127.0.0.1".into(),
+        port: Some(port),
+        mode: Mode::Passive,
+        transfer_type: TransferType::Binary,
+        user: "anonymous".into(),
+        password: "sim@example.com".into(),
+        path: None,
+    };
+    let setup = |more: Vec<JobSpec>| {
+        let mut v = vec![JobSpec::BringUp(BringUp::default()), configure.clone()];
+        v.extend(more);
+        v
+    };
+    let binary: Vec<u8> = b"\r\nOK\r\n\0\x1a+FTPGET:3,\r\nERROR\r\n"
+        .iter()
+        .copied()
+        .cycle()
+        .take(1500)
+        .collect();
+    vec![
+        Scenario {
+            name: "session",
+            about: "The simulator in front of a real FTP server: bring-up, configure, put, get, mkdir, rmdir, the configuration, quit.",
+            faults: "",
+            files: Vec::new(),
+            jobs: setup(vec![
+                JobSpec::Put { name: "12.txt".into(), data: b"12345".to_vec() },
+                JobSpec::Get { name: "12.txt".into(), offset: 2 },
+                JobSpec::Mkdir("invoker".into()),
+                JobSpec::Rmdir("invoker".into()),
+                JobSpec::QueryConfig,
+                JobSpec::Quit,
+            ]),
+        },
+        Scenario {
+            name: "binary",
+            about: "A file holding line ends, OK, NUL and 0x1A goes up in chunks and comes back the same.",
+            faults: "",
+            files: Vec::new(),
+            jobs: setup(vec![
+                JobSpec::Put { name: "bin.dat".into(), data: binary },
+                JobSpec::Get { name: "bin.dat".into(), offset: 0 },
+            ]),
+        },
+        Scenario {
+            name: "resume-after-drop",
+            about: "The data connection drops after 700 bytes of a get: the get fails with the bytes before the drop, and a get resumed there completes the file.",
+            faults: "drop-data=700",
+            files: vec![("r.dat", (0..2000u32).map(|i| (i * 7) as u8).collect())],
+            jobs: setup(vec![
+                JobSpec::Get { name: "r.dat".into(), offset: 0 },
+                JobSpec::Get { name: "r.dat".into(), offset: 700 },
+            ]),
+        },
+        Scenario {
+            name: "unsolicited",
+            about: "Unsolicited +CPIN and +CGEV lines between responses and between the lines of one change nothing.",
+            faults: "seed=5,urc=0.5",
+            files: Vec::new(),
+            jobs: setup(vec![
+                JobSpec::Put { name: "u.txt".into(), data: b"hello".repeat(300) },
+                JobSpec::Get { name: "u.txt".into(), offset: 0 },
+            ]),
+        },
+        Scenario {
+            name: "error-answers",
+            about: "The modem answers ERROR to a mkdir and +CME ERROR: 100 to the next: both jobs fail with that answer.",
+            faults: "error=FTPMKD#1,cme=FTPMKD#2:100",
+            files: Vec::new(),
+            jobs: setup(vec![JobSpec::Mkdir("a".into()), JobSpec::Mkdir("b".into())]),
+        },
+        Scenario {
+            name: "restart-mid-upload",
+            about: "The modem restarts (RDY, +CFUN: 1, +CPIN: READY) on the second chunk of an upload: the job fails and the next one needs a configure.",
+            faults: "restart=FTPPUT#2",
+            files: Vec::new(),
+            jobs: setup(vec![
+                JobSpec::Put { name: "big.dat".into(), data: vec![b'x'; 1500] },
+                JobSpec::Put { name: "next.dat".into(), data: b"x".to_vec() },
+            ]),
+        },
+        Scenario {
+            name: "broken-upload",
+            about: "The data connection of an upload drops after 600 bytes: the chunk is refused, the upload is closed and the job fails, never a silently short file.",
+            faults: "drop-data=600",
+            files: Vec::new(),
+            jobs: setup(vec![JobSpec::Put { name: "cut.dat".into(), data: vec![b'y'; 1500] }]),
+        },
+    ]
+}
+
+fn record(scenario: &Scenario, dir: &Path) -> Result<Transcript, String> {
+    let sim = Simulator::new(SimConfig {
+        modem: ModemConfig {
+            faults: scenario.faults.parse().map_err(|e| format!("{e}"))?,
+            ..ModemConfig::default()
+        },
+        ..SimConfig::default()
+    });
+    for (name, data) in &scenario.files {
+        std::fs::write(dir.join(name), data).map_err(|e| format!("{name}: {e}"))?;
+    }
+    let pty = PtyServer::start(sim, None).map_err(|e| format!("pseudo-terminal: {e}"))?;
+    let port = PtyPort::open(pty.path(), Duration::from_millis(10)).map_err(|e| e.to_string())?;
+    let recorder = Recorder {
+        port,
+        records: Vec::new(),
+    };
+    let mut driver = Blocking::new(recorder, Session::default());
+    let mut host = Host::default();
+    let mut ids = Vec::new();
+    for job in &scenario.jobs {
+        let s = driver.session();
+        let id = match job {
+            JobSpec::BringUp(b) => s.bring_up(*b),
+            JobSpec::Configure {
+                server,
+                port,
+                mode,
+                transfer_type,
+                user,
+                password,
+                path,
+            } => s.configure(&FtpConfig {
+                server,
+                port: *port,
+                mode: *mode,
+                transfer_type: *transfer_type,
+                user,
+                password,
+                path: path.as_deref(),
+            }),
+            JobSpec::Put { name, data } => s.put(name).inspect(|&id| {
+                host.uploads.push((id, data.clone(), 0));
+            }),
+            JobSpec::Get { name, offset } => s.get(name, *offset),
+            JobSpec::List(p) => s.list(p.as_deref()),
+            JobSpec::Mkdir(d) => s.mkdir(d),
+            JobSpec::Rmdir(d) => s.rmdir(d),
+            JobSpec::QueryConfig => s.query_config(),
+            JobSpec::Quit => s.quit(),
+        }
+        .map_err(|e| format!("{}: {e}", scenario.name))?;
+        ids.push(id);
+    }
+    driver
+        .run(&mut host)
+        .map_err(|e| format!("{}: {e}", scenario.name))?;
+    let (recorder, _) = driver.into_parts();
+    let _ = pty.stop();
+    let mut records = vec![
+        Record::Comment(scenario.about.to_owned()),
+        Record::Comment(format!(
+            "Recorded by `cargo xtask record` against cellftp-sim (faults: {}).",
+            if scenario.faults.is_empty() {
+                "none"
+            } else {
+                scenario.faults
+            }
+        )),
+    ];
+    records.extend(scenario.jobs.iter().cloned().map(Record::Job));
+    records.extend(recorder.records);
+    for (i, id) in ids.iter().enumerate() {
+        let result = host
+            .results
+            .iter()
+            .find(|(j, _)| j == id)
+            .map(|(_, r)| r.clone())
+            .ok_or_else(|| format!("{}: job {i} never ended", scenario.name))?;
+        records.push(Record::Expect {
+            job: i as u32,
+            result,
+        });
+    }
+    Ok(Transcript { records })
+}
+
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let out = match args {
+        [] => crate::root().join("transcripts"),
+        [dir] => PathBuf::from(dir),
+        _ => return Err("usage: cargo xtask record [DIR]".into()),
+    };
+    let served = std::env::temp_dir().join(format!("cellftp-record-{}", std::process::id()));
+    std::fs::create_dir_all(&served).map_err(|e| e.to_string())?;
+    let server = EmbeddedServer::start(&served).map_err(|e| format!("FTP server: {e}"))?;
+    let mut failed = 0;
+    for scenario in scenarios(server.addr().port()) {
+        let transcript = record(&scenario, &served)?;
+        let path = out.join(format!("sim-{}.cftx", scenario.name));
+        std::fs::write(&path, transcript.to_text())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        // What was written must replay clean, read back from the file.
+        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        let parsed = Transcript::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let report = replay(&parsed);
+        if report.passed() {
+            println!(
+                "recorded {} ({} jobs, replays clean)",
+                path.display(),
+                scenario.jobs.len()
+            );
+        } else {
+            failed += 1;
+            println!(
+                "recorded {} but it does not replay clean:\n{}",
+                path.display(),
+                report.render()
+            );
+        }
+    }
+    server.stop();
+    let _ = std::fs::remove_dir_all(&served);
+    if failed > 0 {
+        return Err(format!("{failed} recorded transcripts do not replay clean"));
+    }
+    Ok(())
+}
