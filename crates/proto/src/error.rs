@@ -80,6 +80,9 @@ pub enum EncodeError {
         /// Where the address stops being valid.
         offset: usize,
     },
+    /// A password was given as a [`crate::Text`]: passwords are only ever
+    /// a [`crate::Password`], whose `Debug` output is redacted.
+    PasswordAsText,
     /// Port 0 is not a port.
     PortZero,
     /// The output buffer cannot hold the command.
@@ -145,6 +148,10 @@ impl fmt::Display for EncodeError {
                 f,
                 "the server address is neither an IPv4 address nor a host name \
                  (the problem is at offset {offset})"
+            ),
+            EncodeError::PasswordAsText => f.write_str(
+                "a password cannot be a plain text parameter: it is only ever \
+                 sent as the AT+FTPPW password, which is never shown",
             ),
             EncodeError::PortZero => {
                 f.write_str("port 0 is not a valid port: use a port from 1 to 65535")
