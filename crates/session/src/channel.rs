@@ -13,6 +13,8 @@ use cellftp_proto::{
     Setting, Text, TextKind, Urc, MAX_COMMAND, MIN_BUFFER,
 };
 
+use zeroize::Zeroize;
+
 use crate::config::{Config, Timeouts};
 use crate::error::ModemError;
 use crate::modem::Effect;
@@ -38,6 +40,11 @@ pub(crate) struct Cursor {
     /// Bytes of the last item that made an event, consumed on the next call
     /// (the event borrows them until then).
     deferred: usize,
+    /// Where the last item consumed without an event began.
+    last_quiet: usize,
+    /// Bytes consumed that must be wiped at the next chance (an echoed
+    /// password), empty if none.
+    to_wipe: core::ops::Range<usize>,
     decoder: ResponseDecoder,
 }
 
@@ -59,8 +66,18 @@ impl Receiver {
                 start: 0,
                 end: 0,
                 deferred: 0,
+                last_quiet: 0,
+                to_wipe: 0..0,
                 decoder: ResponseDecoder::new(),
             },
+        }
+    }
+
+    /// Overwrites the bytes [`Cursor::mark_last_quiet`] marked with zeros.
+    pub(crate) fn wipe_marked(&mut self) {
+        let range = core::mem::replace(&mut self.cursor.to_wipe, 0..0);
+        if let Some(line) = self.bytes.get_mut(range) {
+            line.zeroize();
         }
     }
 
@@ -75,8 +92,17 @@ impl Receiver {
         c.start += core::mem::take(&mut c.deferred);
         if c.start > 0 && self.bytes.len() - c.end < input.len() {
             self.bytes.copy_within(c.start..c.end, 0);
-            c.end -= c.start;
+            // No copy of what moved stays behind (it may be an echoed
+            // password not yet decoded).
+            let moved = c.end - c.start;
+            if let Some(stale) = self.bytes.get_mut(moved.max(c.start)..c.end) {
+                stale.zeroize();
+            }
+            c.end = moved;
             c.start = 0;
+            c.last_quiet = 0;
+            debug_assert!(c.to_wipe.is_empty(), "wiped before new input");
+            c.to_wipe = 0..0;
         }
         let room = self.bytes.get_mut(c.end..).unwrap_or_default();
         let n = room.len().min(input.len());
@@ -102,12 +128,22 @@ impl Receiver {
     /// Forgets everything buffered and the decoder's state: a payload that
     /// evidently will not come whole.
     pub(crate) fn reset(&mut self) {
+        self.bytes.zeroize();
         self.cursor = Cursor {
             start: 0,
             end: 0,
             deferred: 0,
+            last_quiet: 0,
+            to_wipe: 0..0,
             decoder: ResponseDecoder::new(),
         };
+    }
+}
+
+impl Drop for Receiver {
+    /// Nothing received outlives the session (an echoed password included).
+    fn drop(&mut self) {
+        self.bytes.zeroize();
     }
 }
 
@@ -145,6 +181,16 @@ pub(crate) fn is_echo_of(line: &[u8], sent: &[u8]) -> bool {
 }
 
 impl Cursor {
+    /// Marks the last item consumed without an event (the echo of
+    /// `AT+FTPPW=<password>`) for [`Receiver::wipe_marked`].
+    pub(crate) fn mark_last_quiet(&mut self) {
+        self.to_wipe = if self.to_wipe.is_empty() {
+            self.last_quiet..self.start
+        } else {
+            self.to_wipe.start.min(self.last_quiet)..self.start
+        };
+    }
+
     /// Decodes the next item of `bytes` (the receiver's) and hands it to
     /// `route` with the item's raw bytes (line ends trimmed); what `route`
     /// returns may borrow `bytes` until the next call.
@@ -167,6 +213,7 @@ impl Cursor {
                         Next::Routed(event)
                     }
                     None => {
+                        self.last_quiet = self.start;
                         self.start += consumed;
                         Next::Quiet
                     }
@@ -653,8 +700,15 @@ impl Channel {
         self.timers.stop(Timer::Guard);
         self.timers.stop(Timer::Response);
         if let Some(sent) = self.tx.get_mut(..self.tx_len) {
-            sent.fill(0);
+            sent.zeroize();
         }
         self.tx_len = 0;
+    }
+}
+
+impl Drop for Channel {
+    /// A command staged or in flight (a password included) is wiped.
+    fn drop(&mut self) {
+        self.tx.zeroize();
     }
 }

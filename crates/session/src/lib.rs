@@ -82,8 +82,11 @@
 //! [`MAX_QUEUED_JOBS`] jobs; nothing grows. The password given to
 //! [`Session::configure`] leaves the session only inside the `AT+FTPPW`
 //! bytes returned by [`Session::poll_transmit`]: `Debug` output, events and
-//! errors never contain it, and the transmit buffer is wiped once the modem
-//! has answered.
+//! errors never contain it. It is copied from the caller's `&str` into one
+//! fixed slot (never moved after) and wiped with `zeroize` once the modem
+//! has answered `AT+FTPPW` and on drop; the transmit buffer is wiped once
+//! the modem has answered, the echo of the command in the receive buffer at
+//! the next call after it was read. Copies the caller makes are its own.
 #![no_std]
 
 #[cfg(any(test, feature = "std"))]
@@ -96,6 +99,7 @@ mod error;
 mod event;
 mod jobs;
 mod modem;
+mod secret;
 mod session;
 #[cfg(feature = "testing")]
 pub mod testing;

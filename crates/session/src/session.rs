@@ -9,8 +9,7 @@ use core::fmt;
 use core::num::NonZeroU16;
 
 use cellftp_proto::{
-    CommandName, EncodeError, FinalResult, HostBuf, PasswordBuf, Put, Response, TextBuf, TextKind,
-    Urc,
+    CommandName, EncodeError, FinalResult, HostBuf, Password, Put, Response, TextBuf, TextKind, Urc,
 };
 use heapless::Deque;
 
@@ -36,6 +35,8 @@ struct Core {
     modem: Modem,
     jobs: Jobs,
     events: Deque<Event<'static>, MAX_PENDING_EVENTS>,
+    /// The last item routed was the echo of `AT+FTPPW`: wipe its bytes.
+    wipe_echo: bool,
 }
 
 /// The sans-IO FTP session. See the crate docs for the drive loop.
@@ -92,6 +93,7 @@ impl Session {
                 modem: Modem::default(),
                 jobs: Jobs::new(),
                 events: Deque::new(),
+                wipe_echo: false,
             },
         }
     }
@@ -118,6 +120,13 @@ impl Session {
         &self.core.config
     }
 
+    /// Wipes the echo of `AT+FTPPW=<password>` that [`Session::poll_event`]
+    /// consumed: at the next call, as an event it returned may borrow the
+    /// receive buffer until then.
+    fn wipe_echo(&mut self) {
+        self.rx.wipe_marked();
+    }
+
     // ------------------------------------------------------------- inputs
 
     /// Takes bytes received from the modem at `now` and returns how many it
@@ -126,6 +135,7 @@ impl Session {
     /// and offer the rest again.
     #[must_use = "bytes not taken must be offered again after draining poll_event"]
     pub fn handle_input(&mut self, now: Instant, input: &[u8]) -> usize {
+        self.wipe_echo();
         self.core.channel.tick(now);
         let n = self.rx.push(input);
         if n > 0 {
@@ -141,6 +151,7 @@ impl Session {
     /// passed fails its job with [`JobError::Timeout`]. Calling it early or
     /// twice does nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.wipe_echo();
         self.core.channel.tick(now);
         let pending = self
             .rx
@@ -170,20 +181,21 @@ impl Session {
         };
         let server = HostBuf::new(ftp.server)?;
         let user = TextBuf::new(TextKind::User, ftp.user)?;
-        let password = PasswordBuf::new(ftp.password)?;
+        // Validated in the caller's string, copied only into its slot.
+        let password = Password::new(ftp.password)?;
         let path = ftp
             .path
             .map(|p| TextBuf::new(TextKind::Path, p))
             .transpose()?;
-        self.core.enqueue(Job::Configure(ConfigureJob::new(
+        let job = Job::Configure(ConfigureJob::new(
             server,
             port,
             ftp.mode,
             ftp.transfer_type,
             user,
-            password,
             path,
-        )))
+        ));
+        self.core.enqueue_with(job, Some(password))
     }
 
     /// Queues an upload to `name`. The session asks for the data with
@@ -275,6 +287,7 @@ impl Session {
     /// session only reads the bytes given to [`Session::handle_input`] here.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<Event<'_>> {
+        self.wipe_echo();
         loop {
             if let Some(event) = self.core.events.pop_front() {
                 return Some(event);
@@ -290,7 +303,11 @@ impl Session {
                 .next(&self.rx.bytes, |item, raw| core.route(item, raw))
             {
                 Next::Routed(event) => return Some(event),
-                Next::Quiet => {}
+                Next::Quiet => {
+                    if core::mem::take(&mut core.wipe_echo) {
+                        self.rx.cursor.mark_last_quiet();
+                    }
+                }
                 Next::NeedMore => return None,
             }
         }
@@ -301,6 +318,7 @@ impl Session {
     /// [`Session::poll_event`] has returned `None`.
     #[must_use]
     pub fn poll_transmit(&mut self, now: Instant) -> Option<&[u8]> {
+        self.wipe_echo();
         self.core.channel.tick(now);
         self.core.advance();
         self.core.channel.transmit()
@@ -327,7 +345,16 @@ fn kind_of(item: &Response<'_>) -> Option<ResponseKind> {
 
 impl Core {
     fn enqueue(&mut self, job: Job) -> Result<JobId, UsageError> {
-        let id = self.jobs.push(job)?;
+        self.enqueue_with(job, None)
+    }
+
+    /// Queues `job`, its `password` copied into the job slot's secret.
+    fn enqueue_with(
+        &mut self,
+        job: Job,
+        password: Option<Password<'_>>,
+    ) -> Result<JobId, UsageError> {
+        let id = self.jobs.push(job, password)?;
         self.advance();
         Ok(id)
     }
@@ -344,7 +371,7 @@ impl Core {
             if self.events.is_full() || !self.channel.is_free() {
                 return;
             }
-            let Some(entry) = self.jobs.current() else {
+            let Some((entry, password)) = self.jobs.current_with_secret() else {
                 let link = self.modem.link();
                 let refused = |job: &Job| {
                     job.needs_connection() && matches!(link, Link::Down | Link::Restarted)
@@ -373,7 +400,7 @@ impl Core {
                 modem: &self.modem,
                 config: &self.config,
             };
-            match entry.job.poll(ctx) {
+            match entry.job.poll(ctx, password) {
                 Step::Send(command) => {
                     self.channel.stage(&command, &self.config);
                     return;
@@ -435,6 +462,10 @@ impl Core {
                 .sent_line()
                 .is_some_and(|sent| is_echo_of(raw, sent))
         {
+            self.wipe_echo = self
+                .channel
+                .in_flight()
+                .is_some_and(|s| s.name == CommandName::FtpPw);
             return None;
         }
         let item = match item {
@@ -540,6 +571,10 @@ impl Core {
             return;
         };
         let flow = entry.job.on_final(sent.name, result);
+        if sent.name == CommandName::FtpPw {
+            // Answered: the password is needed no more.
+            self.jobs.wipe_current_secret();
+        }
         if result.is_ok() {
             self.modem.learn(Fact::Answered(sent.effect));
         }

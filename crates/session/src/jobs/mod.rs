@@ -11,7 +11,9 @@
 //!
 //! The session routes between the channel, the jobs and the events; it
 //! knows no job's steps. [`Jobs`] keeps the queued jobs where they were put
-//! until they end, so that a configure job's password is never moved.
+//! until they end, and beside each job slot a [`Secret`] slot: a configure
+//! job's password is written there straight from the caller's string and
+//! never moves (the job itself holds no copy).
 
 mod bring_up;
 mod configure;
@@ -31,13 +33,14 @@ pub(crate) use put::PutJob;
 pub(crate) use query_config::QueryConfigJob;
 pub(crate) use quit::QuitJob;
 
-use cellftp_proto::{Command, CommandName, Response};
+use cellftp_proto::{Command, CommandName, Password, Response};
 use heapless::Deque;
 
 use crate::config::Config;
 use crate::error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
 use crate::event::{Event, JobId, Outcome};
 use crate::modem::Modem;
+use crate::secret::Secret;
 
 /// How many jobs can wait in the queue behind the running one.
 pub const MAX_QUEUED_JOBS: usize = 8;
@@ -126,10 +129,11 @@ impl Job {
     }
 
     /// What the job does next; called when the channel is free.
-    pub(crate) fn poll(&mut self, ctx: Ctx<'_>) -> Step<'_> {
+    /// `password` is the job's own, read in its [`Secret`] slot.
+    pub(crate) fn poll<'a>(&'a mut self, ctx: Ctx<'_>, password: Option<Password<'a>>) -> Step<'a> {
         match self {
             Job::BringUp(j) => j.poll(),
-            Job::Configure(j) => j.poll(),
+            Job::Configure(j) => j.poll(password),
             Job::Put(j) => j.poll(ctx),
             Job::Get(j) => j.poll(ctx),
             Job::List(j) => j.poll(),
@@ -226,9 +230,11 @@ const SLOTS: usize = MAX_QUEUED_JOBS + 1;
 const _: () = assert!(SLOTS <= u8::MAX as usize, "slot numbers are u8");
 
 /// The queued jobs and the running one. A job stays in the slot it was put
-/// in until it ends; the queue holds slot numbers.
+/// in until it ends; the queue holds slot numbers. A configure job's
+/// password is in the [`Secret`] of the same number.
 pub(crate) struct Jobs {
     slots: [Option<Entry>; SLOTS],
+    secrets: [Secret; SLOTS],
     queue: Deque<u8, MAX_QUEUED_JOBS>,
     current: Option<u8>,
     next_id: u32,
@@ -238,6 +244,7 @@ impl Jobs {
     pub(crate) fn new() -> Self {
         Self {
             slots: core::array::from_fn(|_| None),
+            secrets: [const { Secret::new() }; SLOTS],
             queue: Deque::new(),
             current: None,
             next_id: 0,
@@ -249,8 +256,14 @@ impl Jobs {
         self.queue.len()
     }
 
-    /// Queues `job` in a free slot, where it stays until it ends.
-    pub(crate) fn push(&mut self, job: Job) -> Result<JobId, UsageError> {
+    /// Queues `job` in a free slot, where it stays until it ends; its
+    /// `password`, if any, is copied from the caller's bytes into the
+    /// slot's [`Secret`].
+    pub(crate) fn push(
+        &mut self,
+        job: Job,
+        password: Option<Password<'_>>,
+    ) -> Result<JobId, UsageError> {
         // At most MAX_QUEUED_JOBS are queued and one runs: with room in the
         // queue, a slot is free.
         let free = self.slots.iter().position(Option::is_none);
@@ -268,6 +281,9 @@ impl Jobs {
         if let Some(slot) = self.slots.get_mut(index) {
             *slot = Some(Entry { id, job });
         }
+        if let (Some(secret), Some(password)) = (self.secrets.get_mut(index), password) {
+            secret.set(password);
+        }
         self.next_id = self.next_id.wrapping_add(1);
         Ok(id)
     }
@@ -278,6 +294,36 @@ impl Jobs {
         let entry = self.slots.get_mut(index).and_then(Option::as_mut);
         debug_assert!(entry.is_some(), "the running job has a slot");
         entry
+    }
+
+    /// The running job, and its password if it has one.
+    pub(crate) fn current_with_secret(&mut self) -> Option<(&mut Entry, Option<Password<'_>>)> {
+        let index = usize::from(self.current?);
+        let entry = self.slots.get_mut(index).and_then(Option::as_mut);
+        debug_assert!(entry.is_some(), "the running job has a slot");
+        let password = self.secrets.get(index).and_then(Secret::get);
+        Some((entry?, password))
+    }
+
+    /// Wipes the running job's password: the modem has answered it.
+    pub(crate) fn wipe_current_secret(&mut self) {
+        if let Some(secret) = self
+            .current
+            .and_then(|i| self.secrets.get_mut(usize::from(i)))
+        {
+            secret.wipe();
+        }
+    }
+
+    /// Empties slot `index`: the job is dropped where it lies and its
+    /// password wiped.
+    fn free(&mut self, index: usize) {
+        if let Some(slot) = self.slots.get_mut(index) {
+            *slot = None;
+        }
+        if let Some(secret) = self.secrets.get_mut(index) {
+            secret.wipe();
+        }
     }
 
     /// The running job, read-only.
@@ -307,8 +353,7 @@ impl Jobs {
         admit: impl FnOnce(&Job) -> Result<(), JobError>,
     ) -> Option<Result<JobId, (JobId, JobError)>> {
         let number = self.queue.pop_front()?;
-        let slot = self.slots.get_mut(usize::from(number))?;
-        let entry = slot.as_ref()?;
+        let entry = self.slots.get(usize::from(number))?.as_ref()?;
         let id = entry.id;
         match admit(&entry.job) {
             Ok(()) => {
@@ -316,8 +361,7 @@ impl Jobs {
                 Some(Ok(id))
             }
             Err(e) => {
-                // Dropped where it lies: a password is wiped in place.
-                *slot = None;
+                self.free(usize::from(number));
                 Some(Err((id, e)))
             }
         }
@@ -326,10 +370,8 @@ impl Jobs {
     /// Ends the running job; returns its number.
     pub(crate) fn end_current(&mut self) -> Option<JobId> {
         let index = usize::from(self.current.take()?);
-        let slot = self.slots.get_mut(index)?;
-        let id = slot.as_ref().map(|e| e.id);
-        // Dropped where it lies: a password is wiped in place.
-        *slot = None;
+        let id = self.slots.get(index)?.as_ref().map(|e| e.id);
+        self.free(index);
         id
     }
 }
