@@ -35,6 +35,10 @@ struct Core {
     modem: Modem,
     jobs: Jobs,
     events: Deque<Event<'static>, MAX_PENDING_EVENTS>,
+    /// Queued jobs cancelled, whose [`Event::JobDone`] is still to come
+    /// (apart from `events`, so that a full event queue never refuses a
+    /// cancel).
+    cancelled: Deque<JobId, { crate::MAX_QUEUED_JOBS }>,
     /// The last item routed was the echo of `AT+FTPPW`: wipe its bytes.
     wipe_echo: bool,
 }
@@ -93,6 +97,7 @@ impl Session {
                 modem: Modem::default(),
                 jobs: Jobs::new(),
                 events: Deque::new(),
+                cancelled: Deque::new(),
                 wipe_echo: false,
             },
         }
@@ -113,6 +118,7 @@ impl Session {
             && self.core.jobs.queued() == 0
             && self.core.channel.is_free()
             && self.core.events.is_empty()
+            && self.core.cancelled.is_empty()
     }
 
     /// The settings the session was made with.
@@ -244,6 +250,40 @@ impl Session {
         self.core.enqueue(Job::Quit(QuitJob))
     }
 
+    /// Cancels job `job`. A queued job ends at once: its
+    /// [`Event::JobDone`] with [`JobError::Cancelled`] is the next event. A
+    /// running job ends cleanly, also with [`JobError::Cancelled`]: a
+    /// command in flight is waited out (its data discarded, never reported
+    /// as [`Event::Data`] or list lines), and an upload that sent data is
+    /// closed with `AT+FTPPUT=0` first, so the modem is out of upload mode
+    /// and the next upload starts a new file; it is never reported as
+    /// [`Outcome::Uploaded`]. A job that has ended already (or was never
+    /// queued) is [`UsageError::UnknownJob`].
+    pub fn cancel(&mut self, job: JobId) -> Result<(), UsageError> {
+        let core = &mut self.core;
+        if core.jobs.remove_queued(job) {
+            // Room: fewer jobs are queued than the deque holds.
+            let pushed = core.cancelled.push_back(job);
+            debug_assert!(pushed.is_ok(), "room for every queued job");
+            return Ok(());
+        }
+        let in_flight = core.channel.in_flight().is_some();
+        let Some(entry) = core.jobs.current().filter(|e| e.id == job) else {
+            return Err(UsageError::UnknownJob);
+        };
+        if entry.cancelled || entry.job.cancel() {
+            // Cancelled already, or the job closes its upload and ends.
+        } else if in_flight {
+            entry.cancelled = true;
+        } else {
+            // Nothing of the job's is in flight (a staged command is
+            // dropped unsent): it ends now.
+            core.finish(Err(JobError::Cancelled));
+        }
+        core.advance();
+        Ok(())
+    }
+
     /// Gives the waiting put job its next chunk: up to the `max` of the last
     /// [`Event::PutReady`] bytes of `data` are copied and will be sent;
     /// returns how many.
@@ -291,6 +331,12 @@ impl Session {
         loop {
             if let Some(event) = self.core.events.pop_front() {
                 return Some(event);
+            }
+            if let Some(job) = self.core.cancelled.pop_front() {
+                return Some(Event::JobDone {
+                    job,
+                    result: Err(JobError::Cancelled),
+                });
             }
             self.core.advance();
             if let Some(event) = self.core.events.pop_front() {
@@ -430,8 +476,12 @@ impl Core {
         self.push(Event::JobDone { job, result });
     }
 
-    /// Ends the running job, if any, and drops the channel's command.
-    fn finish(&mut self, result: Result<Outcome, JobError>) {
+    /// Ends the running job, if any, and drops the channel's command. A job
+    /// the caller cancelled ends as cancelled, whatever its command did.
+    fn finish(&mut self, mut result: Result<Outcome, JobError>) {
+        if self.jobs.current_ref().is_some_and(|e| e.cancelled) {
+            result = Err(JobError::Cancelled);
+        }
         if let Some(id) = self.jobs.end_current() {
             self.report(id, result);
         }
@@ -439,12 +489,19 @@ impl Core {
     }
 
     /// Ends the running job after `flow` said so.
+    /// A cancelled job ends once its command did, instead of going on.
     fn follow(&mut self, flow: Flow, lost_sync: bool) {
-        if let Flow::End(result) = flow {
-            if lost_sync {
-                self.channel.lost_sync();
+        match flow {
+            Flow::End(result) => {
+                if lost_sync {
+                    self.channel.lost_sync();
+                }
+                self.finish(result);
             }
-            self.finish(result);
+            Flow::Continue if self.jobs.current_ref().is_some_and(|e| e.cancelled) => {
+                self.finish(Err(JobError::Cancelled));
+            }
+            Flow::Continue => {}
         }
     }
 
@@ -500,12 +557,14 @@ impl Core {
                 modem: &self.modem,
                 config: &self.config,
             };
+            // A cancelled job's data is discarded.
+            let keep = !entry.cancelled;
             match entry.job.on_item(ctx, item) {
                 Reply::Payload(event) => {
                     self.channel.touch(self.config.timeouts.transfer_idle);
-                    return event;
+                    return event.filter(|_| keep);
                 }
-                Reply::Answer(event) => return event,
+                Reply::Answer(event) => return event.filter(|_| keep),
                 Reply::Unexpected(kind) => return self.unexpected(kind, item),
                 Reply::NotMine => {}
             }

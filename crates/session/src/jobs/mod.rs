@@ -210,6 +210,16 @@ impl Job {
         }
     }
 
+    /// The caller cancelled the job: true if the job ends itself (a put
+    /// closes its open upload first), false if the session ends it once no
+    /// command of the job's is in flight.
+    pub(crate) fn cancel(&mut self) -> bool {
+        match self {
+            Job::Put(j) => j.cancel(),
+            _ => false,
+        }
+    }
+
     /// Tells a put job waiting for data that the file is complete.
     pub(crate) fn finish_put(&mut self) {
         if let Job::Put(j) = self {
@@ -223,6 +233,9 @@ impl Job {
 pub(crate) struct Entry {
     pub(crate) id: JobId,
     pub(crate) job: Job,
+    /// Cancelled while its command was in flight: it ends as
+    /// [`JobError::Cancelled`] when the command does, its data discarded.
+    pub(crate) cancelled: bool,
 }
 
 /// How many jobs exist at most: the queued ones and the running one.
@@ -279,7 +292,11 @@ impl Jobs {
             .map_err(|_| UsageError::QueueFull)?;
         let id = JobId(self.next_id);
         if let Some(slot) = self.slots.get_mut(index) {
-            *slot = Some(Entry { id, job });
+            *slot = Some(Entry {
+                id,
+                job,
+                cancelled: false,
+            });
         }
         if let (Some(secret), Some(password)) = (self.secrets.get_mut(index), password) {
             secret.set(password);
@@ -364,6 +381,34 @@ impl Jobs {
                 self.free(usize::from(number));
                 Some(Err((id, e)))
             }
+        }
+    }
+
+    /// Takes queued job `id` out of the queue and drops it (its password
+    /// wiped); false if no queued job has that number.
+    pub(crate) fn remove_queued(&mut self, id: JobId) -> bool {
+        let mut kept = Deque::<u8, MAX_QUEUED_JOBS>::new();
+        let mut found = None;
+        while let Some(number) = self.queue.pop_front() {
+            let is_it = self
+                .slots
+                .get(usize::from(number))
+                .and_then(Option::as_ref)
+                .is_some_and(|e| e.id == id);
+            if is_it {
+                found = Some(number);
+            } else {
+                // Room: `kept` holds fewer numbers than the queue did.
+                let _ = kept.push_back(number);
+            }
+        }
+        self.queue = kept;
+        match found {
+            Some(number) => {
+                self.free(usize::from(number));
+                true
+            }
+            None => false,
         }
     }
 

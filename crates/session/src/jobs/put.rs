@@ -82,6 +82,27 @@ impl PutJob {
         matches!(self.state, State::AwaitingData { .. })
     }
 
+    /// The caller cancelled the job. Returns true if the job closes an
+    /// open upload itself (`AT+FTPPUT=0`, then [`JobError::Cancelled`]);
+    /// false if it has nothing to close and the session ends it.
+    pub(crate) fn cancel(&mut self) -> bool {
+        match &mut self.state {
+            State::AwaitingData { .. } if self.bytes > 0 => {
+                self.state = State::Closing {
+                    failure: Some(JobError::Cancelled),
+                };
+                true
+            }
+            State::ChunkInFlight { failure, .. } | State::Closing { failure } => {
+                *failure = Some(JobError::Cancelled);
+                true
+            }
+            State::Start | State::RestoringType(_) | State::Naming | State::AwaitingData { .. } => {
+                false
+            }
+        }
+    }
+
     /// A chunk of `len` bytes was staged.
     pub(crate) fn chunk_staged(&mut self, len: usize) {
         debug_assert!(self.awaits_data());
