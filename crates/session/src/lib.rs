@@ -113,6 +113,8 @@ pub use jobs::MAX_QUEUED_JOBS;
 pub use modem::Link;
 pub use session::Session;
 pub use time::Instant;
+#[cfg(feature = "std")]
+pub use time::StdClock;
 
 /// The protocol crate, for the types this crate's API does not re-export
 /// one by one (the parts of a [`Response`], listing details, …).
