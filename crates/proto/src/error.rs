@@ -24,6 +24,8 @@ pub enum TextKind {
     Server,
     /// `AT+FTPPUT` data chunk.
     PutData,
+    /// A whole AT command line of the caller's (a raw command).
+    CommandLine,
 }
 
 impl fmt::Display for TextKind {
@@ -36,6 +38,7 @@ impl fmt::Display for TextKind {
             TextKind::Directory => "directory",
             TextKind::Server => "server address",
             TextKind::PutData => "upload data",
+            TextKind::CommandLine => "command line",
         })
     }
 }

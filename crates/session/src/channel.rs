@@ -450,6 +450,53 @@ impl Channel {
         }
     }
 
+    /// Copies the caller's validated `line` (CR included) for the next
+    /// transmit, as command `name` with the timeout of `class`. The channel
+    /// must be free.
+    pub(crate) fn stage_raw(
+        &mut self,
+        line: &[u8],
+        name: CommandName,
+        class: cellftp_proto::TimeoutClass,
+        config: &Config,
+    ) {
+        debug_assert!(self.is_free(), "one command at a time");
+        let sent = Sent {
+            name,
+            effect: Effect::None,
+            timeout: config.timeouts.for_class(class),
+            sync: false,
+        };
+        let len = line.len().min(self.tx.len());
+        debug_assert!(len == line.len(), "a validated raw line fits");
+        if let (Some(dst), Some(src)) = (self.tx.get_mut(..len), line.get(..len)) {
+            dst.copy_from_slice(src);
+        }
+        self.tx_len = len;
+        self.slot = Slot::Staged(sent);
+        self.timers.set(Timer::Guard, self.ready_at);
+    }
+
+    /// True if `urc`, a line that could be either an unsolicited code or
+    /// an answer ([`Urc::could_answer`]), answers the command in flight:
+    /// the command line sent has the same name (`AT+CPIN?` for
+    /// `+CPIN: READY`).
+    pub(crate) fn asked(&self, urc: &Urc<'_>) -> bool {
+        let (Some(name), Some(sent)) = (urc.could_answer(), self.sent_line()) else {
+            return false;
+        };
+        let Some(after_at) = sent.get(2..) else {
+            return false;
+        };
+        let end = after_at
+            .iter()
+            .position(|b| matches!(b, b'=' | b'?' | b'\r'))
+            .unwrap_or(after_at.len());
+        after_at
+            .get(..end)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+    }
+
     /// Stages the next resynchronising probe if a command was lost; returns
     /// true if the channel is resynchronising.
     pub(crate) fn resync(&mut self, config: &Config) -> bool {

@@ -263,6 +263,13 @@ pub enum UsageError {
     /// was never queued.
     #[error("no queued or running job has this number: it has ended already")]
     UnknownJob,
+    /// A raw line that is not an AT command: it must start with `AT`.
+    #[error("a raw command line must start with AT")]
+    RawNotCommand,
+    /// A raw line that sends or asks the password (`AT+FTPPW`): only
+    /// `configure` sends it, and wipes it.
+    #[error("AT+FTPPW cannot be sent as a raw line: configure sends the password and wipes it")]
+    RawPassword,
 }
 
 #[cfg(test)]

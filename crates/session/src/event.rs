@@ -63,6 +63,15 @@ pub enum Event<'a> {
         /// The item.
         item: Response<'a>,
     },
+    /// An information line answering a raw job's command line
+    /// ([`crate::Session::raw`]). `Debug` output hides anything that looks
+    /// like a password.
+    RawLine {
+        /// The raw job.
+        job: JobId,
+        /// The line, as the decoder read it.
+        item: Response<'a>,
+    },
     /// A job ended. Exactly one per job.
     JobDone {
         /// The job.
@@ -104,6 +113,11 @@ impl fmt::Debug for Event<'_> {
                 .finish(),
             Event::Config { job, item } => f
                 .debug_struct("Config")
+                .field("job", job)
+                .field("item", item)
+                .finish(),
+            Event::RawLine { job, item } => f
+                .debug_struct("RawLine")
                 .field("job", job)
                 .field("item", item)
                 .finish(),
@@ -174,4 +188,9 @@ pub enum Outcome {
     },
     /// The FTP connection is closed.
     Quit,
+    /// A raw command line was answered with success.
+    RawDone {
+        /// Information lines that answered it ([`Event::RawLine`]).
+        lines: u32,
+    },
 }

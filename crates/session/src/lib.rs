@@ -13,10 +13,12 @@
 //! Queue jobs with the verbs — [`Session::bring_up`], [`Session::configure`],
 //! [`Session::put`], [`Session::get`] (with a resume offset),
 //! [`Session::list`], [`Session::mkdir`], [`Session::rmdir`],
-//! [`Session::query_config`], [`Session::quit`] — which validate every
-//! parameter at once and return a [`JobId`]. Jobs run one after the other;
-//! each ends in exactly one [`Event::JobDone`] with an [`Outcome`] or a
-//! [`JobError`] that says whose fault it was.
+//! [`Session::query_config`], [`Session::quit`], [`Session::raw`] (one AT
+//! line of the caller's) — which validate every parameter at once and
+//! return a [`JobId`]. Jobs run one after the other; each ends in exactly
+//! one [`Event::JobDone`] with an [`Outcome`] or a [`JobError`] that says
+//! whose fault it was. [`Session::cancel`] ends a queued job at once and a
+//! running one cleanly.
 //!
 //! # The drive loop
 //!
@@ -109,7 +111,7 @@ pub use channel::RX_CAPACITY;
 pub use config::{BringUp, Config, ConfigError, ExtraFinal, FtpConfig, Timeouts, MAX_EXTRA_FINALS};
 pub use error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
 pub use event::{Event, JobId, Outcome};
-pub use jobs::MAX_QUEUED_JOBS;
+pub use jobs::{MAX_QUEUED_JOBS, MAX_RAW_LINE};
 pub use modem::Link;
 pub use session::Session;
 pub use time::Instant;

@@ -18,8 +18,8 @@ use crate::config::{BringUp, Config, ConfigError, FtpConfig};
 use crate::error::{JobError, ProtocolError, ResponseKind, UsageError};
 use crate::event::{Event, JobId, Outcome};
 use crate::jobs::{
-    BringUpJob, ConfigureJob, Ctx, DirJob, DirOp, Flow, GetJob, Job, Jobs, ListJob, PutJob,
-    QueryConfigJob, QuitJob, Reply, Step,
+    validate_raw, BringUpJob, ConfigureJob, Ctx, DirJob, DirOp, Flow, GetJob, Job, Jobs, ListJob,
+    PutJob, QueryConfigJob, QuitJob, RawJob, RawRefusal, Reply, Step,
 };
 use crate::modem::{Fact, Link, Modem};
 use crate::Instant;
@@ -250,6 +250,38 @@ impl Session {
         self.core.enqueue(Job::Quit(QuitJob))
     }
 
+    /// Queues one AT command line of the caller's, sent as given with a CR
+    /// appended: `AT` first, printable ASCII only (no CR or LF inside), at
+    /// most [`crate::MAX_RAW_LINE`] bytes, and never `AT+FTPPW` in any form
+    /// (use [`Session::configure`], which wipes the password). Every
+    /// information line that arrives while it is in flight is its answer,
+    /// reported as [`Event::RawLine`], an unsolicited-looking `+CPIN:` or
+    /// `+CFUN:` included when the line asked for it (`AT+CPIN?`); its final
+    /// result ends the job: [`Outcome::RawDone`], or the modem's error. The
+    /// timeout is the command table's for a command it knows, the local one
+    /// otherwise. What the line changes in the modem is not learned by the
+    /// session.
+    pub fn raw(&mut self, line: &str) -> Result<JobId, UsageError> {
+        let (name, class) = validate_raw(line.as_bytes()).map_err(|refusal| match refusal {
+            RawRefusal::NotCommand => UsageError::RawNotCommand,
+            RawRefusal::TooLong => EncodeError::TooLong {
+                field: TextKind::CommandLine,
+                max: crate::MAX_RAW_LINE,
+                len: line.len(),
+            }
+            .into(),
+            RawRefusal::Forbidden(offset) => EncodeError::ForbiddenByte {
+                field: TextKind::CommandLine,
+                offset,
+                byte: line.as_bytes().get(offset).copied(),
+            }
+            .into(),
+            RawRefusal::Password => UsageError::RawPassword,
+        })?;
+        self.core
+            .enqueue(Job::Raw(RawJob::new(line.as_bytes(), name, class)))
+    }
+
     /// Cancels job `job`. A queued job ends at once: its
     /// [`Event::JobDone`] with [`JobError::Cancelled`] is the next event. A
     /// running job ends cleanly, also with [`JobError::Cancelled`]: a
@@ -451,6 +483,10 @@ impl Core {
                     self.channel.stage(&command, &self.config);
                     return;
                 }
+                Step::SendRaw { line, name, class } => {
+                    self.channel.stage_raw(line, name, class, &self.config);
+                    return;
+                }
                 Step::Wait(event) => {
                     if let Some(event) = event {
                         self.push(event);
@@ -509,8 +545,14 @@ impl Core {
     /// it makes, if any.
     fn route<'b>(&mut self, item: Response<'b>, raw: &'b [u8]) -> Option<Event<'b>> {
         if let Response::Urc(urc) = item {
-            self.on_urc(&urc);
-            return Some(Event::Unsolicited(item));
+            // Context decides: a line the command in flight asked for
+            // (`+CPIN: READY` to `AT+CPIN?`) is its answer, not news.
+            if !self.channel.asked(&urc) {
+                self.on_urc(&urc);
+                return Some(Event::Unsolicited(item));
+            }
+            // `+CFUN: 1` answering `AT+CFUN` is expected once.
+            let _ = self.channel.expected(&urc);
         }
         // Echo is what was just sent, whatever the decoder made of it.
         if matches!(item, Response::Echo(_) | Response::Unknown(_))

@@ -23,6 +23,7 @@ mod list;
 mod put;
 mod query_config;
 mod quit;
+mod raw;
 
 pub(crate) use bring_up::BringUpJob;
 pub(crate) use configure::ConfigureJob;
@@ -32,8 +33,10 @@ pub(crate) use list::ListJob;
 pub(crate) use put::PutJob;
 pub(crate) use query_config::QueryConfigJob;
 pub(crate) use quit::QuitJob;
+pub use raw::MAX_RAW_LINE;
+pub(crate) use raw::{validate as validate_raw, RawJob, RawRefusal};
 
-use cellftp_proto::{Command, CommandName, Password, Response};
+use cellftp_proto::{Command, CommandName, Password, Response, TimeoutClass};
 use heapless::Deque;
 
 use crate::config::Config;
@@ -61,6 +64,13 @@ pub(crate) struct Ctx<'a> {
 pub(crate) enum Step<'j> {
     /// Send this command and wait for its final result.
     Send(Command<'j>),
+    /// Send this caller's line (CR included) and wait for its final
+    /// result; `name` and `class` as the command table knows it, if it does.
+    SendRaw {
+        line: &'j [u8],
+        name: CommandName,
+        class: TimeoutClass,
+    },
     /// Wait for the caller (a put job's data); this event tells the caller.
     Wait(Option<Event<'static>>),
     /// The job is over.
@@ -114,6 +124,7 @@ pub(crate) enum Job {
     Dir(DirJob),
     QueryConfig(QueryConfigJob),
     Quit(QuitJob),
+    Raw(RawJob),
 }
 
 impl Job {
@@ -140,6 +151,7 @@ impl Job {
             Job::Dir(j) => j.poll(),
             Job::QueryConfig(j) => j.poll(),
             Job::Quit(j) => j.poll(),
+            Job::Raw(j) => j.poll(),
         }
     }
 
@@ -150,6 +162,7 @@ impl Job {
             Job::Get(j) => j.on_item(ctx, item),
             Job::List(j) => j.on_item(ctx, item),
             Job::QueryConfig(j) => j.on_item(ctx, item),
+            Job::Raw(j) => j.on_item(ctx, item),
             Job::BringUp(_) | Job::Put(_) | Job::Dir(_) | Job::Quit(_) => Reply::NotMine,
         }
     }
@@ -169,6 +182,7 @@ impl Job {
             Job::Dir(j) => j.on_final(command, result),
             Job::QueryConfig(j) => j.on_final(command, result),
             Job::Quit(j) => j.on_final(command, result),
+            Job::Raw(j) => j.on_final(command, result),
         }
     }
 
