@@ -25,7 +25,7 @@ use std::boxed::Box;
 use std::io::{self, ErrorKind, Read, Write};
 use std::time::{Duration, Instant as StdInstant};
 
-use super::{drain, expire, feed, Handler};
+use super::{drain, expire, feed, Handler, Run};
 use crate::{Instant, Session, StdClock, UsageError};
 
 /// The longest one read may block: the driver also checks the session after
@@ -222,7 +222,9 @@ impl<IO: Read + Write + ReadTimeout> Blocking<IO> {
     pub fn run(&mut self, handler: &mut impl Handler) -> Result<(), DriverError> {
         let mut buf = [0u8; 512];
         loop {
-            drain(&mut self.session, handler, &mut self.chunk)?;
+            if drain(&mut self.session, handler, &mut self.chunk)? == Run::Stop {
+                return Ok(());
+            }
             let now = self.now();
             while let Some(bytes) = self.session.poll_transmit(now) {
                 self.io.write_all(bytes)?;
@@ -247,7 +249,9 @@ impl<IO: Read + Write + ReadTimeout> Blocking<IO> {
                 Ok(n) => {
                     let input = buf.get(..n).unwrap_or_default();
                     let now = self.now();
-                    feed(&mut self.session, handler, &mut self.chunk, now, input)?;
+                    if feed(&mut self.session, handler, &mut self.chunk, now, input)? == Run::Stop {
+                        return Ok(());
+                    }
                 }
                 Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => {}
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
