@@ -106,6 +106,7 @@ mod session;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time;
+mod trace;
 
 pub use channel::RX_CAPACITY;
 pub use config::{BringUp, Config, ConfigError, ExtraFinal, FtpConfig, Timeouts, MAX_EXTRA_FINALS};
@@ -117,6 +118,7 @@ pub use session::Session;
 pub use time::Instant;
 #[cfg(feature = "std")]
 pub use time::StdClock;
+pub use trace::{Direction, Segment, Segments, TraceFn, TraceLine};
 
 /// The protocol crate, for the types this crate's API does not re-export
 /// one by one (the parts of a [`Response`], listing details, …).

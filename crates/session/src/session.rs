@@ -22,6 +22,7 @@ use crate::jobs::{
     PutJob, QueryConfigJob, QuitJob, RawJob, RawRefusal, Reply, Step,
 };
 use crate::modem::{Fact, Link, Modem};
+use crate::trace::{Direction, TraceFn, TraceLine};
 use crate::Instant;
 
 /// Owned events waiting to be polled.
@@ -41,6 +42,8 @@ struct Core {
     cancelled: Deque<JobId, { crate::MAX_QUEUED_JOBS }>,
     /// The last item routed was the echo of `AT+FTPPW`: wipe its bytes.
     wipe_echo: bool,
+    /// Where every line sent and received goes, redacted.
+    trace: Option<TraceFn>,
 }
 
 /// The sans-IO FTP session. See the crate docs for the drive loop.
@@ -99,6 +102,7 @@ impl Session {
                 events: Deque::new(),
                 cancelled: Deque::new(),
                 wipe_echo: false,
+                trace: None,
             },
         }
     }
@@ -131,6 +135,15 @@ impl Session {
     /// receive buffer until then.
     fn wipe_echo(&mut self) {
         self.rx.wipe_marked();
+    }
+
+    /// Sets (or with `None` removes) the trace hook: `trace` is called
+    /// with every command line [`Session::poll_transmit`] hands out and
+    /// every line (or payload fragment) the session reads, in order, with
+    /// passwords redacted ([`TraceLine`]). Unset, tracing costs one branch
+    /// per line.
+    pub fn set_trace(&mut self, trace: Option<TraceFn>) {
+        self.core.trace = trace;
     }
 
     // ------------------------------------------------------------- inputs
@@ -399,7 +412,11 @@ impl Session {
         self.wipe_echo();
         self.core.channel.tick(now);
         self.core.advance();
-        self.core.channel.transmit()
+        let line = self.core.channel.transmit();
+        if let (Some(trace), Some(line)) = (self.core.trace, line.as_deref()) {
+            trace(Direction::Sent, TraceLine::new(line));
+        }
+        line
     }
 
     /// When the session next needs [`Session::handle_timeout`] (a command's
@@ -544,6 +561,9 @@ impl Core {
     /// Handles one item from the modem (`raw`: its bytes); returns the event
     /// it makes, if any.
     fn route<'b>(&mut self, item: Response<'b>, raw: &'b [u8]) -> Option<Event<'b>> {
+        if let Some(trace) = self.trace {
+            trace(Direction::Received, TraceLine::new(raw));
+        }
         if let Response::Urc(urc) = item {
             // Context decides: a line the command in flight asked for
             // (`+CPIN: READY` to `AT+CPIN?`) is its answer, not news.
