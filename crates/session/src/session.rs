@@ -413,7 +413,7 @@ impl Session {
         self.core.channel.tick(now);
         self.core.advance();
         let line = self.core.channel.transmit();
-        if let (Some(trace), Some(line)) = (self.core.trace, line.as_deref()) {
+        if let (Some(trace), Some(line)) = (self.core.trace, line) {
             trace(Direction::Sent, TraceLine::new(line));
         }
         line
