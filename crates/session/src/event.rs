@@ -35,6 +35,15 @@ pub enum Event<'a> {
         /// The largest chunk accepted now.
         max: usize,
     },
+    /// The modem acknowledged a chunk of an upload: `bytes` of the file
+    /// are sent. Reported after every acknowledged chunk, before the next
+    /// [`Event::PutReady`].
+    PutProgress {
+        /// The put job.
+        job: JobId,
+        /// Bytes the modem accepted so far.
+        bytes: u64,
+    },
     /// Downloaded bytes, in order.
     Data {
         /// The get job.
@@ -98,6 +107,11 @@ impl fmt::Debug for Event<'_> {
                 .debug_struct("PutReady")
                 .field("job", job)
                 .field("max", max)
+                .finish(),
+            Event::PutProgress { job, bytes } => f
+                .debug_struct("PutProgress")
+                .field("job", job)
+                .field("bytes", bytes)
                 .finish(),
             Event::Data { job, offset, data } => f
                 .debug_struct("Data")

@@ -194,6 +194,8 @@ pub struct Harness {
     pub log: Vec<String>,
     /// [`Session::poll_timeout`] after the last step.
     pub timeout: Option<Instant>,
+    /// Every [`Event::PutProgress`]: job and bytes.
+    pub progress: Vec<(u32, u64)>,
     /// `JobDone` events per job queued.
     jobs: BTreeMap<u32, usize>,
 }
@@ -216,6 +218,7 @@ impl Harness {
             history: Vec::new(),
             log: Vec::new(),
             timeout: None,
+            progress: Vec::new(),
             jobs: BTreeMap::new(),
         };
         h.pump();
@@ -246,6 +249,12 @@ impl Harness {
     pub fn drain(&mut self) {
         while let Some(event) = self.session.poll_event() {
             self.log.push(format!("{event:?}"));
+            // Progress is checked apart (`tests/put.rs`), so that the
+            // other tests' event lists stay about what happened.
+            if let Event::PutProgress { job, bytes } = event {
+                self.progress.push((job.get(), bytes));
+                continue;
+            }
             let ev = own(&event);
             if let Ev::Done { job, result } = &ev {
                 match result {
