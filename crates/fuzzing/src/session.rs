@@ -64,7 +64,7 @@ pub const SECRETS: [SecretPassword; 9] = [
 /// Raw command lines [`Op::Raw`] picks from: lines the command table
 /// knows (so that every line sent still decodes as a command), and lines
 /// the session must refuse, a password among them.
-const RAW_LINES: &[&str] = &[
+pub const RAW_LINES: &[&str] = &[
     "AT",
     "AT+CFUN?",
     "AT+FTPMODE?",
