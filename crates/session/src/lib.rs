@@ -78,6 +78,13 @@
 //! # Ok::<(), cellftp_session::UsageError>(())
 //! ```
 //!
+//! # Observing
+//!
+//! [`Session::set_trace`] hands every command line sent and every line
+//! received to a plain function, passwords redacted ([`TraceLine`]);
+//! uploads report [`Event::PutProgress`] after every acknowledged chunk.
+//! Under `std`, [`StdClock`] maps `std::time::Instant` to [`Instant`].
+//!
 //! # Bounds
 //!
 //! The receive buffer holds [`RX_CAPACITY`] bytes, the job queue
