@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use cellftp_replay::{replay, JobSpec, Record, Transcript};
 use cellftp_session::driver::blocking::Blocking;
+use cellftp_session::driver::blocking::ReadTimeout;
 use cellftp_session::driver::Handler;
 use cellftp_session::{BringUp, Event, FtpConfig, JobId, Mode, Session, TransferType};
 use cellftp_sim::{EmbeddedServer, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator};
@@ -34,6 +35,12 @@ impl<P: Read> Read for Recorder<P> {
             _ => {}
         }
         Ok(n)
+    }
+}
+
+impl<P: ReadTimeout> ReadTimeout for Recorder<P> {
+    fn set_read_timeout(&mut self, timeout: std::time::Duration) -> io::Result<()> {
+        self.port.set_read_timeout(timeout)
     }
 }
 

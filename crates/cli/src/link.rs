@@ -8,6 +8,8 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
 use std::time::Duration;
 
+use cellftp_session::driver::blocking::ReadTimeout;
+
 use crate::error::{io_reason, CliError};
 use crate::settings::Location;
 
@@ -18,10 +20,11 @@ pub(crate) const READ_TIMEOUT: Duration = Duration::from_millis(20);
 /// How long connecting to a TCP modem may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A byte stream to the modem.
-pub(crate) trait Line: Read + Write {}
+/// A byte stream to the modem whose reads time out, as the blocking driver
+/// requires.
+pub(crate) trait Line: Read + Write + ReadTimeout {}
 
-impl<T: Read + Write> Line for T {}
+impl<T: Read + Write + ReadTimeout> Line for T {}
 
 /// The open line.
 pub(crate) struct Link {

@@ -185,6 +185,14 @@ impl<IO> Wire<IO> {
     }
 }
 
+impl<IO: cellftp_session::driver::blocking::ReadTimeout>
+    cellftp_session::driver::blocking::ReadTimeout for Wire<IO>
+{
+    fn set_read_timeout(&mut self, timeout: std::time::Duration) -> io::Result<()> {
+        self.io.set_read_timeout(timeout)
+    }
+}
+
 impl<IO: Read> Read for Wire<IO> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.io.read(buf)?;

@@ -38,7 +38,7 @@ pub use roundtrip::{roundtrip, ArbitraryCommand};
 pub use seeds::{seeds, Seed, LISTING, MANUAL_LISTING, MANUAL_SESSION};
 pub use session::{
     session, session_log, ConfigInput, Op, SecretPassword, SessionInput, Str, CANNED, DIRS,
-    FILE_NAMES, HOSTS, PATHS, SECRETS, USERS,
+    FILE_NAMES, HOSTS, PATHS, RAW_LINES, SECRETS, USERS,
 };
 pub use sim::sim;
 pub use stream::{command_stream, join_input, response_stream, split_input};

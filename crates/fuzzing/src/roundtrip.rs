@@ -73,7 +73,12 @@ impl<'a> Arbitrary<'a> for ArbitraryCommand {
 /// forbidden byte removed, cut to [`MAX_TEXT`] and trimmed, or `x` if that
 /// is still not valid.
 fn clean(kind: TextKind, raw: &[u8]) -> Vec<u8> {
-    if Text::from_bytes(kind, raw).is_ok() {
+    // A password is validated as one: it is never a `Text`.
+    let valid = |v: &[u8]| match kind {
+        TextKind::Password => Password::from_bytes(v).is_ok(),
+        _ => Text::from_bytes(kind, v).is_ok(),
+    };
+    if valid(raw) {
         return raw.to_vec();
     }
     let mut v: Vec<u8> = raw
@@ -87,7 +92,7 @@ fn clean(kind: TextKind, raw: &[u8]) -> Vec<u8> {
     }
     let start = v.iter().take_while(|&&b| b == b' ').count();
     v.drain(..start);
-    if Text::from_bytes(kind, &v).is_ok() {
+    if valid(&v) {
         v
     } else {
         b"x".to_vec()

@@ -12,8 +12,8 @@ use cellftp_proto::{
     MIN_BUFFER,
 };
 use cellftp_session::{
-    BringUp, Config, Event, FtpConfig, Instant, JobId, Outcome, Session, Timeouts, UsageError,
-    RX_CAPACITY,
+    BringUp, Config, Direction, Event, FtpConfig, Instant, JobId, Outcome, Segment, Session,
+    Timeouts, TraceLine, UsageError, RX_CAPACITY,
 };
 
 use crate::bytes::{contains, Reader, Writer};
@@ -59,6 +59,21 @@ pub const SECRETS: [SecretPassword; 9] = [
         false,
     ),
     secret("S3cr3t-bad-UTF8-\u{e9}", "S3cr3t-bad-UTF8", false),
+];
+
+/// Raw command lines [`Op::Raw`] picks from: lines the command table
+/// knows (so that every line sent still decodes as a command), and lines
+/// the session must refuse, a password among them.
+pub const RAW_LINES: &[&str] = &[
+    "AT",
+    "AT+CFUN?",
+    "AT+FTPMODE?",
+    "AT+CGACT?",
+    "AT+FTPPW=S3cr3t-pw-XYZ",
+    "at+ftppw?",
+    "AT\r\nAT+FTPQUIT",
+    "+CSQ",
+    "",
 ];
 
 /// 64 bytes: the longest valid string parameter.
@@ -325,10 +340,15 @@ pub enum Op {
     SendData(Vec<u8>),
     /// [`Session::finish_put`].
     FinishPut,
+    /// [`Session::cancel`] of the job queued `back` jobs ago (0: the last
+    /// one queued).
+    Cancel(u8),
+    /// [`Session::raw`] of a line from [`RAW_LINES`] (modulo its length).
+    Raw(u8),
 }
 
 /// The number of [`Op`] variants.
-const OPS: u8 = 17;
+const OPS: u8 = 19;
 
 impl Op {
     fn read(r: &mut Reader<'_, '_>) -> Self {
@@ -368,7 +388,9 @@ impl Op {
             13 => Op::Advance(r.u32()),
             14 => Op::ToDeadline(r.u8()),
             15 => Op::SendData(r.blob(2 * MAX_PUT_DATA)),
-            _ => Op::FinishPut,
+            16 => Op::FinishPut,
+            17 => Op::Cancel(r.u8()),
+            _ => Op::Raw(r.u8()),
         }
     }
 
@@ -450,6 +472,14 @@ impl Op {
                 w.blob(data);
             }
             Op::FinishPut => w.u8(16),
+            Op::Cancel(back) => {
+                w.u8(17);
+                w.u8(*back);
+            }
+            Op::Raw(index) => {
+                w.u8(18);
+                w.u8(*index);
+            }
         }
     }
 }
@@ -458,7 +488,7 @@ impl Op {
 ///
 /// Byte format (see `bytes.rs`): a flags byte (bit 0: nine `u16` timeouts
 /// follow), guard, chunk size (`u16`), probe attempts, then operations until
-/// the input ends, each a tag byte (modulo 17, in the order of [`Op`]'s
+/// the input ends, each a tag byte (modulo 19, in the order of [`Op`]'s
 /// variants) and its fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SessionInput {
@@ -508,6 +538,7 @@ enum Kind {
     Rmdir,
     QueryConfig,
     Quit,
+    Raw,
 }
 
 /// What the harness saw of one job.
@@ -516,14 +547,19 @@ struct JobLog {
     kind: Kind,
     done: u32,
     /// Get: bytes of `Data` events; list: `ListLine` events; query:
-    /// `Config` events; put: bytes accepted by `send_data`.
+    /// `Config` events; raw: `RawLine` events; put: bytes accepted by
+    /// `send_data`.
     count: u64,
+    /// `cancel` accepted it: it must not succeed.
+    cancelled: bool,
 }
 
 /// Everything the harness remembers between steps.
 #[derive(Debug, Default)]
 struct Tracker {
     jobs: BTreeMap<u32, JobLog>,
+    /// Every job id handed out, in order.
+    ids: Vec<JobId>,
     /// The put job that asked for data and has not been answered, and the
     /// largest chunk it takes.
     put_ready: Option<(JobId, usize)>,
@@ -553,11 +589,13 @@ impl Tracker {
                     kind,
                     done: 0,
                     count: 0,
+                    cancelled: false,
                 };
                 assert!(
                     self.jobs.insert(id.get(), log).is_none(),
                     "job id {id:?} handed out twice"
                 );
+                self.ids.push(id);
             }
             Err(e) => {
                 assert_no_secret("a usage error", &format!("{e:?} / {e}"));
@@ -623,12 +661,27 @@ impl Tracker {
                 self.running(job, "Config", |k| k == Kind::QueryConfig)
                     .count += 1;
             }
+            Event::RawLine { job, .. } => {
+                self.running(job, "RawLine", |k| k == Kind::Raw).count += 1;
+            }
+            Event::PutProgress { job, bytes } => {
+                let log = self.running(job, "PutProgress", |k| k == Kind::Put);
+                assert!(
+                    bytes <= log.count,
+                    "PutProgress of {bytes} bytes, {} given",
+                    log.count
+                );
+            }
             Event::JobDone { job, result } => {
                 let Some(log) = self.jobs.get_mut(&job.get()) else {
                     panic!("JobDone for job {job:?}, which was never queued");
                 };
                 log.done += 1;
                 assert_eq!(log.done, 1, "a second JobDone for job {job:?}: {result:?}");
+                assert!(
+                    !(log.cancelled && result.is_ok()),
+                    "job {job:?} succeeded after it was cancelled: {result:?}"
+                );
                 match result {
                     Ok(outcome) => check_outcome(log, outcome),
                     Err(e) => assert_no_secret("a job error", &format!("{e:?} / {e}")),
@@ -695,6 +748,7 @@ fn check_outcome(log: &JobLog, outcome: Outcome) {
             entries <= lines && u64::from(lines) == log.count
         }
         (Kind::QueryConfig, Outcome::ConfigReported { items }) => u64::from(items) == log.count,
+        (Kind::Raw, Outcome::RawDone { lines }) => u64::from(lines) == log.count,
         _ => false,
     };
     assert!(
@@ -1030,6 +1084,35 @@ impl Harness {
                 let ok = self.session.finish_put().is_ok();
                 self.answered_put("finish_put", ok);
             }
+            Op::Cancel(back) => {
+                let Some(&job) = self.t.ids.iter().rev().nth(usize::from(*back) % 4) else {
+                    return;
+                };
+                match self.session.cancel(job) {
+                    Ok(()) => {
+                        if let Some(log) = self.t.jobs.get_mut(&job.get()) {
+                            assert_eq!(log.done, 0, "cancel accepted for {job:?}, which ended");
+                            log.cancelled = true;
+                        }
+                        // A put waiting for data waits no more.
+                        if self.t.put_ready.is_some_and(|(j, _)| j == job) {
+                            self.t.put_ready = None;
+                        }
+                    }
+                    Err(e) => assert_eq!(e, UsageError::UnknownJob, "cancel of {job:?}"),
+                }
+            }
+            Op::Raw(index) => {
+                let line = RAW_LINES
+                    .get(usize::from(*index) % RAW_LINES.len())
+                    .copied()
+                    .unwrap_or_default();
+                let r = self.session.raw(line);
+                if line.to_ascii_uppercase().contains("FTPPW") {
+                    assert_eq!(r, Err(UsageError::RawPassword), "raw {line:?}");
+                }
+                self.t.queued(r, Kind::Raw);
+            }
         }
         self.drive();
     }
@@ -1077,7 +1160,8 @@ impl Harness {
 /// outcomes that match them; exactly one `JobDone` per queued job; and no
 /// [`SECRETS`] marker in the `Debug` output of any event, error,
 /// [`FtpConfig`] or the session, nor in any byte sent other than the line
-/// `AT+FTPPW=<password>\r` itself.
+/// `AT+FTPPW=<password>\r` itself, nor in the trace hook's lines; a
+/// cancelled job never succeeds, and `raw` refuses `AT+FTPPW`.
 pub fn session(input: SessionInput) {
     run(&input, false);
 }
@@ -1090,11 +1174,29 @@ pub fn session_log(input: &SessionInput) -> Vec<String> {
     run(input, true)
 }
 
+/// The trace hook: no line it is given shows a password.
+fn check_trace(direction: Direction, line: TraceLine<'_>) {
+    let shown = format!("{direction} {line}");
+    assert_no_secret("the trace", &shown);
+    for segment in line.segments() {
+        if let Segment::Shown(bytes) = segment {
+            for s in SECRETS.iter().filter(|s| !s.marker.is_empty()) {
+                assert!(
+                    !contains(bytes, s.marker.as_bytes()),
+                    "the trace shows the password {:?}",
+                    s.marker
+                );
+            }
+        }
+    }
+}
+
 fn run(input: &SessionInput, log: bool) -> Vec<String> {
     // A configuration out of range is refused, and nothing runs.
-    let Ok(session) = Session::new(input.config.config()) else {
+    let Ok(mut session) = Session::new(input.config.config()) else {
         return Vec::new();
     };
+    session.set_trace(Some(check_trace));
     let mut h = Harness {
         session,
         now: 0,

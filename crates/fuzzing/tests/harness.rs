@@ -128,3 +128,52 @@ fn sim_seeds_run() {
         cellftp_fuzzing::sim(&data);
     }
 }
+
+/// The `session` harness drives the new verbs: a cancel mid-upload closes
+/// the upload and ends the job once, as cancelled; raw lines run or are
+/// refused (the password among them); the trace hook sees every line.
+#[test]
+fn the_session_harness_cancels_and_sends_raw_lines() {
+    use cellftp_fuzzing::{Op, Str};
+    let answer = Op::Answer {
+        variant: 0,
+        chunk: 0,
+    };
+    let mut ops = vec![Op::Configure {
+        server: Str::Fixed(0),
+        port: 0,
+        flags: 3,
+        user: Str::Fixed(0),
+        secret: 0,
+        path: Str::Fixed(0),
+    }];
+    // The modem answers what was sent; the clock passes the guard time.
+    let step = [answer, Op::ToDeadline(0)];
+    for _ in 0..5 {
+        ops.extend(step.clone());
+    }
+    ops.push(Op::Put(Str::Fixed(0)));
+    ops.push(Op::ToDeadline(0));
+    ops.extend(step.clone());
+    ops.push(Op::SendData(b"12345".to_vec()));
+    ops.push(Op::ToDeadline(0));
+    ops.extend(step.clone());
+    ops.push(Op::Cancel(0));
+    ops.push(Op::ToDeadline(0));
+    ops.extend(step.clone());
+    for index in 0..9 {
+        ops.push(Op::Raw(index));
+        ops.extend(step.clone());
+    }
+    ops.push(Op::Mkdir(Str::Fixed(0)));
+    ops.push(Op::Cancel(0));
+    let log = session_log(&SessionInput {
+        config: Default::default(),
+        ops,
+    });
+    let text = log.join("\n");
+    assert!(text.contains("Err(Cancelled)"), "{text}");
+    assert!(text.contains("sent \"AT+FTPPUT=0\\r\""), "{text}");
+    assert!(text.contains("RawDone"), "{text}");
+    assert!(text.contains("sent \"AT+CFUN?\\r\""), "{text}");
+}

@@ -24,6 +24,8 @@ pub enum TextKind {
     Server,
     /// `AT+FTPPUT` data chunk.
     PutData,
+    /// A whole AT command line of the caller's (a raw command).
+    CommandLine,
 }
 
 impl fmt::Display for TextKind {
@@ -36,6 +38,7 @@ impl fmt::Display for TextKind {
             TextKind::Directory => "directory",
             TextKind::Server => "server address",
             TextKind::PutData => "upload data",
+            TextKind::CommandLine => "command line",
         })
     }
 }
@@ -80,6 +83,9 @@ pub enum EncodeError {
         /// Where the address stops being valid.
         offset: usize,
     },
+    /// A password was given as a [`crate::Text`]: passwords are only ever
+    /// a [`crate::Password`], whose `Debug` output is redacted.
+    PasswordAsText,
     /// Port 0 is not a port.
     PortZero,
     /// The output buffer cannot hold the command.
@@ -145,6 +151,10 @@ impl fmt::Display for EncodeError {
                 f,
                 "the server address is neither an IPv4 address nor a host name \
                  (the problem is at offset {offset})"
+            ),
+            EncodeError::PasswordAsText => f.write_str(
+                "a password cannot be a plain text parameter: it is only ever \
+                 sent as the AT+FTPPW password, which is never shown",
             ),
             EncodeError::PortZero => {
                 f.write_str("port 0 is not a valid port: use a port from 1 to 65535")

@@ -344,6 +344,25 @@ impl Urc<'_> {
     pub fn is_restart(&self) -> bool {
         matches!(self, Urc::Ready | Urc::Cfun(1))
     }
+
+    /// The command (its text after `AT`) whose answer this line also is:
+    /// `+CPIN: READY` answers `AT+CPIN?`, `+CFUN: 1` answers `AT+CFUN?`.
+    /// Such a line could be either; the decoder cannot tell, the caller,
+    /// who knows the command in flight, decides (`SPEC.md` §5 item 47).
+    ///
+    /// ```
+    /// use cellftp_proto::Urc;
+    /// assert_eq!(Urc::Cpin(b"READY").could_answer(), Some("+CPIN"));
+    /// assert_eq!(Urc::Ready.could_answer(), None);
+    /// ```
+    pub fn could_answer(&self) -> Option<&'static str> {
+        match self {
+            Urc::Cpin(_) => Some("+CPIN"),
+            Urc::Cfun(_) => Some("+CFUN"),
+            Urc::Cgev(_) => Some("+CGEV"),
+            Urc::Ready | Urc::PowerDown(_) | Urc::PdpDeact => None,
+        }
+    }
 }
 
 impl fmt::Debug for Urc<'_> {

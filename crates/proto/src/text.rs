@@ -65,11 +65,19 @@ fn as_str(bytes: &[u8]) -> &str {
 }
 
 /// A validated string parameter: user name, file name, path or directory.
+/// Never a password: [`Text::new`] refuses [`TextKind::Password`]
+/// ([`EncodeError::PasswordAsText`]), so no command that takes a `Text` (and
+/// no `Debug` output of one) can carry a password; passwords are
+/// [`Password`]s.
 ///
 /// ```
-/// use cellftp_proto::{Text, TextKind};
+/// use cellftp_proto::{EncodeError, Text, TextKind};
 /// assert!(Text::new(TextKind::FileName, "12.txt").is_ok());
 /// assert!(Text::new(TextKind::FileName, "a\r\nAT+FTPQUIT").is_err());
+/// assert_eq!(
+///     Text::new(TextKind::Password, "hunter2"),
+///     Err(EncodeError::PasswordAsText)
+/// );
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Text<'a> {
@@ -83,8 +91,12 @@ impl<'a> Text<'a> {
         Self::from_bytes(kind, s.as_bytes())
     }
 
-    /// Validates raw bytes as a `kind` parameter.
+    /// Validates raw bytes as a `kind` parameter; a password is refused
+    /// ([`EncodeError::PasswordAsText`]).
     pub fn from_bytes(kind: TextKind, bytes: &'a [u8]) -> Result<Self, EncodeError> {
+        if kind == TextKind::Password {
+            return Err(EncodeError::PasswordAsText);
+        }
         validate(kind, bytes)?;
         Ok(Self { kind, bytes })
     }
@@ -282,6 +294,20 @@ mod tests {
         }
         assert_eq!(Text::new(k, " a"), Err(EdgeSpace { field: k }));
         assert_eq!(Text::new(k, "a "), Err(EdgeSpace { field: k }));
+    }
+
+    /// A password is never a `Text`, so it can never be shown as one (its
+    /// `Debug` is the plain string) nor sent in a command that takes one
+    /// (`AT+FTPUN=<password>`).
+    #[test]
+    fn a_password_is_never_text() {
+        let refused = EncodeError::PasswordAsText;
+        assert_eq!(Text::new(TextKind::Password, "hunter2"), Err(refused));
+        assert_eq!(
+            Text::from_bytes(TextKind::Password, b"hunter2"),
+            Err(refused)
+        );
+        assert_eq!(TextBuf::new(TextKind::Password, "hunter2"), Err(refused));
     }
 
     #[test]

@@ -397,6 +397,9 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
         loop {
             let (text, ready, done) = match self.session.poll_event() {
                 None => break,
+                // Progress repeats what the chunks' answers show: the
+                // report leaves it out.
+                Some(Event::PutProgress { .. }) => continue,
                 Some(event) => {
                     let ready = match event {
                         Event::PutReady { job, max } => Some((job.get(), max)),

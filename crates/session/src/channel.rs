@@ -13,6 +13,8 @@ use cellftp_proto::{
     Setting, Text, TextKind, Urc, MAX_COMMAND, MIN_BUFFER,
 };
 
+use zeroize::Zeroize;
+
 use crate::config::{Config, Timeouts};
 use crate::error::ModemError;
 use crate::modem::Effect;
@@ -38,6 +40,11 @@ pub(crate) struct Cursor {
     /// Bytes of the last item that made an event, consumed on the next call
     /// (the event borrows them until then).
     deferred: usize,
+    /// Where the last item consumed without an event began.
+    last_quiet: usize,
+    /// Bytes consumed that must be wiped at the next chance (an echoed
+    /// password), empty if none.
+    to_wipe: core::ops::Range<usize>,
     decoder: ResponseDecoder,
 }
 
@@ -59,8 +66,18 @@ impl Receiver {
                 start: 0,
                 end: 0,
                 deferred: 0,
+                last_quiet: 0,
+                to_wipe: 0..0,
                 decoder: ResponseDecoder::new(),
             },
+        }
+    }
+
+    /// Overwrites the bytes [`Cursor::mark_last_quiet`] marked with zeros.
+    pub(crate) fn wipe_marked(&mut self) {
+        let range = core::mem::replace(&mut self.cursor.to_wipe, 0..0);
+        if let Some(line) = self.bytes.get_mut(range) {
+            line.zeroize();
         }
     }
 
@@ -75,8 +92,17 @@ impl Receiver {
         c.start += core::mem::take(&mut c.deferred);
         if c.start > 0 && self.bytes.len() - c.end < input.len() {
             self.bytes.copy_within(c.start..c.end, 0);
-            c.end -= c.start;
+            // No copy of what moved stays behind (it may be an echoed
+            // password not yet decoded).
+            let moved = c.end - c.start;
+            if let Some(stale) = self.bytes.get_mut(moved.max(c.start)..c.end) {
+                stale.zeroize();
+            }
+            c.end = moved;
             c.start = 0;
+            c.last_quiet = 0;
+            debug_assert!(c.to_wipe.is_empty(), "wiped before new input");
+            c.to_wipe = 0..0;
         }
         let room = self.bytes.get_mut(c.end..).unwrap_or_default();
         let n = room.len().min(input.len());
@@ -102,12 +128,22 @@ impl Receiver {
     /// Forgets everything buffered and the decoder's state: a payload that
     /// evidently will not come whole.
     pub(crate) fn reset(&mut self) {
+        self.bytes.zeroize();
         self.cursor = Cursor {
             start: 0,
             end: 0,
             deferred: 0,
+            last_quiet: 0,
+            to_wipe: 0..0,
             decoder: ResponseDecoder::new(),
         };
+    }
+}
+
+impl Drop for Receiver {
+    /// Nothing received outlives the session (an echoed password included).
+    fn drop(&mut self) {
+        self.bytes.zeroize();
     }
 }
 
@@ -145,6 +181,16 @@ pub(crate) fn is_echo_of(line: &[u8], sent: &[u8]) -> bool {
 }
 
 impl Cursor {
+    /// Marks the last item consumed without an event (the echo of
+    /// `AT+FTPPW=<password>`) for [`Receiver::wipe_marked`].
+    pub(crate) fn mark_last_quiet(&mut self) {
+        self.to_wipe = if self.to_wipe.is_empty() {
+            self.last_quiet..self.start
+        } else {
+            self.to_wipe.start.min(self.last_quiet)..self.start
+        };
+    }
+
     /// Decodes the next item of `bytes` (the receiver's) and hands it to
     /// `route` with the item's raw bytes (line ends trimmed); what `route`
     /// returns may borrow `bytes` until the next call.
@@ -171,6 +217,7 @@ impl Cursor {
                         Next::Routed(event)
                     }
                     None => {
+                        self.last_quiet = self.start;
                         self.start += consumed;
                         Next::Quiet
                     }
@@ -406,6 +453,53 @@ impl Channel {
                 self.timers.set(Timer::Response, self.now + sent.timeout);
             }
         }
+    }
+
+    /// Copies the caller's validated `line` (CR included) for the next
+    /// transmit, as command `name` with the timeout of `class`. The channel
+    /// must be free.
+    pub(crate) fn stage_raw(
+        &mut self,
+        line: &[u8],
+        name: CommandName,
+        class: cellftp_proto::TimeoutClass,
+        config: &Config,
+    ) {
+        debug_assert!(self.is_free(), "one command at a time");
+        let sent = Sent {
+            name,
+            effect: Effect::None,
+            timeout: config.timeouts.for_class(class),
+            sync: false,
+        };
+        let len = line.len().min(self.tx.len());
+        debug_assert!(len == line.len(), "a validated raw line fits");
+        if let (Some(dst), Some(src)) = (self.tx.get_mut(..len), line.get(..len)) {
+            dst.copy_from_slice(src);
+        }
+        self.tx_len = len;
+        self.slot = Slot::Staged(sent);
+        self.timers.set(Timer::Guard, self.ready_at);
+    }
+
+    /// True if `urc`, a line that could be either an unsolicited code or
+    /// an answer ([`Urc::could_answer`]), answers the command in flight:
+    /// the command line sent has the same name (`AT+CPIN?` for
+    /// `+CPIN: READY`).
+    pub(crate) fn asked(&self, urc: &Urc<'_>) -> bool {
+        let (Some(name), Some(sent)) = (urc.could_answer(), self.sent_line()) else {
+            return false;
+        };
+        let Some(after_at) = sent.get(2..) else {
+            return false;
+        };
+        let end = after_at
+            .iter()
+            .position(|b| matches!(b, b'=' | b'?' | b'\r'))
+            .unwrap_or(after_at.len());
+        after_at
+            .get(..end)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
     }
 
     /// Stages the next resynchronising probe if a command was lost; returns
@@ -658,8 +752,15 @@ impl Channel {
         self.timers.stop(Timer::Guard);
         self.timers.stop(Timer::Response);
         if let Some(sent) = self.tx.get_mut(..self.tx_len) {
-            sent.fill(0);
+            sent.zeroize();
         }
         self.tx_len = 0;
+    }
+}
+
+impl Drop for Channel {
+    /// A command staged or in flight (a password included) is wiped.
+    fn drop(&mut self) {
+        self.tx.zeroize();
     }
 }

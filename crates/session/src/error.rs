@@ -40,6 +40,9 @@ pub enum JobError {
     /// this job: it is off, hung or still booting.
     #[error("the modem does not answer: it may be off, hung or still booting")]
     NoAnswer,
+    /// The caller cancelled the job ([`crate::Session::cancel`]).
+    #[error("the job was cancelled")]
+    Cancelled,
 }
 
 impl JobError {
@@ -61,6 +64,7 @@ impl JobError {
                     )
             }
             JobError::Protocol { .. } | JobError::NotConfigured | JobError::NoAnswer => true,
+            JobError::Cancelled => false,
             JobError::Timeout { command } => matches!(
                 command,
                 CommandName::FtpPort
@@ -255,6 +259,17 @@ pub enum UsageError {
     /// `send_data` with no bytes: use `finish_put` to end the upload.
     #[error("empty data chunk")]
     EmptyData,
+    /// `cancel` of a job that is neither queued nor running: it ended, or
+    /// was never queued.
+    #[error("no queued or running job has this number: it has ended already")]
+    UnknownJob,
+    /// A raw line that is not an AT command: it must start with `AT`.
+    #[error("a raw command line must start with AT")]
+    RawNotCommand,
+    /// A raw line that sends or asks the password (`AT+FTPPW`): only
+    /// `configure` sends it, and wipes it.
+    #[error("AT+FTPPW cannot be sent as a raw line: configure sends the password and wipes it")]
+    RawPassword,
 }
 
 #[cfg(test)]

@@ -35,6 +35,15 @@ pub enum Event<'a> {
         /// The largest chunk accepted now.
         max: usize,
     },
+    /// The modem acknowledged a chunk of an upload: `bytes` of the file
+    /// are sent. Reported after every acknowledged chunk, before the next
+    /// [`Event::PutReady`].
+    PutProgress {
+        /// The put job.
+        job: JobId,
+        /// Bytes the modem accepted so far.
+        bytes: u64,
+    },
     /// Downloaded bytes, in order.
     Data {
         /// The get job.
@@ -61,6 +70,15 @@ pub enum Event<'a> {
         /// The query job.
         job: JobId,
         /// The item.
+        item: Response<'a>,
+    },
+    /// An information line answering a raw job's command line
+    /// ([`crate::Session::raw`]). `Debug` output hides anything that looks
+    /// like a password.
+    RawLine {
+        /// The raw job.
+        job: JobId,
+        /// The line, as the decoder read it.
         item: Response<'a>,
     },
     /// A job ended. Exactly one per job.
@@ -90,6 +108,11 @@ impl fmt::Debug for Event<'_> {
                 .field("job", job)
                 .field("max", max)
                 .finish(),
+            Event::PutProgress { job, bytes } => f
+                .debug_struct("PutProgress")
+                .field("job", job)
+                .field("bytes", bytes)
+                .finish(),
             Event::Data { job, offset, data } => f
                 .debug_struct("Data")
                 .field("job", job)
@@ -104,6 +127,11 @@ impl fmt::Debug for Event<'_> {
                 .finish(),
             Event::Config { job, item } => f
                 .debug_struct("Config")
+                .field("job", job)
+                .field("item", item)
+                .finish(),
+            Event::RawLine { job, item } => f
+                .debug_struct("RawLine")
                 .field("job", job)
                 .field("item", item)
                 .finish(),
@@ -174,4 +202,9 @@ pub enum Outcome {
     },
     /// The FTP connection is closed.
     Quit,
+    /// A raw command line was answered with success.
+    RawDone {
+        /// Information lines that answered it ([`Event::RawLine`]).
+        lines: u32,
+    },
 }

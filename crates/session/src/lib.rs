@@ -13,10 +13,12 @@
 //! Queue jobs with the verbs — [`Session::bring_up`], [`Session::configure`],
 //! [`Session::put`], [`Session::get`] (with a resume offset),
 //! [`Session::list`], [`Session::mkdir`], [`Session::rmdir`],
-//! [`Session::query_config`], [`Session::quit`] — which validate every
-//! parameter at once and return a [`JobId`]. Jobs run one after the other;
-//! each ends in exactly one [`Event::JobDone`] with an [`Outcome`] or a
-//! [`JobError`] that says whose fault it was.
+//! [`Session::query_config`], [`Session::quit`], [`Session::raw`] (one AT
+//! line of the caller's) — which validate every parameter at once and
+//! return a [`JobId`]. Jobs run one after the other; each ends in exactly
+//! one [`Event::JobDone`] with an [`Outcome`] or a [`JobError`] that says
+//! whose fault it was. [`Session::cancel`] ends a queued job at once and a
+//! running one cleanly.
 //!
 //! # The drive loop
 //!
@@ -76,14 +78,24 @@
 //! # Ok::<(), cellftp_session::UsageError>(())
 //! ```
 //!
+//! # Observing
+//!
+//! [`Session::set_trace`] hands every command line sent and every line
+//! received to a plain function, passwords redacted ([`TraceLine`]);
+//! uploads report [`Event::PutProgress`] after every acknowledged chunk.
+//! Under `std`, [`StdClock`] maps `std::time::Instant` to [`Instant`].
+//!
 //! # Bounds
 //!
 //! The receive buffer holds [`RX_CAPACITY`] bytes, the job queue
 //! [`MAX_QUEUED_JOBS`] jobs; nothing grows. The password given to
 //! [`Session::configure`] leaves the session only inside the `AT+FTPPW`
 //! bytes returned by [`Session::poll_transmit`]: `Debug` output, events and
-//! errors never contain it, and the transmit buffer is wiped once the modem
-//! has answered.
+//! errors never contain it. It is copied from the caller's `&str` into one
+//! fixed slot (never moved after) and wiped with `zeroize` once the modem
+//! has answered `AT+FTPPW` and on drop; the transmit buffer is wiped once
+//! the modem has answered, the echo of the command in the receive buffer at
+//! the next call after it was read. Copies the caller makes are its own.
 #![no_std]
 
 #[cfg(any(test, feature = "std"))]
@@ -96,19 +108,24 @@ mod error;
 mod event;
 mod jobs;
 mod modem;
+mod secret;
 mod session;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time;
+mod trace;
 
 pub use channel::RX_CAPACITY;
 pub use config::{BringUp, Config, ConfigError, ExtraFinal, FtpConfig, Timeouts, MAX_EXTRA_FINALS};
 pub use error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
 pub use event::{Event, JobId, Outcome};
-pub use jobs::MAX_QUEUED_JOBS;
+pub use jobs::{MAX_QUEUED_JOBS, MAX_RAW_LINE};
 pub use modem::Link;
 pub use session::Session;
 pub use time::Instant;
+#[cfg(feature = "std")]
+pub use time::StdClock;
+pub use trace::{Direction, Segment, Segments, TraceFn, TraceLine};
 
 /// The protocol crate, for the types this crate's API does not re-export
 /// one by one (the parts of a [`Response`], listing details, …).

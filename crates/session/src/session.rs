@@ -9,8 +9,7 @@ use core::fmt;
 use core::num::NonZeroU16;
 
 use cellftp_proto::{
-    CommandName, EncodeError, FinalResult, HostBuf, PasswordBuf, Put, Response, TextBuf, TextKind,
-    Urc,
+    CommandName, EncodeError, FinalResult, HostBuf, Password, Put, Response, TextBuf, TextKind, Urc,
 };
 use heapless::Deque;
 
@@ -19,10 +18,11 @@ use crate::config::{BringUp, Config, ConfigError, FtpConfig};
 use crate::error::{JobError, ProtocolError, ResponseKind, UsageError};
 use crate::event::{Event, JobId, Outcome};
 use crate::jobs::{
-    BringUpJob, ConfigureJob, Ctx, DirJob, DirOp, Flow, GetJob, Job, Jobs, ListJob, PutJob,
-    QueryConfigJob, QuitJob, Reply, Step,
+    validate_raw, BringUpJob, ConfigureJob, Ctx, DirJob, DirOp, Flow, GetJob, Job, Jobs, ListJob,
+    PutJob, QueryConfigJob, QuitJob, RawJob, RawRefusal, Reply, Step,
 };
 use crate::modem::{Fact, Link, Modem};
+use crate::trace::{Direction, TraceFn, TraceLine};
 use crate::Instant;
 
 /// Owned events waiting to be polled.
@@ -36,6 +36,14 @@ struct Core {
     modem: Modem,
     jobs: Jobs,
     events: Deque<Event<'static>, MAX_PENDING_EVENTS>,
+    /// Queued jobs cancelled, whose [`Event::JobDone`] is still to come
+    /// (apart from `events`, so that a full event queue never refuses a
+    /// cancel).
+    cancelled: Deque<JobId, { crate::MAX_QUEUED_JOBS }>,
+    /// The last item routed was the echo of `AT+FTPPW`: wipe its bytes.
+    wipe_echo: bool,
+    /// Where every line sent and received goes, redacted.
+    trace: Option<TraceFn>,
 }
 
 /// The sans-IO FTP session. See the crate docs for the drive loop.
@@ -92,6 +100,9 @@ impl Session {
                 modem: Modem::default(),
                 jobs: Jobs::new(),
                 events: Deque::new(),
+                cancelled: Deque::new(),
+                wipe_echo: false,
+                trace: None,
             },
         }
     }
@@ -111,11 +122,28 @@ impl Session {
             && self.core.jobs.queued() == 0
             && self.core.channel.is_free()
             && self.core.events.is_empty()
+            && self.core.cancelled.is_empty()
     }
 
     /// The settings the session was made with.
     pub fn config(&self) -> &Config {
         &self.core.config
+    }
+
+    /// Wipes the echo of `AT+FTPPW=<password>` that [`Session::poll_event`]
+    /// consumed: at the next call, as an event it returned may borrow the
+    /// receive buffer until then.
+    fn wipe_echo(&mut self) {
+        self.rx.wipe_marked();
+    }
+
+    /// Sets (or with `None` removes) the trace hook: `trace` is called
+    /// with every command line [`Session::poll_transmit`] hands out and
+    /// every line (or payload fragment) the session reads, in order, with
+    /// passwords redacted ([`TraceLine`]). Unset, tracing costs one branch
+    /// per line.
+    pub fn set_trace(&mut self, trace: Option<TraceFn>) {
+        self.core.trace = trace;
     }
 
     // ------------------------------------------------------------- inputs
@@ -126,6 +154,7 @@ impl Session {
     /// and offer the rest again.
     #[must_use = "bytes not taken must be offered again after draining poll_event"]
     pub fn handle_input(&mut self, now: Instant, input: &[u8]) -> usize {
+        self.wipe_echo();
         self.core.channel.tick(now);
         let n = self.rx.push(input);
         if n > 0 {
@@ -141,6 +170,7 @@ impl Session {
     /// passed fails its job with [`JobError::Timeout`]. Calling it early or
     /// twice does nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.wipe_echo();
         self.core.channel.tick(now);
         let pending = self
             .rx
@@ -170,20 +200,21 @@ impl Session {
         };
         let server = HostBuf::new(ftp.server)?;
         let user = TextBuf::new(TextKind::User, ftp.user)?;
-        let password = PasswordBuf::new(ftp.password)?;
+        // Validated in the caller's string, copied only into its slot.
+        let password = Password::new(ftp.password)?;
         let path = ftp
             .path
             .map(|p| TextBuf::new(TextKind::Path, p))
             .transpose()?;
-        self.core.enqueue(Job::Configure(ConfigureJob::new(
+        let job = Job::Configure(ConfigureJob::new(
             server,
             port,
             ftp.mode,
             ftp.transfer_type,
             user,
-            password,
             path,
-        )))
+        ));
+        self.core.enqueue_with(job, Some(password))
     }
 
     /// Queues an upload to `name`. The session asks for the data with
@@ -232,6 +263,72 @@ impl Session {
         self.core.enqueue(Job::Quit(QuitJob))
     }
 
+    /// Queues one AT command line of the caller's, sent as given with a CR
+    /// appended: `AT` first, printable ASCII only (no CR or LF inside), at
+    /// most [`crate::MAX_RAW_LINE`] bytes, and never `AT+FTPPW` in any form
+    /// (use [`Session::configure`], which wipes the password). Every
+    /// information line that arrives while it is in flight is its answer,
+    /// reported as [`Event::RawLine`], an unsolicited-looking `+CPIN:` or
+    /// `+CFUN:` included when the line asked for it (`AT+CPIN?`); its final
+    /// result ends the job: [`Outcome::RawDone`], or the modem's error. The
+    /// timeout is the command table's for a command it knows, the local one
+    /// otherwise. What the line changes in the modem is not learned by the
+    /// session.
+    pub fn raw(&mut self, line: &str) -> Result<JobId, UsageError> {
+        let (name, class) = validate_raw(line.as_bytes()).map_err(|refusal| match refusal {
+            RawRefusal::NotCommand => UsageError::RawNotCommand,
+            RawRefusal::TooLong => EncodeError::TooLong {
+                field: TextKind::CommandLine,
+                max: crate::MAX_RAW_LINE,
+                len: line.len(),
+            }
+            .into(),
+            RawRefusal::Forbidden(offset) => EncodeError::ForbiddenByte {
+                field: TextKind::CommandLine,
+                offset,
+                byte: line.as_bytes().get(offset).copied(),
+            }
+            .into(),
+            RawRefusal::Password => UsageError::RawPassword,
+        })?;
+        self.core
+            .enqueue(Job::Raw(RawJob::new(line.as_bytes(), name, class)))
+    }
+
+    /// Cancels job `job`. A queued job ends at once: its
+    /// [`Event::JobDone`] with [`JobError::Cancelled`] is the next event. A
+    /// running job ends cleanly, also with [`JobError::Cancelled`]: a
+    /// command in flight is waited out (its data discarded, never reported
+    /// as [`Event::Data`] or list lines), and an upload that sent data is
+    /// closed with `AT+FTPPUT=0` first, so the modem is out of upload mode
+    /// and the next upload starts a new file; it is never reported as
+    /// [`Outcome::Uploaded`]. A job that has ended already (or was never
+    /// queued) is [`UsageError::UnknownJob`].
+    pub fn cancel(&mut self, job: JobId) -> Result<(), UsageError> {
+        let core = &mut self.core;
+        if core.jobs.remove_queued(job) {
+            // Room: fewer jobs are queued than the deque holds.
+            let pushed = core.cancelled.push_back(job);
+            debug_assert!(pushed.is_ok(), "room for every queued job");
+            return Ok(());
+        }
+        let in_flight = core.channel.in_flight().is_some();
+        let Some(entry) = core.jobs.current().filter(|e| e.id == job) else {
+            return Err(UsageError::UnknownJob);
+        };
+        if entry.cancelled || entry.job.cancel() {
+            // Cancelled already, or the job closes its upload and ends.
+        } else if in_flight {
+            entry.cancelled = true;
+        } else {
+            // Nothing of the job's is in flight (a staged command is
+            // dropped unsent): it ends now.
+            core.finish(Err(JobError::Cancelled));
+        }
+        core.advance();
+        Ok(())
+    }
+
     /// Gives the waiting put job its next chunk: up to the `max` of the last
     /// [`Event::PutReady`] bytes of `data` are copied and will be sent;
     /// returns how many.
@@ -275,9 +372,16 @@ impl Session {
     /// session only reads the bytes given to [`Session::handle_input`] here.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<Event<'_>> {
+        self.wipe_echo();
         loop {
             if let Some(event) = self.core.events.pop_front() {
                 return Some(event);
+            }
+            if let Some(job) = self.core.cancelled.pop_front() {
+                return Some(Event::JobDone {
+                    job,
+                    result: Err(JobError::Cancelled),
+                });
             }
             self.core.advance();
             if let Some(event) = self.core.events.pop_front() {
@@ -290,7 +394,11 @@ impl Session {
                 .next(&self.rx.bytes, |item, raw| core.route(item, raw))
             {
                 Next::Routed(event) => return Some(event),
-                Next::Quiet => {}
+                Next::Quiet => {
+                    if core::mem::take(&mut core.wipe_echo) {
+                        self.rx.cursor.mark_last_quiet();
+                    }
+                }
                 Next::NeedMore => return None,
             }
         }
@@ -301,9 +409,14 @@ impl Session {
     /// [`Session::poll_event`] has returned `None`.
     #[must_use]
     pub fn poll_transmit(&mut self, now: Instant) -> Option<&[u8]> {
+        self.wipe_echo();
         self.core.channel.tick(now);
         self.core.advance();
-        self.core.channel.transmit()
+        let line = self.core.channel.transmit();
+        if let (Some(trace), Some(line)) = (self.core.trace, line) {
+            trace(Direction::Sent, TraceLine::new(line));
+        }
+        line
     }
 
     /// When the session next needs [`Session::handle_timeout`] (a command's
@@ -327,7 +440,16 @@ fn kind_of(item: &Response<'_>) -> Option<ResponseKind> {
 
 impl Core {
     fn enqueue(&mut self, job: Job) -> Result<JobId, UsageError> {
-        let id = self.jobs.push(job)?;
+        self.enqueue_with(job, None)
+    }
+
+    /// Queues `job`, its `password` copied into the job slot's secret.
+    fn enqueue_with(
+        &mut self,
+        job: Job,
+        password: Option<Password<'_>>,
+    ) -> Result<JobId, UsageError> {
+        let id = self.jobs.push(job, password)?;
         self.advance();
         Ok(id)
     }
@@ -344,7 +466,7 @@ impl Core {
             if self.events.is_full() || !self.channel.is_free() {
                 return;
             }
-            let Some(entry) = self.jobs.current() else {
+            let Some((entry, password)) = self.jobs.current_with_secret() else {
                 let link = self.modem.link();
                 let refused = |job: &Job| {
                     job.needs_connection() && matches!(link, Link::Down | Link::Restarted)
@@ -373,9 +495,13 @@ impl Core {
                 modem: &self.modem,
                 config: &self.config,
             };
-            match entry.job.poll(ctx) {
+            match entry.job.poll(ctx, password) {
                 Step::Send(command) => {
                     self.channel.stage(&command, &self.config);
+                    return;
+                }
+                Step::SendRaw { line, name, class } => {
+                    self.channel.stage_raw(line, name, class, &self.config);
                     return;
                 }
                 Step::Wait(event) => {
@@ -403,8 +529,12 @@ impl Core {
         self.push(Event::JobDone { job, result });
     }
 
-    /// Ends the running job, if any, and drops the channel's command.
-    fn finish(&mut self, result: Result<Outcome, JobError>) {
+    /// Ends the running job, if any, and drops the channel's command. A job
+    /// the caller cancelled ends as cancelled, whatever its command did.
+    fn finish(&mut self, mut result: Result<Outcome, JobError>) {
+        if self.jobs.current_ref().is_some_and(|e| e.cancelled) {
+            result = Err(JobError::Cancelled);
+        }
         if let Some(id) = self.jobs.end_current() {
             self.report(id, result);
         }
@@ -412,21 +542,37 @@ impl Core {
     }
 
     /// Ends the running job after `flow` said so.
+    /// A cancelled job ends once its command did, instead of going on.
     fn follow(&mut self, flow: Flow, lost_sync: bool) {
-        if let Flow::End(result) = flow {
-            if lost_sync {
-                self.channel.lost_sync();
+        match flow {
+            Flow::End(result) => {
+                if lost_sync {
+                    self.channel.lost_sync();
+                }
+                self.finish(result);
             }
-            self.finish(result);
+            Flow::Continue if self.jobs.current_ref().is_some_and(|e| e.cancelled) => {
+                self.finish(Err(JobError::Cancelled));
+            }
+            Flow::Continue => {}
         }
     }
 
     /// Handles one item from the modem (`raw`: its bytes); returns the event
     /// it makes, if any.
     fn route<'b>(&mut self, item: Response<'b>, raw: &'b [u8]) -> Option<Event<'b>> {
+        if let Some(trace) = self.trace {
+            trace(Direction::Received, TraceLine::new(raw));
+        }
         if let Response::Urc(urc) = item {
-            self.on_urc(&urc);
-            return Some(Event::Unsolicited(item));
+            // Context decides: a line the command in flight asked for
+            // (`+CPIN: READY` to `AT+CPIN?`) is its answer, not news.
+            if !self.channel.asked(&urc) {
+                self.on_urc(&urc);
+                return Some(Event::Unsolicited(item));
+            }
+            // `+CFUN: 1` answering `AT+CFUN` is expected once.
+            let _ = self.channel.expected(&urc);
         }
         // Echo is what was just sent, whatever the decoder made of it.
         if matches!(item, Response::Echo(_) | Response::Unknown(_))
@@ -435,6 +581,10 @@ impl Core {
                 .sent_line()
                 .is_some_and(|sent| is_echo_of(raw, sent))
         {
+            self.wipe_echo = self
+                .channel
+                .in_flight()
+                .is_some_and(|s| s.name == CommandName::FtpPw);
             return None;
         }
         let item = match item {
@@ -469,12 +619,14 @@ impl Core {
                 modem: &self.modem,
                 config: &self.config,
             };
+            // A cancelled job's data is discarded.
+            let keep = !entry.cancelled;
             match entry.job.on_item(ctx, item) {
                 Reply::Payload(event) => {
                     self.channel.touch(self.config.timeouts.transfer_idle);
-                    return event;
+                    return event.filter(|_| keep);
                 }
-                Reply::Answer(event) => return event,
+                Reply::Answer(event) => return event.filter(|_| keep),
                 Reply::Unexpected(kind) => return self.unexpected(kind, item),
                 Reply::NotMine => {}
             }
@@ -540,6 +692,10 @@ impl Core {
             return;
         };
         let flow = entry.job.on_final(sent.name, result);
+        if sent.name == CommandName::FtpPw {
+            // Answered: the password is needed no more.
+            self.jobs.wipe_current_secret();
+        }
         if result.is_ok() {
             self.modem.learn(Fact::Answered(sent.effect));
         }

@@ -17,7 +17,7 @@ use std::boxed::Box;
 use std::collections::VecDeque;
 use std::vec::Vec;
 
-use crate::driver::{drain, expire, feed, Handler};
+use crate::driver::{drain, expire, feed, Handler, Run};
 use crate::{Instant, Session, UsageError};
 
 /// One piece of a reply: `bytes`, sent `after` the piece before it (or the
@@ -371,7 +371,7 @@ pub enum RunError {
 /// Drives `session` against `modem` in lock-step until the session is idle
 /// and every reply was read: the clock starts at `start` and jumps to the
 /// next deadline or reply whenever nothing else can happen. Returns the
-/// time it ended at.
+/// time it ended at (also when the handler stopped the run).
 pub fn run(
     session: &mut Session,
     modem: &mut ScriptedModem,
@@ -383,7 +383,9 @@ pub fn run(
     let mut chunk = [0u8; cellftp_proto::MAX_PUT_DATA];
     let mut buf = [0u8; 512];
     for _ in 0..max_steps {
-        drain(session, handler, &mut chunk).map_err(RunError::Usage)?;
+        if drain(session, handler, &mut chunk).map_err(RunError::Usage)? == Run::Stop {
+            return Ok(now);
+        }
         while let Some(bytes) = session.poll_transmit(now) {
             modem.write(now, bytes);
         }
@@ -393,7 +395,10 @@ pub fn run(
         let n = modem.read(now, &mut buf);
         if n > 0 {
             let input = buf.get(..n).unwrap_or_default();
-            feed(session, handler, &mut chunk, now, input).map_err(RunError::Usage)?;
+            if feed(session, handler, &mut chunk, now, input).map_err(RunError::Usage)? == Run::Stop
+            {
+                return Ok(now);
+            }
             continue;
         }
         let wake = match (session.poll_timeout(), modem.next_due()) {

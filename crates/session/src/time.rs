@@ -1,4 +1,5 @@
-//! Time as the caller tells it: the session never reads a clock.
+//! Time as the caller tells it: the session never reads a clock. Under
+//! `std`, [`StdClock`] maps `std::time::Instant` to session instants.
 
 use core::ops::Add;
 use core::time::Duration;
@@ -39,5 +40,62 @@ impl Add<Duration> for Instant {
     fn add(self, d: Duration) -> Instant {
         let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         Instant(self.0.saturating_add(ms))
+    }
+}
+
+impl From<Duration> for Instant {
+    /// The instant `d` after the epoch (whole milliseconds; saturates).
+    fn from(d: Duration) -> Instant {
+        Instant::default() + d
+    }
+}
+
+impl From<Instant> for Duration {
+    /// How long after the epoch `t` is.
+    fn from(t: Instant) -> Duration {
+        Duration::from_millis(t.0)
+    }
+}
+
+/// Maps the standard library's clock to session [`Instant`]s: the epoch is
+/// a `std::time::Instant` the caller picks (usually the program's start).
+///
+/// ```
+/// use cellftp_session::{Instant, StdClock};
+/// use std::time::Duration;
+/// let origin = std::time::Instant::now();
+/// let clock = StdClock::new(origin);
+/// let later = origin + Duration::from_millis(1_500);
+/// assert_eq!(clock.to_session(later), Instant::from_millis(1_500));
+/// assert_eq!(clock.to_std(Instant::from_millis(1_500)), Some(later));
+/// assert!(clock.now() >= Instant::from_millis(0));
+/// ```
+#[cfg(feature = "std")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StdClock {
+    origin: std::time::Instant,
+}
+
+#[cfg(feature = "std")]
+impl StdClock {
+    /// A clock whose epoch is `origin`.
+    pub fn new(origin: std::time::Instant) -> Self {
+        Self { origin }
+    }
+
+    /// The current time.
+    pub fn now(&self) -> Instant {
+        self.to_session(std::time::Instant::now())
+    }
+
+    /// `t` as a session instant (the epoch if `t` is before it).
+    pub fn to_session(&self, t: std::time::Instant) -> Instant {
+        Instant::from(t.saturating_duration_since(self.origin))
+    }
+
+    /// `t` as a `std::time::Instant`; `None` if the platform's clock
+    /// cannot represent it.
+    pub fn to_std(&self, t: Instant) -> Option<std::time::Instant> {
+        self.origin.checked_add(Duration::from(t))
     }
 }

@@ -49,6 +49,8 @@ fn put_in_chunks_limited_by_chunk_size() {
     h.finish_put();
     exchange!(h, b"AT+FTPPUT=0\r" => OK);
     events!(h, ok(job, Outcome::Uploaded { bytes: 10 }));
+    // Progress after every acknowledged chunk.
+    assert_eq!(h.progress, [(job, 4), (job, 8), (job, 10)]);
     h.end();
 }
 

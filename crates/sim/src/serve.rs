@@ -385,6 +385,14 @@ impl PtyPort {
     }
 }
 
+impl cellftp_session::driver::blocking::ReadTimeout for PtyPort {
+    /// Every later read waits at most `timeout` for data.
+    fn set_read_timeout(&mut self, timeout: Duration) -> io::Result<()> {
+        self.timeout = timeout;
+        Ok(())
+    }
+}
+
 impl Read for PtyPort {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if !wait_fd(self.file.as_fd(), self.timeout)? {

@@ -11,7 +11,7 @@ use core::future::Future;
 use embassy_futures::select::{select, Either};
 use embedded_io_async::{Read, Write};
 
-use super::{drain, expire, feed, Handler};
+use super::{drain, expire, feed, Handler, Run};
 use crate::{Instant, Session, UsageError};
 
 /// The time source and timer of the firmware.
@@ -50,7 +50,9 @@ pub async fn run<IO: Read + Write>(
     read_buf: &mut [u8],
 ) -> Result<(), DriverError<IO::Error>> {
     loop {
-        drain(session, handler, chunk)?;
+        if drain(session, handler, chunk)? == Run::Stop {
+            return Ok(());
+        }
         while let Some(bytes) = session.poll_transmit(clock.now()) {
             io.write_all(bytes)
                 .await
@@ -73,7 +75,9 @@ pub async fn run<IO: Read + Write>(
             Some(Ok(0)) => return Err(DriverError::Io(None)),
             Some(Ok(n)) => {
                 let input = read_buf.get(..n).unwrap_or_default();
-                feed(session, handler, chunk, clock.now(), input)?;
+                if feed(session, handler, chunk, clock.now(), input)? == Run::Stop {
+                    return Ok(());
+                }
             }
             Some(Err(e)) => return Err(DriverError::Io(Some(e))),
             None => {}

@@ -5,7 +5,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant as TokioInstant;
 
 use super::blocking::DriverError;
-use super::{drain, expire, feed, Handler};
+use super::{drain, expire, feed, Handler, Run};
 use crate::{Instant, Session};
 
 /// Runs a [`Session`] over an async byte stream.
@@ -46,7 +46,9 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Async<IO> {
     pub async fn run(&mut self, handler: &mut impl Handler) -> Result<(), DriverError> {
         let mut buf = [0u8; 512];
         loop {
-            drain(&mut self.session, handler, &mut self.chunk)?;
+            if drain(&mut self.session, handler, &mut self.chunk)? == Run::Stop {
+                return Ok(());
+            }
             let now = self.now();
             while let Some(bytes) = self.session.poll_transmit(now) {
                 self.io.write_all(bytes).await?;
@@ -74,7 +76,9 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Async<IO> {
                 Some(n) => {
                     let input = buf.get(..n).unwrap_or_default();
                     let now = self.now();
-                    feed(&mut self.session, handler, &mut self.chunk, now, input)?;
+                    if feed(&mut self.session, handler, &mut self.chunk, now, input)? == Run::Stop {
+                        return Ok(());
+                    }
                 }
                 None => {}
             }

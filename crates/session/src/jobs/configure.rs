@@ -6,7 +6,7 @@
 use core::num::NonZeroU16;
 
 use cellftp_proto::{
-    Command, CommandName, HostBuf, Mode, PasswordBuf, Response, ServCode, Setting, TextBuf,
+    Command, CommandName, HostBuf, Mode, Password, Response, ServCode, Setting, TextBuf,
     TransferType,
 };
 
@@ -29,8 +29,8 @@ enum State {
     Done,
 }
 
-/// The configure job. Its password stays where the job was queued until
-/// the job ends, when it is wiped there.
+/// The configure job. It holds no password: the password is in the job
+/// slot's `Secret`, handed to [`ConfigureJob::poll`] by reference.
 #[derive(Debug)]
 pub(crate) struct ConfigureJob {
     pub(crate) server: HostBuf,
@@ -38,7 +38,6 @@ pub(crate) struct ConfigureJob {
     pub(crate) mode: Mode,
     pub(crate) transfer_type: TransferType,
     pub(crate) user: TextBuf,
-    pub(crate) password: PasswordBuf,
     pub(crate) path: Option<TextBuf>,
     state: State,
 }
@@ -51,7 +50,6 @@ impl ConfigureJob {
         mode: Mode,
         transfer_type: TransferType,
         user: TextBuf,
-        password: PasswordBuf,
         path: Option<TextBuf>,
     ) -> Self {
         Self {
@@ -60,20 +58,23 @@ impl ConfigureJob {
             mode,
             transfer_type,
             user,
-            password,
             path,
             state: State::Port,
         }
     }
 
-    pub(crate) fn poll(&mut self) -> Step<'_> {
+    /// The next command; `password` is the job's, from its slot.
+    pub(crate) fn poll<'a>(&'a mut self, password: Option<Password<'a>>) -> Step<'a> {
         loop {
             let command = match self.state {
                 State::Port => self.port.map(|p| Command::FtpPort(Setting::Set(p.get()))),
                 State::Mode => Some(Command::FtpMode(Setting::Set(self.mode))),
                 State::Serv(_) => Some(Command::FtpServ(Setting::Set(self.server.host()))),
                 State::User => Some(Command::FtpUn(Setting::Set(self.user.text()))),
-                State::Password => Some(Command::FtpPw(Setting::Set(self.password.password()))),
+                State::Password => {
+                    debug_assert!(password.is_some(), "a configure job has its password");
+                    password.map(|p| Command::FtpPw(Setting::Set(p)))
+                }
                 State::Type => Some(Command::FtpType(Setting::Set(self.transfer_type))),
                 State::Path => self
                     .path

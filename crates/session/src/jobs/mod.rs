@@ -11,7 +11,9 @@
 //!
 //! The session routes between the channel, the jobs and the events; it
 //! knows no job's steps. [`Jobs`] keeps the queued jobs where they were put
-//! until they end, so that a configure job's password is never moved.
+//! until they end, and beside each job slot a [`Secret`] slot: a configure
+//! job's password is written there straight from the caller's string and
+//! never moves (the job itself holds no copy).
 
 mod bring_up;
 mod configure;
@@ -21,6 +23,7 @@ mod list;
 mod put;
 mod query_config;
 mod quit;
+mod raw;
 
 pub(crate) use bring_up::BringUpJob;
 pub(crate) use configure::ConfigureJob;
@@ -30,14 +33,17 @@ pub(crate) use list::ListJob;
 pub(crate) use put::PutJob;
 pub(crate) use query_config::QueryConfigJob;
 pub(crate) use quit::QuitJob;
+pub use raw::MAX_RAW_LINE;
+pub(crate) use raw::{validate as validate_raw, RawJob, RawRefusal};
 
-use cellftp_proto::{Command, CommandName, Response};
+use cellftp_proto::{Command, CommandName, Password, Response, TimeoutClass};
 use heapless::Deque;
 
 use crate::config::Config;
 use crate::error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
 use crate::event::{Event, JobId, Outcome};
 use crate::modem::Modem;
+use crate::secret::Secret;
 
 /// How many jobs can wait in the queue behind the running one.
 pub const MAX_QUEUED_JOBS: usize = 8;
@@ -58,6 +64,13 @@ pub(crate) struct Ctx<'a> {
 pub(crate) enum Step<'j> {
     /// Send this command and wait for its final result.
     Send(Command<'j>),
+    /// Send this caller's line (CR included) and wait for its final
+    /// result; `name` and `class` as the command table knows it, if it does.
+    SendRaw {
+        line: &'j [u8],
+        name: CommandName,
+        class: TimeoutClass,
+    },
     /// Wait for the caller (a put job's data); this event tells the caller.
     Wait(Option<Event<'static>>),
     /// The job is over.
@@ -111,6 +124,7 @@ pub(crate) enum Job {
     Dir(DirJob),
     QueryConfig(QueryConfigJob),
     Quit(QuitJob),
+    Raw(RawJob),
 }
 
 impl Job {
@@ -126,16 +140,18 @@ impl Job {
     }
 
     /// What the job does next; called when the channel is free.
-    pub(crate) fn poll(&mut self, ctx: Ctx<'_>) -> Step<'_> {
+    /// `password` is the job's own, read in its [`Secret`] slot.
+    pub(crate) fn poll<'a>(&'a mut self, ctx: Ctx<'_>, password: Option<Password<'a>>) -> Step<'a> {
         match self {
             Job::BringUp(j) => j.poll(),
-            Job::Configure(j) => j.poll(),
+            Job::Configure(j) => j.poll(password),
             Job::Put(j) => j.poll(ctx),
             Job::Get(j) => j.poll(ctx),
             Job::List(j) => j.poll(),
             Job::Dir(j) => j.poll(),
             Job::QueryConfig(j) => j.poll(),
             Job::Quit(j) => j.poll(),
+            Job::Raw(j) => j.poll(),
         }
     }
 
@@ -147,6 +163,7 @@ impl Job {
             Job::Get(j) => j.on_item(ctx, item),
             Job::List(j) => j.on_item(ctx, item),
             Job::QueryConfig(j) => j.on_item(ctx, item),
+            Job::Raw(j) => j.on_item(ctx, item),
             Job::BringUp(_) | Job::Put(_) | Job::Dir(_) | Job::Quit(_) => Reply::NotMine,
         }
     }
@@ -167,6 +184,7 @@ impl Job {
             Job::Dir(j) => j.on_final(command, result),
             Job::QueryConfig(j) => j.on_final(command, result),
             Job::Quit(j) => j.on_final(command, result),
+            Job::Raw(j) => j.on_final(command, result),
         }
     }
 
@@ -208,6 +226,16 @@ impl Job {
         }
     }
 
+    /// The caller cancelled the job: true if the job ends itself (a put
+    /// closes its open upload first), false if the session ends it once no
+    /// command of the job's is in flight.
+    pub(crate) fn cancel(&mut self) -> bool {
+        match self {
+            Job::Put(j) => j.cancel(),
+            _ => false,
+        }
+    }
+
     /// Tells a put job waiting for data that the file is complete.
     pub(crate) fn finish_put(&mut self) {
         if let Job::Put(j) = self {
@@ -221,6 +249,9 @@ impl Job {
 pub(crate) struct Entry {
     pub(crate) id: JobId,
     pub(crate) job: Job,
+    /// Cancelled while its command was in flight: it ends as
+    /// [`JobError::Cancelled`] when the command does, its data discarded.
+    pub(crate) cancelled: bool,
 }
 
 /// How many jobs exist at most: the queued ones and the running one.
@@ -228,9 +259,11 @@ const SLOTS: usize = MAX_QUEUED_JOBS + 1;
 const _: () = assert!(SLOTS <= u8::MAX as usize, "slot numbers are u8");
 
 /// The queued jobs and the running one. A job stays in the slot it was put
-/// in until it ends; the queue holds slot numbers.
+/// in until it ends; the queue holds slot numbers. A configure job's
+/// password is in the [`Secret`] of the same number.
 pub(crate) struct Jobs {
     slots: [Option<Entry>; SLOTS],
+    secrets: [Secret; SLOTS],
     queue: Deque<u8, MAX_QUEUED_JOBS>,
     current: Option<u8>,
     next_id: u32,
@@ -240,6 +273,7 @@ impl Jobs {
     pub(crate) fn new() -> Self {
         Self {
             slots: core::array::from_fn(|_| None),
+            secrets: [const { Secret::new() }; SLOTS],
             queue: Deque::new(),
             current: None,
             next_id: 0,
@@ -251,8 +285,14 @@ impl Jobs {
         self.queue.len()
     }
 
-    /// Queues `job` in a free slot, where it stays until it ends.
-    pub(crate) fn push(&mut self, job: Job) -> Result<JobId, UsageError> {
+    /// Queues `job` in a free slot, where it stays until it ends; its
+    /// `password`, if any, is copied from the caller's bytes into the
+    /// slot's [`Secret`].
+    pub(crate) fn push(
+        &mut self,
+        job: Job,
+        password: Option<Password<'_>>,
+    ) -> Result<JobId, UsageError> {
         // At most MAX_QUEUED_JOBS are queued and one runs: with room in the
         // queue, a slot is free.
         let free = self.slots.iter().position(Option::is_none);
@@ -268,7 +308,14 @@ impl Jobs {
             .map_err(|_| UsageError::QueueFull)?;
         let id = JobId(self.next_id);
         if let Some(slot) = self.slots.get_mut(index) {
-            *slot = Some(Entry { id, job });
+            *slot = Some(Entry {
+                id,
+                job,
+                cancelled: false,
+            });
+        }
+        if let (Some(secret), Some(password)) = (self.secrets.get_mut(index), password) {
+            secret.set(password);
         }
         self.next_id = self.next_id.wrapping_add(1);
         Ok(id)
@@ -280,6 +327,36 @@ impl Jobs {
         let entry = self.slots.get_mut(index).and_then(Option::as_mut);
         debug_assert!(entry.is_some(), "the running job has a slot");
         entry
+    }
+
+    /// The running job, and its password if it has one.
+    pub(crate) fn current_with_secret(&mut self) -> Option<(&mut Entry, Option<Password<'_>>)> {
+        let index = usize::from(self.current?);
+        let entry = self.slots.get_mut(index).and_then(Option::as_mut);
+        debug_assert!(entry.is_some(), "the running job has a slot");
+        let password = self.secrets.get(index).and_then(Secret::get);
+        Some((entry?, password))
+    }
+
+    /// Wipes the running job's password: the modem has answered it.
+    pub(crate) fn wipe_current_secret(&mut self) {
+        if let Some(secret) = self
+            .current
+            .and_then(|i| self.secrets.get_mut(usize::from(i)))
+        {
+            secret.wipe();
+        }
+    }
+
+    /// Empties slot `index`: the job is dropped where it lies and its
+    /// password wiped.
+    fn free(&mut self, index: usize) {
+        if let Some(slot) = self.slots.get_mut(index) {
+            *slot = None;
+        }
+        if let Some(secret) = self.secrets.get_mut(index) {
+            secret.wipe();
+        }
     }
 
     /// The running job, read-only.
@@ -309,8 +386,7 @@ impl Jobs {
         admit: impl FnOnce(&Job) -> Result<(), JobError>,
     ) -> Option<Result<JobId, (JobId, JobError)>> {
         let number = self.queue.pop_front()?;
-        let slot = self.slots.get_mut(usize::from(number))?;
-        let entry = slot.as_ref()?;
+        let entry = self.slots.get(usize::from(number))?.as_ref()?;
         let id = entry.id;
         match admit(&entry.job) {
             Ok(()) => {
@@ -318,20 +394,45 @@ impl Jobs {
                 Some(Ok(id))
             }
             Err(e) => {
-                // Dropped where it lies: a password is wiped in place.
-                *slot = None;
+                self.free(usize::from(number));
                 Some(Err((id, e)))
             }
+        }
+    }
+
+    /// Takes queued job `id` out of the queue and drops it (its password
+    /// wiped); false if no queued job has that number.
+    pub(crate) fn remove_queued(&mut self, id: JobId) -> bool {
+        let mut kept = Deque::<u8, MAX_QUEUED_JOBS>::new();
+        let mut found = None;
+        while let Some(number) = self.queue.pop_front() {
+            let is_it = self
+                .slots
+                .get(usize::from(number))
+                .and_then(Option::as_ref)
+                .is_some_and(|e| e.id == id);
+            if is_it {
+                found = Some(number);
+            } else {
+                // Room: `kept` holds fewer numbers than the queue did.
+                let _ = kept.push_back(number);
+            }
+        }
+        self.queue = kept;
+        match found {
+            Some(number) => {
+                self.free(usize::from(number));
+                true
+            }
+            None => false,
         }
     }
 
     /// Ends the running job; returns its number.
     pub(crate) fn end_current(&mut self) -> Option<JobId> {
         let index = usize::from(self.current.take()?);
-        let slot = self.slots.get_mut(index)?;
-        let id = slot.as_ref().map(|e| e.id);
-        // Dropped where it lies: a password is wiped in place.
-        *slot = None;
+        let id = self.slots.get(index)?.as_ref().map(|e| e.id);
+        self.free(index);
         id
     }
 }

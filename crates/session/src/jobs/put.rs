@@ -19,6 +19,9 @@ enum State {
     RestoringType(TransferType),
     /// `AT+FTPPUTNAME` in flight.
     Naming,
+    /// A chunk was acknowledged: [`Event::PutProgress`] next, then the
+    /// wait for the next chunk.
+    Acked,
     /// Waiting for the caller's next chunk or the end of the file;
     /// `announced` once [`Event::PutReady`] was reported for this wait.
     AwaitingData { announced: bool },
@@ -61,6 +64,13 @@ impl PutJob {
         match &mut self.state {
             State::RestoringType(t) => Step::Send(Command::FtpType(Setting::Set(*t))),
             State::Naming => Step::Send(Command::FtpPutName(Setting::Set(self.name.text()))),
+            State::Acked => {
+                self.state = State::AwaitingData { announced: false };
+                Step::Wait(Some(Event::PutProgress {
+                    job: ctx.id,
+                    bytes: self.bytes,
+                }))
+            }
             State::AwaitingData { announced } => {
                 let event = (!*announced).then_some(Event::PutReady {
                     job: ctx.id,
@@ -80,6 +90,29 @@ impl PutJob {
     /// True while the job waits for the caller's data.
     pub(crate) fn awaits_data(&self) -> bool {
         matches!(self.state, State::AwaitingData { .. })
+    }
+
+    /// The caller cancelled the job. Returns true if the job closes an
+    /// open upload itself (`AT+FTPPUT=0`, then [`JobError::Cancelled`]);
+    /// false if it has nothing to close and the session ends it.
+    pub(crate) fn cancel(&mut self) -> bool {
+        match &mut self.state {
+            State::Acked | State::AwaitingData { .. } if self.bytes > 0 => {
+                self.state = State::Closing {
+                    failure: Some(JobError::Cancelled),
+                };
+                true
+            }
+            State::ChunkInFlight { failure, .. } | State::Closing { failure } => {
+                *failure = Some(JobError::Cancelled);
+                true
+            }
+            State::Start
+            | State::RestoringType(_)
+            | State::Naming
+            | State::Acked
+            | State::AwaitingData { .. } => false,
+        }
     }
 
     /// A chunk of `len` bytes was staged.
@@ -106,7 +139,7 @@ impl PutJob {
                 self.bytes += len as u64;
                 self.state = match failure {
                     Some(_) => State::Closing { failure },
-                    None => State::AwaitingData { announced: false },
+                    None => State::Acked,
                 };
             }
             // A failed chunk: close the upload, then report the failure.
@@ -123,7 +156,7 @@ impl PutJob {
             }
             (_, Err(e)) => return refused(command, e),
             // No command of the job's is in flight in the other states.
-            (State::Start | State::AwaitingData { .. }, Ok(())) => {
+            (State::Start | State::Acked | State::AwaitingData { .. }, Ok(())) => {
                 debug_assert!(false, "a final result with no command in flight");
             }
         }

@@ -101,6 +101,8 @@ pub enum Ev {
     Unsolicited(String),
     /// [`Event::NoAnswer`].
     NoAnswer(cellftp_proto::CommandName),
+    /// [`Event::RawLine`]; the item's `Debug` output.
+    RawLine { job: u32, item: String },
 }
 
 /// `Ev::Done` for a job that succeeded.
@@ -164,6 +166,10 @@ pub fn own(event: &Event<'_>) -> Ev {
         },
         Event::Unsolicited(r) => Ev::Unsolicited(format!("{r:?}")),
         Event::NoAnswer { command } => Ev::NoAnswer(command),
+        Event::RawLine { job, item } => Ev::RawLine {
+            job: job.get(),
+            item: format!("{item:?}"),
+        },
         ref other => panic!("an event the harness does not know: {other:?}"),
     }
 }
@@ -188,6 +194,8 @@ pub struct Harness {
     pub log: Vec<String>,
     /// [`Session::poll_timeout`] after the last step.
     pub timeout: Option<Instant>,
+    /// Every [`Event::PutProgress`]: job and bytes.
+    pub progress: Vec<(u32, u64)>,
     /// `JobDone` events per job queued.
     jobs: BTreeMap<u32, usize>,
 }
@@ -210,6 +218,7 @@ impl Harness {
             history: Vec::new(),
             log: Vec::new(),
             timeout: None,
+            progress: Vec::new(),
             jobs: BTreeMap::new(),
         };
         h.pump();
@@ -240,6 +249,12 @@ impl Harness {
     pub fn drain(&mut self) {
         while let Some(event) = self.session.poll_event() {
             self.log.push(format!("{event:?}"));
+            // Progress is checked apart (`tests/put.rs`), so that the
+            // other tests' event lists stay about what happened.
+            if let Event::PutProgress { job, bytes } = event {
+                self.progress.push((job.get(), bytes));
+                continue;
+            }
             let ev = own(&event);
             if let Ev::Done { job, result } = &ev {
                 match result {
@@ -503,6 +518,7 @@ pub fn check_history(history: &[Ev]) {
             | Ev::Data { job, .. }
             | Ev::ListLine { job, .. }
             | Ev::Config { job, .. }
+            | Ev::RawLine { job, .. }
             | Ev::Done { job, .. } => *job,
             Ev::Unsolicited(_) | Ev::NoAnswer(_) => continue,
         };
@@ -521,7 +537,7 @@ pub fn check_history(history: &[Ev]) {
                 seen.lines += 1;
                 seen.entries += u32::from(entry.is_ok());
             }
-            Ev::Config { .. } => seen.items += 1,
+            Ev::Config { .. } | Ev::RawLine { .. } => seen.items += 1,
             Ev::Done { result, .. } => {
                 seen.done = true;
                 match *result {
@@ -534,8 +550,8 @@ pub fn check_history(history: &[Ev]) {
                     Ok(Outcome::Listed { entries, lines }) => {
                         assert_eq!((entries, lines), (seen.entries, seen.lines), "job {job}");
                     }
-                    Ok(Outcome::ConfigReported { items }) => {
-                        assert_eq!(items, seen.items, "job {job}");
+                    Ok(Outcome::ConfigReported { items: n } | Outcome::RawDone { lines: n }) => {
+                        assert_eq!(n, seen.items, "job {job}");
                     }
                     _ => {}
                 }
