@@ -79,8 +79,8 @@
 //! 2. Refresh the fuzz dictionary: `UPDATE_DICT=1 cargo test -p
 //!    cellftp-proto --test table` rewrites its generated section of
 //!    `fuzz/at.dict`.
-//! 3. Raise `ROWS` in `tests/table.rs`, then run `cargo test -p
-//!    cellftp-proto --all-features`. The `table` test checks the names,
+//! 3. Run `cargo test -p cellftp-proto --all-features`: nothing in the
+//!    tests names the rows one by one. The `table` test checks the names,
 //!    their lookup by both decoders and the dictionary against the table;
 //!    the property tests and the `roundtrip` fuzz target draw the new row
 //!    like any other and check that it round-trips.
