@@ -202,6 +202,10 @@ pub(crate) enum Command {
     Config(commands::config::ConfigArgs),
     /// Send one AT command line and print the answer.
     Raw(commands::raw::RawArgs),
+    /// Run a simulated modem in front of a real FTP server (or an embedded
+    /// one serving a folder) until Ctrl-C, and print the command line that
+    /// talks to it.
+    Sim(commands::sim::SimArgs),
     /// Print a shell completion script.
     Completions(commands::completions::CompletionsArgs),
 }
@@ -217,6 +221,7 @@ impl Command {
             Command::Rmdir(_) => "rmdir",
             Command::Config(_) => "config",
             Command::Raw(_) => "raw",
+            Command::Sim(_) => "sim",
             Command::Completions(_) => "completions",
         }
     }
