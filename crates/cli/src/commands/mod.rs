@@ -31,7 +31,11 @@ pub(crate) struct Ctx {
 impl Ctx {
     /// Opens the modem where the settings say it is.
     pub(crate) fn modem(&self) -> Result<Modem, CliError> {
-        Modem::open(&self.settings.location()?, self.log.clone())
+        Modem::open(
+            &self.settings.location()?,
+            self.log.clone(),
+            self.settings.timeout_scale,
+        )
     }
 
     /// For the commands that log in: the FTP settings, the open modem and

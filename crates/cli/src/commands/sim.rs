@@ -186,7 +186,7 @@ pub(crate) fn run(args: &SimArgs, matches: &ArgMatches) -> Result<(), CliError> 
     if let Some(server) = server {
         server.stop();
     }
-    stopped.map_err(|e| CliError::Line(e))
+    stopped.map_err(CliError::Line)
 }
 
 /// The simulator being served.
