@@ -86,8 +86,8 @@ pub(crate) struct ModemArgs {
     /// context inactive (FTPSERV code 1).
     #[arg(long, global = true)]
     pub(crate) bring_up: bool,
-    /// Multiply every command timeout by F (e.g. 0.05 for tests against a
-    /// simulator). Not recorded: a `--record` transcript made with a scale
+    /// Multiply every command timeout and the guard time between commands
+    /// by F (e.g. 0.05 for tests against a simulator). Not recorded: a `--record` transcript made with a scale
     /// other than 1 replays with the default timeouts, so a run that ended
     /// in a timeout does not replay the same.
     #[arg(long, global = true, hide = true, value_name = "F", value_parser = parse_scale)]

@@ -12,7 +12,8 @@ use cellftp_replay::JobSpec;
 use cellftp_session::driver::blocking::{Blocking, DriverError};
 use cellftp_session::driver::Handler;
 use cellftp_session::{
-    BringUp, Config, Event, FtpConfig, JobError, JobId, ModemError, Outcome, ServCode, Session, Timeouts, UsageError,
+    BringUp, Config, Event, FtpConfig, JobError, JobId, ModemError, Outcome, ServCode, Session,
+    Timeouts, UsageError,
 };
 
 use crate::error::{CliError, JobFailure};
@@ -33,7 +34,8 @@ pub(crate) struct Modem {
 
 impl Modem {
     /// Opens the line at `location`; everything crossing it goes to `log`.
-    /// Every command timeout is multiplied by `timeout_scale`.
+    /// Every command timeout and the guard time are multiplied by
+    /// `timeout_scale`.
     pub(crate) fn open(
         location: &Location,
         log: SharedLog,
@@ -41,6 +43,7 @@ impl Modem {
     ) -> Result<Self, CliError> {
         let config = Config {
             timeouts: scaled(Timeouts::default(), timeout_scale),
+            guard: Config::default().guard.mul_f64(timeout_scale),
             ..Config::default()
         };
         let session = Session::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
