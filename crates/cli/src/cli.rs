@@ -86,6 +86,12 @@ pub(crate) struct ModemArgs {
     /// context inactive (FTPSERV code 1).
     #[arg(long, global = true)]
     pub(crate) bring_up: bool,
+    /// Multiply every command timeout and the guard time between commands
+    /// by F (e.g. 0.05 for tests against a simulator). Not recorded: a `--record` transcript made with a scale
+    /// other than 1 replays with the default timeouts, so a run that ended
+    /// in a timeout does not replay the same.
+    #[arg(long, global = true, hide = true, value_name = "F", value_parser = parse_scale)]
+    pub(crate) timeout_scale: Option<f64>,
     /// The config file [default: cellftp/config.toml in the config folder].
     #[arg(long, env = "CELLFTP_CONFIG", global = true, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
@@ -164,6 +170,14 @@ pub(crate) struct OutputArgs {
     pub(crate) record: Option<PathBuf>,
 }
 
+/// `--timeout-scale`: a finite factor above 0 and at most 100.
+fn parse_scale(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(f) if f > 0.0 && f <= 100.0 => Ok(f),
+        _ => Err(format!("`{s}` is not a factor above 0 and at most 100")),
+    }
+}
+
 /// `--mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -202,6 +216,10 @@ pub(crate) enum Command {
     Config(commands::config::ConfigArgs),
     /// Send one AT command line and print the answer.
     Raw(commands::raw::RawArgs),
+    /// Run a simulated modem in front of a real FTP server (or an embedded
+    /// one serving a folder) until Ctrl-C, and print the command line that
+    /// talks to it.
+    Sim(commands::sim::SimArgs),
     /// Print a shell completion script.
     Completions(commands::completions::CompletionsArgs),
 }
@@ -217,6 +235,7 @@ impl Command {
             Command::Rmdir(_) => "rmdir",
             Command::Config(_) => "config",
             Command::Raw(_) => "raw",
+            Command::Sim(_) => "sim",
             Command::Completions(_) => "completions",
         }
     }

@@ -42,6 +42,15 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     init_logging(cli.output.verbose);
+    if let Command::Sim(args) = &cli.command {
+        return match commands::sim::run(args, &matches) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("cellftp sim: {e}");
+                ExitCode::from(e.exit() as u8)
+            }
+        };
+    }
     match run(&cli, &matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -12,7 +12,8 @@ use cellftp_replay::JobSpec;
 use cellftp_session::driver::blocking::{Blocking, DriverError};
 use cellftp_session::driver::Handler;
 use cellftp_session::{
-    BringUp, Event, FtpConfig, JobError, JobId, ModemError, Outcome, ServCode, Session, UsageError,
+    BringUp, Config, Event, FtpConfig, JobError, JobId, ModemError, Outcome, ServCode, Session,
+    Timeouts, UsageError,
 };
 
 use crate::error::{CliError, JobFailure};
@@ -33,13 +34,25 @@ pub(crate) struct Modem {
 
 impl Modem {
     /// Opens the line at `location`; everything crossing it goes to `log`.
-    pub(crate) fn open(location: &Location, log: SharedLog) -> Result<Self, CliError> {
+    /// Every command timeout and the guard time are multiplied by
+    /// `timeout_scale`.
+    pub(crate) fn open(
+        location: &Location,
+        log: SharedLog,
+        timeout_scale: f64,
+    ) -> Result<Self, CliError> {
+        let config = Config {
+            timeouts: scaled(Timeouts::default(), timeout_scale),
+            guard: Config::default().guard.mul_f64(timeout_scale),
+            ..Config::default()
+        };
+        let session = Session::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
         let link = link::open(location)?;
         let wire = Wire::new(link.io, log.clone());
         // The log's clock and the driver's start together, so that the
         // transcript's time marks are the session's times.
         log.borrow_mut().start_clock();
-        let driver = Blocking::new(wire, Session::default());
+        let driver = Blocking::new(wire, session);
         Ok(Self {
             driver,
             log,
@@ -190,6 +203,22 @@ impl Modem {
             Ok(Err(e)) => tracing::warn!("closing the FTP connection failed: {e}"),
             Err(e) => tracing::warn!("closing the FTP connection failed: {e}"),
         }
+    }
+}
+
+/// `timeouts`, each multiplied by `factor`.
+fn scaled(timeouts: Timeouts, factor: f64) -> Timeouts {
+    let f = |d: std::time::Duration| d.mul_f64(factor);
+    Timeouts {
+        local: f(timeouts.local),
+        cfun: f(timeouts.cfun),
+        cgact: f(timeouts.cgact),
+        serv: f(timeouts.serv),
+        directory: f(timeouts.directory),
+        put_chunk: f(timeouts.put_chunk),
+        put_end: f(timeouts.put_end),
+        transfer_idle: f(timeouts.transfer_idle),
+        quit: f(timeouts.quit),
     }
 }
 

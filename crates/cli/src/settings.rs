@@ -143,6 +143,8 @@ pub(crate) struct Settings {
     password_file_env: Option<PathBuf>,
     /// `--bring-up`.
     pub(crate) bring_up: bool,
+    /// `--timeout-scale` (hidden): the factor on every command timeout.
+    pub(crate) timeout_scale: f64,
 }
 
 /// Where a setting came from, lowest first.
@@ -192,6 +194,7 @@ impl Settings {
             password_file_flag,
             password_file_env,
             bring_up: cli.modem.bring_up,
+            timeout_scale: cli.modem.timeout_scale.unwrap_or(1.0),
             file,
             file_path,
         })

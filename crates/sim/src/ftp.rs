@@ -20,6 +20,7 @@ use crate::op::{FtpOp, FtpResult};
 pub struct FtpBackend {
     conn: Option<Box<dyn Connection + Send>>,
     timeout: Duration,
+    route: Option<SocketAddr>,
 }
 
 impl std::fmt::Debug for FtpBackend {
@@ -27,6 +28,7 @@ impl std::fmt::Debug for FtpBackend {
         f.debug_struct("FtpBackend")
             .field("connected", &self.conn.is_some())
             .field("timeout", &self.timeout)
+            .field("route", &self.route)
             .finish()
     }
 }
@@ -43,7 +45,15 @@ impl FtpBackend {
         Self {
             conn: None,
             timeout,
+            route: None,
         }
+    }
+
+    /// With `Some(addr)`, every [`FtpOp::Connect`] goes to `addr`, whatever
+    /// host and port it names: a simulated network with one server in it.
+    pub fn route_to(mut self, route: Option<SocketAddr>) -> Self {
+        self.route = route;
+        self
     }
 
     /// Carries out `op`; `None` for [`FtpOp::Reset`], which expects no
@@ -52,7 +62,11 @@ impl FtpBackend {
         Some(match op {
             FtpOp::Connect { host, port, mode } => {
                 self.conn = None;
-                match connect(&host, port, mode, self.timeout) {
+                let target = match self.route {
+                    Some(addr) => connect_addr(Ok(addr), mode, self.timeout),
+                    None => connect_addr(resolve(&host, port), mode, self.timeout),
+                };
+                match target {
                     Ok(conn) => {
                         self.conn = Some(conn);
                         FtpResult::Done
@@ -86,17 +100,21 @@ impl FtpBackend {
     }
 }
 
-fn connect(
-    host: &str,
-    port: u16,
-    mode: Mode,
-    timeout: Duration,
-) -> Result<Box<dyn Connection + Send>, ServCode> {
-    let addr: SocketAddr = (host, port)
+/// The first address of `host:port`; `BadAddress` if it has none.
+fn resolve(host: &str, port: u16) -> Result<SocketAddr, ServCode> {
+    (host, port)
         .to_socket_addrs()
         .map_err(|_| ServCode::BadAddress)?
         .next()
-        .ok_or(ServCode::BadAddress)?;
+        .ok_or(ServCode::BadAddress)
+}
+
+fn connect_addr(
+    addr: Result<SocketAddr, ServCode>,
+    mode: Mode,
+    timeout: Duration,
+) -> Result<Box<dyn Connection + Send>, ServCode> {
+    let addr = addr?;
     let tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| match e.kind() {
         std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ServCode::ConnectTimeout,
         _ => ServCode::Unreachable,

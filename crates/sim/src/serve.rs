@@ -29,6 +29,12 @@ pub struct SimConfig {
     pub baud: Option<u32>,
     /// How long an FTP connect or read may take before it fails.
     pub ftp_timeout: Duration,
+    /// When set, the simulated network reaches only this server: every
+    /// `AT+FTPSERV` connects here, whatever address and `AT+FTPPORT` the
+    /// host gave (for a demo in front of an [`crate::EmbeddedServer`],
+    /// which takes any user name and password). `None`: the host's
+    /// address and port, as a real modem.
+    pub ftp_route: Option<SocketAddr>,
 }
 
 impl Default for SimConfig {
@@ -37,6 +43,7 @@ impl Default for SimConfig {
             modem: ModemConfig::default(),
             baud: None,
             ftp_timeout: Duration::from_secs(20),
+            ftp_route: None,
         }
     }
 }
@@ -125,7 +132,7 @@ impl Simulator {
     /// A simulator built from `config`.
     pub fn new(config: SimConfig) -> Self {
         Self {
-            backend: FtpBackend::new(config.ftp_timeout),
+            backend: FtpBackend::new(config.ftp_timeout).route_to(config.ftp_route),
             rx: Pacer::new(config.baud),
             tx: Pacer::new(config.baud),
             modem: Modem::new(config.modem),

@@ -8,6 +8,7 @@ pub(crate) mod get;
 pub(crate) mod ls;
 pub(crate) mod put;
 pub(crate) mod raw;
+pub(crate) mod sim;
 
 use crate::cli::Command;
 use crate::error::CliError;
@@ -30,7 +31,11 @@ pub(crate) struct Ctx {
 impl Ctx {
     /// Opens the modem where the settings say it is.
     pub(crate) fn modem(&self) -> Result<Modem, CliError> {
-        Modem::open(&self.settings.location()?, self.log.clone())
+        Modem::open(
+            &self.settings.location()?,
+            self.log.clone(),
+            self.settings.timeout_scale,
+        )
     }
 
     /// For the commands that log in: the FTP settings, the open modem and
@@ -44,7 +49,8 @@ impl Ctx {
     }
 }
 
-/// Runs `command`. `completions` is handled before a context exists.
+/// Runs `command`. `completions` and `sim` are handled before a context
+/// exists.
 pub(crate) fn run(command: &Command, ctx: &mut Ctx) -> Result<(), CliError> {
     match command {
         Command::Put(args) => put::run(args, ctx),
@@ -57,6 +63,10 @@ pub(crate) fn run(command: &Command, ctx: &mut Ctx) -> Result<(), CliError> {
         Command::Completions(args) => {
             completions::run(args);
             Ok(())
+        }
+        Command::Sim(_) => {
+            debug_assert!(false, "sim runs without a context");
+            Err(CliError::Usage("sim runs on its own".to_owned()))
         }
     }
 }

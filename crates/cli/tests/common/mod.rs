@@ -501,6 +501,13 @@ pub fn assert_replays(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
     let transcript = Transcript::parse(&text).unwrap();
     let report = replay(&transcript);
-    assert!(report.passed(), "{}\n{}", report.render(), text);
+    assert!(
+        report.passed(),
+        "{} does not replay clean: {:?}",
+        path.display(),
+        report.failures
+    );
     text
 }
+
+pub mod sim;
