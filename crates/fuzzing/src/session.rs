@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use arbitrary::{Arbitrary, Unstructured};
@@ -15,6 +16,7 @@ use cellftp_session::{
     BringUp, Config, Event, FtpConfig, Instant, JobId, Outcome, Session, Timeouts, UsageError,
     RX_CAPACITY,
 };
+use memchr::memmem::Finder;
 
 use crate::bytes::{contains, Reader, Writer};
 use crate::listing::check_entry;
@@ -163,7 +165,7 @@ impl Str {
                 .to_owned(),
             Str::Raw(bytes) => String::from_utf8_lossy(bytes).into_owned(),
         };
-        if SECRETS.iter().any(|p| s.contains(p.marker)) {
+        if secret_in(s.as_bytes()).is_some() {
             "x".to_owned()
         } else {
             s
@@ -530,13 +532,29 @@ struct Tracker {
     log: Option<Vec<String>>,
 }
 
+/// The first [`SECRETS`] marker that occurs in `bytes`.
+///
+/// The searchers are built once: the harness looks for the markers in
+/// every event, error, `Debug` output and byte exchanged, and building a
+/// substring searcher per search was most of the target's time.
+fn secret_in(bytes: &[u8]) -> Option<&'static SecretPassword> {
+    static ALL: [SecretPassword; SECRETS.len()] = SECRETS;
+    static FINDERS: OnceLock<Vec<(Finder<'static>, &'static SecretPassword)>> = OnceLock::new();
+    FINDERS
+        .get_or_init(|| {
+            ALL.iter()
+                .filter(|s| !s.marker.is_empty())
+                .map(|s| (Finder::new(s.marker.as_bytes()), s))
+                .collect()
+        })
+        .iter()
+        .find(|(f, _)| f.find(bytes).is_some())
+        .map(|(_, s)| *s)
+}
+
 fn assert_no_secret(what: &str, text: &str) {
-    for s in SECRETS.iter().filter(|s| !s.marker.is_empty()) {
-        assert!(
-            !text.contains(s.marker),
-            "{what} shows the password {:?}: {text}",
-            s.marker
-        );
+    if let Some(s) = secret_in(text.as_bytes()) {
+        panic!("{what} shows the password {:?}: {text}", s.marker);
     }
 }
 
@@ -641,8 +659,10 @@ impl Tracker {
             tx.len() <= MAX_COMMAND && tx.ends_with(b"\r") && tx.starts_with(b"AT"),
             "the session sends {tx:?}"
         );
-        for s in SECRETS.iter().filter(|s| !s.marker.is_empty()) {
-            if contains(tx, s.marker.as_bytes()) {
+        // Where a marker shows, every marker present must be the password
+        // of the exact line that sends it.
+        if secret_in(tx).is_some() {
+            for s in SECRETS.iter().filter(|s| contains(tx, s.marker.as_bytes())) {
                 let line = format!("AT+FTPPW={}\r", s.password);
                 assert!(
                     s.valid && tx == line.as_bytes(),
@@ -765,7 +785,7 @@ fn answer(command: Option<CommandName>, sent: &[u8], variant: u8) -> Vec<u8> {
         _ => {
             // With echo on; a password line is not echoed, as the modem
             // never says a secret in this harness.
-            if !SECRETS.iter().any(|s| contains(sent, s.marker.as_bytes())) {
+            if secret_in(sent).is_none() {
                 out.extend_from_slice(sent);
             }
             success(&mut out);
@@ -845,10 +865,7 @@ impl Harness {
         let mut window = self.t.rx_tail.clone();
         window.extend_from_slice(bytes);
         // The modem never says a secret: any leak must be the session's.
-        if SECRETS
-            .iter()
-            .any(|s| contains(&window, s.marker.as_bytes()))
-        {
+        if secret_in(&window).is_some() {
             return;
         }
         let keep = window.len().saturating_sub(96);
@@ -999,7 +1016,7 @@ impl Harness {
                 self.session.handle_timeout(self.instant());
             }
             Op::SendData(data) => {
-                if SECRETS.iter().any(|s| contains(data, s.marker.as_bytes())) {
+                if secret_in(data).is_some() {
                     return;
                 }
                 let r = self.session.send_data(data);
