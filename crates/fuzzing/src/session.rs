@@ -534,19 +534,41 @@ struct Tracker {
 
 /// The first [`SECRETS`] marker that occurs in `bytes`.
 ///
-/// The searchers are built once: the harness looks for the markers in
-/// every event, error, `Debug` output and byte exchanged, and building a
-/// substring searcher per search was most of the target's time.
+/// The harness looks for the markers in every event, error, `Debug` output
+/// and byte exchanged, which made the search most of the target's time: the
+/// searchers are built once, and a search for the few distinct 7-byte
+/// prefixes of the markers comes first (most markers start `S3cr3t-`).
 fn secret_in(bytes: &[u8]) -> Option<&'static SecretPassword> {
+    /// The searchers for the markers' prefixes, and for each marker.
+    struct Searchers {
+        prefixes: Vec<Finder<'static>>,
+        markers: Vec<(Finder<'static>, &'static SecretPassword)>,
+    }
     static ALL: [SecretPassword; SECRETS.len()] = SECRETS;
-    static FINDERS: OnceLock<Vec<(Finder<'static>, &'static SecretPassword)>> = OnceLock::new();
-    FINDERS
-        .get_or_init(|| {
-            ALL.iter()
-                .filter(|s| !s.marker.is_empty())
+    static SEARCHERS: OnceLock<Searchers> = OnceLock::new();
+    let searchers = SEARCHERS.get_or_init(|| {
+        let markers: Vec<&'static SecretPassword> =
+            ALL.iter().filter(|s| !s.marker.is_empty()).collect();
+        let mut prefixes: Vec<&'static [u8]> = markers
+            .iter()
+            .map(|s| s.marker.as_bytes())
+            .map(|m| m.get(..7).unwrap_or(m))
+            .collect();
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        Searchers {
+            prefixes: prefixes.into_iter().map(Finder::new).collect(),
+            markers: markers
+                .into_iter()
                 .map(|s| (Finder::new(s.marker.as_bytes()), s))
-                .collect()
-        })
+                .collect(),
+        }
+    });
+    if !searchers.prefixes.iter().any(|f| f.find(bytes).is_some()) {
+        return None;
+    }
+    searchers
+        .markers
         .iter()
         .find(|(f, _)| f.find(bytes).is_some())
         .map(|(_, s)| *s)
@@ -1123,4 +1145,24 @@ fn run(input: &SessionInput, log: bool) -> Vec<String> {
     }
     h.finish();
     h.t.log.unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{secret_in, SECRETS};
+
+    #[test]
+    fn every_marker_is_found_and_nothing_else() {
+        for s in SECRETS {
+            let text = format!("xx {} yy", s.password);
+            let found = secret_in(text.as_bytes()).map(|f| f.marker);
+            assert!(
+                found.is_some_and(|m| s.password.contains(m)),
+                "{s:?}: {found:?}"
+            );
+            let cut = s.marker.get(..s.marker.len() - 1).unwrap_or_default();
+            assert_eq!(secret_in(cut.as_bytes()).map(|f| f.marker), None);
+        }
+        assert!(secret_in(b"Session { link: Down, buffered: 0 }").is_none());
+    }
 }
