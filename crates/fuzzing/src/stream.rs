@@ -5,7 +5,7 @@ use std::fmt::Debug;
 
 use cellftp_proto::{
     CmeError, Command, CommandDecoder, Decoded, Decoder, Info, InfoValue, Put, Request, Response,
-    ResponseDecoder, Setting, Urc, MAX_FRAGMENT, MAX_LINE, MAX_TEXT, MIN_BUFFER,
+    ResponseDecoder, Setting, Urc, MAX_FRAGMENT, MAX_LINE, MAX_PUT_DATA, MAX_TEXT, MIN_BUFFER,
 };
 
 use crate::bytes::within;
@@ -187,8 +187,8 @@ fn check_request(item: &Request<'_>, region: &[u8], payload: &mut Payload) {
         }
         Request::FtpPutStart { len, data } => {
             assert!(
-                len as usize > MAX_FRAGMENT,
-                "FtpPutStart announces {len} bytes, which fit one item"
+                len as usize > MAX_PUT_DATA,
+                "FtpPutStart announces {len} bytes, a chunk small enough to be a command"
             );
             slice("FtpPutStart data", data, MAX_FRAGMENT, region);
             payload.start("FtpPutStart", len, data);
