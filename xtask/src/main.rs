@@ -2,7 +2,8 @@
 //!
 //! - `cargo xtask replay [PATH…]` replays transcripts and captured logs
 //!   (default: the shipped `transcripts/` corpus);
-//! - `cargo xtask fuzz [--time SECS] [TARGET…]` runs the cargo-fuzz targets;
+//! - `cargo xtask fuzz [--time SECS] [--jobs N] [TARGET…]` runs the cargo-fuzz
+//!   targets;
 //! - `cargo xtask bench` runs the criterion benchmarks and prints the ratios;
 //! - `cargo xtask firmware` builds `examples/firmware` for a Cortex-M4, runs
 //!   it under QEMU and reports its flash, RAM and stack.
