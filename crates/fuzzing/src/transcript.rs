@@ -22,37 +22,43 @@ pub fn transcript(data: &[u8]) {
 }
 
 /// Captured logs: the importer the input's first byte chooses (see
-/// [`EVERY_IMPORTER`]) reads the rest without panicking; an error names
-/// the file, a line and a column (1-based) and says what was expected; what
-/// an importer accepts carries no password, writes and reads back stably,
-/// and replays.
+/// [`EVERY_IMPORTER`]) reads the rest, as it is or with a password line
+/// appended, without panicking; an error names the file, a line and a
+/// column (1-based) and says what was expected; what an importer accepts
+/// carries no password, writes and reads back stably, and replays.
 ///
-/// One importer per input rather than every importer on every input: each
-/// import is checked, written, read back and replayed, and running all of
-/// them made each input cost twenty. The fuzzer explores the same inputs
-/// for every importer by changing the first byte.
+/// One import per input rather than every importer on every input, each on
+/// the log as it is and with the password appended: each import is
+/// checked, written, read back and replayed, and doing all of them made an
+/// input cost twenty. The fuzzer explores the same inputs for every
+/// importer, with and without the password, by changing the first byte.
 pub fn log_import(data: &[u8]) {
     let Some((&choice, log)) = data.split_first() else {
         return;
     };
     if choice == EVERY_IMPORTER {
         for format in import::Format::ALL {
-            import_as(format, log);
+            import_checked(format, log, false);
+            import_checked(format, log, true);
         }
         detect(log);
         return;
     }
-    match import::Format::ALL.get(usize::from(choice) % (import::Format::ALL.len() + 1)) {
-        Some(&format) => import_as(format, log),
+    let choices = import::Format::ALL.len() + 1;
+    let choice = usize::from(choice) % (2 * choices);
+    match import::Format::ALL.get(choice % choices) {
+        Some(&format) => import_checked(format, log, choice >= choices),
         None => detect(log),
     }
 }
 
-/// The first byte of a `log_import` input that runs every importer and
-/// format detection on the rest, as the target once did on every input;
-/// the regressions kept from then start with it. Any other first byte,
-/// modulo the number of formats plus one, picks an entry of
-/// [`import::Format::ALL`] or, past its end, format detection.
+/// The first byte of a `log_import` input that runs every importer (on the
+/// log as it is and with a password appended) and format detection on the
+/// rest, as the target once did on every input; the regressions kept from
+/// then start with it. Any other first byte, modulo twice the number of
+/// formats plus one, picks an entry of [`import::Format::ALL`] or, past its
+/// end, format detection; the second half of the values is the first with
+/// the password appended.
 pub const EVERY_IMPORTER: u8 = 0xff;
 
 fn detect(log: &[u8]) {
@@ -74,34 +80,38 @@ pub fn log_import_input(format: Option<import::Format>, log: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Imports `data` as `format`, as it is and with a password line appended.
-fn import_as(format: import::Format, data: &[u8]) {
-    // A password the log carries in clear must not survive the import
-    // (unless the fuzzer spelled it elsewhere in the log itself).
-    let watch = !contains(data, WATCHED.as_bytes());
-    let with_secret = [
-        data,
-        format!("\nAT+FTPPW={WATCHED}\r\n+FTPPW: {WATCHED}\n").as_bytes(),
-    ]
-    .concat();
-    for (input, watching) in [(data, false), (&with_secret[..], watch)] {
-        match import::import(format, "capture.log", input) {
-            Ok(imported) => {
-                let t = &imported.transcript;
-                check_written(t, watching);
-                for record in &t.records {
-                    if let Record::Sent(bytes) | Record::Received(bytes) = record {
-                        assert!(
-                            !watching || !contains(bytes, WATCHED.as_bytes()),
-                            "{format} imported a password: {:?}",
-                            String::from_utf8_lossy(bytes)
-                        );
-                    }
+/// Imports `data` as `format`, with a password line appended if
+/// `with_password`.
+fn import_checked(format: import::Format, data: &[u8], with_password: bool) {
+    let appended;
+    let (input, watching) = if with_password {
+        // A password the log carries in clear must not survive the import
+        // (unless the fuzzer spelled it elsewhere in the log itself).
+        appended = [
+            data,
+            format!("\nAT+FTPPW={WATCHED}\r\n+FTPPW: {WATCHED}\n").as_bytes(),
+        ]
+        .concat();
+        (&appended[..], !contains(data, WATCHED.as_bytes()))
+    } else {
+        (data, false)
+    };
+    match import::import(format, "capture.log", input) {
+        Ok(imported) => {
+            let t = &imported.transcript;
+            check_written(t, watching);
+            for record in &t.records {
+                if let Record::Sent(bytes) | Record::Received(bytes) = record {
+                    assert!(
+                        !watching || !contains(bytes, WATCHED.as_bytes()),
+                        "{format} imported a password: {:?}",
+                        String::from_utf8_lossy(bytes)
+                    );
                 }
-                let _ = replay(t);
             }
-            Err(e) => check_error(&e, watching),
+            let _ = replay(t);
         }
+        Err(e) => check_error(&e, watching),
     }
 }
 
