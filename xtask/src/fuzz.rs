@@ -1,13 +1,17 @@
-//! `cargo xtask fuzz [--time SECS] [--list] [TARGET…]`: runs the cargo-fuzz
-//! targets of `fuzz/`, one after the other, each for `SECS` seconds (60 by
-//! default), all targets unless some are named.
+//! `cargo xtask fuzz [--time SECS] [--runs N] [--jobs N] [--keep] [--asan]
+//! [--list] [TARGET…]`: runs the cargo-fuzz targets of `fuzz/`, one after
+//! the other, each for `SECS` seconds (60 by default; 0 runs until stopped),
+//! all targets unless some are named.
 //!
-//! Each target runs in a fresh scratch corpus under `fuzz/target/` with the
-//! committed seeds (`fuzz/corpus/<target>/`) as a second, read-only corpus,
-//! so the committed corpus stays seeds only. At the first crash the input is
-//! minimized with `cargo fuzz tmin`, copied to `fuzz/regressions/<target>/`
-//! (which `cargo test -p cellftp-fuzzing --test regressions` replays), the
-//! command that reproduces it is printed, and the job fails.
+//! Each target runs in a scratch corpus under `fuzz/target/` (fresh unless
+//! `--keep`) with the committed seeds (`fuzz/corpus/<target>/`) as a second,
+//! read-only corpus, so the committed corpus stays seeds only, and with the
+//! input length bounded per target ([`max_len`]). `--jobs N` runs N
+//! processes per target on one corpus (libFuzzer's fork mode), for a
+//! dedicated run on every core. At the first crash the input is minimized
+//! with `cargo fuzz tmin`, copied to `fuzz/regressions/<target>/` (which
+//! `cargo test -p cellftp-fuzzing --test regressions` replays), the command
+//! that reproduces it is printed, and the job fails.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -16,17 +20,57 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask fuzz [--time SECS] [--list] [TARGET…]
+const USAGE: &str = "usage: cargo xtask fuzz [--time SECS] [--runs N] [--jobs N] [--keep] [--asan] [--list] [TARGET…]
 
 Runs every fuzz target of fuzz/ (or the named ones) for SECS seconds each
 (default 60). Stops at the first crash, minimizes it into
 fuzz/regressions/<target>/ and prints how to reproduce it.
 
-  --time SECS   how long each target runs
-  --list        print the targets and exit";
+  --time SECS   how long each target runs; 0: until stopped (Ctrl-C)
+  --runs N      stop each target after N executions (without --time: only then)
+  --jobs N      run N fuzzing processes per target, sharing its corpus
+                (libFuzzer's fork mode); the number of cores for a long run
+  --keep        start from the scratch corpus the last run left in
+                fuzz/target/xtask-corpus/<target>/ instead of an empty one
+  --asan        build and run with AddressSanitizer (off by default: the
+                workspace forbids unsafe code, and ASan halves the speed)
+  --list        print the targets and their input length bound, and exit
+
+Long dedicated run on both cores of one target, resumable:
+
+  cargo xtask fuzz --jobs 2 --time 0 --keep session";
 
 /// How long each target runs unless `--time` says otherwise.
 const DEFAULT_SECS: u64 = 60;
+
+/// The longest input libFuzzer makes for `target` (`-max_len`).
+///
+/// Long enough for everything a target checks, and no longer: the time of
+/// one execution grows with the input, and libFuzzer's default (the
+/// largest seed, at least 4096 bytes) let the slow targets spend most of
+/// their time on inputs far longer than any behaviour needs.
+pub(crate) fn max_len(target: &str) -> usize {
+    match target {
+        // A payload of two fragments (a 64-byte header, 2048 + 2048 bytes)
+        // and a full MIN_BUFFER buffer, with up to 16 cut points.
+        "response_stream" | "command_stream" => 4200,
+        // A full MIN_BUFFER buffer (a 64-byte header and a 2048-byte
+        // fragment) and the start of the next fragment. A call per byte
+        // makes the time grow with the length: 4200 ran at about 4,100
+        // executions per CPU second, this at about 5,800; longer streams
+        // are the cut-point targets' work.
+        "response_bytewise" | "command_bytewise" => 2600,
+        // A directory listing line is at most MAX_LINE (1024) bytes; a few.
+        "listing" => 4096,
+        // One command line (MAX_COMMAND) and its fields.
+        "roundtrip" => 1024,
+        // A dozen operations with a modem read of a fragment or two each.
+        "session" => 4096,
+        // Transcripts and captured logs of a session or two.
+        "transcript" | "log_import" => 4096,
+        _ => 4096,
+    }
+}
 
 /// Environment variables of the `cargo xtask` invocation that must not leak
 /// into the nightly cargo-fuzz run: the toolchain the outer cargo was run
@@ -42,43 +86,77 @@ const SCRUBBED_ENV: [&str; 6] = [
 ];
 
 /// What `cargo xtask fuzz` was asked to do.
+#[derive(Debug, PartialEq, Eq)]
 struct Options {
+    /// Seconds per target; 0 for no limit.
     secs: u64,
+    /// Executions per target, if limited.
+    runs: Option<u64>,
+    jobs: u32,
+    keep: bool,
+    asan: bool,
     list: bool,
     targets: Vec<String>,
+}
+
+/// The number in `value`, or an error naming `option`.
+fn number<T: std::str::FromStr>(option: &str, value: Option<&str>) -> Result<T, String> {
+    let value = value.ok_or_else(|| format!("{option} needs a number"))?;
+    value
+        .parse()
+        .map_err(|_| format!("{option}: `{value}` is not a number"))
 }
 
 fn parse(args: &[String]) -> Result<Option<Options>, String> {
     let mut options = Options {
         secs: DEFAULT_SECS,
+        runs: None,
+        jobs: 1,
+        keep: false,
+        asan: false,
         list: false,
         targets: Vec::new(),
     };
+    let mut secs = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let secs = match arg.as_str() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v)),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || inline.or_else(|| args.next().map(String::as_str));
+        match name {
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(None);
             }
-            "--list" => {
-                options.list = true;
-                continue;
+            "--list" => options.list = true,
+            "--keep" => options.keep = true,
+            "--asan" => options.asan = true,
+            "--time" => secs = Some(number("--time", value())?),
+            "--runs" => {
+                let runs = number("--runs", value())?;
+                if runs == 0 {
+                    return Err("--runs: the number of executions must be positive".into());
+                }
+                options.runs = Some(runs);
             }
-            "--time" => args.next().ok_or("--time needs a number of seconds")?,
-            a if a.starts_with("--time=") => a.trim_start_matches("--time="),
+            "--jobs" => {
+                options.jobs = number("--jobs", value())?;
+                if options.jobs == 0 {
+                    return Err("--jobs: the number of processes must be positive".into());
+                }
+            }
             a if a.starts_with('-') => return Err(format!("unknown option `{a}`\n\n{USAGE}")),
-            target => {
-                options.targets.push(target.to_owned());
-                continue;
-            }
-        };
-        options.secs = secs
-            .parse()
-            .ok()
-            .filter(|s| *s > 0)
-            .ok_or_else(|| format!("--time: `{secs}` is not a positive number of seconds"))?;
+            target => options.targets.push(target.to_owned()),
+        }
     }
+    // `--runs` alone bounds the executions, not the time.
+    options.secs = secs.unwrap_or(if options.runs.is_some() {
+        0
+    } else {
+        DEFAULT_SECS
+    });
     Ok(Some(options))
 }
 
@@ -108,11 +186,12 @@ fn targets(fuzz: &Path) -> Result<Vec<String>, String> {
 /// one, else through the default one with `RUSTC_BOOTSTRAP=1`.
 struct Cargo {
     nightly: bool,
+    asan: bool,
     fuzz: PathBuf,
 }
 
 impl Cargo {
-    fn detect(fuzz: &Path) -> Cargo {
+    fn detect(fuzz: &Path, asan: bool) -> Cargo {
         let nightly = Command::new("rustup")
             .args(["toolchain", "list"])
             .output()
@@ -124,8 +203,24 @@ impl Cargo {
             .unwrap_or(false);
         Cargo {
             nightly,
+            asan,
             fuzz: fuzz.to_path_buf(),
         }
+    }
+
+    /// The build flags every `build`, `run` and `tmin` must share (or
+    /// cargo rebuilds): debug assertions on, the sanitizer chosen.
+    fn build_flags(&self) -> [&'static str; 3] {
+        let sanitizer = if self.asan { "address" } else { "none" };
+        ["--debug-assertions", "--sanitizer", sanitizer]
+    }
+
+    /// `cargo [+nightly] fuzz <command> <build flags> <args>`.
+    fn fuzz_with(&self, command: &str, args: &[&str]) -> Command {
+        let mut all = vec![command];
+        all.extend(self.build_flags());
+        all.extend(args);
+        self.fuzz(&all)
     }
 
     /// `cargo [+nightly] fuzz <args>`, run from `fuzz/`.
@@ -143,12 +238,14 @@ impl Cargo {
         cmd
     }
 
-    /// The command line a person types, from `fuzz/`.
-    fn shown(&self, args: &str) -> String {
+    /// The command line a person types, from `fuzz/`, for `command` with
+    /// the build flags and `args`.
+    fn shown(&self, command: &str, args: &str) -> String {
+        let flags = self.build_flags().join(" ");
         if self.nightly {
-            format!("cargo +nightly fuzz {args}")
+            format!("cargo +nightly fuzz {command} {flags} {args}")
         } else {
-            format!("RUSTC_BOOTSTRAP=1 cargo fuzz {args}")
+            format!("RUSTC_BOOTSTRAP=1 cargo fuzz {command} {flags} {args}")
         }
     }
 
@@ -196,6 +293,9 @@ impl Report {
             self.execs = Some(n);
         } else if let Some(n) = stat("stat::average_exec_per_sec:") {
             self.exec_per_sec = Some(n);
+        } else if let Some((execs, per_sec)) = fork_status(line) {
+            self.execs = Some(execs);
+            self.exec_per_sec = Some(per_sec);
         } else if line.contains("panicked at") {
             self.failure.push(line.trim().to_owned());
             *panicking = true;
@@ -206,6 +306,17 @@ impl Report {
             self.failure.push(line.trim().to_owned());
         }
     }
+}
+
+/// The executions and executions per second of a status line of
+/// libFuzzer's fork mode (`--jobs` above 1), which prints no final
+/// statistics: `#123456: cov: 1 ft: 2 corp: 3 exec/s: 4567 oom/timeout/crash: …`.
+fn fork_status(line: &str) -> Option<(u64, u64)> {
+    let rest = line.strip_prefix('#')?;
+    let (execs, rest) = rest.split_once(": cov: ")?;
+    let per_sec = rest.split_once("exec/s")?.1;
+    let per_sec = per_sec.trim_start_matches(':').split_whitespace().next()?;
+    Some((execs.parse().ok()?, per_sec.parse().ok()?))
 }
 
 /// The artifact files in `dir`.
@@ -271,7 +382,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let all = targets(&fuzz)?;
     if options.list {
         for t in &all {
-            println!("{t}");
+            println!("{t:<20} max_len {}", max_len(t));
         }
         return Ok(());
     }
@@ -287,18 +398,23 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         ));
     }
 
-    let cargo = Cargo::detect(&fuzz);
+    let cargo = Cargo::detect(&fuzz, options.asan);
     cargo.check_installed()?;
     eprintln!(
-        "building the fuzz targets ({}) …",
+        "building the fuzz targets ({}, {}) …",
         if cargo.nightly {
             "nightly"
         } else {
             "RUSTC_BOOTSTRAP=1"
+        },
+        if cargo.asan {
+            "AddressSanitizer"
+        } else {
+            "no sanitizer"
         }
     );
     let built = cargo
-        .fuzz(&["build", "--debug-assertions"])
+        .fuzz_with("build", &[])
         .status()
         .map_err(|e| format!("cannot run cargo fuzz build: {e}"))?;
     if !built.success() {
@@ -310,31 +426,49 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     for target in &chosen {
         let seeds = fuzz.join("corpus").join(target);
         let scratch = fuzz.join("target").join("xtask-corpus").join(target);
-        let _ = fs::remove_dir_all(&scratch);
+        if !options.keep {
+            let _ = fs::remove_dir_all(&scratch);
+        }
         fs::create_dir_all(&scratch)
             .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
         let artifact_dir = fuzz.join("artifacts").join(target);
         let before = artifacts(&artifact_dir);
 
-        eprintln!("\n=== fuzzing {target} for {} s ===", options.secs);
+        let limit = match (options.secs, options.runs) {
+            (0, None) => "until stopped".to_owned(),
+            (0, Some(runs)) => format!("for {runs} executions"),
+            (secs, None) => format!("for {secs} s"),
+            (secs, Some(runs)) => format!("for {secs} s or {runs} executions"),
+        };
+        eprintln!(
+            "\n=== fuzzing {target} {limit} with {} process{} ===",
+            options.jobs,
+            if options.jobs == 1 { "" } else { "es" }
+        );
+        let jobs = options.jobs.to_string();
         let time = format!("-max_total_time={}", options.secs);
+        let runs = format!("-runs={}", options.runs.map_or(-1, i128::from));
+        let len = format!("-max_len={}", max_len(target));
         let dict_arg = format!("-dict={}", dict.display());
         let scratch_arg = scratch.display().to_string();
         let seeds_arg = seeds.display().to_string();
-        let cmd = cargo.fuzz(&[
+        let cmd = cargo.fuzz_with(
             "run",
-            "--debug-assertions",
-            "--jobs",
-            "1",
-            target,
-            &scratch_arg,
-            &seeds_arg,
-            "--",
-            &time,
-            &dict_arg,
-            "-timeout=30",
-            "-print_final_stats=1",
-        ]);
+            &[
+                "--jobs",
+                &jobs,
+                target,
+                &scratch_arg,
+                &seeds_arg,
+                "--",
+                &time,
+                &runs,
+                &len,
+                &dict_arg,
+                "-timeout=30",
+                "-print_final_stats=1",
+            ],
+        );
         let mut report = Report::default();
         if run_reporting(cmd, &mut report)? {
             rows.push((target.clone(), report, "ok"));
@@ -359,7 +493,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         let before_tmin = artifacts(&artifact_dir);
         let crash_arg = crash.display().to_string();
         let tmin = cargo
-            .fuzz(&["tmin", "--debug-assertions", target, &crash_arg])
+            .fuzz_with("tmin", &[target, &crash_arg])
             .status()
             .map_err(|e| format!("cannot run cargo fuzz tmin: {e}"))?;
         let minimized = artifacts(&artifact_dir)
@@ -397,12 +531,71 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
                 "unminimized"
             },
             kept.strip_prefix(&root).unwrap_or(&kept).display(),
-            cargo.shown(&format!(
-                "run --debug-assertions {target} regressions/{target}/{name}"
-            )),
+            cargo.shown("run", &format!("{target} regressions/{target}/{name}")),
         );
         return Err(format!("fuzz target {target} crashed"));
     }
     print_summary(&rows);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(args: &[&str]) -> Options {
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        parse(&args).unwrap().unwrap()
+    }
+
+    #[test]
+    fn defaults() {
+        let o = parsed(&["session"]);
+        assert_eq!((o.secs, o.runs, o.jobs), (DEFAULT_SECS, None, 1));
+        assert!(!o.keep && !o.asan && !o.list);
+        assert_eq!(o.targets, ["session"]);
+    }
+
+    #[test]
+    fn long_runs() {
+        let o = parsed(&["--jobs", "2", "--time=0", "--keep", "session", "listing"]);
+        assert_eq!((o.secs, o.runs, o.jobs, o.keep), (0, None, 2, true));
+        assert_eq!(o.targets, ["session", "listing"]);
+        // --runs alone bounds executions only; with --time, both.
+        assert_eq!(parsed(&["--runs", "10000000"]).secs, 0);
+        let o = parsed(&["--runs=5", "--time", "30"]);
+        assert_eq!((o.secs, o.runs), (30, Some(5)));
+    }
+
+    #[test]
+    fn bad_options() {
+        for args in [
+            &["--jobs", "0"][..],
+            &["--jobs"],
+            &["--time", "soon"],
+            &["--runs", "0"],
+            &["--fast"],
+        ] {
+            let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+            assert!(parse(&args).is_err(), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn fork_mode_status_lines() {
+        let line = "#1048576: cov: 3476 ft: 14801 corp: 674 exec/s: 5123 oom/timeout/crash: 0/0/0 time: 205s job: 12 dft_time: 0";
+        assert_eq!(fork_status(line), Some((1_048_576, 5123)));
+        let line = "#2400: cov: 1 ft: 2 corp: 3 exec/s 812 oom/timeout/crash: 0/0/0 time: 3s";
+        assert_eq!(fork_status(line), Some((2400, 812)));
+        let normal =
+            "#3424\tNEW    cov: 3476 ft: 14801 corp: 674/104Kb lim: 278 exec/s: 110 rss: 316Mb";
+        assert_eq!(fork_status(normal), None);
+    }
+
+    #[test]
+    fn every_target_has_a_bounded_length() {
+        for t in ["response_stream", "session", "log_import", "a_new_target"] {
+            assert!((1024..=8192).contains(&max_len(t)), "{t}");
+        }
+    }
 }

@@ -4,7 +4,8 @@
 //!   (default: the shipped `transcripts/` corpus);
 //! - `cargo xtask import LOG [-o FILE]` turns a captured log into a
 //!   transcript with its jobs and their outcomes as expectations;
-//! - `cargo xtask fuzz [--time SECS] [TARGET…]` runs the cargo-fuzz targets;
+//! - `cargo xtask fuzz [--time SECS] [--jobs N] [TARGET…]` runs the cargo-fuzz
+//!   targets;
 //! - `cargo xtask record [DIR]` records scripted scenarios against the modem
 //!   simulator as transcripts (default: into `transcripts/`);
 //! - `cargo xtask bench` runs the criterion benchmarks and prints the ratios;

@@ -80,8 +80,12 @@ impl Writer {
 }
 
 /// True if `needle` occurs in `haystack` (an empty needle never does).
+///
+/// A substring search rather than a comparison per window: under the fuzz
+/// build every `memcmp` goes through libFuzzer's hook, which made a naive
+/// search over the modem's bytes most of the `session` target's time.
 pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+    !needle.is_empty() && memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// True if the non-empty slice `inner` lies inside `outer` (same memory).

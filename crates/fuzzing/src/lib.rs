@@ -10,11 +10,13 @@
 //! |---|---|---|
 //! | `response_stream` | [`response_stream`] | bytes: cut points, then the modem's stream |
 //! | `command_stream` | [`command_stream`] | bytes: cut points, then the host's stream |
+//! | `response_bytewise` | [`response_bytewise`] | bytes: the modem's stream |
+//! | `command_bytewise` | [`command_bytewise`] | bytes: the host's stream |
 //! | `listing` | [`listing`] | bytes: a directory listing |
 //! | `roundtrip` | [`roundtrip`] | [`ArbitraryCommand`] |
 //! | `session` | [`session`] | [`SessionInput`] |
 //! | `transcript` | [`transcript()`] | bytes: transcript text |
-//! | `log_import` | [`log_import`] | bytes: a captured serial log |
+//! | `log_import` | [`log_import`] | bytes: the importer, then a captured serial log |
 //! | `sim` | [`sim()`] | bytes: a mode byte, cut points, then the host's stream into the simulated modem |
 //!
 //! The structured inputs implement `Arbitrary` by hand over a small byte
@@ -41,13 +43,17 @@ pub use session::{
     FILE_NAMES, HOSTS, PATHS, RAW_LINES, SECRETS, USERS,
 };
 pub use sim::sim;
-pub use stream::{command_stream, join_input, response_stream, split_input};
-pub use transcript::{log_import, transcript};
+pub use stream::{
+    command_bytewise, command_stream, join_input, response_bytewise, response_stream, split_input,
+};
+pub use transcript::{log_import, log_import_input, transcript, EVERY_IMPORTER};
 
 /// Every fuzz target, by the name of its `fuzz/fuzz_targets/<name>.rs`.
-pub const TARGETS: [&str; 8] = [
+pub const TARGETS: [&str; 10] = [
     "response_stream",
     "command_stream",
+    "response_bytewise",
+    "command_bytewise",
     "listing",
     "roundtrip",
     "session",
@@ -74,6 +80,8 @@ pub fn run<'t>(target: &'t str, data: &[u8]) -> Result<(), &'t str> {
     match target {
         "response_stream" => response_stream(data),
         "command_stream" => command_stream(data),
+        "response_bytewise" => response_bytewise(data),
+        "command_bytewise" => command_bytewise(data),
         "listing" => listing(data),
         "roundtrip" => {
             if let Some(input) = from_fuzz_bytes::<ArbitraryCommand>(data) {

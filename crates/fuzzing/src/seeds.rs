@@ -7,6 +7,7 @@
 
 use crate::session::{ConfigInput, Op, SessionInput, Str};
 use crate::stream::join_input;
+use crate::transcript::log_import_input;
 use crate::ArbitraryCommand;
 
 /// One seed input.
@@ -109,13 +110,35 @@ fn big_get(n: usize) -> Vec<u8> {
     out
 }
 
+/// Seeds `target` (`response_stream` or `command_stream`) with `stream`
+/// cut at `cuts`, and the matching bytewise target with `stream`.
+fn add_stream(
+    seeds: &mut Vec<Seed>,
+    target: &'static str,
+    name: &str,
+    cuts: &[u16],
+    stream: &[u8],
+) {
+    let bytewise = if target == "response_stream" {
+        "response_bytewise"
+    } else {
+        "command_bytewise"
+    };
+    seeds.push(Seed {
+        target,
+        name: name.to_owned(),
+        bytes: join_input(cuts, stream),
+    });
+    seeds.push(Seed {
+        target: bytewise,
+        name: name.to_owned(),
+        bytes: stream.to_vec(),
+    });
+}
+
 fn stream_seeds(seeds: &mut Vec<Seed>) {
     let mut add = |target, name: &str, cuts: &[u16], stream: &[u8]| {
-        seeds.push(Seed {
-            target,
-            name: name.to_owned(),
-            bytes: join_input(cuts, stream),
-        });
+        add_stream(seeds, target, name, cuts, stream);
     };
     let modem = manual_modem_stream(false);
     add("response_stream", "manual", &[], &modem);
@@ -553,23 +576,30 @@ fn transcript_seeds(seeds: &mut Vec<Seed>) {
                     }
                 }
                 if !stream.is_empty() {
-                    seeds.push(Seed {
-                        target,
-                        name: format!("corpus-{name}"),
-                        bytes: join_input(&cuts, &stream),
-                    });
+                    add_stream(seeds, target, &format!("corpus-{name}"), &cuts, &stream);
                 }
             }
         }
-        let target = if is_transcript {
-            "transcript"
-        } else {
-            "log_import"
-        };
+        if is_transcript {
+            seeds.push(Seed {
+                target: "transcript",
+                name,
+                bytes,
+            });
+            continue;
+        }
+        // A capture seeds format detection, and the importer it is for.
+        if let Some(format) = cellftp_replay::import::Format::detect(&name, &bytes) {
+            seeds.push(Seed {
+                target: "log_import",
+                name: format!("{format}-{name}"),
+                bytes: log_import_input(Some(format), &bytes),
+            });
+        }
         seeds.push(Seed {
-            target,
+            target: "log_import",
             name,
-            bytes,
+            bytes: log_import_input(None, &bytes),
         });
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Debug;
 
 use cellftp_proto::{
     CmeError, Command, CommandDecoder, Decoded, Decoder, Info, InfoValue, Put, Request, Response,
-    ResponseDecoder, Setting, Urc, MAX_FRAGMENT, MAX_LINE, MAX_TEXT, MIN_BUFFER,
+    ResponseDecoder, Setting, Urc, MAX_FRAGMENT, MAX_LINE, MAX_PUT_DATA, MAX_TEXT, MIN_BUFFER,
 };
 
 use crate::bytes::within;
@@ -50,36 +50,30 @@ pub fn join_input(cuts: &[u16], stream: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The check of one item's slices against `region`, the bytes it
-/// consumed; implemented by the items of both decoders.
-trait CheckItem {
-    fn check(&self, region: &[u8], payload: &mut Payload);
+/// What the harness needs of a decoder beyond [`Decoder`]: the checks of
+/// one item's slices against `region`, the bytes it consumed, and item
+/// equality across two buffers (the items of one read of the stream borrow
+/// the stream, those of a cut feed borrow the harness's buffer).
+trait Harnessed: Decoder + Default {
+    fn check(item: &Self::Item<'_>, region: &[u8], payload: &mut Payload);
+    fn same(a: &Self::Item<'_>, b: &Self::Item<'_>) -> bool;
 }
 
-impl CheckItem for Response<'_> {
-    fn check(&self, region: &[u8], payload: &mut Payload) {
-        check_response(self, region, payload);
+impl Harnessed for ResponseDecoder {
+    fn check(item: &Response<'_>, region: &[u8], payload: &mut Payload) {
+        check_response(item, region, payload);
+    }
+    fn same(a: &Response<'_>, b: &Response<'_>) -> bool {
+        a == b
     }
 }
 
-impl CheckItem for Request<'_> {
-    fn check(&self, region: &[u8], payload: &mut Payload) {
-        check_request(self, region, payload);
+impl Harnessed for CommandDecoder {
+    fn check(item: &Request<'_>, region: &[u8], payload: &mut Payload) {
+        check_request(item, region, payload);
     }
-}
-
-/// `Self::Item<'b>: CheckItem`, spelled as a trait so that it can be
-/// required for every `'b`.
-trait CheckItems<'b>: Decoder {
-    fn check(item: &Self::Item<'b>, region: &[u8], payload: &mut Payload);
-}
-
-impl<'b, D: Decoder> CheckItems<'b> for D
-where
-    D::Item<'b>: CheckItem,
-{
-    fn check(item: &D::Item<'b>, region: &[u8], payload: &mut Payload) {
-        item.check(region, payload);
+    fn same(a: &Request<'_>, b: &Request<'_>) -> bool {
+        a == b
     }
 }
 
@@ -193,8 +187,8 @@ fn check_request(item: &Request<'_>, region: &[u8], payload: &mut Payload) {
         }
         Request::FtpPutStart { len, data } => {
             assert!(
-                len as usize > MAX_FRAGMENT,
-                "FtpPutStart announces {len} bytes, which fit one item"
+                len as usize > MAX_PUT_DATA,
+                "FtpPutStart announces {len} bytes, a chunk small enough to be a command"
             );
             slice("FtpPutStart data", data, MAX_FRAGMENT, region);
             payload.start("FtpPutStart", len, data);
@@ -232,42 +226,45 @@ fn check_command(c: &Command<'_>, region: &[u8]) {
     }
 }
 
-/// What one way of feeding a stream produced.
-#[derive(Debug, PartialEq, Eq)]
-struct Run {
-    /// Every item's `Debug` form, in order.
-    items: Vec<String>,
+/// What one read of the whole stream gives: the reference every cut feed
+/// must reproduce.
+struct Whole<'s, D: Decoder> {
+    /// Every item, in order, borrowing the stream.
+    items: Vec<D::Item<'s>>,
     /// Bytes left unconsumed at the end.
     left: usize,
     /// Whether the decoder ended inside a payload.
     in_payload: bool,
 }
 
-/// Takes every item out of `buf` the way the contract says: decode, drop
-/// `consumed`, repeat until `NeedMore`.
-fn drain<D: Decoder + Default + for<'b> CheckItems<'b>>(
-    decoder: &mut D,
-    buf: &mut Vec<u8>,
-    items: &mut Vec<String>,
-    payload: &mut Payload,
-) {
-    // Every item consumes at least one byte or changes the decoder's state;
-    // this bound only catches a decoder that stops making progress.
-    let mut budget = 2 * buf.len() + 8;
+/// Every item consumes at least one byte or changes the decoder's state;
+/// this many calls per buffered byte only catch a decoder that stops making
+/// progress.
+fn budget(buffered: usize) -> usize {
+    2 * buffered + 8
+}
+
+/// Decodes `stream` given in one read, checking every item.
+fn whole<D: Harnessed>(stream: &[u8]) -> Whole<'_, D> {
+    let mut decoder = D::default();
+    let mut payload = Payload::default();
+    let mut items = Vec::new();
+    let mut buf = stream;
+    let mut budget = budget(buf.len());
     loop {
         assert!(budget > 0, "the decoder returns items without progress");
         budget -= 1;
-        let (consumed, more) = match decoder.decode(buf) {
+        match decoder.decode(buf) {
             Decoded::Item { item, consumed } => {
                 assert!(
                     consumed <= buf.len(),
                     "{item:?} consumed {consumed} bytes of a {}-byte buffer",
                     buf.len()
                 );
-                let region = buf.get(..consumed).unwrap_or_default();
-                <D as CheckItems<'_>>::check(&item, region, payload);
-                items.push(format!("{item:?}"));
-                (consumed, true)
+                let (region, rest) = buf.split_at(consumed);
+                D::check(&item, region, &mut payload);
+                items.push(item);
+                buf = rest;
             }
             Decoded::NeedMore { consumed } => {
                 assert!(
@@ -275,78 +272,164 @@ fn drain<D: Decoder + Default + for<'b> CheckItems<'b>>(
                     "NeedMore consumed {consumed} bytes of a {}-byte buffer",
                     buf.len()
                 );
-                (consumed, false)
-            }
-        };
-        buf.drain(..consumed);
-        if !more {
-            return;
-        }
-    }
-}
-
-/// Feeds `stream` in the reads `cuts` make, into a buffer of `capacity`
-/// bytes (unbounded if `None`), following the contract.
-fn feed<D: Decoder + Default + for<'b> CheckItems<'b>>(
-    stream: &[u8],
-    cuts: &[usize],
-    capacity: Option<usize>,
-) -> Run {
-    let mut decoder = D::default();
-    let mut payload = Payload::default();
-    let mut buf = Vec::new();
-    let mut items = Vec::new();
-    let mut from = 0;
-    for &to in cuts.iter().chain(std::iter::once(&stream.len())) {
-        let mut read = stream.get(from..to.max(from)).unwrap_or_default();
-        from = to.max(from);
-        loop {
-            let room = capacity.map_or(read.len(), |c| c - buf.len());
-            let (now, later) = read.split_at(room.min(read.len()));
-            buf.extend_from_slice(now);
-            read = later;
-            drain(&mut decoder, &mut buf, &mut items, &mut payload);
-            if let Some(c) = capacity {
-                assert!(
-                    buf.len() < c,
-                    "a full {c}-byte buffer without an item to take out \
-                     (decoder in payload: {})",
-                    decoder.in_payload()
-                );
-            }
-            if read.is_empty() {
+                buf = buf.get(consumed..).unwrap_or_default();
                 break;
             }
         }
     }
-    Run {
+    Whole {
         items,
         left: buf.len(),
         in_payload: decoder.in_payload(),
     }
 }
 
-fn stream<D: Decoder + Default + for<'b> CheckItems<'b>>(data: &[u8]) {
+/// A feed of the stream in several reads through a [`MIN_BUFFER`]-byte
+/// buffer, following the contract, compared item by item with `whole`.
+struct Feed<'w, 's, D: Harnessed> {
+    decoder: D,
+    payload: Payload,
+    buf: Vec<u8>,
+    whole: &'w Whole<'s, D>,
+    /// Items returned so far.
+    n: usize,
+    /// How the stream is cut, for the messages.
+    how: &'w dyn Fn() -> String,
+}
+
+impl<D: Harnessed> Feed<'_, '_, D> {
+    /// Takes every item out of the buffer the way the contract says: decode,
+    /// drop `consumed`, repeat until `NeedMore`.
+    fn drain(&mut self) {
+        let mut budget = budget(self.buf.len());
+        loop {
+            assert!(budget > 0, "the decoder returns items without progress");
+            budget -= 1;
+            let (consumed, more) = match self.decoder.decode(&self.buf) {
+                Decoded::Item { item, consumed } => {
+                    assert!(
+                        consumed <= self.buf.len(),
+                        "{item:?} consumed {consumed} bytes of a {}-byte buffer",
+                        self.buf.len()
+                    );
+                    let region = self.buf.get(..consumed).unwrap_or_default();
+                    D::check(&item, region, &mut self.payload);
+                    match self.whole.items.get(self.n) {
+                        Some(want) if D::same(&item, want) => {}
+                        Some(want) => panic!(
+                            "item {} differs between one read ({want:?}) and {} ({item:?})",
+                            self.n,
+                            (self.how)()
+                        ),
+                        None => panic!(
+                            "{} gives an item more than one read: {item:?}",
+                            (self.how)()
+                        ),
+                    }
+                    self.n += 1;
+                    (consumed, true)
+                }
+                Decoded::NeedMore { consumed } => {
+                    assert!(
+                        consumed <= self.buf.len(),
+                        "NeedMore consumed {consumed} bytes of a {}-byte buffer",
+                        self.buf.len()
+                    );
+                    (consumed, false)
+                }
+            };
+            self.buf.drain(..consumed);
+            if !more {
+                return;
+            }
+        }
+    }
+
+    /// Hands over one read, in as many pieces as the buffer's room makes.
+    fn read(&mut self, mut read: &[u8]) {
+        loop {
+            let room = MIN_BUFFER - self.buf.len();
+            let (now, later) = read.split_at(room.min(read.len()));
+            self.buf.extend_from_slice(now);
+            read = later;
+            self.drain();
+            assert!(
+                self.buf.len() < MIN_BUFFER,
+                "a full {MIN_BUFFER}-byte buffer without an item to take out \
+                 (decoder in payload: {})",
+                self.decoder.in_payload()
+            );
+            if read.is_empty() {
+                return;
+            }
+        }
+    }
+
+    /// The feed ended: it must have ended where one read did.
+    fn end(self) {
+        let whole = self.whole;
+        assert_eq!(
+            self.n,
+            whole.items.len(),
+            "{} gives {} items, one read {}",
+            (self.how)(),
+            self.n,
+            whole.items.len()
+        );
+        assert_eq!(
+            (self.buf.len(), self.decoder.in_payload()),
+            (whole.left, whole.in_payload),
+            "(bytes left, in payload) differ between one read and {}",
+            (self.how)()
+        );
+    }
+}
+
+/// Feeds `stream` in the reads that end at `ends` (ascending), then the
+/// rest, comparing every item with `whole`.
+fn feed<'s, D: Harnessed>(
+    stream: &'s [u8],
+    ends: impl Iterator<Item = usize>,
+    whole: &Whole<'s, D>,
+    how: &dyn Fn() -> String,
+) {
+    let mut feed = Feed {
+        decoder: D::default(),
+        payload: Payload::default(),
+        buf: Vec::with_capacity(MIN_BUFFER),
+        whole,
+        n: 0,
+        how,
+    };
+    let mut from = 0;
+    for to in ends.chain(std::iter::once(stream.len())) {
+        let to = to.max(from);
+        feed.read(stream.get(from..to).unwrap_or_default());
+        from = to;
+    }
+    feed.end();
+}
+
+fn stream<D: Harnessed>(data: &[u8]) {
     let (cuts, stream) = split_input(data);
-    let whole = feed::<D>(stream, &[], None);
-    let split = feed::<D>(stream, &cuts, Some(MIN_BUFFER));
-    assert_eq!(
-        whole, split,
-        "items differ between one read and reads cut at {cuts:?} into a MIN_BUFFER buffer"
-    );
-    let bytewise: Vec<usize> = (1..stream.len()).collect();
-    let one = feed::<D>(stream, &bytewise, Some(MIN_BUFFER));
-    assert_eq!(
-        whole, one,
-        "items differ between one read and one byte per read"
-    );
+    let whole = whole::<D>(stream);
+    feed(stream, cuts.iter().copied(), &whole, &|| {
+        format!("reads cut at {cuts:?} into a MIN_BUFFER buffer")
+    });
+}
+
+fn bytewise<D: Harnessed>(stream: &[u8]) {
+    let whole = whole::<D>(stream);
+    feed(stream, 1..stream.len(), &whole, &|| {
+        "one byte per read".to_owned()
+    });
 }
 
 /// The `response_stream` target: [`ResponseDecoder`] fed at the cut points
-/// the input's first bytes choose (see [`split_input`]), then one byte at a
-/// time, through a [`MIN_BUFFER`]-byte buffer, must return the items of one
-/// read of the whole stream; no item may break the decoders' documented
-/// bounds, and a full buffer must always hold an item.
+/// the input's first bytes choose (see [`split_input`]) through a
+/// [`MIN_BUFFER`]-byte buffer must return the items of one read of the
+/// whole stream; no item may break the decoders' documented bounds, and a
+/// full buffer must always hold an item.
 pub fn response_stream(data: &[u8]) {
     stream::<ResponseDecoder>(data);
 }
@@ -354,4 +437,18 @@ pub fn response_stream(data: &[u8]) {
 /// The `command_stream` target: [`response_stream`] for [`CommandDecoder`].
 pub fn command_stream(data: &[u8]) {
     stream::<CommandDecoder>(data);
+}
+
+/// The `response_bytewise` target: the whole input is the modem's stream,
+/// fed to [`ResponseDecoder`] one byte per read through a [`MIN_BUFFER`]-byte
+/// buffer; the checks of [`response_stream`], at every cut point at once.
+/// Its own target because a call per byte costs ten times the other feeds.
+pub fn response_bytewise(stream: &[u8]) {
+    bytewise::<ResponseDecoder>(stream);
+}
+
+/// The `command_bytewise` target: [`response_bytewise`] for
+/// [`CommandDecoder`].
+pub fn command_bytewise(stream: &[u8]) {
+    bytewise::<CommandDecoder>(stream);
 }

@@ -1,3 +1,4 @@
+
 #!/usr/bin/env python3
 """The host's side of a capture: sends the manual's FTP session.
 

@@ -1,3 +1,4 @@
+
 #!/bin/sh
 # Regrows the captures under transcripts/captures/<format>/: the manual's FTP
 # session (host_session.py) against a scripted modem (scripted_modem.py,

@@ -1,3 +1,4 @@
+
 #!/usr/bin/env python3
 """A scripted modem on a pseudo-terminal, for regrowing the capture corpus.
 

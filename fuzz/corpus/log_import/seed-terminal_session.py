@@ -1,3 +1,4 @@
+
 #!/usr/bin/env python3
 """Types the manual's FTP session into a terminal program (tio, picocom).
 

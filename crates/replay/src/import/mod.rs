@@ -352,8 +352,35 @@ pub fn import(format: Format, name: &str, bytes: &[u8]) -> Result<Imported, Impo
         })
         .map_err(|mut e| {
             name.clone_into(&mut e.file);
+            hide_cut_password(&mut e, bytes);
             e
         })
+}
+
+/// What an error says it found starts at its column, which may lie inside
+/// a password line whose start an importer took as data (a capture block
+/// can end in the middle of a line): [`shown`] cannot see the command from
+/// there, so such an error shows the whole line, redacted, instead.
+fn hide_cut_password(e: &mut ImportError, bytes: &[u8]) {
+    let ImportErrorKind::Expected { found, .. } = &mut e.kind else {
+        return;
+    };
+    let Some(line) = bytes.split(|&b| b == b'\n').nth(e.line.saturating_sub(1)) else {
+        return;
+    };
+    // Only the line up to the end of what is shown matters, and only if it
+    // can spell `FTPPW`.
+    let line = line.get(..e.column.saturating_add(48)).unwrap_or(line);
+    if !line.iter().any(|b| b.eq_ignore_ascii_case(&b'w')) {
+        return;
+    }
+    let shows_secret = cellftp_proto::secret_ranges(line).any(|r| {
+        line.get(r)
+            .is_some_and(|s| !s.is_empty() && found.contains(&escape(s)))
+    });
+    if shows_secret {
+        *found = shown(line);
+    }
 }
 
 /// Detects the format of `bytes` and reads it: [`Format::detect`], then
