@@ -121,9 +121,13 @@ fn directories(via: Via) {
         let file = unique("listed");
         std::fs::write(bench.ftp.dir().join(&file), b"0123456789").unwrap();
 
-        let out = bench.run(&["--record", "mkdir.cftx", "mkdir", &dir]);
+        let remote = bench.ftp.remote(&dir);
+        let out = bench.run(&["--record", "mkdir.cftx", "mkdir", &remote]);
         assert_exit(&out, 0);
-        assert_eq!(text(&out.stdout).trim(), format!("created directory {dir}"));
+        assert_eq!(
+            text(&out.stdout).trim(),
+            format!("created directory {remote}")
+        );
         assert!(bench.ftp.dir().join(&dir).is_dir());
         assert_replays(&bench.home.join("mkdir.cftx"));
 
@@ -144,7 +148,7 @@ fn directories(via: Via) {
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(json.to_string().contains(&file), "{json}");
 
-        let out = bench.run(&["--record", "rmdir.cftx", "rmdir", &dir]);
+        let out = bench.run(&["--record", "rmdir.cftx", "rmdir", &remote]);
         assert_exit(&out, 0);
         assert!(!bench.ftp.dir().join(&dir).exists());
         assert_replays(&bench.home.join("rmdir.cftx"));

@@ -90,6 +90,17 @@ impl Ftp {
         v
     }
 
+    /// The server-side name of `name` in the folder the tests use: the
+    /// distro server's anonymous root is read-only, and `AT+FTPMKD` and
+    /// `AT+FTPRMD` name a directory from the login's root, not from
+    /// `AT+FTPPATH`, so there it is `<path>/<name>`.
+    pub fn remote(&self, name: &str) -> String {
+        match self {
+            Ftp::Embedded(_) => name.to_owned(),
+            Ftp::Distro { path, .. } => format!("{path}/{name}"),
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Ftp::Embedded(_) => "embedded",
