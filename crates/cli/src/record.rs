@@ -4,9 +4,9 @@
 //! keeps it as a transcript in the replay format (time marks, `>`/`<`
 //! records, `!` jobs, `=` outcomes) written at the end.
 //!
-//! Writes are whole commands (the driver writes each command at once), so
-//! each is redacted by itself. Reads can cut a password line anywhere, so
-//! [`StreamRedactor`] redacts them with the unfinished line in view.
+//! Each direction is redacted as one stream by a [`Redactor`]: reads can cut
+//! a password line anywhere, and payloads (file data, listings) are kept
+//! as they crossed the line, so that the transcript replays.
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -15,11 +15,9 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::Instant;
 
-use cellftp_proto::{secret_ranges, REDACTED};
 use cellftp_replay::transcript::escape;
-use cellftp_replay::{redact_passwords, JobSpec, Record, Transcript};
+use cellftp_replay::{JobSpec, Record, Redactor, Transcript};
 use cellftp_session::{JobError, JobId, Outcome};
-use zeroize::{Zeroize, Zeroizing};
 
 /// The log shared by the [`Wire`] and the job runner.
 pub(crate) type SharedLog = Rc<RefCell<Log>>;
@@ -29,7 +27,8 @@ pub(crate) struct Log {
     epoch: Instant,
     /// `Some` with `--record`.
     transcript: Option<Recording>,
-    rx: StreamRedactor,
+    tx: Redactor,
+    rx: Redactor,
 }
 
 /// The transcript being recorded.
@@ -61,7 +60,8 @@ impl Log {
         Rc::new(RefCell::new(Self {
             epoch: Instant::now(),
             transcript,
-            rx: StreamRedactor::default(),
+            tx: Redactor::sent(),
+            rx: Redactor::received(),
         }))
     }
 
@@ -88,7 +88,7 @@ impl Log {
 
     /// The host wrote `bytes`.
     fn sent(&mut self, bytes: &[u8]) {
-        let shown = redact_passwords(bytes);
+        let shown = self.tx.push(bytes);
         tracing::debug!(target: "cellftp::at", "> {}", escape(&shown));
         self.stamp();
         if let Some(t) = &mut self.transcript {
@@ -214,103 +214,5 @@ impl<IO: Write> Write for Wire<IO> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.io.flush()
-    }
-}
-
-/// The longest unfinished line kept to redact across reads: far longer
-/// than any password line (a password holds at most 64 bytes), and short
-/// enough that a long payload without line ends costs little.
-const CARRY: usize = 4096;
-
-/// Redacts passwords in a stream read in pieces: the rule of
-/// [`secret_ranges`] applies to whole lines, so the unfinished line is kept
-/// (wiped when dropped) and looked at again with the next piece. A hidden
-/// value cut across reads shows one `<redacted>`, in the piece where it
-/// starts.
-#[derive(Default)]
-pub(crate) struct StreamRedactor {
-    line: Zeroizing<Vec<u8>>,
-    /// Where in `line` a value starts whose `<redacted>` was already shown.
-    shown_from: Option<usize>,
-}
-
-impl StreamRedactor {
-    /// Returns `piece` with the password values hidden.
-    pub(crate) fn push(&mut self, piece: &[u8]) -> Vec<u8> {
-        let start = self.line.len();
-        self.line.extend_from_slice(piece);
-        let mut out = Vec::with_capacity(piece.len());
-        let mut shown = start;
-        for range in secret_ranges(&self.line) {
-            if range.end <= start {
-                continue;
-            }
-            let from = range.start.max(shown);
-            out.extend_from_slice(self.line.get(shown..from).unwrap_or_default());
-            if self.shown_from != Some(range.start) {
-                out.extend_from_slice(REDACTED.as_bytes());
-                self.shown_from = Some(range.start);
-            }
-            shown = range.end;
-        }
-        out.extend_from_slice(self.line.get(shown..).unwrap_or_default());
-        self.keep_unfinished();
-        out
-    }
-
-    /// Drops the finished lines (and, past [`CARRY`], the oldest bytes).
-    fn keep_unfinished(&mut self) {
-        let end = self.line.iter().rposition(|&b| b == b'\r' || b == b'\n');
-        let cut = match end {
-            Some(i) => i + 1,
-            None => self.line.len().saturating_sub(CARRY),
-        };
-        if cut == 0 {
-            return;
-        }
-        if let Some(done) = self.line.get_mut(..cut) {
-            done.zeroize();
-        }
-        self.line.drain(..cut);
-        self.shown_from = self.shown_from.and_then(|s| s.checked_sub(cut));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::StreamRedactor;
-
-    fn redact_in_pieces(stream: &[u8], cut: &[usize]) -> Vec<u8> {
-        let mut r = StreamRedactor::default();
-        let mut out = Vec::new();
-        let mut at = 0;
-        for &c in cut.iter().chain(std::iter::once(&stream.len())) {
-            out.extend(r.push(&stream[at..c]));
-            at = c;
-        }
-        out
-    }
-
-    #[test]
-    fn hides_a_password_however_cut() {
-        let stream = b"AT+FTPPW=hunter2\r\r\nOK\r\n+FTPPW: hunter2\r\nPASSWORD: hunter2\r\n";
-        let whole = cellftp_replay::redact_passwords(stream);
-        for a in 0..stream.len() {
-            for b in a..stream.len() {
-                let out = redact_in_pieces(stream, &[a, b]);
-                assert!(
-                    !out.windows(4).any(|w| w == b"hunt" || w == b"ter2"),
-                    "{a} {b}: {}",
-                    String::from_utf8_lossy(&out)
-                );
-                assert_eq!(out, whole, "{a} {b}");
-            }
-        }
-    }
-
-    #[test]
-    fn leaves_other_bytes_alone() {
-        let stream = b"\r\n+FTPGET:3,\0\x1a\r\r\nOK\r\n";
-        assert_eq!(redact_in_pieces(stream, &[3, 9]), stream);
     }
 }

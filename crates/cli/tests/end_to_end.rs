@@ -59,20 +59,13 @@ fn round_trips(via: Via, big: bool) {
                 stored == data,
                 "{which} {via:?}: {stem} differs on the server"
             );
-            // Known gap: transcripts redact any `pw=`/`pw:` line, file
-            // data included, and the random MiB holds one; its
-            // transcripts then differ from what the session sends.
-            if stem != "mib" {
-                assert_replays(&bench.home.join("put.cftx"));
-            }
+            assert_replays(&bench.home.join("put.cftx"));
 
             let out = bench.run(&["--record", "get.cftx", "get", &name, "back.bin"]);
             assert_exit(&out, 0);
             let back = std::fs::read(bench.home.join("back.bin")).unwrap();
             assert!(back == data, "{which} {via:?}: {stem} differs back here");
-            if stem != "mib" {
-                assert_replays(&bench.home.join("get.cftx"));
-            }
+            assert_replays(&bench.home.join("get.cftx"));
         }
     }
 }

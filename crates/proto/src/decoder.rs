@@ -226,6 +226,14 @@ impl CommandDecoder {
         self.framer.in_payload()
     }
 
+    /// Payload bytes that arrived and are not yet returned as an item, when
+    /// the caller holds `buffered` unconsumed bytes: the part of an
+    /// `AT+FTPPUT` chunk's incomplete fragment that is already there, the
+    /// last bytes of the buffer. 0 between items.
+    pub fn payload_buffered(&self, buffered: usize) -> u32 {
+        self.framer.payload_buffered(buffered)
+    }
+
     /// Decodes the next item from the front of `buf`; see [`Decoder`] for
     /// what the caller must do with `consumed`.
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Request<'b>> {

@@ -17,7 +17,9 @@
 //!
 //! Passwords never reach a transcript: the writer and the importers replace
 //! every value that `cellftp_proto::secret_ranges` finds (`AT+FTPPW=`,
-//! `+FTPPW:`, `PASSWORD: …` in a configuration report) with `<redacted>`.
+//! `+FTPPW:`, `PASSWORD: …` in a configuration report) with `<redacted>`,
+//! in command and modem lines; payloads (file data, listings) are written
+//! as they crossed the line ([`Redactor`]).
 
 pub mod check;
 pub mod files;
@@ -30,6 +32,6 @@ pub mod run;
 pub mod transcript;
 
 pub use check::{check, FileReport, Options};
-pub use redact::redact_passwords;
+pub use redact::{redact_passwords, Framing, Redactor};
 pub use replay::{replay, Report};
 pub use transcript::{JobSpec, ParseError, Record, Transcript};

@@ -26,14 +26,14 @@
 //! too. Where a format cannot represent a byte exactly the transcript is
 //! marked lossy ([`Transcript::lossy`]) with the reason.
 //!
-//! Every importer redacts passwords, through [`crate::redact_passwords`],
-//! at one place: the builder's `data` method.
+//! Every importer redacts passwords, through a [`Redactor`] per direction
+//! (payloads kept as they are), at one place: the builder's `data` method.
 
 use std::fmt;
 use std::str::FromStr;
 
-use crate::redact_passwords;
 use crate::transcript::{escape, ParseError, Record, Transcript};
+use crate::{redact_passwords, Redactor};
 
 mod interceptty;
 mod prefixed;
@@ -505,7 +505,7 @@ pub(crate) enum Dir {
 
 /// Collects an importer's records: times relative to the first one
 /// (checked, never backwards), data redacted, lossy reasons.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Builder {
     records: Vec<Record>,
     /// The source line of each record.
@@ -516,9 +516,26 @@ pub(crate) struct Builder {
     first: Option<u64>,
     /// The last timestamp, in ms, and how it was written.
     last: Option<(u64, String)>,
-    /// Per direction: the last chunk ended inside a password.
-    open_password: [bool; 2],
+    /// The host's stream, redacted.
+    sent: Redactor,
+    /// The modem's stream, redacted.
+    received: Redactor,
     lossy: Vec<String>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Self {
+            records: Vec::new(),
+            lines: Vec::new(),
+            line: 0,
+            first: None,
+            last: None,
+            sent: Redactor::sent(),
+            received: Redactor::received(),
+            lossy: Vec::new(),
+        }
+    }
 }
 
 impl Builder {
@@ -563,50 +580,17 @@ impl Builder {
     }
 
     /// One captured read or write. Passwords are redacted here, for every
-    /// importer; a chunk that goes on with a password the previous chunk
-    /// of its direction left open loses the rest of the value (a chunk
-    /// that is all password is dropped).
+    /// importer, by one [`Redactor`] per direction: a chunk that goes on
+    /// with a password the previous chunk of its direction left open loses
+    /// the rest of the value (a chunk that is all password is dropped), and
+    /// payload bytes are kept as they are.
     pub(crate) fn data(&mut self, dir: Dir, bytes: &[u8]) {
         if bytes.is_empty() {
             return;
         }
-        let slot = match dir {
-            Dir::Sent => 0,
-            Dir::Received => 1,
-        };
-        let open = self.open_password.get(slot).copied().unwrap_or(false);
-        // A continuation is redacted as if its password line started here.
-        const LEAD: &[u8] = b"+FTPPW=";
-        let input = if open {
-            [LEAD, bytes].concat()
-        } else {
-            bytes.to_vec()
-        };
-        let redacted = redact_passwords(&input);
-        // Still inside a password at the end: anything appended would be
-        // redacted with it.
-        let still_open = {
-            let mut probe = input.clone();
-            probe.push(b'x');
-            let mut plain = redacted.clone();
-            plain.push(b'x');
-            redact_passwords(&probe) != plain
-        };
-        if let Some(s) = self.open_password.get_mut(slot) {
-            *s = still_open;
-        }
-        let data = if open {
-            // The password's first chunk already says `<redacted>`: the
-            // rest of the value goes, so every capture of a session, however
-            // cut, imports to the same bytes.
-            let marker = redact_passwords(b"+FTPPW=x");
-            let marker = marker.strip_prefix(LEAD).unwrap_or_default();
-            let lead = [LEAD, marker].concat();
-            redacted
-                .strip_prefix(&lead[..])
-                .map_or_else(|| redacted.clone(), <[u8]>::to_vec)
-        } else {
-            redacted
+        let data = match dir {
+            Dir::Sent => self.sent.push(bytes),
+            Dir::Received => self.received.push(bytes),
         };
         if data.is_empty() {
             return;
