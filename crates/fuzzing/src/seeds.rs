@@ -543,15 +543,18 @@ fn sim_seeds(seeds: &mut Vec<Seed>) {
 /// captured logs for `log_import`.
 fn transcript_seeds(seeds: &mut Vec<Seed>) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../transcripts");
-    let mut files = Vec::new();
-    for dir in [root.clone(), root.join("captures")] {
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            files.extend(entries.filter_map(|e| e.ok()).map(|e| e.path()));
-        }
-    }
-    files.sort();
+    // The files `cargo xtask replay` replays: not the scripts that regrow
+    // the captures.
+    let files = cellftp_replay::files::collect(&root).unwrap_or_default();
     for path in files {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+        // Captures of several tools share file names: the seed is named by
+        // the path under `transcripts/`.
+        let Some(name) = path
+            .strip_prefix(&root)
+            .ok()
+            .and_then(|p| p.to_str())
+            .map(|p| p.replace('/', "-"))
+        else {
             continue;
         };
         let Ok(bytes) = std::fs::read(&path) else {
