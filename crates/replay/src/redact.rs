@@ -225,6 +225,16 @@ const CARRY: usize = 4096;
 /// hidden value cut across pieces shows one `<redacted>`, in the piece
 /// where it starts; the rest of it is dropped.
 ///
+/// Where a payload ends mid-line the two directions differ:
+/// - the modem ends its data with a line end, so bytes that follow a
+///   payload straight away are a damaged stream (a lost byte, a wrong
+///   length), and the payload's unfinished last line is read together
+///   with them: `+FTPPW: ` at the end of a listing and `hunter2` after it
+///   show `<redacted>`;
+/// - the host's next command starts right after a payload, so its bytes
+///   start a new line: an upload chunk that ends in `password: ` does not
+///   hide the `AT+FTPPUT` after it (which would no longer replay).
+///
 /// ```
 /// use cellftp_replay::Redactor;
 /// let mut r = Redactor::sent();
@@ -234,6 +244,11 @@ const CARRY: usize = 4096;
 #[derive(Debug, Clone)]
 pub struct Redactor {
     framing: Framing,
+    /// Whether a payload's unfinished last line is read with the bytes
+    /// after it (the modem's side; see above).
+    after_payload_continues_line: bool,
+    /// Whether the last bytes pushed were payload.
+    in_payload: bool,
     line: Zeroizing<Vec<u8>>,
     /// Where in `line` a value starts whose `<redacted>` was already shown.
     shown_from: Option<usize>,
@@ -242,17 +257,19 @@ pub struct Redactor {
 impl Redactor {
     /// For the bytes the host sent.
     pub fn sent() -> Self {
-        Self::new(Framing::sent())
+        Self::new(Framing::sent(), false)
     }
 
     /// For the bytes the modem sent.
     pub fn received() -> Self {
-        Self::new(Framing::received())
+        Self::new(Framing::received(), true)
     }
 
-    fn new(framing: Framing) -> Self {
+    fn new(framing: Framing, after_payload_continues_line: bool) -> Self {
         Self {
             framing,
+            after_payload_continues_line,
+            in_payload: false,
             line: Zeroizing::new(Vec::new()),
             shown_from: None,
         }
@@ -265,12 +282,27 @@ impl Redactor {
         let mut at = 0;
         for payload in self.framing.payload_ranges(piece) {
             self.lines(piece.get(at..payload.start).unwrap_or_default(), &mut out);
-            // A payload ends the line before it.
-            self.end_line();
-            out.extend_from_slice(piece.get(payload.clone()).unwrap_or_default());
+            // A payload ends the line before it (a payload cut across
+            // pieces is one payload).
+            let before = piece.get(at..payload.start).unwrap_or_default();
+            if !before.is_empty() || !self.in_payload {
+                self.end_line();
+            }
+            self.in_payload = true;
+            let data = piece.get(payload.clone()).unwrap_or_default();
+            out.extend_from_slice(data);
+            if self.after_payload_continues_line {
+                // Kept to read with what follows, never shown again.
+                self.line.extend_from_slice(data);
+                self.keep_unfinished();
+            }
             at = payload.end;
         }
-        self.lines(piece.get(at..).unwrap_or_default(), &mut out);
+        let rest = piece.get(at..).unwrap_or_default();
+        if !rest.is_empty() {
+            self.in_payload = false;
+        }
+        self.lines(rest, &mut out);
         out
     }
 
@@ -382,6 +414,32 @@ mod tests {
                 );
                 assert_eq!(out, whole, "{a} {b}");
             }
+        }
+    }
+
+    #[test]
+    fn hides_a_password_line_a_listing_cuts_however_cut() {
+        // The listing's count ends it inside `+FTPPW: `: the value after
+        // it is read with the label, on the modem's side.
+        let list = b"\r\n+FTPLIST:1,29\r\n-rw 1 a\r\nAT+FTPPW=x\r\n+FTPPW: hunter2\r\nOK\r\n";
+        for a in 0..=list.len() {
+            for b in a..=list.len() {
+                let out = in_pieces(Redactor::received(), list, &[a, b]);
+                assert_eq!(
+                    String::from_utf8_lossy(&out),
+                    "\r\n+FTPLIST:1,29\r\n-rw 1 a\r\nAT+FTPPW=x\r\n+FTPPW: <redacted>\r\nOK\r\n",
+                    "cut at {a} {b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_chunk_ending_in_a_label_leaves_the_next_command_alone() {
+        let put = b"AT+FTPPUT=10,password: AT+FTPPUT=7,hunter2AT+FTPPUT=0\r";
+        for a in 0..=put.len() {
+            let out = in_pieces(Redactor::sent(), put, &[a]);
+            assert_eq!(out, put, "cut at {a}");
         }
     }
 
