@@ -4,7 +4,7 @@
 # answering from transcripts/manual-example.cftx) on a PTY, captured with the
 # real tools.
 #
-# Needs: socat, tio, picocom (Debian packages), python3 with pyserial
+# Needs: socat, tio, picocom, minicom (Debian packages), python3 with pyserial
 # (`pip install pyserial`). interceptty is not packaged in Debian 12; its
 # captures are made only when `interceptty` is on the PATH.
 set -eu
@@ -38,9 +38,9 @@ socat_capture() { # out, socat options…
     kill $relay; wait $relay 2>/dev/null || true
     stop_modem
 }
-mkdir -p "$here/socat" "$here/pyserial" "$here/tio" "$here/picocom"
-# tio appends to its log: start every capture afresh.
-rm -f "$here"/tio/*.log "$here"/picocom/*.log
+mkdir -p "$here/socat" "$here/pyserial" "$here/tio" "$here/picocom" "$here/minicom"
+# tio and minicom append to their logs: start every capture afresh.
+rm -f "$here"/tio/*.log "$here"/picocom/*.log "$here"/minicom/*.log
 if [ "${1:-}" != "--terminals-only" ]; then
 socat_capture "$here/socat/manual-v.log" -v
 socat_capture "$here/socat/manual-x.log" -x
@@ -65,6 +65,11 @@ python3 terminal_session.py '\x14q' tio -t --log --log-file "$here/tio/manual-ti
 stop_modem
 start_modem
 python3 terminal_session.py '\x01\x18' picocom -q --logfile "$here/picocom/manual.log" "$work/modem"
+stop_modem
+# minicom: no modem initialisation (-o), capture file (-C); ctrl-a q, Enter
+# quits without reset. It draws with curses, so it needs a terminal type.
+start_modem
+TERM=xterm python3 terminal_session.py '\x01q\r' minicom -o -b 115200 -D "$work/modem" -C "$here/minicom/manual.log"
 stop_modem
 
 if command -v interceptty >/dev/null; then

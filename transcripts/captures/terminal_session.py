@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Types the manual's FTP session into a terminal program (tio, picocom).
+"""Types the manual's FTP session into a terminal program (tio, picocom, minicom).
 
     terminal_session.py QUIT_KEYS PROGRAM ARG…
 
 Runs PROGRAM on a pseudo-terminal of its own, types each command of
 host_session.py and Enter (CR), waits until the modem's final result has
 been shown, and at the end types QUIT_KEYS (e.g. `\\x14q` for tio's
-ctrl-t q, `\\x01\\x18` for picocom's ctrl-a ctrl-x).
+ctrl-t q, `\\x01\\x18` for picocom's ctrl-a ctrl-x,
+`\\x01q\\r` for minicom's ctrl-a q and Enter).
 """
 import os
 import pty

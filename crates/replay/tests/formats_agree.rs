@@ -52,7 +52,7 @@ fn every_tool_captures_the_same_outcomes() {
                 && f.parent() != Some(&captures())
         })
         .collect();
-    assert!(files.len() >= 7, "{files:?}");
+    assert!(files.len() >= 8, "{files:?}");
     let reference = check(
         "ref",
         &std::fs::read(&files[0]).unwrap(),

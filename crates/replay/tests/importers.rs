@@ -69,6 +69,29 @@ fn one_session_captured_by_every_tool_imports_to_the_same_streams() {
     }
 }
 
+#[test]
+fn a_minicom_capture_is_read_by_lines_and_marked_lossy() {
+    // minicom's capture drops every CR: the host's commands come from the
+    // lines, the modem's line ends are rebuilt, and the import says so.
+    let reference = streams(&import_file(&captures().join("socat/manual-x.log")).transcript);
+    let imported = import_file(&captures().join("minicom/manual.log"));
+    assert_eq!(imported.format, Format::Terminal);
+    let lossy: Vec<_> = imported.transcript.lossy().collect();
+    assert_eq!(lossy.len(), 1, "{lossy:?}");
+    assert!(lossy[0].contains("no CR"), "{lossy:?}");
+    let (sent, received) = streams(&imported.transcript);
+    assert_eq!(
+        String::from_utf8_lossy(&sent),
+        String::from_utf8_lossy(&reference.0)
+    );
+    assert_ne!(
+        received, reference.1,
+        "the echo is not in minicom's capture"
+    );
+    let text = imported.transcript.to_text();
+    assert!(!text.contains("FTPPW=123"), "{text}");
+}
+
 /// A capture file's text with `from` replaced by `to` (once).
 fn edited(file: &str, from: &str, to: &str) -> Vec<u8> {
     let text = std::fs::read_to_string(captures().join(file)).unwrap();

@@ -30,7 +30,10 @@
 //! `AT` is a command (a `//` comment after it is dropped), every other
 //! line is the modem's, and a blank line or a command ends a response,
 //! written `\r\n` + its lines each ended by `\r\n`. There the echo and the
-//! exact line ends are not known.
+//! exact line ends are not known, so such an import is marked lossy
+//! ([`crate::Transcript::lossy`]): payloads that hold line ends, and the
+//! modem's own line ends, are rebuilt, not read. (minicom's capture file
+//! drops every CR it receives; `minicom.c` in its sources.)
 
 use super::{lines, number, time_of_day_ms, Builder, DayClock, Dir, ImportError, Located};
 
@@ -234,8 +237,14 @@ fn by_lines(bytes: &[u8]) -> Result<Located, ImportError> {
         }
     }
     flush(&mut block, &mut b);
+    b.lossy(LINE_MODE.to_owned());
     b.finish(last + 1)
 }
+
+/// Why a log read by lines is lossy.
+const LINE_MODE: &str = "the log has no CR (a minicom capture, a copy of a terminal \
+window): the modem's echo and line ends are not in it, and each response is rebuilt \
+as CR LF and its lines each ended by CR LF";
 
 #[cfg(test)]
 mod tests {
@@ -248,9 +257,11 @@ mod tests {
             "AT+FTPSERV=47.104.157.10  //连接FTP服务器\n+FTPSERV:0\nOK\n\nAT+FTPPW=123  //设置密码\nOK\n\nAT+FTPLIST //读取文件目录列表\n+FTPLIST:1,48\n-rw-rw-r--  1 xisen xisen  5 Sep 30 01:52 12.txt\nOK\n".as_bytes(),
         )
         .unwrap();
+        assert_eq!(t.lossy().collect::<Vec<_>>(), [LINE_MODE]);
         assert_eq!(
             t.records,
             vec![
+                Record::Comment(format!("lossy: {LINE_MODE}")),
                 Record::Sent(b"AT+FTPSERV=47.104.157.10\r".to_vec()),
                 Record::Received(b"\r\n+FTPSERV:0\r\nOK\r\n".to_vec()),
                 Record::Sent(b"AT+FTPPW=<redacted>\r".to_vec()),
