@@ -6,7 +6,10 @@
 #
 # Needs: socat, tio, picocom, minicom (Debian packages), python3 with pyserial
 # (`pip install pyserial`). interceptty is not packaged in Debian 12; its
-# captures are made only when `interceptty` is on the PATH.
+# captures are made only when `interceptty` is on the PATH. The committed
+# ones come from interceptty 0.6 with the `-T` timestamp patch, built from
+# source (`sh configure && make`; github.com/davisRoman/interceptty at
+# 3b6fbbb, before that fork's later trimming).
 set -eu
 export PYTHONDONTWRITEBYTECODE=1
 here=$(cd "$(dirname "$0")" && pwd)

@@ -46,6 +46,8 @@ fn one_session_captured_by_every_tool_imports_to_the_same_streams() {
         ("tio/manual.log", Format::Terminal),
         ("tio/manual-timestamps.log", Format::Terminal),
         ("picocom/manual.log", Format::Terminal),
+        ("interceptty/manual.log", Format::Interceptty),
+        ("interceptty/manual-T.log", Format::Interceptty),
     ];
     // `socat -x` is exact: the reference.
     let reference = streams(&import_file(&captures().join(expected[0].0)).transcript);
