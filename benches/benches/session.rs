@@ -6,8 +6,10 @@
 //!
 //! Benchmark ids are `session/mix/<read size>`: the modem's answers reach
 //! the session in reads of that many bytes. The `replay` group measures
-//! `cargo xtask replay`'s work on the shipped corpus and on 10,000
-//! generated transcripts.
+//! `cargo xtask replay`'s work per file ([`cellftp_replay::check`], on one
+//! core) on the shipped corpus and on 10,000 generated transcripts
+//! (`examples/transcripts.rs` writes them to a folder, to time the command
+//! itself).
 #![allow(
     missing_docs,
     clippy::unwrap_used,
@@ -86,11 +88,16 @@ fn replay(c: &mut Criterion) {
     let mut group = c.benchmark_group("replay");
     group.sample_size(10);
     for (id, files) in [("corpus", &corpus), ("generated_10000", &generated)] {
-        // Checked once: every transcript must replay as recorded.
+        // Checked once: every transcript must pass as `cargo xtask replay`
+        // checks it (import, replay, job reconstruction, conformance).
+        let options = cellftp_replay::Options::default();
         for (name, text) in files.iter() {
-            let t = cellftp_replay::import::any(name, text).unwrap();
-            let report = cellftp_replay::replay(&t);
-            assert!(report.passed(), "{name}: {}", report.render());
+            let report = cellftp_replay::check(name, text, &options);
+            assert!(
+                report.passed,
+                "{name}: {}",
+                cellftp_replay::check::render(&report)
+            );
         }
         let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
         group.throughput(Throughput::Bytes(bytes as u64));
@@ -98,8 +105,8 @@ fn replay(c: &mut Criterion) {
             b.iter(|| {
                 let mut passed = 0usize;
                 for (name, text) in files.iter() {
-                    let t = cellftp_replay::import::any(name, black_box(text)).unwrap();
-                    passed += usize::from(cellftp_replay::replay(&t).passed());
+                    let report = cellftp_replay::check(name, black_box(text), &options);
+                    passed += usize::from(report.passed);
                 }
                 passed
             })
