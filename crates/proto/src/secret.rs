@@ -77,8 +77,8 @@ fn value_start(line: &[u8]) -> Option<usize> {
 
 /// After `+FTPPW` anywhere in `line`: spaces, an optional separator, spaces.
 fn command_value(line: &[u8]) -> Option<usize> {
-    let plus = line.iter().enumerate().filter(|(_, b)| **b == b'+');
-    plus.map(|(i, _)| i + 1).find_map(|mut i| {
+    memchr::memchr_iter(b'+', line).find_map(|plus| {
+        let mut i = plus + 1;
         i = skip_spaces(line, i);
         let name = line.get(i..i + 5)?;
         if !name.eq_ignore_ascii_case(b"FTPPW") {
@@ -93,12 +93,16 @@ fn command_value(line: &[u8]) -> Option<usize> {
 /// After `PASS…` or `PW…` (any case), letters or spaces, a separator and
 /// spaces.
 fn named_value(line: &[u8]) -> Option<usize> {
-    let upper = |b: &u8| b.to_ascii_uppercase();
-    (0..line.len()).find_map(|at| {
+    let starts = |rest: &[u8], name: &[u8]| {
+        rest.get(..name.len())
+            .is_some_and(|r| r.eq_ignore_ascii_case(name))
+    };
+    // Both names start with `P`: only there can one start.
+    memchr::memchr2_iter(b'P', b'p', line).find_map(|at| {
         let rest = line.get(at..)?;
-        let name_len = if rest.iter().take(4).map(upper).eq(*b"PASS") {
+        let name_len = if starts(rest, b"PASS") {
             4
-        } else if rest.iter().take(2).map(upper).eq(*b"PW") {
+        } else if starts(rest, b"PW") {
             2
         } else {
             return None;
@@ -191,6 +195,57 @@ mod tests {
             b"",
         ] {
             assert_eq!(hidden(line), Vec::<&[u8]>::new(), "{line:?}");
+        }
+    }
+
+    /// The rule as first written, a position at a time: the searches
+    /// above must find the same values.
+    fn reference(line: &[u8]) -> Option<usize> {
+        let command = line
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'+')
+            .find_map(|(plus, _)| {
+                let mut i = super::skip_spaces(line, plus + 1);
+                if !line.get(i..i + 5)?.eq_ignore_ascii_case(b"FTPPW") {
+                    return None;
+                }
+                i = super::skip_spaces(line, i + 5);
+                i += super::separator(line.get(i..).unwrap_or_default()).unwrap_or(0);
+                Some(super::skip_spaces(line, i))
+            });
+        let upper = |b: &u8| b.to_ascii_uppercase();
+        let named = || {
+            (0..line.len()).find_map(|at| {
+                let rest = line.get(at..)?;
+                let mut i = if rest.iter().take(4).map(upper).eq(*b"PASS") {
+                    4
+                } else if rest.iter().take(2).map(upper).eq(*b"PW") {
+                    2
+                } else {
+                    return None;
+                };
+                while rest
+                    .get(i)
+                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b' ')
+                {
+                    i += 1;
+                }
+                let sep = super::separator(rest.get(i..)?)?;
+                Some(super::skip_spaces(line, at + i + sep))
+            })
+        };
+        command.or_else(named)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn finds_what_a_position_at_a_time_finds(
+            line in proptest::collection::vec(proptest::sample::select(
+                b"+FTPftpWASwas =:\xef\xbc\x9a?x1".to_vec()), 0..40)
+        ) {
+            let at = super::command_value(&line).or_else(|| super::named_value(&line));
+            proptest::prop_assert_eq!(at, reference(&line));
         }
     }
 
