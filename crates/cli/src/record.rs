@@ -1,8 +1,12 @@
-//! What crossed the line, for `-v` and `--record`: [`Wire`] wraps the line
-//! to the modem and hands every write and read, passwords redacted, to the
-//! shared [`Log`], which logs it through `tracing` and, with `--record`,
-//! keeps it as a transcript in the replay format (time marks, `>`/`<`
-//! records, `!` jobs, `=` outcomes) written at the end.
+//! What crossed the line, for `--record`: [`Wire`] wraps the line to the
+//! modem and hands every write and read, passwords redacted, to the shared
+//! [`Log`], which, with `--record`, keeps it as a transcript in the replay
+//! format (time marks, `>`/`<` records, `!` jobs, `=` outcomes) written at
+//! the end. A transcript needs the bytes exactly as they crossed, line ends
+//! and the cuts between reads included, which the session's trace hook
+//! (lines without their ends) does not give: `-v` uses the hook
+//! ([`crate::trace`]), the transcript the wire. The log also follows which
+//! command lines got a final result, for the timeout messages.
 //!
 //! Each direction is redacted as one stream by a [`Redactor`]: reads can cut
 //! a password line anywhere, and payloads (file data, listings) are kept
@@ -15,7 +19,6 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::Instant;
 
-use cellftp_replay::transcript::escape;
 use cellftp_replay::{JobSpec, Record, Redactor, Transcript};
 use cellftp_session::proto::{CommandDecoder, Decoded, Request, ResponseDecoder, TimeoutClass};
 use cellftp_session::{CommandName, JobError, JobId, Outcome};
@@ -135,7 +138,6 @@ impl Log {
             _ => (CommandName::At, TimeoutClass::Local),
         });
         let shown = self.tx.push(bytes);
-        tracing::debug!(target: "cellftp::at", "> {}", escape(&shown));
         self.stamp();
         if let Some(t) = &mut self.transcript {
             t.records.push(Record::Sent(shown));
@@ -158,7 +160,6 @@ impl Log {
             }
         }
         let shown = self.rx.push(bytes);
-        tracing::debug!(target: "cellftp::at", "< {}", escape(&shown));
         self.stamp();
         if let Some(t) = &mut self.transcript {
             t.records.push(Record::Received(shown));

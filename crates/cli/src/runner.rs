@@ -35,7 +35,7 @@ pub(crate) struct Modem {
     /// The timeouts the session runs with (scaled).
     timeouts: Timeouts,
     /// How long the command whose timeout ended the last job was given.
-    timed_out_after: Option<Duration>,
+    pub(crate) timed_out_after: Option<Duration>,
     /// Lines the decoder could not read during the last job.
     unreadable: u32,
 }
@@ -49,12 +49,29 @@ impl Modem {
         log: SharedLog,
         timeout_scale: f64,
     ) -> Result<Self, CliError> {
+        Self::open_with(location, log, timeout_scale, None)
+    }
+
+    /// [`Modem::open`], with the timeout of one class of commands set to
+    /// a given time (not scaled) when `set` says so.
+    pub(crate) fn open_with(
+        location: &Location,
+        log: SharedLog,
+        timeout_scale: f64,
+        set: Option<(TimeoutClass, Duration)>,
+    ) -> Result<Self, CliError> {
+        let mut timeouts = scaled(Timeouts::default(), timeout_scale);
+        if let Some((class, d)) = set {
+            *class_slot(&mut timeouts, class) = d;
+        }
         let config = Config {
-            timeouts: scaled(Timeouts::default(), timeout_scale),
+            timeouts,
             guard: Config::default().guard.mul_f64(timeout_scale),
             ..Config::default()
         };
-        let session = Session::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
+        let mut session = Session::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
+        // `-v`'s log of the AT traffic, passwords redacted by the session.
+        session.set_trace(Some(crate::trace::hook));
         let link = link::open(location)?;
         let wire = Wire::new(link.io, log.clone());
         // The log's clock and the driver's start together, so that the
@@ -254,6 +271,21 @@ fn scaled(timeouts: Timeouts, factor: f64) -> Timeouts {
         put_end: f(timeouts.put_end),
         transfer_idle: f(timeouts.transfer_idle),
         quit: f(timeouts.quit),
+    }
+}
+
+/// The field of `timeouts` that `class` uses.
+fn class_slot(timeouts: &mut Timeouts, class: TimeoutClass) -> &mut Duration {
+    match class {
+        TimeoutClass::Local => &mut timeouts.local,
+        TimeoutClass::Cfun => &mut timeouts.cfun,
+        TimeoutClass::Cgact => &mut timeouts.cgact,
+        TimeoutClass::Serv => &mut timeouts.serv,
+        TimeoutClass::Directory => &mut timeouts.directory,
+        TimeoutClass::PutChunk => &mut timeouts.put_chunk,
+        TimeoutClass::PutEnd => &mut timeouts.put_end,
+        TimeoutClass::Transfer => &mut timeouts.transfer_idle,
+        TimeoutClass::Quit => &mut timeouts.quit,
     }
 }
 
