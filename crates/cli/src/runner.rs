@@ -11,7 +11,7 @@ use std::time::Duration;
 use cellftp_proto::REDACTED;
 use cellftp_replay::JobSpec;
 use cellftp_session::driver::blocking::{Blocking, DriverError};
-use cellftp_session::driver::Handler;
+use cellftp_session::driver::{Control, Handler};
 use cellftp_session::proto::TimeoutClass;
 use cellftp_session::{
     BringUp, Config, Event, FtpConfig, JobError, JobId, ModemError, Outcome, ServCode, Session,
@@ -357,6 +357,10 @@ impl<H: Handler> Handler for Tracker<'_, H> {
             other => tracing::trace!(target: "cellftp::event", "{other:?}"),
         }
         self.inner.event(event);
+    }
+
+    fn control(&mut self, control: &mut Control<'_>) {
+        self.inner.control(control);
     }
 
     fn fill(&mut self, job: JobId, buf: &mut [u8]) -> usize {

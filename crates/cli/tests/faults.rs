@@ -378,3 +378,63 @@ fn every_byte_lost_before_get() {
     };
     scenario("drop-get", "drop=1", Dir::Get, expect);
 }
+
+/// Runs `cellftp [--bring-up] --record raw.cftx raw LINE` against a
+/// simulator with `faults`; the recording replays clean.
+fn raw(name: &str, faults: &str, bring_up: bool, line: &str) -> (Output, Duration) {
+    let bench = Bench::new(
+        &format!("raw-{name}"),
+        Via::Tcp,
+        Ftp::embedded(name),
+        faults,
+    );
+    let mut cmd = bench.cellftp();
+    if bring_up {
+        cmd.arg("--bring-up");
+    }
+    cmd.args(["--record", "raw.cftx", "raw", line]);
+    let started = Instant::now();
+    let out = run_bounded(name, &mut cmd);
+    let took = started.elapsed();
+    // A run that ended in a timeout does not replay: the scale is not
+    // recorded (see `--timeout-scale`).
+    if !text(&out.stderr).contains("timed out") {
+        common::assert_replays(&bench.home.join("raw.cftx"));
+    }
+    (out, took)
+}
+
+#[test]
+fn raw_after_bring_up() {
+    let (out, _) = raw("raw-ok", "", true, "AT+FTPMODE?");
+    common::assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout), "+FTPMODE: 0\nOK\n", "raw-ok");
+}
+
+#[test]
+fn raw_answered_error() {
+    // AT, ATE0, AT+CFUN=1, AT+CGACT=1,1, then the raw line: the fifth.
+    let (out, _) = raw("raw-error", "error=5", true, "AT+FTPMODE?");
+    assert_eq!(
+        (out.status.code(), text(&out.stderr)),
+        (
+            Some(3),
+            "cellftp: the modem refused AT+FTPMODE?: ERROR\n".to_owned()
+        ),
+        "raw-error"
+    );
+}
+
+#[test]
+fn raw_never_answered() {
+    let (out, took) = raw("raw-never", "never=FTPMODE", false, "AT+FTPMODE?");
+    assert_eq!(
+        (out.status.code(), text(&out.stderr)),
+        (
+            Some(4),
+            "cellftp: timed out: no final result to AT+FTPMODE? within 0.25 s\n".to_owned()
+        ),
+        "raw-never"
+    );
+    assert!(took < within(250), "raw-never took {took:?}");
+}

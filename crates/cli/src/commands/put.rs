@@ -201,17 +201,14 @@ impl Handler for Source {
         }
     }
 
-    /// Hands the session the bytes read ahead; 0 once the file has ended.
-    /// After a read error the job is being cancelled, and this is not
-    /// called again for it.
+    /// Hands the session the bytes read ahead (by [`Handler::control`],
+    /// which runs after every event); 0 once the file has ended. A read
+    /// error cancels the job in [`Handler::control`] as soon as it is
+    /// found, so this is not asked for the bytes after it.
     fn fill(&mut self, _job: JobId, buf: &mut [u8]) -> usize {
-        if self.ahead.is_empty() && !self.eof && self.error.is_none() {
-            // Read ahead already, unless the modem took the bytes faster.
-            self.read_ahead();
-        }
         debug_assert!(
-            self.error.is_none() || self.cancelled || !self.ahead.is_empty(),
-            "a read error is found (and the job cancelled) before its bytes are asked for"
+            !self.ahead.is_empty() || self.eof || self.cancelled,
+            "the file is read ahead of the session"
         );
         let n = buf.len().min(self.ahead.len());
         if let (Some(dst), Some(src)) = (buf.get_mut(..n), self.ahead.get(..n)) {
