@@ -240,6 +240,7 @@ fn record(scenario: &Scenario, dir: &Path) -> Result<Transcript, String> {
             JobSpec::Rmdir(d) => s.rmdir(d),
             JobSpec::QueryConfig => s.query_config(),
             JobSpec::Quit => s.quit(),
+            JobSpec::Raw(l) => s.raw(l),
         }
         .map_err(|e| format!("{}: {e}", scenario.name))?;
         ids.push(id);

@@ -120,16 +120,23 @@ pub(crate) struct JobFailure {
     pub(crate) user: Option<String>,
     /// True if the modem was brought up during this run already.
     pub(crate) after_bring_up: bool,
+    /// For a timeout: how long the command was given (its timeout, scaled
+    /// by `--timeout-scale`); `None` for the default timeout of its name.
+    pub(crate) after: Option<Duration>,
+    /// Lines the modem sent during the job that could not be read.
+    pub(crate) unreadable: u32,
 }
 
 impl JobFailure {
-    /// A failure with no context.
-    pub(crate) fn new(error: JobError) -> Self {
+    /// A failure with no context; `after` as in [`JobFailure::after`].
+    pub(crate) fn new(error: JobError, after: Option<Duration>) -> Self {
         Self {
             error,
             server: None,
             user: None,
             after_bring_up: false,
+            after,
+            unreadable: 0,
         }
     }
 }
@@ -262,7 +269,7 @@ impl fmt::Display for JobFailure {
             }
             JobError::Modem { command, error } => write!(f, "the modem refused {command}: {error}")?,
             JobError::Timeout { command } => {
-                let after = secs(timeout_of(command));
+                let after = secs(self.after.unwrap_or_else(|| timeout_of(command)));
                 match command {
                     CommandName::FtpGet | CommandName::FtpList => write!(
                         f,
@@ -296,6 +303,16 @@ impl fmt::Display for JobFailure {
             )?,
             other => write!(f, "{other}")?,
         }
+        let garbled = matches!(
+            self.error,
+            JobError::Timeout { .. } | JobError::Protocol { .. } | JobError::NoAnswer
+        );
+        match self.unreadable {
+            0 => {}
+            _ if !garbled => {}
+            1 => f.write_str("; meanwhile it sent a line that could not be read (a wrong baud rate, or noise on the line?)")?,
+            n => write!(f, "; meanwhile it sent {n} lines that could not be read (a wrong baud rate, or noise on the line?)")?,
+        }
         Ok(())
     }
 }
@@ -321,12 +338,15 @@ pub(crate) fn timeout_of(command: CommandName) -> Duration {
         .for_class(command.spec().run_timeout)
 }
 
-/// A duration as `5 s` or `1.5 s`.
+/// A duration to the millisecond, as `5 s`, `1.5 s` or `0.25 s`.
 pub(crate) fn secs(d: Duration) -> String {
-    if d.subsec_millis() == 0 {
-        format!("{} s", d.as_secs())
+    let ms = d.as_millis();
+    let (whole, frac) = (ms / 1000, ms % 1000);
+    if frac == 0 {
+        format!("{whole} s")
     } else {
-        format!("{:.1} s", d.as_secs_f64())
+        let frac = format!("{frac:03}");
+        format!("{whole}.{} s", frac.trim_end_matches('0'))
     }
 }
 

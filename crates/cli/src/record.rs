@@ -1,8 +1,12 @@
-//! What crossed the line, for `-v` and `--record`: [`Wire`] wraps the line
-//! to the modem and hands every write and read, passwords redacted, to the
-//! shared [`Log`], which logs it through `tracing` and, with `--record`,
-//! keeps it as a transcript in the replay format (time marks, `>`/`<`
-//! records, `!` jobs, `=` outcomes) written at the end.
+//! What crossed the line, for `--record`: [`Wire`] wraps the line to the
+//! modem and hands every write and read, passwords redacted, to the shared
+//! [`Log`], which, with `--record`, keeps it as a transcript in the replay
+//! format (time marks, `>`/`<` records, `!` jobs, `=` outcomes) written at
+//! the end. A transcript needs the bytes exactly as they crossed, line ends
+//! and the cuts between reads included, which the session's trace hook
+//! (lines without their ends) does not give: `-v` uses the hook
+//! ([`crate::trace`]), the transcript the wire. The log also follows which
+//! command lines got a final result, for the timeout messages.
 //!
 //! Each direction is redacted as one stream by a [`Redactor`]: reads can cut
 //! a password line anywhere, and payloads (file data, listings) are kept
@@ -15,9 +19,9 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::Instant;
 
-use cellftp_replay::transcript::escape;
 use cellftp_replay::{JobSpec, Record, Redactor, Transcript};
-use cellftp_session::{JobError, JobId, Outcome};
+use cellftp_session::proto::{CommandDecoder, Decoded, Request, ResponseDecoder, TimeoutClass};
+use cellftp_session::{CommandName, JobError, JobId, Outcome};
 
 /// The log shared by the [`Wire`] and the job runner.
 pub(crate) type SharedLog = Rc<RefCell<Log>>;
@@ -29,7 +33,21 @@ pub(crate) struct Log {
     transcript: Option<Recording>,
     tx: Redactor,
     rx: Redactor,
+    /// The command line sent last, while no final result has answered it:
+    /// its name and timeout class.
+    in_flight: Option<(CommandName, TimeoutClass)>,
+    /// The last few command lines that got no final result before the next
+    /// was sent (a job that times out may still close its upload), newest
+    /// last.
+    unanswered: Vec<(CommandName, TimeoutClass)>,
+    /// Reads the modem's bytes, to see each final result.
+    rx_decoder: ResponseDecoder,
+    /// Received bytes the decoder has not taken yet.
+    rx_pending: Vec<u8>,
 }
+
+/// How many unanswered command lines [`Log`] remembers.
+const UNANSWERED: usize = 4;
 
 /// The transcript being recorded.
 struct Recording {
@@ -62,6 +80,10 @@ impl Log {
             transcript,
             tx: Redactor::sent(),
             rx: Redactor::received(),
+            in_flight: None,
+            unanswered: Vec::new(),
+            rx_decoder: ResponseDecoder::new(),
+            rx_pending: Vec::new(),
         }))
     }
 
@@ -86,10 +108,36 @@ impl Log {
         }
     }
 
-    /// The host wrote `bytes`.
+    /// The timeout class of the newest command line named `name` that got
+    /// no final result: the one whose timeout a job's
+    /// [`JobError::Timeout`] is about.
+    pub(crate) fn unanswered_class(&self, name: CommandName) -> Option<TimeoutClass> {
+        self.in_flight
+            .iter()
+            .chain(self.unanswered.iter().rev())
+            .find(|(n, _)| *n == name)
+            .map(|(_, class)| *class)
+    }
+
+    /// The host wrote `bytes` (one command line: the driver writes each in
+    /// one call).
     fn sent(&mut self, bytes: &[u8]) {
+        if let Some(previous) = self.in_flight.take() {
+            if self.unanswered.len() == UNANSWERED {
+                self.unanswered.remove(0);
+            }
+            self.unanswered.push(previous);
+        }
+        // A line the command table does not know (a raw one) has the local
+        // timeout, as in the session.
+        self.in_flight = Some(match CommandDecoder::new().decode(bytes) {
+            Decoded::Item {
+                item: Request::Command(command),
+                ..
+            } => (command.name(), command.timeout_class()),
+            _ => (CommandName::At, TimeoutClass::Local),
+        });
         let shown = self.tx.push(bytes);
-        tracing::debug!(target: "cellftp::at", "> {}", escape(&shown));
         self.stamp();
         if let Some(t) = &mut self.transcript {
             t.records.push(Record::Sent(shown));
@@ -98,8 +146,20 @@ impl Log {
 
     /// The modem sent `bytes`.
     fn received(&mut self, bytes: &[u8]) {
+        self.rx_pending.extend_from_slice(bytes);
+        loop {
+            let (consumed, is_final) = match self.rx_decoder.decode(&self.rx_pending) {
+                Decoded::NeedMore { consumed } => (consumed, None),
+                Decoded::Item { item, consumed } => (consumed, Some(item.final_result().is_some())),
+            };
+            self.rx_pending.drain(..consumed.min(self.rx_pending.len()));
+            match is_final {
+                None => break,
+                Some(true) => self.in_flight = None,
+                Some(false) => {}
+            }
+        }
         let shown = self.rx.push(bytes);
-        tracing::debug!(target: "cellftp::at", "< {}", escape(&shown));
         self.stamp();
         if let Some(t) = &mut self.transcript {
             t.records.push(Record::Received(shown));

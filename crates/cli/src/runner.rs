@@ -6,11 +6,13 @@
 //! as an `=` line.
 
 use std::io;
+use std::time::Duration;
 
 use cellftp_proto::REDACTED;
 use cellftp_replay::JobSpec;
 use cellftp_session::driver::blocking::{Blocking, DriverError};
-use cellftp_session::driver::Handler;
+use cellftp_session::driver::{Control, Handler};
+use cellftp_session::proto::TimeoutClass;
 use cellftp_session::{
     BringUp, Config, Event, FtpConfig, JobError, JobId, ModemError, Outcome, ServCode, Session,
     Timeouts, UsageError,
@@ -30,6 +32,12 @@ pub(crate) struct Modem {
     log: SharedLog,
     /// Bring-up ran in this process.
     brought_up: bool,
+    /// The timeouts the session runs with (scaled).
+    timeouts: Timeouts,
+    /// How long the command whose timeout ended the last job was given.
+    pub(crate) timed_out_after: Option<Duration>,
+    /// Lines the decoder could not read during the last job.
+    unreadable: u32,
 }
 
 impl Modem {
@@ -41,12 +49,29 @@ impl Modem {
         log: SharedLog,
         timeout_scale: f64,
     ) -> Result<Self, CliError> {
+        Self::open_with(location, log, timeout_scale, None)
+    }
+
+    /// [`Modem::open`], with the timeout of one class of commands set to
+    /// a given time (not scaled) when `set` says so.
+    pub(crate) fn open_with(
+        location: &Location,
+        log: SharedLog,
+        timeout_scale: f64,
+        set: Option<(TimeoutClass, Duration)>,
+    ) -> Result<Self, CliError> {
+        let mut timeouts = scaled(Timeouts::default(), timeout_scale);
+        if let Some((class, d)) = set {
+            *class_slot(&mut timeouts, class) = d;
+        }
         let config = Config {
-            timeouts: scaled(Timeouts::default(), timeout_scale),
+            timeouts,
             guard: Config::default().guard.mul_f64(timeout_scale),
             ..Config::default()
         };
-        let session = Session::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
+        let mut session = Session::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
+        // `-v`'s log of the AT traffic, passwords redacted by the session.
+        session.set_trace(Some(crate::trace::hook));
         let link = link::open(location)?;
         let wire = Wire::new(link.io, log.clone());
         // The log's clock and the driver's start together, so that the
@@ -57,6 +82,9 @@ impl Modem {
             driver,
             log,
             brought_up: false,
+            timeouts: config.timeouts,
+            timed_out_after: None,
+            unreadable: 0,
         })
     }
 
@@ -77,9 +105,21 @@ impl Modem {
             log: &self.log,
             job: id,
             result: None,
+            timed_out: None,
+            unreadable: 0,
         };
         let run = self.driver.run(&mut tracker);
         let result = tracker.result;
+        self.unreadable = tracker.unreadable;
+        // The timeout of the line that got no answer; the table's class of
+        // the command's run form if it cannot be told.
+        self.timed_out_after = match (result, tracker.timed_out) {
+            (Some(Err(JobError::Timeout { command })), class) => Some(
+                self.timeouts
+                    .for_class(class.unwrap_or(command.spec().run_timeout)),
+            ),
+            _ => None,
+        };
         match run {
             Ok(()) => {}
             Err(DriverError::Io(e)) => {
@@ -114,7 +154,16 @@ impl Modem {
         self.brought_up = true;
         result
             .map(|_| ())
-            .map_err(|e| CliError::Job(JobFailure::new(e)))
+            .map_err(|e| CliError::Job(self.failure(e)))
+    }
+
+    /// `error`, the last job's, with how long its command was given if it
+    /// timed out.
+    pub(crate) fn failure(&self, error: JobError) -> JobFailure {
+        JobFailure {
+            unreadable: self.unreadable,
+            ..JobFailure::new(error, self.timed_out_after)
+        }
     }
 
     /// Configures and logs in; brings the modem up first if asked, or once
@@ -136,10 +185,10 @@ impl Modem {
         }
         result.map(|_| ()).map_err(|error| {
             CliError::Job(JobFailure {
-                error,
                 server: Some(server_name(ftp)),
                 user: Some(ftp.user.clone()),
                 after_bring_up: self.brought_up,
+                ..self.failure(error)
             })
         })
     }
@@ -178,21 +227,24 @@ impl Modem {
     ) -> Result<Outcome, CliError> {
         self.connect(ftp, password, bring_up_first)?;
         let result = self.run(queue, spec, handler)?;
-        let connected = match &result {
-            Ok(_) => true,
-            Err(e) => !e.needs_configure() && !matches!(e, JobError::Timeout { .. }),
+        let failure = result.err().map(|error| JobFailure {
+            server: Some(server_name(ftp)),
+            user: Some(ftp.user.clone()),
+            after_bring_up: self.brought_up,
+            ..self.failure(error)
+        });
+        let connected = match &failure {
+            None => true,
+            Some(f) => !f.error.needs_configure() && !matches!(f.error, JobError::Timeout { .. }),
         };
         if connected {
             self.quit();
         }
-        result.map_err(|error| {
-            CliError::Job(JobFailure {
-                error,
-                server: Some(server_name(ftp)),
-                user: Some(ftp.user.clone()),
-                after_bring_up: self.brought_up,
-            })
-        })
+        match (result, failure) {
+            (Ok(outcome), _) => Ok(outcome),
+            (Err(_), Some(f)) => Err(CliError::Job(f)),
+            (Err(e), None) => Err(CliError::Job(self.failure(e))),
+        }
     }
 
     /// Closes the FTP connection. Its failure is logged, not reported: the
@@ -219,6 +271,21 @@ fn scaled(timeouts: Timeouts, factor: f64) -> Timeouts {
         put_end: f(timeouts.put_end),
         transfer_idle: f(timeouts.transfer_idle),
         quit: f(timeouts.quit),
+    }
+}
+
+/// The field of `timeouts` that `class` uses.
+fn class_slot(timeouts: &mut Timeouts, class: TimeoutClass) -> &mut Duration {
+    match class {
+        TimeoutClass::Local => &mut timeouts.local,
+        TimeoutClass::Cfun => &mut timeouts.cfun,
+        TimeoutClass::Cgact => &mut timeouts.cgact,
+        TimeoutClass::Serv => &mut timeouts.serv,
+        TimeoutClass::Directory => &mut timeouts.directory,
+        TimeoutClass::PutChunk => &mut timeouts.put_chunk,
+        TimeoutClass::PutEnd => &mut timeouts.put_end,
+        TimeoutClass::Transfer => &mut timeouts.transfer_idle,
+        TimeoutClass::Quit => &mut timeouts.quit,
     }
 }
 
@@ -259,6 +326,11 @@ struct Tracker<'a, H> {
     log: &'a SharedLog,
     job: JobId,
     result: Option<JobResult>,
+    /// When the job timed out: the timeout class of the line that got no
+    /// answer.
+    timed_out: Option<TimeoutClass>,
+    /// Lines that arrived and could not be read.
+    unreadable: u32,
 }
 
 impl<H: Handler> Handler for Tracker<'_, H> {
@@ -268,17 +340,27 @@ impl<H: Handler> Handler for Tracker<'_, H> {
                 self.log.borrow_mut().outcome(*job, result);
                 if *job == self.job {
                     self.result = Some(*result);
+                    if let Err(JobError::Timeout { command }) = result {
+                        self.timed_out = self.log.borrow().unanswered_class(*command);
+                    }
                 }
             }
             Event::Data { offset, data, .. } => {
                 tracing::trace!(target: "cellftp::event", "data: {} bytes at {offset}", data.len());
             }
             Event::Unsolicited(item) => {
+                if !item.is_recognised() {
+                    self.unreadable = self.unreadable.saturating_add(1);
+                }
                 tracing::debug!(target: "cellftp::event", "unsolicited: {item:?}");
             }
             other => tracing::trace!(target: "cellftp::event", "{other:?}"),
         }
         self.inner.event(event);
+    }
+
+    fn control(&mut self, control: &mut Control<'_>) {
+        self.inner.control(control);
     }
 
     fn fill(&mut self, job: JobId, buf: &mut [u8]) -> usize {

@@ -71,7 +71,7 @@ fn from_a_file_echoed_by_the_modem() {
     assert_exit(&out, 0);
     check(&fake, &out, &home, PASSWORD);
     let log = text(&out.stderr);
-    assert!(log.contains("< AT+FTPPW=<redacted>\\r"), "{log}");
+    assert!(log.contains("< AT+FTPPW=<redacted>"), "{log}");
 }
 
 #[test]

@@ -82,3 +82,66 @@ fn put_and_get_over_tcp() {
 fn put_and_get_over_a_pty() {
     put_then_get(serve_pty, "pty");
 }
+
+/// The local file shrinks while it is uploaded: the upload is cancelled
+/// through the session (the modem's upload closed with `AT+FTPPUT=0`, the
+/// connection then quit), one error line, exit 6.
+#[test]
+fn file_shrinking_during_upload() {
+    let home = temp_dir("shrink");
+    let data: Vec<u8> = (0..65536u32).map(|i| i as u8).collect();
+    std::fs::write(home.join("f.bin"), &data).unwrap();
+    let fake = Fake::with(Faults {
+        put_delay: Duration::from_millis(300),
+        ..Faults::default()
+    });
+    let server = serve_tcp(&fake);
+    let mut cmd = cellftp(&home);
+    cmd.args(&server.args)
+        .args(login())
+        .env("CELLFTP_PASSWORD", PASSWORD)
+        .args(["put", "f.bin"]);
+    // While the first chunk waits for its answer (the next two are read
+    // ahead already), the file is cut to 100 bytes.
+    let watcher = {
+        let (fake, path) = (fake.clone(), home.join("f.bin"));
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            while started.elapsed() < LIMIT {
+                if fake
+                    .commands()
+                    .iter()
+                    .any(|c| c.starts_with("AT+FTPPUT=512,"))
+                {
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&path)
+                        .unwrap()
+                        .set_len(100)
+                        .unwrap();
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+    };
+    let out = run(&mut cmd, LIMIT);
+    watcher.join().unwrap();
+    assert_exit(&out, 6);
+    // How far the file was read ahead when it was cut depends on timing.
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with(
+            "cellftp: cannot read f.bin during the upload: the file shrank from 65536 to "
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("; the upload was stopped: f.bin on the server holds only the first "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let commands = fake.commands();
+    let tail: Vec<&str> = commands.iter().rev().take(2).map(String::as_str).collect();
+    assert_eq!(tail, ["AT+FTPQUIT\r", "AT+FTPPUT=0\r"], "{commands:?}");
+}

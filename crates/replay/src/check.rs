@@ -106,7 +106,7 @@ pub struct ErrorReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JobReport {
     /// `bring-up`, `configure`, `put`, `get`, `list`, `mkdir`, `rmdir`,
-    /// `query-config` or `quit`.
+    /// `query-config`, `quit` or `raw`.
     pub kind: &'static str,
     /// The job's `!` line (password redacted).
     pub spec: String,
@@ -475,6 +475,7 @@ fn kind(spec: &JobSpec) -> &'static str {
         JobSpec::Rmdir(_) => "rmdir",
         JobSpec::QueryConfig => "query-config",
         JobSpec::Quit => "quit",
+        JobSpec::Raw(_) => "raw",
     }
 }
 
@@ -574,6 +575,7 @@ fn outcome_text(o: &Outcome) -> String {
         Outcome::DirectoryRemoved => "directory removed".to_owned(),
         Outcome::ConfigReported { items } => format!("configuration reported ({items} items)"),
         Outcome::Quit => "connection closed".to_owned(),
+        Outcome::RawDone { lines } => format!("answered OK after {lines} lines"),
         other => format!("{other:?}"),
     }
 }

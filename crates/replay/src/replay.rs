@@ -370,6 +370,7 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
                 JobSpec::Rmdir(d) => self.session.rmdir(d),
                 JobSpec::QueryConfig => self.session.query_config(),
                 JobSpec::Quit => self.session.quit(),
+                JobSpec::Raw(l) => self.session.raw(l),
             };
             match queued {
                 Ok(id) => self.ids.push((id.get(), index)),

@@ -120,6 +120,9 @@ pub enum JobSpec {
     QueryConfig,
     /// `! quit`
     Quit,
+    /// `! raw <line>`: one AT command line of the caller's
+    /// (`Session::raw`), without its CR.
+    Raw(String),
 }
 
 impl fmt::Debug for JobSpec {
@@ -422,6 +425,10 @@ impl JobSpec {
             )?),
             "query-config" => JobSpec::QueryConfig,
             "quit" => JobSpec::Quit,
+            "raw" => JobSpec::Raw(unword(
+                positional.first().ok_or(bad("no command line"))?,
+                line,
+            )?),
             _ => return Err(bad("unknown job")),
         })
     }
@@ -480,6 +487,7 @@ impl JobSpec {
             JobSpec::Rmdir(d) => format!("rmdir {}", word(d)),
             JobSpec::QueryConfig => "query-config".to_owned(),
             JobSpec::Quit => "quit".to_owned(),
+            JobSpec::Raw(l) => format!("raw {}", word(l)),
         }
     }
 }

@@ -9,7 +9,7 @@ use cellftp_session::{CommandName, Event, JobId, Response};
 use clap::Args;
 
 use super::Ctx;
-use crate::error::{CliError, JobFailure};
+use crate::error::CliError;
 
 /// `config`'s arguments (none).
 #[derive(Debug, Args)]
@@ -22,9 +22,8 @@ pub(crate) fn run(_args: &ConfigArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         modem.bring_up()?;
     }
     let mut report = Report(Vec::new());
-    modem
-        .run(|s| s.query_config(), JobSpec::QueryConfig, &mut report)?
-        .map_err(|e| CliError::Job(JobFailure::new(e)))?;
+    let result = modem.run(|s| s.query_config(), JobSpec::QueryConfig, &mut report)?;
+    result.map_err(|e| CliError::Job(modem.failure(e)))?;
     if !ctx.out.quiet {
         for line in &report.0 {
             println!("{line}");

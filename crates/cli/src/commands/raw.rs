@@ -1,21 +1,24 @@
-//! `cellftp raw 'AT…'`: send one AT command line and print the modem's
-//! answer, line by line, until a final result code (`OK`, `ERROR`,
-//! `+CME ERROR`, `+CMS ERROR`) or the timeout. The session is not involved:
-//! the line goes out as given, with a CR. Passwords in the answer are
-//! hidden like everywhere else.
+//! `cellftp raw 'AT…'`: send one AT command line through the session
+//! (`Session::raw`) and print the modem's answer, line by line, until its
+//! final result. The line gets what every command gets: its timeout (the
+//! command table's for a command it knows, the local one otherwise, both
+//! scaled by `--timeout-scale`; `--timeout` sets it), echo handling, the
+//! `-v` log, the `--record` transcript (as a `! raw` job), and `--bring-up`
+//! first when asked. Passwords in the answer are hidden like everywhere
+//! else; the session refuses a line that would send one.
 
-use std::io::{ErrorKind, Read, Write};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use cellftp_replay::redact_passwords;
-use cellftp_session::proto::{Decoded, ResponseDecoder};
-use cellftp_session::Response;
+use cellftp_replay::{redact_passwords, JobSpec};
+use cellftp_session::driver::Handler;
+use cellftp_session::proto::{CommandDecoder, Decoded, Request, TimeoutClass};
+use cellftp_session::{Event, JobError, JobId};
 use clap::Args;
 
 use super::Ctx;
 use crate::error::CliError;
-use crate::link;
-use crate::record::Wire;
+use crate::output::Output;
+use crate::runner::Modem;
 
 /// `raw`'s arguments.
 #[derive(Debug, Args)]
@@ -23,102 +26,95 @@ pub(crate) struct RawArgs {
     /// One AT command line, without the CR: e.g. 'AT+CSQ'. Quote it for the
     /// shell.
     pub(crate) command: String,
-    /// Seconds to wait for the final result.
-    #[arg(long, short = 't', default_value_t = 10.0, value_name = "SECS")]
-    pub(crate) timeout: f64,
+    /// Seconds to wait for the final result [default: the command's own
+    /// timeout, as for every other command: 5 s for a command cellftp does
+    /// not know].
+    #[arg(long, short = 't', value_name = "SECS")]
+    pub(crate) timeout: Option<f64>,
 }
 
 /// Sends the line and prints the answer.
 pub(crate) fn run(args: &RawArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let command = validate(&args.command)?;
-    if ctx.settings.bring_up {
-        return Err(CliError::Usage(
-            "--bring-up does not go with raw: send AT+CFUN=1 and AT+CGACT=1,1 with raw instead"
-                .into(),
-        ));
-    }
-    let timeout = Duration::try_from_secs_f64(args.timeout)
-        .ok()
-        .filter(|t| !t.is_zero())
-        .ok_or_else(|| CliError::Usage("--timeout is a positive number of seconds".into()))?;
+    let set = match args.timeout {
+        None => None,
+        Some(secs) => {
+            let timeout = Duration::try_from_secs_f64(secs)
+                .ok()
+                .filter(|t| !t.is_zero())
+                .ok_or_else(|| {
+                    CliError::Usage("--timeout is a positive number of seconds".into())
+                })?;
+            Some((class_of(command), timeout))
+        }
+    };
     // For messages: the command as typed, any password in it hidden.
     let named = String::from_utf8_lossy(&redact_passwords(command.as_bytes())).into_owned();
-    let link = link::open(&ctx.settings.location()?)?;
-    ctx.log.borrow_mut().start_clock();
-    let mut wire = Wire::new(link.io, ctx.log.clone());
-    let mut line = command.as_bytes().to_vec();
-    line.push(b'\r');
-    wire.write_all(&line).map_err(CliError::Line)?;
-    wire.flush().map_err(CliError::Line)?;
-
-    let started = Instant::now();
-    let mut decoder = ResponseDecoder::new();
-    let mut pending: Vec<u8> = Vec::new();
-    let mut buf = [0u8; 512];
-    loop {
-        if started.elapsed() >= timeout {
-            return Err(CliError::RawTimeout {
-                command: named,
-                after: timeout,
-            });
+    let mut modem = Modem::open_with(
+        &ctx.settings.location()?,
+        ctx.log.clone(),
+        ctx.settings.timeout_scale,
+        set,
+    )?;
+    if ctx.settings.bring_up {
+        modem.bring_up()?;
+    }
+    let mut answer = Answer { out: ctx.out };
+    let result = modem.run(
+        |s| s.raw(command),
+        JobSpec::Raw(command.to_owned()),
+        &mut answer,
+    )?;
+    match result {
+        Ok(_) => {
+            ctx.out.say("OK");
+            Ok(())
         }
-        match wire.read(&mut buf) {
-            Ok(0) => return Err(CliError::Line(ErrorKind::UnexpectedEof.into())),
-            Ok(n) => pending.extend_from_slice(buf.get(..n).unwrap_or_default()),
-            Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => continue,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(CliError::Line(e)),
-        }
-        loop {
-            let (consumed, verdict) = match decoder.decode(&pending) {
-                Decoded::NeedMore { consumed } => (consumed, None),
-                Decoded::Item { item, consumed } => {
-                    let text = shown(pending.get(..consumed).unwrap_or_default());
-                    let verdict = match item {
-                        // The modem echoing the command (echo on).
-                        Response::Echo(_) => Some(Verdict::Line(None)),
-                        item => match item.final_result() {
-                            Some(cellftp_session::proto::FinalResult::Ok) => {
-                                Some(Verdict::Ok(text))
-                            }
-                            Some(_) => Some(Verdict::Refused(text)),
-                            None => Some(Verdict::Line(text)),
-                        },
-                    };
-                    (consumed, verdict)
-                }
-            };
-            pending.drain(..consumed.min(pending.len()));
-            match verdict {
-                None => break,
-                Some(Verdict::Line(text)) => {
-                    if let Some(text) = text {
-                        ctx.out.say(&text);
-                    }
-                }
-                Some(Verdict::Ok(text)) => {
-                    ctx.out.say(text.as_deref().unwrap_or("OK"));
-                    return Ok(());
-                }
-                Some(Verdict::Refused(text)) => {
-                    return Err(CliError::RawRefused {
-                        command: named,
-                        answer: text.unwrap_or_else(|| "ERROR".into()),
-                    })
-                }
-            }
-        }
+        Err(JobError::Modem { error, .. }) => Err(CliError::RawRefused {
+            command: named,
+            answer: error.to_string(),
+        }),
+        Err(JobError::Timeout { .. }) => Err(CliError::RawTimeout {
+            command: named,
+            after: modem.timed_out_after.unwrap_or_default(),
+        }),
+        Err(e) => Err(CliError::Job(modem.failure(e))),
     }
 }
 
-/// What an answer item means for the command.
-enum Verdict {
-    /// A line to print (none for blank ones and the echo).
-    Line(Option<String>),
-    /// The final `OK`.
-    Ok(Option<String>),
-    /// A final error result.
-    Refused(Option<String>),
+/// The timeout class the session gives `line`: the command table's for a
+/// command it knows, the local one otherwise.
+fn class_of(line: &str) -> TimeoutClass {
+    let mut framed = line.as_bytes().to_vec();
+    framed.push(b'\r');
+    match CommandDecoder::new().decode(&framed) {
+        Decoded::Item {
+            item: Request::Command(command),
+            ..
+        } => command.timeout_class(),
+        _ => TimeoutClass::Local,
+    }
+}
+
+/// Prints each line of the answer as it arrives.
+struct Answer {
+    out: Output,
+}
+
+impl Handler for Answer {
+    fn event(&mut self, event: &Event<'_>) {
+        if let Event::RawLine { .. } = event {
+            // The line as the modem wrote it: the trace hook saw it just
+            // before the session reported it.
+            if let Some(text) = shown(&crate::trace::last_received()) {
+                self.out.say(&text);
+            }
+        }
+    }
+
+    fn fill(&mut self, _job: JobId, _buf: &mut [u8]) -> usize {
+        0
+    }
 }
 
 /// The item's bytes as one printable line: line ends trimmed, passwords
