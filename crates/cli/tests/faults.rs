@@ -142,7 +142,7 @@ fn within(scaled_timeout_ms: u64) -> Duration {
 
 /// The upload's note once the modem took the first chunk.
 fn stopped(name: &str) -> String {
-    format!("the upload stopped after 512 of 5000 bytes: {name}.bin on the server is incomplete")
+    format!("the upload stopped after the modem took 512 of 5000 bytes: {name}.bin on the server is incomplete")
 }
 
 #[test]

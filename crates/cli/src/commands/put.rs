@@ -81,8 +81,8 @@ pub(crate) fn run(args: &PutArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         // AT+FTPPUT=0, so the modem is out of upload mode.
         let what = format!("cannot read {} during the upload", args.local.display());
         let note = format!(
-            "the upload was stopped: {remote} on the server holds only the first {} bytes",
-            source.acked
+            "the upload was stopped after the modem took {} of {} bytes: {remote} on the server is incomplete",
+            source.acked, source.expected
         );
         return Err(match result {
             Ok(_) | Err(CliError::Job(_)) => CliError::Local {
@@ -98,7 +98,7 @@ pub(crate) fn run(args: &PutArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         return Err(match e {
             CliError::Job(f) if source.acked > 0 => CliError::Noted {
                 note: format!(
-                    "the upload stopped after {} of {} bytes: {remote} on the server is incomplete",
+                    "the upload stopped after the modem took {} of {} bytes: {remote} on the server is incomplete",
                     source.acked, source.expected
                 ),
                 error: Box::new(CliError::Job(f)),
