@@ -280,11 +280,19 @@ pub fn escape(bytes: &[u8]) -> String {
             b' ' if i == 0 || i + 1 == bytes.len() => s.push_str("\\x20"),
             0x20..=0x7e => s.push(char::from(b)),
             _ => {
-                let _ = write!(s, "\\x{b:02x}");
+                s.push_str("\\x");
+                s.push(hex_digit(b >> 4));
+                s.push(hex_digit(b & 0xf));
             }
         }
     }
     s
+}
+
+/// The lowercase hex digit of `n`, below 16.
+fn hex_digit(n: u8) -> char {
+    debug_assert!(n < 16, "a nibble");
+    char::from(if n < 10 { b'0' + n } else { b'a' + (n - 10) })
 }
 
 /// Reads bytes in the escaped form.
