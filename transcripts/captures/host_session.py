@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""The host's side of a capture: sends the manual's FTP session.
+"""The host's side of a capture: sends the manual's FTP session, or the
+commands of the transcript named by the CAPTURE_SCRIPT environment variable
+(the one the scripted modem answers from).
 
     host_session.py URL            (a device path or a pyserial URL, e.g.
                                     spy:///tmp/modem?file=spy.log)
@@ -7,10 +9,15 @@
                                     driving a terminal program
 
 Sends each command with a CR and waits for its final result (`OK` or
-`ERROR` line) before the next, as a host program would.
+`ERROR` line; with a script, the whole answer the script records, which
+may hold `\r\nOK\r\n` inside a payload) before the next, as a host
+program would.
 """
+import os
 import sys
 import time
+
+from scripted_modem import script_commands
 
 COMMANDS = [
     "AT+CFUN=1",
@@ -32,7 +39,18 @@ COMMANDS = [
 ]
 
 
-def finished(buffer):
+# With a script: each command and the answer it gets.
+EXPECTED = {}
+if os.environ.get("CAPTURE_SCRIPT"):
+    pairs = script_commands(os.environ["CAPTURE_SCRIPT"])
+    COMMANDS = [c for c, _ in pairs]
+    EXPECTED = dict(pairs)
+
+
+def finished(buffer, command=None):
+    expected = EXPECTED.get(command)
+    if expected:
+        return buffer.endswith(expected)
     return buffer.endswith(b"\r\nOK\r\n") or buffer.endswith(b"\r\nERROR\r\n")
 
 
@@ -48,9 +66,9 @@ def main():
         port.write(command.encode() + b"\r")
         buffer = b""
         deadline = time.time() + 5
-        while not finished(buffer) and time.time() < deadline:
+        while not finished(buffer, command) and time.time() < deadline:
             buffer += port.read(256)
-        if not finished(buffer):
+        if not finished(buffer, command):
             sys.exit(f"no final result for {command}: {buffer!r}")
     port.close()
 

@@ -50,6 +50,21 @@ def script(path):
     return answers
 
 
+def script_commands(path):
+    """The host's commands (without CR, as text, the redacted password
+    given as `123`) in order, each with the answer the transcript records."""
+    answers = script(path)
+    commands = []
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("> "):
+            command = unescape(line[2:].rstrip("\n")).rstrip(b"\r")
+            answer = answers.get(command, b"")
+            if command.upper() == b"AT+FTPPW=<REDACTED>":
+                command = b"AT+FTPPW=123"
+            commands.append((command.decode(), answer))
+    return commands
+
+
 def pieces(response):
     """Cut a response into pieces, mostly right after a line's text and
     before its line end: `\\r\\n+FTPGET:1,5`, `\\r\\n\\r\\nOK`, `\\r\\n`."""

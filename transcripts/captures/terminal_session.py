@@ -45,6 +45,8 @@ def main():
             shown += read_for(fd, 0.1)
             # The final result line, after tio's timestamp if any.
             if b"OK\r\n" in shown or b"ERROR\r\n" in shown:
+                # The rest of an answer whose payload holds `OK`.
+                shown += read_for(fd, 0.5)
                 break
         else:
             sys.exit(f"no final result for {command}: {shown!r}")

@@ -1,6 +1,8 @@
-//! One session captured by every tool (`transcripts/captures/<tool>/manual*.log`)
-//! replays to the same jobs and outcomes, and a capture imported as a
-//! transcript (`cargo xtask import`) replays to the outcomes of the capture.
+//! One session captured by every tool (`transcripts/captures/<tool>/manual*.log`,
+//! and a download whose payload holds `\r\nOK\r\n`, NUL and 0x1A in
+//! `tricky*.log`) replays to the same jobs and outcomes, and a capture
+//! imported as a transcript (`cargo xtask import`) replays to the outcomes
+//! of the capture.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::{Path, PathBuf};
@@ -67,6 +69,54 @@ fn every_tool_captures_the_same_outcomes() {
             &Options::default(),
         );
         assert!(r.passed, "{}", cellftp_replay::check::render(&r));
+        assert_eq!(
+            outcomes(&r.jobs),
+            outcomes(&reference.jobs),
+            "{}",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn every_exact_capture_of_a_tricky_payload_has_the_same_outcome() {
+    let files: Vec<PathBuf> = cellftp_replay::files::collect(&captures())
+        .unwrap()
+        .into_iter()
+        .filter(|f| {
+            f.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("tricky")
+        })
+        .collect();
+    // socat -x and -v -x, pyserial, tio twice, picocom, socat -v (lossy),
+    // and interceptty twice when it was on the PATH.
+    assert!(files.len() >= 7, "{files:?}");
+    let reference = check(
+        "ref",
+        &std::fs::read(captures().join("socat/tricky-x.log")).unwrap(),
+        &Options::default(),
+    );
+    assert_eq!(reference.jobs.len(), 1);
+    let data = reference.jobs[0].data_hex.clone().unwrap();
+    for needle in ["0d0a4f4b0d0a", "00", "1a"] {
+        assert!(data.contains(needle), "{needle} not in {data}");
+    }
+    for f in &files {
+        let r = check(
+            &f.display().to_string(),
+            &std::fs::read(f).unwrap(),
+            &Options::default(),
+        );
+        assert!(r.passed, "{}", cellftp_replay::check::render(&r));
+        if r.lossy {
+            // socat -v shows NUL and 0x1A as `.`: the data differs, and
+            // the report says the capture is lossy.
+            assert!(f.ends_with("socat/tricky-v.log"), "{}", f.display());
+            assert_ne!(outcomes(&r.jobs), outcomes(&reference.jobs));
+            continue;
+        }
         assert_eq!(
             outcomes(&r.jobs),
             outcomes(&reference.jobs),
