@@ -299,9 +299,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         let report = replay(&parsed);
         if report.passed() {
             println!(
-                "recorded {} ({} jobs, replays clean)",
+                "recorded {} ({}, replays clean)",
                 path.display(),
-                scenario.jobs.len()
+                cellftp_replay::check::counted(scenario.jobs.len() as u64, "job", "jobs")
             );
         } else {
             failed += 1;

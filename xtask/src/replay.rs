@@ -9,7 +9,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use cellftp_replay::check::{render, Severity};
+use cellftp_replay::check::{counted, render, Severity};
 use cellftp_replay::{import, run, Options};
 
 const USAGE: &str = "usage: cargo xtask replay [-v] [--strict] [--json] [--html FILE] [--format NAME] [PATH…]   (default: transcripts/)\n\
@@ -107,10 +107,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
                 print!("{}", render(r));
             } else {
                 println!(
-                    "{}: ok ({}, {} jobs)",
+                    "{}: ok ({}, {})",
                     r.path,
                     r.format.unwrap_or("?"),
-                    r.jobs.len()
+                    counted(r.jobs.len() as u64, "job", "jobs")
                 );
             }
         }
@@ -166,7 +166,11 @@ pub(crate) fn import(args: &[String]) -> Result<(), String> {
     match out {
         Some(path) => {
             std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
-            eprintln!("wrote {} ({} jobs)", path.display(), check.jobs.len());
+            eprintln!(
+                "wrote {} ({})",
+                path.display(),
+                counted(check.jobs.len() as u64, "job", "jobs")
+            );
         }
         None => print!("{text}"),
     }

@@ -564,12 +564,19 @@ fn outcome_text(o: &Outcome) -> String {
     match o {
         Outcome::BroughtUp => "brought up".to_owned(),
         Outcome::Configured => "configured and logged in".to_owned(),
-        Outcome::Uploaded { bytes } => format!("uploaded {bytes} bytes"),
+        Outcome::Uploaded { bytes } => format!("uploaded {}", counted(*bytes, "byte", "bytes")),
         Outcome::Downloaded { offset, bytes } => {
-            format!("downloaded {bytes} bytes from offset {offset}")
+            format!(
+                "downloaded {} from offset {offset}",
+                counted(*bytes, "byte", "bytes")
+            )
         }
         Outcome::Listed { entries, lines } => {
-            format!("listed {entries} entries ({lines} lines)")
+            format!(
+                "listed {} ({})",
+                counted(*entries, "entry", "entries"),
+                counted(*lines, "line", "lines")
+            )
         }
         Outcome::DirectoryCreated => "directory created".to_owned(),
         Outcome::DirectoryRemoved => "directory removed".to_owned(),
@@ -909,4 +916,12 @@ fn unhex(h: &str) -> Vec<u8> {
         .filter_map(|p| std::str::from_utf8(p).ok())
         .filter_map(|p| u8::from_str_radix(p, 16).ok())
         .collect()
+}
+
+/// `n` and its noun: `1 entry`, `2 entries`.
+pub fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {
+    match n.into() {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
 }
