@@ -1,7 +1,9 @@
 //! Scenario: an operation whose URC never comes: the 75 s of inactivity of
 //! the URC phase (`SPEC-simcom.md` §1.10) end the job with a timeout naming
-//! the operation; the next job runs normally, and a stray final result
-//! after it is reported, not taken for an answer.
+//! the operation. Before the next job the session recovers (§4.6):
+//! `AT+FTPSTATE` says the operation still runs, so `AT+FTPQUIT` ends it;
+//! the operation's late `+FTPMKD: 1,86` and a stray final result are
+//! reported, not taken for answers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod simcom_common;
@@ -21,6 +23,8 @@ fn urc_phase_times_out_after_75_s() {
     modem
         .expect(b"AT+FTPGETPATH=\"/d/\"\r", OK)
         .expect(b"AT+FTPMKD\r", OK)
+        .expect(b"AT+FTPSTATE\r", &[&line("+FTPSTATE: 1")[..], OK].concat())
+        .expect(b"AT+FTPQUIT\r", &[OK, &line("+FTPMKD: 1,86")[..]].concat())
         .expect(b"AT+FTPQUIT\r", &[OK, OK].concat());
     let mut session = Session::default();
     let mkd = session.mkdir("/d").unwrap();
@@ -39,9 +43,12 @@ fn urc_phase_times_out_after_75_s() {
         ]
     );
     assert!(end.as_millis() >= 75_000, "{end:?}");
-    assert!(
-        log.events.last().unwrap().starts_with("Unsolicited(Ok)"),
-        "{:#?}",
-        log.events
-    );
+    let unsolicited: Vec<&String> = log
+        .events
+        .iter()
+        .filter(|e| e.starts_with("Unsolicited"))
+        .collect();
+    assert_eq!(unsolicited.len(), 2, "{:#?}", log.events);
+    assert!(unsolicited[0].contains("ManualQuit"), "{unsolicited:?}");
+    assert_eq!(unsolicited[1], "Unsolicited(Ok)");
 }

@@ -18,7 +18,7 @@ use super::error::{JobError, ProtocolError};
 use super::event::{Event, Outcome};
 use super::jobs::{
     BringUpJob, ConfigureJob, Ctx, Deadline, Entry, FileOp, FileOpJob, Flow, GetJob, Job, ListJob,
-    PutJob, QuitJob, Reply, Step,
+    PutJob, QuitJob, RecoverJob, Reply, Step,
 };
 use super::lines::{LineBuf, PutBuf};
 use crate::error::UsageError;
@@ -50,6 +50,10 @@ struct Core {
     put: PutBuf,
     /// Command echo is known to be on.
     echo_on: bool,
+    /// A job timed out: recover before the next one.
+    recover: bool,
+    /// What is known of the bearer: open (`Some(true)`), closed.
+    bearer: Option<bool>,
 }
 
 /// The sans-IO session of the SIMCom dialect; the drive loop is the one of
@@ -163,8 +167,19 @@ impl Session {
                 lines: LineBuf::new(),
                 put: PutBuf::new(),
                 echo_on: false,
+                recover: false,
+                bearer: None,
             },
         }
+    }
+
+    /// What the session knows of the bearer: `Some(true)` after a
+    /// successful bring-up, `Some(false)` after the network closed it
+    /// (`+SAPBR <cid>: DEACT`, `+PDP: DEACT`, `+APP PDP: <idx>,DEACTIVE`),
+    /// `None` before bring-up and after a restart. Operations fail with
+    /// error 61 while it is closed; run bring-up again.
+    pub fn bearer(&self) -> Option<bool> {
+        self.core.bearer
     }
 
     /// The settings.
@@ -425,13 +440,25 @@ impl Core {
         debug_assert!(pushed.is_ok(), "the event queue has room");
     }
 
-    /// Ends the running job.
+    /// Ends the running job. After a timeout, the next job waits for the
+    /// recovery of `SPEC-simcom.md` §4.6; the recovery's own end is not
+    /// reported.
     fn finish(&mut self, result: Result<Outcome, JobError>) {
         if let Some(entry) = self.current.take() {
-            self.push(Event::JobDone {
-                job: entry.id,
-                result,
-            });
+            if matches!(entry.job, Job::Recover(_)) {
+                self.recover = false;
+            } else {
+                if matches!(result, Err(JobError::Timeout { .. })) {
+                    self.recover = true;
+                }
+                if matches!(entry.job, Job::BringUp(_)) && result.is_ok() {
+                    self.bearer = Some(true);
+                }
+                self.push(Event::JobDone {
+                    job: entry.id,
+                    result,
+                });
+            }
         }
         self.channel.clear();
         self.channel.stop_idle();
@@ -456,6 +483,13 @@ impl Core {
                 return;
             }
             if self.current.is_none() {
+                if self.recover && !self.queue.is_empty() {
+                    self.current = Some(Entry {
+                        id: JobId(u32::MAX),
+                        job: Job::Recover(RecoverJob::new()),
+                    });
+                    continue;
+                }
                 let Some(entry) = self.queue.pop_front() else {
                     return;
                 };
@@ -538,6 +572,9 @@ impl Core {
             if urc.is_restart() {
                 return self.restarted(item);
             }
+            if urc.is_bearer_down() {
+                self.bearer = Some(false);
+            }
         }
         let reply = self.with_job(|job, ctx| job.on_item(ctx, &item));
         match reply {
@@ -583,6 +620,7 @@ impl Core {
     /// running job (bring-up excepted) fails.
     fn restarted<'b>(&mut self, item: Response<'b>) -> Routed<'b> {
         self.echo_on = true;
+        self.bearer = None;
         let running = self
             .current
             .as_ref()

@@ -16,6 +16,7 @@ mod get;
 mod list;
 mod put;
 mod quit;
+mod recover;
 
 pub(crate) use bring_up::BringUpJob;
 pub(crate) use configure::ConfigureJob;
@@ -24,6 +25,7 @@ pub(crate) use get::GetJob;
 pub(crate) use list::ListJob;
 pub(crate) use put::PutJob;
 pub(crate) use quit::QuitJob;
+pub(crate) use recover::RecoverJob;
 
 use core::time::Duration;
 
@@ -133,6 +135,8 @@ pub(crate) enum Job {
     List(ListJob),
     FileOp(FileOpJob),
     Quit(QuitJob),
+    /// The session's own recovery after a timeout; never reported.
+    Recover(RecoverJob),
 }
 
 impl Job {
@@ -145,6 +149,7 @@ impl Job {
             Job::List(j) => j.poll(ctx),
             Job::FileOp(j) => j.poll(),
             Job::Quit(j) => j.poll(),
+            Job::Recover(j) => j.poll(),
         }
     }
 
@@ -156,6 +161,7 @@ impl Job {
             Job::Get(j) => j.on_item(ctx, item),
             Job::List(j) => j.on_item(item),
             Job::FileOp(j) => j.on_item(item),
+            Job::Recover(j) => j.on_item(item),
         }
     }
 
@@ -173,6 +179,7 @@ impl Job {
             Job::List(j) => j.on_final(sent, result),
             Job::FileOp(j) => j.on_final(sent, result),
             Job::Quit(j) => j.on_final(sent, result),
+            Job::Recover(j) => j.on_final(sent, result),
         }
     }
 
@@ -183,7 +190,9 @@ impl Job {
             Job::Get(j) => j.on_timeout(deadline),
             Job::List(_) => timed_out(deadline, CommandName::FtpList),
             Job::FileOp(j) => j.on_timeout(deadline),
-            Job::Configure(_) | Job::Quit(_) => timed_out(deadline, CommandName::At),
+            Job::Configure(_) | Job::Quit(_) | Job::Recover(_) => {
+                timed_out(deadline, CommandName::At)
+            }
         }
     }
 
