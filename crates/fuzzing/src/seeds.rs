@@ -531,6 +531,27 @@ fn simcom_seeds(seeds: &mut Vec<Seed>) {
     let mut big = b"\r\n+FTPGET: 2,4100\r\n".to_vec();
     big.extend(b"\r\nOK\r\n0123456789".iter().copied().cycle().take(4100));
     big.extend_from_slice(b"\r\nOK\r\n");
+    let host: &[u8] =
+        b"AT\rATE0\rAT+SAPBR=3,1,\"Contype\",\"GPRS\"\rAT+SAPBR=3,1,\"APN\",\"internet\"\r\
+        AT+SAPBR=2,1\rAT+FTPCID=1\rAT+FTPSERV=\"ftp.example.com\"\rAT+FTPPORT=21\r\
+        AT+FTPUN=\"user\"\rAT+FTPPW=\"secret\"\rAT+FTPMODE=1\rAT+FTPTYPE=\"I\"\r\
+        AT+FTPPUTOPT=\"STOR\"\rAT+FTPPUTPATH=\"/\"\rAT+FTPPUTNAME=\"a.bin\"\rAT+FTPPUT=1\r\
+        AT+FTPPUT=2,10\r\r\nOK\r\n\0AT+FTPPUT=2,0\rAT+FTPREST=0\rAT+FTPGETPATH=\"/\"\r\
+        AT+FTPGETNAME=\"a.bin\"\rAT+FTPGET=1\rAT+FTPGET=2,1460\rAT+FTPLIST=1\rAT+FTPMKD\r\
+        AT+FTPSIZE\rAT+FTPSTATE\rAT+FTPQUIT\rAT+FTPPUT=2,5000\r";
+    let mut long_put = host.to_vec();
+    long_put.extend(b"AT+FTPQUIT\r".iter().copied().cycle().take(5000));
+    for (name, cuts, stream) in [
+        ("host", &[][..], host),
+        ("host-cut", &[3, 4, 300, 301, 302][..], host),
+        ("host-long-put", &[400, 2500][..], &long_put),
+    ] {
+        seeds.push(Seed {
+            target: "simcom_command_stream",
+            name: name.to_owned(),
+            bytes: join_input(cuts, stream),
+        });
+    }
     for (name, cuts, stream) in [
         ("get", &[][..], get),
         ("get-cut", &[5, 45, 46, 50, 60][..], get),

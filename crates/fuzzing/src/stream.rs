@@ -79,6 +79,64 @@ impl Harnessed for simcom::ResponseDecoder {
     }
 }
 
+impl Harnessed for simcom::CommandDecoder {
+    fn check(item: &simcom::Request<'_>, region: &[u8], payload: &mut Payload) {
+        use simcom::Request as R;
+        match *item {
+            R::PutData(d) => {
+                assert!(!d.is_empty(), "an empty PutData item");
+                slice("PutData", d, MAX_FRAGMENT, region);
+                payload.continuation(d);
+            }
+            R::Command(c) => {
+                payload.other(item);
+                if let simcom::Command::FtpPut(simcom::Upload::Write(n)) = c {
+                    payload.remaining = u64::from(n);
+                }
+            }
+            R::Unknown(l) => {
+                payload.other(item);
+                slice("Unknown", l, MAX_LINE, region);
+                // A write header out of range is Unknown, its bytes taken.
+                if let Some(n) = put_count(l) {
+                    payload.remaining = u64::from(n);
+                }
+            }
+            R::Overlong(l) => {
+                payload.other(item);
+                assert!(!l.is_empty(), "empty Overlong item");
+                slice("Overlong", l, MAX_LINE, region);
+            }
+            _ => payload.other(item),
+        }
+    }
+    fn same(a: &simcom::Request<'_>, b: &simcom::Request<'_>) -> bool {
+        a == b
+    }
+}
+
+/// The `<n>` of an `AT+FTPPUT=2,<n>` line the decoder did not read as a
+/// command (out of range), when it is one: its bytes follow all the same.
+fn put_count(line: &[u8]) -> Option<u32> {
+    let mut d = simcom::CommandDecoder::new();
+    let mut framed = line.to_vec();
+    framed.push(b'\r');
+    match d.decode(&framed) {
+        Decoded::Item { .. } if d.in_payload() => {
+            let digits: Vec<u8> = line
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_digit() || **b == b' ')
+                .filter(|b| b.is_ascii_digit())
+                .copied()
+                .collect();
+            let n: String = digits.iter().rev().map(|&b| char::from(b)).collect();
+            n.parse().ok()
+        }
+        _ => None,
+    }
+}
+
 impl Harnessed for CommandDecoder {
     fn check(item: &Request<'_>, region: &[u8], payload: &mut Payload) {
         check_request(item, region, payload);
@@ -485,6 +543,13 @@ pub fn response_stream(data: &[u8]) {
 /// they contain.
 pub fn simcom_response_stream(data: &[u8]) {
     stream::<simcom::ResponseDecoder>(data);
+}
+
+/// The `simcom_command_stream` target: [`response_stream`] for the SIMCom
+/// dialect's [`simcom::CommandDecoder`]: upload bytes after
+/// `AT+FTPPUT=2,<n>` add up to `<n>` whatever they contain.
+pub fn simcom_command_stream(data: &[u8]) {
+    stream::<simcom::CommandDecoder>(data);
 }
 
 /// The `command_stream` target: [`response_stream`] for [`CommandDecoder`].

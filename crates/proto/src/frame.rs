@@ -18,7 +18,7 @@ use memchr::memchr2;
 
 use crate::grammar::{inline_header, listing_header, Direction, Header, ListingHeader};
 use crate::limits::{MAX_FRAGMENT, MAX_LINE};
-use crate::simcom::grammar::data_header;
+use crate::simcom::grammar::{data_header, put_header};
 
 /// One framed item, borrowed from the caller's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,6 +233,7 @@ impl Framer {
                             let header = match self.direction {
                                 // The SIMCom dialect's read headers, raw.
                                 Direction::SimcomFromModem => data_header(line),
+                                Direction::SimcomFromHost => put_header(line),
                                 _ => listing_header(self.direction, line),
                             };
                             let Some(header) = header else {
@@ -248,6 +249,8 @@ impl Framer {
                             // The payload starts after the whole line end, so
                             // a CR must be followed by a look at the next byte.
                             let end = match (rest.get(p), rest.get(p + 1)) {
+                                // The host ends its lines with one byte.
+                                _ if self.direction == Direction::SimcomFromHost => p + 1,
                                 (Some(b'\r'), None) => {
                                     self.scanned = p;
                                     return Framed::NeedMore { consumed: at };
@@ -337,6 +340,18 @@ impl Framer {
                     return self.emit(Frame::PayloadLine(line), at + len);
                 }
             }
+        }
+    }
+
+    /// Inside a raw payload whose header was the last frame: the payload is
+    /// `n` bytes, not the header's count (`n` = 0: none).
+    pub(crate) fn set_raw_remaining(&mut self, n: u32) {
+        if let State::Raw { .. } = self.state {
+            self.state = if n == 0 {
+                State::Lines
+            } else {
+                State::Raw { remaining: n }
+            };
         }
     }
 

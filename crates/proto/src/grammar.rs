@@ -271,6 +271,9 @@ pub(crate) enum Direction {
     /// payloads; `+FTPGET: 2,<n>` and `+FTPLIST: 2,<n>` lines announce raw
     /// payloads after their line end.
     SimcomFromModem,
+    /// Host to modem in the SIMCom dialect: `AT+FTPPUT=2,<n>` announces
+    /// raw upload bytes after its terminator (one byte, CR or LF).
+    SimcomFromHost,
 }
 
 /// What [`inline_header`] found at the start of an item.
@@ -295,7 +298,7 @@ pub(crate) enum Header {
 #[inline]
 pub(crate) fn inline_header(direction: Direction, rest: &[u8]) -> Header {
     match (direction, rest.first()) {
-        (Direction::SimcomFromModem, _) => Header::None,
+        (Direction::SimcomFromModem | Direction::SimcomFromHost, _) => Header::None,
         (Direction::FromModem, Some(b'+')) => {
             // Without stray spaces, `+FTPGET:` has `G` as its fifth byte:
             // `+FTPMODE: 1`, `+CME …` are rejected here.

@@ -10,9 +10,9 @@ use std::string::String;
 use std::vec::Vec;
 
 use cellftp_proto::simcom::{
-    Bearer, BearerParam, Command, Op, OpStatus, Password, PutOpt, Quoted, QuotedKind, ReadOp,
-    Response, ResponseDecoder, SecretKind, SimcomErrorKind, SimcomFtpError, Transfer, Upload, Urc,
-    MAX_COMMAND,
+    Bearer, BearerParam, Command, CommandDecoder, Op, OpStatus, Password, PutOpt, Quoted,
+    QuotedKind, ReadOp, Request, Response, ResponseDecoder, SecretKind, SimcomErrorKind,
+    SimcomFtpError, Transfer, Upload, Urc, MAX_COMMAND,
 };
 use cellftp_proto::{Action, CmeError, EncodeError, Mode, Setting, TextKind, TransferType};
 use cellftp_proto::{MAX_FRAGMENT, MAX_LINE, MIN_BUFFER};
@@ -166,6 +166,9 @@ fn every_command_and_form_encodes_canonically() {
     ];
     for (cmd, bytes) in &cases {
         assert_eq!(enc(*cmd), *bytes, "{cmd:?}");
+        // And the command decoder reads it back.
+        let (items, _) = decode_whole::<CommandDecoder>(bytes);
+        assert_eq!(items, [Request::Command(*cmd)], "{cmd:?}");
     }
     // The longest line fits MAX_COMMAND exactly.
     let longest = Command::FtpGetPath(Setting::Set(q(QuotedKind::Path, &long_path)));
@@ -768,6 +771,25 @@ fn cuts(indices: &[Index], len: usize) -> Vec<usize> {
     cuts
 }
 
+fn arbitrary_split_invariant<D: common::Decode>(
+    bytes: &[u8],
+    cut_at: &[Index],
+) -> Result<(), TestCaseError> {
+    let (items, rest) = decode_whole::<D>(bytes);
+    let want: Vec<String> = items
+        .iter()
+        .map(|i| <D as common::Items<'_>>::render(i))
+        .collect();
+    let (items, left) = common::decode_bytewise::<D>(bytes);
+    prop_assert_eq!(&items, &want);
+    prop_assert_eq!(&left, rest);
+    let cuts = cuts(cut_at, bytes.len());
+    let (items, left) = decode_cut::<D>(bytes, &cuts);
+    prop_assert_eq!(&items, &want);
+    prop_assert_eq!(&left, rest);
+    Ok(())
+}
+
 fn noisy_bytes() -> impl Strategy<Value = Vec<u8>> {
     let token = prop_oneof![
         prop::sample::select(vec![
@@ -786,6 +808,8 @@ fn noisy_bytes() -> impl Strategy<Value = Vec<u8>> {
             b"\"",
             b"+SAPBR 1: DEACT",
             b"\0",
+            b"AT+FTPPUT=2,",
+            b"AT+FTPPW=\"",
         ])
         .prop_map(<[u8]>::to_vec),
         prop::collection::vec(any::<u8>(), 0..8),
@@ -827,15 +851,8 @@ proptest! {
         cut_at in prop::collection::vec(any::<Index>(), 0..24),
         chunks in prop::collection::vec(1..=MIN_BUFFER, 1..16),
     ) {
-        let (items, rest) = decode_whole::<ResponseDecoder>(&bytes);
-        let want: Vec<String> = items.iter().map(Render::render).collect();
-        let (items, left) = common::decode_bytewise::<ResponseDecoder>(&bytes);
-        prop_assert_eq!(&items, &want);
-        prop_assert_eq!(&left, rest);
-        let cuts = cuts(&cut_at, bytes.len());
-        let (items, left) = decode_cut::<ResponseDecoder>(&bytes, &cuts);
-        prop_assert_eq!(&items, &want);
-        prop_assert_eq!(&left, rest);
+        arbitrary_split_invariant::<ResponseDecoder>(&bytes, &cut_at)?;
+        arbitrary_split_invariant::<CommandDecoder>(&bytes, &cut_at)?;
 
         let mut decoder = ResponseDecoder::new();
         let mut buf: Vec<u8> = Vec::new();
@@ -868,5 +885,120 @@ proptest! {
             let expected = [&b"AT+FTPGETNAME=\""[..], &bytes, b"\"\r"].concat();
             prop_assert_eq!(line, expected);
         }
+    }
+}
+
+#[test]
+fn the_command_decoder_reads_the_manual_spellings() {
+    let (items, rest) = decode_whole::<CommandDecoder>(
+        b"AT+FTPTYPE=I\rAT+ftpun=xs\rAT + FTPPUTOPT = appe\rAT+SAPBR=3,1,\"CONTYPE\",\"GPRS\"\r\
+          AT+FTPGETPATH=\"a\"b\"\rATX\r",
+    );
+    assert!(rest.is_empty());
+    assert_eq!(
+        items,
+        [
+            Request::Command(Command::FtpType(Setting::Set(TransferType::Binary))),
+            Request::Command(Command::FtpUn(Setting::Set(q(QuotedKind::User, "xs")))),
+            Request::Command(Command::FtpPutOpt(Setting::Set(PutOpt::Appe))),
+            Request::Command(Command::Sapbr(Bearer::Set {
+                cid: 1,
+                param: BearerParam::ContypeGprs
+            })),
+            Request::Unknown(b"AT+FTPGETPATH=\"a\"b\""),
+            Request::Unknown(b"ATX"),
+        ]
+    );
+    // A password line read back never shows in Debug.
+    let (items, _) = decode_whole::<CommandDecoder>(b"AT+FTPPW=\"hunter2\"\rAT+FTPPW=\"a\"b\"\r");
+    let debug = format!("{items:?}");
+    assert!(
+        !debug.contains("hunter2") && !debug.contains("a\\\"b"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn upload_bytes_are_taken_by_count() {
+    // By default the announced count; with expect_put_data, the confirmed.
+    let stream = b"AT+FTPPUT=2,6\r\nOK\r\nAT+FTPPUT=2,0\r";
+    responses_host(
+        stream,
+        &[
+            Request::Command(Command::FtpPut(Upload::Write(6))),
+            Request::PutData(b"\nOK\r\nA"),
+            Request::Unknown(b"T+FTPPUT=2,0"),
+        ],
+    );
+    let mut d = CommandDecoder::new();
+    let cellftp_proto::Decoded::Item { consumed, .. } = d.decode(stream) else {
+        panic!()
+    };
+    d.expect_put_data(5);
+    let rest = &stream[consumed..];
+    let cellftp_proto::Decoded::Item { item, consumed } = d.decode(rest) else {
+        panic!()
+    };
+    assert_eq!(item, Request::PutData(b"\nOK\r\n"));
+    let cellftp_proto::Decoded::Item { item, .. } = d.decode(&rest[consumed..]) else {
+        panic!()
+    };
+    assert_eq!(item, Request::Command(Command::FtpPut(Upload::End)));
+}
+
+fn responses_host(input: &[u8], expected: &[Request<'_>]) {
+    let (items, rest) = decode_whole::<CommandDecoder>(input);
+    assert_eq!(items, expected);
+    assert!(rest.is_empty());
+    let want: Vec<String> = expected.iter().map(Render::render).collect();
+    check::<CommandDecoder>(input, &want, b"");
+}
+
+proptest! {
+    /// A host stream of commands and the upload bytes after each write
+    /// decodes to what it was made of, however it is cut.
+    #[test]
+    fn host_stream_is_split_invariant(
+        pieces in prop::collection::vec(
+            (0usize..6, prop::collection::vec(any::<u8>(), 1..40)),
+            0..12,
+        ),
+        cut_at in prop::collection::vec(any::<Index>(), 0..24),
+    ) {
+        let lines: [&[u8]; 5] = [
+            b"AT+FTPPUT=1\r",
+            b"AT+FTPGETNAME=\"a, b\"\r",
+            b"AT+FTPREST=7\r",
+            b"ATE0\r",
+            b"AT+FTPPUT=2,0\r",
+        ];
+        let mut bytes = Vec::new();
+        let mut want = Vec::new();
+        for (kind, data) in &pieces {
+            if let Some(line) = lines.get(*kind) {
+                bytes.extend_from_slice(line);
+                let (items, _) = decode_whole::<CommandDecoder>(line);
+                want.extend(items.iter().map(Render::render));
+            } else {
+                let header = format!("AT+FTPPUT=2,{}\r", data.len());
+                bytes.extend_from_slice(header.as_bytes());
+                bytes.extend_from_slice(data);
+                want.push(Render::render(&Request::Command(Command::FtpPut(Upload::Write(
+                    data.len() as u16,
+                )))));
+                want.push(Render::render(&Request::PutData(data)));
+            }
+        }
+        let (items, rest) = decode_whole::<CommandDecoder>(&bytes);
+        let items: Vec<String> = items.iter().map(Render::render).collect();
+        prop_assert_eq!(&items, &want);
+        prop_assert!(rest.is_empty());
+        let (items, rest) = common::decode_bytewise::<CommandDecoder>(&bytes);
+        prop_assert_eq!(&items, &want);
+        prop_assert!(rest.is_empty());
+        let cuts = cuts(&cut_at, bytes.len());
+        let (items, rest) = decode_cut::<CommandDecoder>(&bytes, &cuts);
+        prop_assert_eq!(&items, &want);
+        prop_assert!(rest.is_empty());
     }
 }

@@ -13,7 +13,9 @@ use crate::encode::{Counter, Writer};
 use crate::error::EncodeError;
 use crate::param::{Action, FormKind, Mode, Setting, Sink, TransferType};
 
-use super::text::{Password, Quoted, QuotedKind};
+use crate::lex::{parse_u32, trim};
+
+use super::text::{Password, Quoted, QuotedKind, SecretKind};
 
 /// Which default timeout of `SPEC-simcom.md` §1.10 applies to a command;
 /// the durations are the session's ([`Command::timeout_class`]).
@@ -141,9 +143,13 @@ pub enum PutOpt {
     Stou,
 }
 
-/// One parameter value: how it is written and checked.
-pub(crate) trait Value {
+/// One parameter value: how it is written, read back and checked.
+pub(crate) trait Value<'a>: Sized {
     fn emit<S: Sink>(&self, out: &mut S);
+    /// Reads a value (spaces around it trimmed, quotes still on); `kind` is
+    /// the row's kind of string. `None` if it is not one the encoder would
+    /// send.
+    fn parse(kind: Option<QuotedKind>, v: &'a [u8]) -> Option<Self>;
     /// Refuses what the type allows but the row does not; `kind` is the
     /// row's kind of string.
     fn check(&self, _kind: Option<QuotedKind>) -> Result<(), EncodeError> {
@@ -151,9 +157,12 @@ pub(crate) trait Value {
     }
 }
 
-impl Value for u8 {
+impl Value<'_> for u8 {
     fn emit<S: Sink>(&self, out: &mut S) {
         out.num(u32::from(*self));
+    }
+    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+        u8::try_from(parse_u32(v)?).ok().filter(|n| *n <= 3)
     }
     fn check(&self, _: Option<QuotedKind>) -> Result<(), EncodeError> {
         // `AT+FTPCID` profile: 0 to 3 (0 on SIM7080 only; the session picks).
@@ -169,9 +178,12 @@ impl Value for u8 {
     }
 }
 
-impl Value for u16 {
+impl Value<'_> for u16 {
     fn emit<S: Sink>(&self, out: &mut S) {
         out.num(u32::from(*self));
+    }
+    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+        u16::try_from(parse_u32(v)?).ok().filter(|n| *n != 0)
     }
     fn check(&self, _: Option<QuotedKind>) -> Result<(), EncodeError> {
         if *self == 0 {
@@ -181,37 +193,65 @@ impl Value for u16 {
     }
 }
 
-impl Value for u32 {
+impl Value<'_> for u32 {
     fn emit<S: Sink>(&self, out: &mut S) {
         out.num(*self);
     }
+    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+        parse_u32(v)
+    }
 }
 
-impl Value for Mode {
+impl Value<'_> for Mode {
     fn emit<S: Sink>(&self, out: &mut S) {
         out.put(match self {
             Mode::Active => b"0",
             Mode::Passive => b"1",
         });
     }
+    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+        match v {
+            b"0" => Some(Mode::Active),
+            b"1" => Some(Mode::Passive),
+            _ => None,
+        }
+    }
 }
 
-impl Value for TransferType {
+impl Value<'_> for TransferType {
     fn emit<S: Sink>(&self, out: &mut S) {
         out.put(match self {
             TransferType::Ascii => b"\"A\"",
             TransferType::Binary => b"\"I\"",
         });
     }
+    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+        match unquote(v)? {
+            [b'A' | b'a'] => Some(TransferType::Ascii),
+            [b'I' | b'i'] => Some(TransferType::Binary),
+            _ => None,
+        }
+    }
 }
 
-impl Value for PutOpt {
+impl Value<'_> for PutOpt {
     fn emit<S: Sink>(&self, out: &mut S) {
         out.put(match self {
             PutOpt::Stor => b"\"STOR\"",
             PutOpt::Appe => b"\"APPE\"",
             PutOpt::Stou => b"\"STOU\"",
         });
+    }
+    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+        let v = unquote(v)?;
+        [
+            (&b"STOR"[..], PutOpt::Stor),
+            (b"APPE", PutOpt::Appe),
+            (b"STOU", PutOpt::Stou),
+        ]
+        .into_iter()
+        .find(|(w, _)| v.eq_ignore_ascii_case(w))
+        .map(|(_, o)| o)
     }
 }
 
@@ -221,9 +261,12 @@ fn quoted<S: Sink>(out: &mut S, bytes: &[u8]) {
     out.put(b"\"");
 }
 
-impl Value for Quoted<'_> {
+impl<'a> Value<'a> for Quoted<'a> {
     fn emit<S: Sink>(&self, out: &mut S) {
         quoted(out, self.as_bytes());
+    }
+    fn parse(kind: Option<QuotedKind>, v: &'a [u8]) -> Option<Self> {
+        Quoted::from_bytes(kind?, unquote(v)?).ok()
     }
     fn check(&self, kind: Option<QuotedKind>) -> Result<(), EncodeError> {
         match kind {
@@ -235,15 +278,63 @@ impl Value for Quoted<'_> {
     }
 }
 
-impl Value for Password<'_> {
+impl<'a> Value<'a> for Password<'a> {
     fn emit<S: Sink>(&self, out: &mut S) {
         quoted(out, self.expose());
     }
+    fn parse(_: Option<QuotedKind>, v: &'a [u8]) -> Option<Self> {
+        Password::from_bytes(SecretKind::Ftp, unquote(v)?).ok()
+    }
+}
+
+/// A string value without its one pair of enclosing quotes; an unquoted
+/// value as it is (`SPEC-simcom.md` §1.5). `None` for a lone quote.
+fn unquote(v: &[u8]) -> Option<&[u8]> {
+    match v {
+        [b'"', inner @ .., b'"'] => Some(inner),
+        [b'"', ..] | [.., b'"'] => None,
+        v => Some(v),
+    }
+}
+
+/// What follows a `+NAME` (spaces after it skipped).
+enum Raw<'a> {
+    /// Nothing.
+    Execute,
+    /// `=?` (and `?` for commands without a read form).
+    Test,
+    /// `?`.
+    Query,
+    /// `=<value>`, trimmed.
+    Set(&'a [u8]),
+}
+
+fn raw(rest: &[u8]) -> Option<Raw<'_>> {
+    match rest {
+        [] => Some(Raw::Execute),
+        [b'?'] => Some(Raw::Query),
+        [b'=', value @ ..] => match trim(value) {
+            b"?" => Some(Raw::Test),
+            v => Some(Raw::Set(v)),
+        },
+        _ => None,
+    }
+}
+
+/// `<a>,<b>` numbers, spaces tolerated.
+fn two_numbers(v: &[u8]) -> Option<(u32, u32)> {
+    let comma = v.iter().position(|&b| b == b',')?;
+    let a = parse_u32(trim(v.get(..comma)?))?;
+    let b = parse_u32(trim(v.get(comma + 1..)?))?;
+    Some((a, b))
 }
 
 /// The shape of everything after a command's name.
-pub(crate) trait Form {
+pub(crate) trait Form<'a>: Sized {
     fn form(&self) -> FormKind;
+    /// Reads everything after the name; `None` if it is not a form the
+    /// encoder would send.
+    fn parse(kind: Option<QuotedKind>, rest: &'a [u8]) -> Option<Self>;
     fn emit<S: Sink>(&self, out: &mut S);
     fn check(&self, kind: Option<QuotedKind>) -> Result<(), EncodeError>;
     fn timeout(&self, run: TimeoutClass, ask: TimeoutClass) -> TimeoutClass {
@@ -254,7 +345,15 @@ pub(crate) trait Form {
     }
 }
 
-impl<T: Value> Form for Setting<T> {
+impl<'a, T: Value<'a>> Form<'a> for Setting<T> {
+    fn parse(kind: Option<QuotedKind>, rest: &'a [u8]) -> Option<Self> {
+        match raw(rest)? {
+            Raw::Test => Some(Setting::Test),
+            Raw::Query => Some(Setting::Query),
+            Raw::Set(v) => T::parse(kind, v).map(Setting::Set),
+            Raw::Execute => None,
+        }
+    }
     fn form(&self) -> FormKind {
         match self {
             Setting::Test => FormKind::Test,
@@ -280,7 +379,14 @@ impl<T: Value> Form for Setting<T> {
     }
 }
 
-impl Form for Action {
+impl Form<'_> for Action {
+    fn parse(_: Option<QuotedKind>, rest: &[u8]) -> Option<Self> {
+        match raw(rest)? {
+            Raw::Execute => Some(Action::Execute),
+            Raw::Test | Raw::Query => Some(Action::Test),
+            Raw::Set(_) => None,
+        }
+    }
     fn form(&self) -> FormKind {
         match self {
             Action::Test => FormKind::Test,
@@ -297,7 +403,14 @@ impl Form for Action {
     }
 }
 
-impl Form for bool {
+impl Form<'_> for bool {
+    fn parse(_: Option<QuotedKind>, rest: &[u8]) -> Option<Self> {
+        match rest {
+            b"0" | b"" => Some(false),
+            b"1" => Some(true),
+            _ => None,
+        }
+    }
     fn form(&self) -> FormKind {
         FormKind::Set
     }
@@ -322,7 +435,47 @@ fn check_cid(cid: u8) -> Result<(), EncodeError> {
     }
 }
 
-impl Form for Bearer<'_> {
+impl<'a> Form<'a> for Bearer<'a> {
+    fn parse(_: Option<QuotedKind>, rest: &'a [u8]) -> Option<Self> {
+        let v = match raw(rest)? {
+            Raw::Test => return Some(Bearer::Test),
+            Raw::Set(v) => v,
+            Raw::Execute | Raw::Query => return None,
+        };
+        let mut parts = v.splitn(4, |&b| b == b',').map(trim);
+        let op = parse_u32(parts.next()?)?;
+        let cid = u8::try_from(parse_u32(parts.next()?)?).ok()?;
+        let tag = parts.next();
+        let value = parts.next();
+        let bearer = match (op, tag, value) {
+            (0, None, None) => Bearer::Close { cid },
+            (1, None, None) => Bearer::Open { cid },
+            (2, None, None) => Bearer::Query { cid },
+            (4, None, None) => Bearer::Get { cid },
+            (3, Some(tag), Some(value)) => {
+                let tag = unquote(tag)?;
+                let is = |t: &[u8]| tag.eq_ignore_ascii_case(t);
+                let param = if is(b"CONTYPE") && unquote(value)?.eq_ignore_ascii_case(b"GPRS") {
+                    BearerParam::ContypeGprs
+                } else if is(b"APN") {
+                    BearerParam::Apn(Quoted::from_bytes(QuotedKind::Apn, unquote(value)?).ok()?)
+                } else if is(b"USER") {
+                    BearerParam::User(
+                        Quoted::from_bytes(QuotedKind::BearerUser, unquote(value)?).ok()?,
+                    )
+                } else if is(b"PWD") {
+                    BearerParam::Password(
+                        Password::from_bytes(SecretKind::Bearer, unquote(value)?).ok()?,
+                    )
+                } else {
+                    return None;
+                };
+                Bearer::Set { cid, param }
+            }
+            _ => return None,
+        };
+        bearer.check(None).ok().map(|()| bearer)
+    }
     fn form(&self) -> FormKind {
         match self {
             Bearer::Test => FormKind::Test,
@@ -402,7 +555,21 @@ fn check_len(n: u16) -> Result<(), EncodeError> {
     }
 }
 
-impl Form for Transfer {
+impl Form<'_> for Transfer {
+    fn parse(_: Option<QuotedKind>, rest: &[u8]) -> Option<Self> {
+        match raw(rest)? {
+            Raw::Test | Raw::Query => Some(Transfer::Test),
+            Raw::Set(b"1") => Some(Transfer::Open),
+            Raw::Set(v) => match two_numbers(v)? {
+                (2, n) => {
+                    let read = Transfer::Read(u16::try_from(n).ok()?);
+                    read.check(None).ok().map(|()| read)
+                }
+                _ => None,
+            },
+            Raw::Execute => None,
+        }
+    }
     fn form(&self) -> FormKind {
         match self {
             Transfer::Test => FormKind::Test,
@@ -434,7 +601,22 @@ impl Form for Transfer {
     }
 }
 
-impl Form for Upload {
+impl Form<'_> for Upload {
+    fn parse(_: Option<QuotedKind>, rest: &[u8]) -> Option<Self> {
+        match raw(rest)? {
+            Raw::Test | Raw::Query => Some(Upload::Test),
+            Raw::Set(b"1") => Some(Upload::Open),
+            Raw::Set(v) => match two_numbers(v)? {
+                (2, 0) => Some(Upload::End),
+                (2, n) => {
+                    let write = Upload::Write(u16::try_from(n).ok()?);
+                    write.check(None).ok().map(|()| write)
+                }
+                _ => None,
+            },
+            Raw::Execute => None,
+        }
+    }
     fn form(&self) -> FormKind {
         match self {
             Upload::Test => FormKind::Test,
@@ -477,6 +659,18 @@ macro_rules! commands {
             $name:ident($form:ty) = $wire:literal, kind: $kind:expr, timeout: $run:ident / $ask:ident;
         )*
     ) => {
+        impl<'a> Command<'a> {
+            /// Reads what follows the name of `name` in a command line.
+            pub(crate) fn parse_form(name: CommandName, rest: &'a [u8]) -> Option<Self> {
+                match name {
+                    CommandName::$bare => rest.is_empty().then_some(Command::$bare),
+                    $( CommandName::$name => {
+                        <$form as Form<'a>>::parse($kind, rest).map(Command::$name)
+                    } )*
+                }
+            }
+        }
+
         /// One command line of the SIMCom dialect.
         ///
         /// ```

@@ -13,7 +13,7 @@ use crate::grammar::{is_power_down, ListingHeader};
 use crate::lex::{number, parse_u32, spaces, trim, Parsed};
 use crate::response::CmeError;
 
-use super::command::{CommandName, WIRES};
+use super::command::{Command, CommandName, WIRES};
 use super::error::SimcomFtpError;
 use super::response::{Field, Fields, Info, InfoName, Op, OpStatus, OtherName, Response, Urc};
 
@@ -298,6 +298,65 @@ fn info(name: InfoName, value: &[u8]) -> Option<Response<'_>> {
         name,
         fields: Fields { value },
     }))
+}
+
+// ---------------------------------------------------------------- host side
+
+/// `<name>` after `AT+`: a name of the command table, longest first.
+fn command_name(input: &mut &[u8]) -> Parsed<CommandName> {
+    match name(input)? {
+        InfoName::Command(c) => Ok(c),
+        InfoName::Other(_) => fail(),
+    }
+}
+
+/// A complete command line without its terminator, if it is one the
+/// encoder would send (stray spaces, any case, unquoted strings accepted,
+/// `SPEC-simcom.md` §1.5).
+pub(crate) fn command_line(line: &[u8]) -> Option<Command<'_>> {
+    let mut input = trim(line);
+    (literal(Caseless("AT")), spaces)
+        .parse_next(&mut input)
+        .ok()?;
+    match input.first() {
+        None => Command::parse_form(CommandName::At, input),
+        Some(b'E' | b'e') => Command::parse_form(CommandName::Echo, input.get(1..)?),
+        Some(b'+') => {
+            let mut rest = input.get(1..)?;
+            spaces(&mut rest).ok()?;
+            let name = command_name(&mut rest).ok()?;
+            spaces(&mut rest).ok()?;
+            Command::parse_form(name, rest)
+        }
+        Some(_) => None,
+    }
+}
+
+/// `AT+FTPPUT=2,<n>` with `<n>` > 0, a whole line from the host: raw
+/// upload bytes follow its terminator. Taken whatever `<n>` is, so that
+/// the stream stays in step. For the framer.
+pub(crate) fn put_header(line: &[u8]) -> Option<ListingHeader> {
+    let mut input = trim(line);
+    let (_, _, _, _, _, _, _, _, _, len) = (
+        literal(Caseless("AT")),
+        spaces,
+        b'+',
+        spaces,
+        literal(Caseless("FTPPUT")),
+        spaces,
+        b'=',
+        spaces,
+        (b'2', comma),
+        number,
+    )
+        .parse_next(&mut input)
+        .ok()?;
+    end(&mut input).ok()?;
+    (len > 0).then_some(ListingHeader {
+        mode: 2,
+        len,
+        raw: true,
+    })
 }
 
 // ------------------------------------------------------------------- fields

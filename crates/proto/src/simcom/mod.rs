@@ -14,6 +14,9 @@
 //!   whose payload is taken by count ([`Response::ReadHeader`] then
 //!   [`Response::Data`]), the put header ([`Response::PutHeader`]) and
 //!   information lines. No payload is ever cut by what it contains.
+//! - [`CommandDecoder`] turns what the host sends into [`Request`] items,
+//!   command lines parsed back to [`Command`] and upload bytes taken by
+//!   count (for replay and simulation).
 //! - [`SimcomFtpError`] types the error codes 61 to 86 with their meaning
 //!   and whose fault they are ([`SimcomErrorKind`]).
 //!
@@ -42,7 +45,7 @@ pub use command::{
     Bearer, BearerParam, Command, CommandName, PutOpt, TimeoutClass, Transfer, Upload, MAX_COMMAND,
     MAX_PUT_DATA, MAX_READ,
 };
-pub use decoder::ResponseDecoder;
+pub use decoder::{CommandDecoder, Request, ResponseDecoder};
 pub use error::{SimcomErrorKind, SimcomFtpError};
 pub use response::{
     Field, FieldIter, Fields, Info, InfoName, Op, OpStatus, OtherName, ReadOp, Response, Urc,
