@@ -89,3 +89,31 @@ fn session_size() {
     assert!(size > RX_CAPACITY);
     assert!(size < 24 * 1024, "{size}");
 }
+
+#[test]
+fn configs_out_of_range_are_refused() {
+    use cellftp_session::simcom::{Config, ConfigError, Model};
+    let config = |model, cid| Config {
+        model,
+        cid,
+        ..Config::default()
+    };
+    assert_eq!(Config::default().cid(), 1);
+    assert_eq!(config(Model::Sim7080, None).cid(), 0);
+    assert!(Session::new(config(Model::Sim7080, Some(0))).is_ok());
+    assert_eq!(
+        Session::new(config(Model::Sim800, Some(0))).unwrap_err(),
+        ConfigError::Cid(0)
+    );
+    assert_eq!(
+        Session::new(config(Model::Sim7000, Some(4))).unwrap_err(),
+        ConfigError::Cid(4)
+    );
+    let err = Session::new(Config {
+        probe_attempts: 0,
+        ..Config::default()
+    })
+    .unwrap_err();
+    assert_eq!(err, ConfigError::ProbeAttempts);
+    assert_eq!(err.to_string(), "probe attempts must be at least 1");
+}

@@ -73,7 +73,8 @@ fn bring_up_opens_the_bearer() {
     let mut session = Session::new(Config {
         model: Model::Sim7080,
         ..Config::default()
-    });
+    })
+    .unwrap();
     let job = session.bring_up(&BearerConfig::default()).unwrap();
     let (_, log) = run(&mut session, &mut ScriptedModem::new(), b"");
     assert_eq!(log.done, [(job, Err(JobError::Unsupported))]);

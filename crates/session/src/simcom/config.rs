@@ -109,7 +109,44 @@ impl Default for Config {
     }
 }
 
+/// Why a [`Config`] was refused by [`Config::validate`] and
+/// [`super::Session::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The bearer profile is outside what the model accepts (1 to 3; 0 to
+    /// 3 on SIM7080).
+    #[error("bearer profile {0} is not valid for this model: use 1 to 3 (0 to 3 on SIM7080)")]
+    Cid(u8),
+    /// `probe_attempts` is 0.
+    #[error("probe attempts must be at least 1")]
+    ProbeAttempts,
+}
+
 impl Config {
+    /// Checks the settings: a value out of range is refused, never
+    /// clamped.
+    ///
+    /// ```
+    /// use cellftp_session::simcom::{Config, ConfigError};
+    /// let config = Config { cid: Some(0), ..Config::default() };
+    /// assert_eq!(config.validate(), Err(ConfigError::Cid(0)));
+    /// ```
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let cid = self.cid();
+        let lowest = match self.model {
+            Model::Sim7080 => 0,
+            Model::Sim800 | Model::Sim7000 => 1,
+        };
+        if !(lowest..=3).contains(&cid) {
+            return Err(ConfigError::Cid(cid));
+        }
+        if self.probe_attempts == 0 {
+            return Err(ConfigError::ProbeAttempts);
+        }
+        Ok(())
+    }
+
     /// The bearer profile in use.
     pub fn cid(&self) -> u8 {
         self.cid.unwrap_or(self.model.default_cid())

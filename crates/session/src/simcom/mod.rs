@@ -36,7 +36,7 @@ mod lines;
 mod session;
 
 pub use channel::RX_CAPACITY;
-pub use config::{BearerConfig, Config, FtpConfig, Model, Timeouts};
+pub use config::{BearerConfig, Config, ConfigError, FtpConfig, Model, Timeouts};
 pub use error::{JobError, ProtocolError};
 pub use event::{Event, Outcome};
 pub use session::Session;

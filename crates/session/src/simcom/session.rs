@@ -13,7 +13,7 @@ use cellftp_proto::EncodeError;
 use heapless::Deque;
 
 use super::channel::{is_echo_of, Channel, Expired, Receiver};
-use super::config::{BearerConfig, Config, FtpConfig};
+use super::config::{BearerConfig, Config, ConfigError, FtpConfig};
 use super::error::{JobError, ProtocolError};
 use super::event::{Event, Outcome};
 use super::jobs::{
@@ -129,8 +129,9 @@ impl fmt::Debug for Session {
 }
 
 impl Default for Session {
+    /// A SIM800 session with [`Config::default`].
     fn default() -> Self {
-        Self::new(Config::default())
+        Self::with_valid_config(Config::default())
     }
 }
 
@@ -153,8 +154,14 @@ fn directory(dir: &str) -> Result<QuotedBuf, EncodeError> {
 }
 
 impl Session {
-    /// A session with no jobs.
-    pub fn new(config: Config) -> Self {
+    /// A session with no jobs; `config` is checked first
+    /// ([`Config::validate`]).
+    pub fn new(config: Config) -> Result<Self, ConfigError> {
+        config.validate()?;
+        Ok(Self::with_valid_config(config))
+    }
+
+    fn with_valid_config(config: Config) -> Self {
         Self {
             rx: Receiver::new(),
             core: Core {
