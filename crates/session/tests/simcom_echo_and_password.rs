@@ -26,6 +26,7 @@ fn echo_on_and_password_hygiene() {
             &[&line("+SAPBR: 1,1,\"10.0.0.2\"")[..], OK].concat(),
         );
     let mut session = Session::default();
+    session.set_trace(Some(trace));
     assert_eq!(
         session.handle_input(cellftp_session::Instant::from_millis(0), b"\r\nRDY\r\n"),
         7
@@ -56,4 +57,18 @@ fn echo_on_and_password_hygiene() {
     );
     let debug = format!("{FTP:?}");
     assert!(!debug.contains("secret"), "{debug}");
+    let traced = TRACED.with(|t| t.borrow().clone());
+    assert!(
+        traced.iter().any(|l| l == "> AT+FTPPW=<redacted>\\r"),
+        "{traced:#?}"
+    );
+    assert!(traced.iter().all(|l| !l.contains("secret")), "{traced:#?}");
+}
+
+thread_local! {
+    static TRACED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn trace(direction: cellftp_session::Direction, line: cellftp_session::TraceLine<'_>) {
+    TRACED.with(|t| t.borrow_mut().push(format!("{direction} {line}")));
 }

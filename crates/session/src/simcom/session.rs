@@ -24,6 +24,7 @@ use super::lines::{LineBuf, PutBuf};
 use crate::error::UsageError;
 use crate::event::JobId;
 use crate::jobs::MAX_QUEUED_JOBS;
+use crate::trace::{Direction, TraceFn, TraceLine};
 use crate::Instant;
 
 /// Owned events waiting to be polled.
@@ -54,6 +55,8 @@ struct Core {
     recover: bool,
     /// What is known of the bearer: open (`Some(true)`), closed.
     bearer: Option<bool>,
+    /// Where every line sent and received goes, redacted.
+    trace: Option<TraceFn>,
 }
 
 /// The sans-IO session of the SIMCom dialect; the drive loop is the one of
@@ -176,6 +179,7 @@ impl Session {
                 echo_on: false,
                 recover: false,
                 bearer: None,
+                trace: None,
             },
         }
     }
@@ -187,6 +191,14 @@ impl Session {
     /// error 61 while it is closed; run bring-up again.
     pub fn bearer(&self) -> Option<bool> {
         self.core.bearer
+    }
+
+    /// Sets (or with `None` removes) the trace hook: called with every
+    /// command line and block of upload bytes [`Session::poll_transmit`]
+    /// hands out and every item read (a line, or a payload fragment),
+    /// passwords redacted ([`TraceLine`]).
+    pub fn set_trace(&mut self, trace: Option<TraceFn>) {
+        self.core.trace = trace;
     }
 
     /// The settings.
@@ -416,7 +428,11 @@ impl Session {
         self.settle();
         self.core.channel.tick(now);
         self.core.advance();
-        self.core.channel.transmit()
+        let bytes = self.core.channel.transmit();
+        if let (Some(trace), Some(bytes)) = (self.core.trace, bytes) {
+            trace(Direction::Sent, TraceLine::new(bytes));
+        }
+        bytes
     }
 
     /// When the session next needs [`Session::handle_timeout`] or
@@ -545,6 +561,9 @@ impl Core {
 
     /// Handles one item from the modem (`raw`: its bytes).
     fn route<'b>(&mut self, item: Response<'b>, raw: &'b [u8]) -> Routed<'b> {
+        if let Some(trace) = self.trace {
+            trace(Direction::Received, TraceLine::new(raw));
+        }
         // Echo is what was just sent.
         if matches!(item, Response::Echo(_) | Response::Unknown(_))
             && self
