@@ -59,6 +59,9 @@ pub enum JobError {
     /// bytes could not be framed. Run bring-up (it sends `ATE0`).
     #[error("command echo is on: run bring-up (ATE0) before uploading")]
     EchoOn,
+    /// The caller cancelled the job ([`super::Session::cancel`]).
+    #[error("the job was cancelled")]
+    Cancelled,
     /// What the configured model cannot do yet (the SIM7080 bring-up).
     #[error(
         "the SIM7080 bring-up is not supported yet: open the PDP context with AT+CNACT yourself"

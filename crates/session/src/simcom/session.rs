@@ -57,6 +57,11 @@ struct Core {
     bearer: Option<bool>,
     /// Where every line sent and received goes, redacted.
     trace: Option<TraceFn>,
+    /// The caller cancelled the running job: it ends once nothing of its
+    /// is in flight, and the operation is quit.
+    cancelling: bool,
+    /// Queued jobs cancelled, whose [`Event::JobDone`] is still to come.
+    cancelled: Deque<JobId, MAX_QUEUED_JOBS>,
 }
 
 /// The sans-IO session of the SIMCom dialect; the drive loop is the one of
@@ -180,6 +185,8 @@ impl Session {
                 recover: false,
                 bearer: None,
                 trace: None,
+                cancelling: false,
+                cancelled: Deque::new(),
             },
         }
     }
@@ -214,6 +221,8 @@ impl Session {
             && self.core.channel.is_free()
             && self.core.events.is_empty()
             && self.core.lines.is_empty()
+            && self.core.cancelled.is_empty()
+            && !self.core.recover
     }
 
     /// Drops what the last event borrowed; wipes what was marked.
@@ -336,6 +345,44 @@ impl Session {
         self.enqueue(Job::Quit(QuitJob))
     }
 
+    /// Cancels job `job`. A queued job ends at once (its
+    /// [`Event::JobDone`] with [`JobError::Cancelled`] comes next). A
+    /// running job ends once nothing of its is in flight (data of its that
+    /// still arrives is discarded); then the session asks `AT+FTPSTATE` and
+    /// ends a running operation with `AT+FTPQUIT` (`SPEC-simcom.md` §4.6).
+    /// A job that has ended is [`UsageError::UnknownJob`].
+    pub fn cancel(&mut self, job: JobId) -> Result<(), UsageError> {
+        self.settle();
+        let core = &mut self.core;
+        if core.queue.iter().any(|e| e.id == job) {
+            let mut kept = Deque::<Entry, MAX_QUEUED_JOBS>::new();
+            while let Some(entry) = core.queue.pop_front() {
+                if entry.id != job {
+                    // Room: fewer entries than the queue held.
+                    let _ = kept.push_back(entry);
+                }
+            }
+            core.queue = kept;
+            let pushed = core.cancelled.push_back(job);
+            debug_assert!(pushed.is_ok(), "room for every queued job");
+            return Ok(());
+        }
+        let running = core
+            .current
+            .as_ref()
+            .is_some_and(|e| e.id == job && !matches!(e.job, Job::Recover(_)));
+        if !running {
+            return Err(UsageError::UnknownJob);
+        }
+        core.cancelling = true;
+        if core.channel.in_flight().is_none() {
+            // A staged command is dropped unsent.
+            core.channel.clear();
+        }
+        core.advance();
+        Ok(())
+    }
+
     /// Gives the waiting put job its next chunk: up to the `max` of the
     /// last [`Event::PutReady`] bytes of `data` are copied; returns how many.
     pub fn send_data(&mut self, data: &[u8]) -> Result<usize, UsageError> {
@@ -402,6 +449,12 @@ impl Session {
             }
             if let Some(event) = self.core.events.pop_front() {
                 return Some(event);
+            }
+            if let Some(job) = self.core.cancelled.pop_front() {
+                return Some(Event::JobDone {
+                    job,
+                    result: Err(JobError::Cancelled),
+                });
             }
             self.core.advance();
             if let Some(event) = self.core.events.pop_front() {
@@ -486,11 +539,20 @@ impl Core {
         self.channel.clear();
         self.channel.stop_idle();
         self.put.clear();
+        if !self.lines.is_empty() {
+            // A listing that ended early: its partial lines go with it.
+            self.lines.reset();
+        }
     }
 
     fn follow(&mut self, flow: Flow) {
         if let Flow::End(result) = flow {
-            self.finish(result);
+            if core::mem::take(&mut self.cancelling) {
+                self.recover = true;
+                self.finish(Err(JobError::Cancelled));
+            } else {
+                self.finish(result);
+            }
         }
     }
 
@@ -505,8 +567,14 @@ impl Core {
             {
                 return;
             }
+            if self.cancelling {
+                self.cancelling = false;
+                self.recover = true;
+                self.finish(Err(JobError::Cancelled));
+                continue;
+            }
             if self.current.is_none() {
-                if self.recover && !self.queue.is_empty() {
+                if self.recover {
                     self.current = Some(Entry {
                         id: JobId(u32::MAX),
                         job: Job::Recover(RecoverJob::new()),
@@ -607,8 +675,9 @@ impl Core {
             Some(Reply::Took(event)) => {
                 self.activity(&item);
                 match event {
-                    Some(event) => Routed::Event(event),
-                    None => Routed::Quiet,
+                    // A cancelled job's data is discarded.
+                    Some(event) if !self.cancelling => Routed::Event(event),
+                    _ => Routed::Quiet,
                 }
             }
             Some(Reply::Owe(cnf)) => {
@@ -625,7 +694,13 @@ impl Core {
                 Routed::Quiet
             }
             Some(Reply::End(result)) => {
-                self.finish(result);
+                if self.cancelling {
+                    // Ended on its own: nothing left to quit.
+                    self.cancelling = false;
+                    self.finish(Err(JobError::Cancelled));
+                } else {
+                    self.finish(result);
+                }
                 Routed::Quiet
             }
             Some(Reply::NotMine) | None => Routed::Event(Event::Unsolicited(item)),
