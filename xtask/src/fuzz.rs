@@ -53,7 +53,10 @@ pub(crate) fn max_len(target: &str) -> usize {
     match target {
         // A payload of two fragments (a 64-byte header, 2048 + 2048 bytes)
         // and a full MIN_BUFFER buffer, with up to 16 cut points.
-        "response_stream" | "command_stream" => 4200,
+        "response_stream"
+        | "command_stream"
+        | "simcom_response_stream"
+        | "simcom_command_stream" => 4200,
         // A full MIN_BUFFER buffer (a 64-byte header and a 2048-byte
         // fragment) and the start of the next fragment. A call per byte
         // makes the time grow with the length: 4200 ran at about 4,100

@@ -18,6 +18,8 @@
 //! | `transcript` | [`transcript()`] | bytes: transcript text |
 //! | `log_import` | [`log_import`] | bytes: the importer, then a captured serial log |
 //! | `sim` | [`sim()`] | bytes: a mode byte, cut points, then the host's stream into the simulated modem |
+//! | `simcom_response_stream` | [`simcom_response_stream`] | bytes: cut points, then a SIMCom modem's stream |
+//! | `simcom_command_stream` | [`simcom_command_stream`] | bytes: cut points, then a host's stream to a SIMCom modem |
 //!
 //! The structured inputs implement `Arbitrary` by hand over a small byte
 //! format with an encoder (`to_bytes`), so that seeds can be written for
@@ -44,12 +46,13 @@ pub use session::{
 };
 pub use sim::sim;
 pub use stream::{
-    command_bytewise, command_stream, join_input, response_bytewise, response_stream, split_input,
+    command_bytewise, command_stream, join_input, response_bytewise, response_stream,
+    simcom_command_stream, simcom_response_stream, split_input,
 };
 pub use transcript::{log_import, log_import_input, transcript, EVERY_IMPORTER};
 
 /// Every fuzz target, by the name of its `fuzz/fuzz_targets/<name>.rs`.
-pub const TARGETS: [&str; 10] = [
+pub const TARGETS: [&str; 12] = [
     "response_stream",
     "command_stream",
     "response_bytewise",
@@ -60,6 +63,8 @@ pub const TARGETS: [&str; 10] = [
     "transcript",
     "log_import",
     "sim",
+    "simcom_response_stream",
+    "simcom_command_stream",
 ];
 
 /// Decodes `data` into a structured input the way `libfuzzer-sys`'s
@@ -96,6 +101,8 @@ pub fn run<'t>(target: &'t str, data: &[u8]) -> Result<(), &'t str> {
         "transcript" => transcript(data),
         "log_import" => log_import(data),
         "sim" => sim(data),
+        "simcom_response_stream" => simcom_response_stream(data),
+        "simcom_command_stream" => simcom_command_stream(data),
         other => return Err(other),
     }
     Ok(())

@@ -504,7 +504,68 @@ pub fn seeds() -> Vec<Seed> {
     session_seeds(&mut seeds);
     transcript_seeds(&mut seeds);
     sim_seeds(&mut seeds);
+    simcom_seeds(&mut seeds);
     seeds
+}
+
+/// The `simcom_response_stream` target: the example sessions of
+/// `SPEC-simcom.md` §5, payloads that look like lines, URCs and NUL, a
+/// payload of several fragments, and malformed headers.
+fn simcom_seeds(seeds: &mut Vec<Seed>) {
+    let get: &[u8] = b"\r\nOK\r\n\r\nOK\r\n\r\n+FTPGET: 1,1\r\n\
+        \r\n+FTPGET: 2,10\r\n0123456789\r\nOK\r\n\r\n+FTPGET: 1,0\r\n\
+        \r\n+FTPGET: 2,0\r\n\r\nOK\r\n";
+    let put: &[u8] = b"\r\nOK\r\n\r\n+FTPPUT: 1,1,1360\r\n\r\n+FTPPUT: 2,10\r\n\
+        \r\nOK\r\n\r\n+FTPPUT: 1,1,1360\r\n\r\nOK\r\n\r\n+FTPPUT: 1,0\r\n";
+    let other: &[u8] = b"\r\nOK\r\n\r\n+FTPGET: 1,72\r\n\r\nOK\r\n\r\n+FTPLIST: 1,1\r\n\
+        \r\n+FTPLIST: 2,48\r\n-rw-r--r--   1 ftp ftp   10 Jan 01 00:00 a.bin\r\n\
+        \r\nOK\r\n\r\n+FTPLIST: 1,0\r\n\r\n+FTPDELE: 1,0\r\n\r\n+FTPSIZE: 1,0,10\r\n\
+        \r\n+FTPMKD: 1,77\r\n\r\n+FTPSTATE: 0\r\n\r\nOK\r\n\
+        \r\n+SAPBR: 1,1,\"10.0.0.2\"\r\n\r\n+SAPBR 1: DEACT\r\n\r\n+APP PDP: 0,ACTIVE\r\n\
+        AT+FTPGET=2,1460\r\r\n+CME ERROR: 3\r\n\r\n+FTPTYPE: I\r\n\r\n+FTPPW: \"x\"\r\n";
+    let tricky_data: &[u8] = b"\r\nOK\r\n+FTPGET: 1,0\r\n\0+FTPGET: 2,5\r\n";
+    let mut tricky = format!("+FTPGET:2,{}\n", tricky_data.len()).into_bytes();
+    tricky.extend_from_slice(tricky_data);
+    tricky.extend_from_slice(b"\r\nOK\r\n+FTPLIST: 2 , 3\rabc\r\nOK\r\n");
+    tricky.extend_from_slice(b"+FTPGET: 2,\r\n+FTPGET: 2,99999999999\r\n+FTPGET: 1,x\r\n");
+    let mut big = b"\r\n+FTPGET: 2,4100\r\n".to_vec();
+    big.extend(b"\r\nOK\r\n0123456789".iter().copied().cycle().take(4100));
+    big.extend_from_slice(b"\r\nOK\r\n");
+    let host: &[u8] =
+        b"AT\rATE0\rAT+SAPBR=3,1,\"Contype\",\"GPRS\"\rAT+SAPBR=3,1,\"APN\",\"internet\"\r\
+        AT+SAPBR=2,1\rAT+FTPCID=1\rAT+FTPSERV=\"ftp.example.com\"\rAT+FTPPORT=21\r\
+        AT+FTPUN=\"user\"\rAT+FTPPW=\"secret\"\rAT+FTPMODE=1\rAT+FTPTYPE=\"I\"\r\
+        AT+FTPPUTOPT=\"STOR\"\rAT+FTPPUTPATH=\"/\"\rAT+FTPPUTNAME=\"a.bin\"\rAT+FTPPUT=1\r\
+        AT+FTPPUT=2,10\r\r\nOK\r\n\0AT+FTPPUT=2,0\rAT+FTPREST=0\rAT+FTPGETPATH=\"/\"\r\
+        AT+FTPGETNAME=\"a.bin\"\rAT+FTPGET=1\rAT+FTPGET=2,1460\rAT+FTPLIST=1\rAT+FTPMKD\r\
+        AT+FTPSIZE\rAT+FTPSTATE\rAT+FTPQUIT\rAT+FTPPUT=2,5000\r";
+    let mut long_put = host.to_vec();
+    long_put.extend(b"AT+FTPQUIT\r".iter().copied().cycle().take(5000));
+    for (name, cuts, stream) in [
+        ("host", &[][..], host),
+        ("host-cut", &[3, 4, 300, 301, 302][..], host),
+        ("host-long-put", &[400, 2500][..], &long_put),
+    ] {
+        seeds.push(Seed {
+            target: "simcom_command_stream",
+            name: name.to_owned(),
+            bytes: join_input(cuts, stream),
+        });
+    }
+    for (name, cuts, stream) in [
+        ("get", &[][..], get),
+        ("get-cut", &[5, 45, 46, 50, 60][..], get),
+        ("put", &[][..], put),
+        ("other", &[30, 31, 120][..], other),
+        ("tricky", &[12, 13, 20][..], &tricky),
+        ("big", &[10, 2000, 2070][..], &big),
+    ] {
+        seeds.push(Seed {
+            target: "simcom_response_stream",
+            name: name.to_owned(),
+            bytes: join_input(cuts, stream),
+        });
+    }
 }
 
 /// The `sim` target: a mode byte (which faults, PDP active, echo), no cut

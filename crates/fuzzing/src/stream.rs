@@ -8,6 +8,8 @@ use cellftp_proto::{
     ResponseDecoder, Setting, Urc, MAX_FRAGMENT, MAX_LINE, MAX_PUT_DATA, MAX_TEXT, MIN_BUFFER,
 };
 
+use cellftp_proto::simcom;
+
 use crate::bytes::within;
 
 /// The largest number of cut points an input can ask for.
@@ -65,6 +67,73 @@ impl Harnessed for ResponseDecoder {
     }
     fn same(a: &Response<'_>, b: &Response<'_>) -> bool {
         a == b
+    }
+}
+
+impl Harnessed for simcom::ResponseDecoder {
+    fn check(item: &simcom::Response<'_>, region: &[u8], payload: &mut Payload) {
+        check_simcom(item, region, payload);
+    }
+    fn same(a: &simcom::Response<'_>, b: &simcom::Response<'_>) -> bool {
+        a == b
+    }
+}
+
+impl Harnessed for simcom::CommandDecoder {
+    fn check(item: &simcom::Request<'_>, region: &[u8], payload: &mut Payload) {
+        use simcom::Request as R;
+        match *item {
+            R::PutData(d) => {
+                assert!(!d.is_empty(), "an empty PutData item");
+                slice("PutData", d, MAX_FRAGMENT, region);
+                payload.continuation(d);
+            }
+            R::Command(c) => {
+                payload.other(item);
+                if let simcom::Command::FtpPut(simcom::Upload::Write(n)) = c {
+                    payload.remaining = u64::from(n);
+                }
+            }
+            R::Unknown(l) => {
+                payload.other(item);
+                slice("Unknown", l, MAX_LINE, region);
+                // A write header out of range is Unknown, its bytes taken.
+                if let Some(n) = put_count(l) {
+                    payload.remaining = u64::from(n);
+                }
+            }
+            R::Overlong(l) => {
+                payload.other(item);
+                assert!(!l.is_empty(), "empty Overlong item");
+                slice("Overlong", l, MAX_LINE, region);
+            }
+            _ => payload.other(item),
+        }
+    }
+    fn same(a: &simcom::Request<'_>, b: &simcom::Request<'_>) -> bool {
+        a == b
+    }
+}
+
+/// The `<n>` of an `AT+FTPPUT=2,<n>` line the decoder did not read as a
+/// command (out of range), when it is one: its bytes follow all the same.
+fn put_count(line: &[u8]) -> Option<u32> {
+    let mut d = simcom::CommandDecoder::new();
+    let mut framed = line.to_vec();
+    framed.push(b'\r');
+    match d.decode(&framed) {
+        Decoded::Item { .. } if d.in_payload() => {
+            let digits: Vec<u8> = line
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_digit() || **b == b' ')
+                .filter(|b| b.is_ascii_digit())
+                .copied()
+                .collect();
+            let n: String = digits.iter().rev().map(|&b| char::from(b)).collect();
+            n.parse().ok()
+        }
+        _ => None,
     }
 }
 
@@ -171,6 +240,39 @@ fn check_response(item: &Response<'_>, region: &[u8], payload: &mut Payload) {
         }
         Response::Unknown(l) => slice("Unknown", l, MAX_LINE, region),
         Response::Overlong(l) => {
+            assert!(!l.is_empty(), "empty Overlong item");
+            slice("Overlong", l, MAX_LINE, region);
+        }
+        _ => {}
+    }
+}
+
+/// The SIMCom dialect's items: a read header announces exactly the bytes
+/// its `Data` fragments then carry, each fragment as long as it can be.
+fn check_simcom(item: &simcom::Response<'_>, region: &[u8], payload: &mut Payload) {
+    use simcom::Response as R;
+    if let R::Data(d) = *item {
+        assert!(!d.is_empty(), "an empty Data item");
+        slice("Data", d, MAX_FRAGMENT, region);
+        payload.continuation(d);
+        return;
+    }
+    payload.other(item);
+    match *item {
+        R::ReadHeader { len, .. } => payload.remaining = u64::from(len),
+        R::CmeError(CmeError::Text(t)) | R::CmsError(CmeError::Text(t)) => {
+            slice("CME/CMS text", t, MAX_LINE, region);
+        }
+        R::Info(info) => {
+            slice("Info value", info.fields.raw(), MAX_LINE, region);
+            for field in info.fields {
+                if let simcom::Field::Text(t) = field {
+                    slice("Info field", t, MAX_LINE, region);
+                }
+            }
+        }
+        R::Echo(l) | R::Unknown(l) => slice("line", l, MAX_LINE, region),
+        R::Overlong(l) => {
             assert!(!l.is_empty(), "empty Overlong item");
             slice("Overlong", l, MAX_LINE, region);
         }
@@ -432,6 +534,22 @@ fn bytewise<D: Harnessed>(stream: &[u8]) {
 /// full buffer must always hold an item.
 pub fn response_stream(data: &[u8]) {
     stream::<ResponseDecoder>(data);
+}
+
+/// The `simcom_response_stream` target: [`response_stream`] for the SIMCom
+/// dialect's [`simcom::ResponseDecoder`], whose read payloads
+/// (`+FTPGET: 2,<n>`, `+FTPLIST: 2,<n>`) are taken by count after their
+/// header line: the fragments must add up to the announced length whatever
+/// they contain.
+pub fn simcom_response_stream(data: &[u8]) {
+    stream::<simcom::ResponseDecoder>(data);
+}
+
+/// The `simcom_command_stream` target: [`response_stream`] for the SIMCom
+/// dialect's [`simcom::CommandDecoder`]: upload bytes after
+/// `AT+FTPPUT=2,<n>` add up to `<n>` whatever they contain.
+pub fn simcom_command_stream(data: &[u8]) {
+    stream::<simcom::CommandDecoder>(data);
 }
 
 /// The `command_stream` target: [`response_stream`] for [`CommandDecoder`].

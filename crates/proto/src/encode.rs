@@ -8,7 +8,8 @@ use crate::command::Command;
 use crate::error::EncodeError;
 use crate::param::Sink;
 
-struct Counter(usize);
+/// The sizing pass's sink: counts bytes.
+pub(crate) struct Counter(pub(crate) usize);
 
 impl Sink for Counter {
     fn put(&mut self, bytes: &[u8]) {
@@ -16,9 +17,10 @@ impl Sink for Counter {
     }
 }
 
-struct Writer<'b> {
-    buf: &'b mut [u8],
-    at: usize,
+/// The writing pass's sink: writes into a buffer the sizing pass checked.
+pub(crate) struct Writer<'b> {
+    pub(crate) buf: &'b mut [u8],
+    pub(crate) at: usize,
 }
 
 impl Sink for Writer<'_> {

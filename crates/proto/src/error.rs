@@ -26,6 +26,12 @@ pub enum TextKind {
     PutData,
     /// A whole AT command line of the caller's (a raw command).
     CommandLine,
+    /// `AT+SAPBR` `"APN"` value: the access point name (SIMCom dialect).
+    Apn,
+    /// `AT+SAPBR` `"USER"` value: the bearer's user name (SIMCom dialect).
+    BearerUser,
+    /// `AT+SAPBR` `"PWD"` value: the bearer's password (SIMCom dialect).
+    BearerPassword,
 }
 
 impl fmt::Display for TextKind {
@@ -39,6 +45,9 @@ impl fmt::Display for TextKind {
             TextKind::Server => "server address",
             TextKind::PutData => "upload data",
             TextKind::CommandLine => "command line",
+            TextKind::Apn => "access point name",
+            TextKind::BearerUser => "bearer user name",
+            TextKind::BearerPassword => "bearer password",
         })
     }
 }
@@ -83,11 +92,35 @@ pub enum EncodeError {
         /// Where the address stops being valid.
         offset: usize,
     },
+    /// A byte that cannot go inside a quoted string parameter of the SIMCom
+    /// dialect (`SPEC-simcom.md` §1.4): `"`, which would end the string,
+    /// `\`, which may start an escape, a control byte (CR, LF and NUL
+    /// included) or a non-ASCII byte.
+    ForbiddenInQuotes {
+        /// The parameter.
+        field: TextKind,
+        /// Where the byte is.
+        offset: usize,
+        /// The byte, withheld (`None`) for passwords.
+        byte: Option<u8>,
+    },
     /// A password was given as a [`crate::Text`]: passwords are only ever
     /// a [`crate::Password`], whose `Debug` output is redacted.
     PasswordAsText,
     /// Port 0 is not a port.
     PortZero,
+    /// A number outside the range the modem accepts (SIMCom dialect: a
+    /// bearer profile, a request length).
+    OutOfRange {
+        /// What the number is, e.g. `"request length"`.
+        what: &'static str,
+        /// The smallest value accepted.
+        min: u32,
+        /// The largest value accepted.
+        max: u32,
+        /// The value given.
+        value: u32,
+    },
     /// The output buffer cannot hold the command.
     BufferTooSmall {
         /// Bytes the command needs.
@@ -152,6 +185,43 @@ impl fmt::Display for EncodeError {
                 "the server address is neither an IPv4 address nor a host name \
                  (the problem is at offset {offset})"
             ),
+            EncodeError::ForbiddenInQuotes {
+                field,
+                offset,
+                byte,
+            } => match byte {
+                Some(b'"') => write!(
+                    f,
+                    "the {field} contains `\"` (at offset {offset}), which \
+                     would end the quoted AT parameter"
+                ),
+                Some(b'\\') => write!(
+                    f,
+                    "the {field} contains `\\` (at offset {offset}), which \
+                     the modem may read as the start of an escape"
+                ),
+                Some(b'\r' | b'\n') => write!(
+                    f,
+                    "the {field} contains a line break (at offset {offset}), \
+                     which would end the AT command"
+                ),
+                Some(b @ 0x80..=0xff) => write!(
+                    f,
+                    "the {field} contains the non-ASCII byte 0x{b:02x} (at \
+                     offset {offset}); only printable ASCII can be sent"
+                ),
+                Some(b) => write!(
+                    f,
+                    "the {field} contains the control byte 0x{b:02x} (at \
+                     offset {offset}), which an AT command line cannot carry"
+                ),
+                None => write!(
+                    f,
+                    "the {field} contains a character that cannot be sent (at \
+                     offset {offset}): only printable ASCII other than `\"` \
+                     and `\\` is allowed"
+                ),
+            },
             EncodeError::PasswordAsText => f.write_str(
                 "a password cannot be a plain text parameter: it is only ever \
                  sent as the AT+FTPPW password, which is never shown",
@@ -159,6 +229,15 @@ impl fmt::Display for EncodeError {
             EncodeError::PortZero => {
                 f.write_str("port 0 is not a valid port: use a port from 1 to 65535")
             }
+            EncodeError::OutOfRange {
+                what,
+                min,
+                max,
+                value,
+            } => write!(
+                f,
+                "the {what} {value} is outside the range the modem accepts, {min} to {max}"
+            ),
             EncodeError::BufferTooSmall { needed, available } => write!(
                 f,
                 "the command needs {needed} bytes, but the buffer has room for only {available}"

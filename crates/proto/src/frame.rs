@@ -5,7 +5,9 @@
 //! and the grammar then reads each complete frame. Lines end at CR or LF; a
 //! payload announced by a length (`+FTPGET:<len>,`, `AT+FTPPUT=<len>,`,
 //! `+FTPLIST:<mode>,<len>`) is taken by that length, never by looking for a
-//! line end inside it. Every decision depends only on the bytes and the
+//! line end inside it; the SIMCom dialect's `+FTPGET: 2,<n>` and
+//! `+FTPLIST: 2,<n>` lines announce raw payloads after their line end
+//! (`SPEC-simcom.md` §1.6). Every decision depends only on the bytes and the
 //! framer's state, never on how many bytes the caller happened to have, which
 //! is what makes the decoders split-invariant.
 //!
@@ -16,6 +18,7 @@ use memchr::memchr2;
 
 use crate::grammar::{inline_header, listing_header, Direction, Header, ListingHeader};
 use crate::limits::{MAX_FRAGMENT, MAX_LINE};
+use crate::simcom::grammar::{data_header, put_header};
 
 /// One framed item, borrowed from the caller's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,7 +230,13 @@ impl Framer {
                                 }
                                 return self.emit(Frame::Overlong(line), at + p);
                             }
-                            let Some(header) = listing_header(self.direction, line) else {
+                            let header = match self.direction {
+                                // The SIMCom dialect's read headers, raw.
+                                Direction::SimcomFromModem => data_header(line),
+                                Direction::SimcomFromHost => put_header(line),
+                                _ => listing_header(self.direction, line),
+                            };
+                            let Some(header) = header else {
                                 return self.emit(Frame::Line(line), at + p);
                             };
                             let frame = Frame::ListingHeader { line, header };
@@ -240,6 +249,8 @@ impl Framer {
                             // The payload starts after the whole line end, so
                             // a CR must be followed by a look at the next byte.
                             let end = match (rest.get(p), rest.get(p + 1)) {
+                                // The host ends its lines with one byte.
+                                _ if self.direction == Direction::SimcomFromHost => p + 1,
                                 (Some(b'\r'), None) => {
                                     self.scanned = p;
                                     return Framed::NeedMore { consumed: at };
@@ -247,7 +258,11 @@ impl Framer {
                                 (Some(b'\r'), Some(b'\n')) => p + 2,
                                 _ => p + 1,
                             };
-                            self.state = State::Listing { remaining: len };
+                            self.state = if header.raw {
+                                State::Raw { remaining: len }
+                            } else {
+                                State::Listing { remaining: len }
+                            };
                             return self.emit(frame, at + end);
                         }
                         LineEnd::Overlong => {
@@ -325,6 +340,18 @@ impl Framer {
                     return self.emit(Frame::PayloadLine(line), at + len);
                 }
             }
+        }
+    }
+
+    /// Inside a raw payload whose header was the last frame: the payload is
+    /// `n` bytes, not the header's count (`n` = 0: none).
+    pub(crate) fn set_raw_remaining(&mut self, n: u32) {
+        if let State::Raw { .. } = self.state {
+            self.state = if n == 0 {
+                State::Lines
+            } else {
+                State::Raw { remaining: n }
+            };
         }
     }
 

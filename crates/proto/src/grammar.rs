@@ -100,7 +100,7 @@ fn result_code(t: &[u8]) -> Option<ResultCode> {
     Some(ResultCode::ModemError(code))
 }
 
-fn is_power_down(t: &[u8]) -> bool {
+pub(crate) fn is_power_down(t: &[u8]) -> bool {
     const TAIL: &[u8] = b"POWER DOWN";
     t.len() >= TAIL.len()
         && t.get(t.len() - TAIL.len()..)
@@ -267,6 +267,13 @@ pub(crate) enum Direction {
     FromModem,
     /// Host to modem: command lines.
     FromHost,
+    /// Modem to host in the SIMCom dialect (`SPEC-simcom.md`): no inline
+    /// payloads; `+FTPGET: 2,<n>` and `+FTPLIST: 2,<n>` lines announce raw
+    /// payloads after their line end.
+    SimcomFromModem,
+    /// Host to modem in the SIMCom dialect: `AT+FTPPUT=2,<n>` announces
+    /// raw upload bytes after its terminator (one byte, CR or LF).
+    SimcomFromHost,
 }
 
 /// What [`inline_header`] found at the start of an item.
@@ -291,6 +298,7 @@ pub(crate) enum Header {
 #[inline]
 pub(crate) fn inline_header(direction: Direction, rest: &[u8]) -> Header {
     match (direction, rest.first()) {
+        (Direction::SimcomFromModem | Direction::SimcomFromHost, _) => Header::None,
         (Direction::FromModem, Some(b'+')) => {
             // Without stray spaces, `+FTPGET:` has `G` as its fifth byte:
             // `+FTPMODE: 1`, `+CME …` are rejected here.
@@ -355,6 +363,11 @@ pub(crate) struct ListingHeader {
     pub(crate) mode: u32,
     /// The listing's length; the listing starts on the next line.
     pub(crate) len: u32,
+    /// True if the payload is raw bytes taken by count (the SIMCom
+    /// dialect's `+FTPGET: 2,<n>` / `+FTPLIST: 2,<n>`), false if it is cut
+    /// into lines (the first dialect's listing). For the SIMCom headers,
+    /// `mode` says which: 0 a download, 1 a listing.
+    pub(crate) raw: bool,
 }
 
 /// The fields if the complete `line` (from the modem) is a
@@ -401,7 +414,11 @@ fn plain_list_fields(rest: &[u8]) -> Option<ListingHeader> {
     let comma = fields.iter().position(|&b| b == b',')?;
     let mode = parse_u32(fields.get(..comma)?)?;
     let len = parse_u32(fields.get(comma + 1..)?)?;
-    Some(ListingHeader { mode, len })
+    Some(ListingHeader {
+        mode,
+        len,
+        raw: false,
+    })
 }
 
 /// [`listing_header`] through the line grammar.
@@ -416,7 +433,11 @@ fn general_listing_header(line: &[u8]) -> Option<ListingHeader> {
         return None;
     }
     match plus_line(t)? {
-        Response::FtpList { mode, len } => Some(ListingHeader { mode, len }),
+        Response::FtpList { mode, len } => Some(ListingHeader {
+            mode,
+            len,
+            raw: false,
+        }),
         _ => None,
     }
 }

@@ -15,6 +15,9 @@
 //!   the input however it is cut into reads, and the items they return never
 //!   depend on where the cuts fall.
 //! - [`listing`] parses the lines of an `AT+FTPLIST` directory listing.
+//! - [`simcom`] is the second dialect, SIMCom's FTP command set: its own
+//!   command table, encoder, [`simcom::ResponseDecoder`] and error codes
+//!   (`SPEC-simcom.md`).
 //! - [`secret_ranges`] finds the passwords in raw bytes; the crate's `Debug`
 //!   output hides them, and so must anything that writes logs.
 //!
@@ -112,6 +115,7 @@ mod param;
 mod request;
 mod response;
 mod secret;
+pub mod simcom;
 mod text;
 mod timeout;
 

@@ -25,6 +25,11 @@ pub const REDACTED: &str = "<redacted>";
 ///   spaces, then `=`, `:` or `：` and spaces: `PASSWORD: …` or `pw=…` in an
 ///   `AT+FTPSCON` report;
 ///
+/// - or, in a line naming `SAPBR` (any case), a `PWD` tag (any case, quoted
+///   or not) and its comma: the SIMCom dialect's bearer password,
+///   `AT+SAPBR=3,1,"PWD","<pwd>"` and the `+SAPBR: PWD,<value>` answer
+///   (`SPEC-simcom.md` §1.7);
+///
 /// and runs to the end of the line. A value that is empty or a lone `?`
 /// (the test and query forms `AT+FTPPW=?`, `AT+FTPPW?`) hides nothing. The
 /// rule errs on the side of hiding: `PWR: on` is hidden too.
@@ -70,7 +75,9 @@ impl core::iter::FusedIterator for SecretRanges<'_> {}
 /// Where the password value of one line (no CR or LF inside) starts, if it
 /// carries one that is not empty and not a lone `?`.
 fn value_start(line: &[u8]) -> Option<usize> {
-    let at = command_value(line).or_else(|| named_value(line))?;
+    let at = command_value(line)
+        .or_else(|| named_value(line))
+        .or_else(|| bearer_value(line))?;
     let value = trim(line.get(at..).unwrap_or_default());
     (!value.is_empty() && value != b"?").then_some(at)
 }
@@ -116,6 +123,27 @@ fn named_value(line: &[u8]) -> Option<usize> {
         }
         let sep = separator(rest.get(i..)?)?;
         Some(skip_spaces(line, at + i + sep))
+    })
+}
+
+/// In a line naming `SAPBR`: after a `PWD` tag, its closing quote, spaces,
+/// a comma and spaces.
+fn bearer_value(line: &[u8]) -> Option<usize> {
+    let has = |at: usize, word: &[u8]| {
+        line.get(at..at + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    (0..line.len()).find(|&at| has(at, b"SAPBR"))?;
+    (0..line.len()).find_map(|at| {
+        if !has(at, b"PWD") {
+            return None;
+        }
+        let mut i = at + 3;
+        if line.get(i) == Some(&b'"') {
+            i += 1;
+        }
+        i = skip_spaces(line, i);
+        (line.get(i) == Some(&b',')).then(|| skip_spaces(line, i + 1))
     })
 }
 
@@ -180,6 +208,8 @@ mod tests {
         assert_eq!(hidden("Pass：x".as_bytes()), [b"x"]);
         assert_eq!(hidden(b"PWR: on"), [b"on"]);
         assert_eq!(hidden(b"a\rPW=1\nb\r\nPW=2"), [b"1", b"2"]);
+        assert_eq!(hidden(b"AT+SAPBR=3,1,\"PWD\",\"s,3\"\r"), [b"\"s,3\""]);
+        assert_eq!(hidden(b"+sapbr: pwd ,x"), [b"x"]);
     }
 
     #[test]
@@ -192,6 +222,8 @@ mod tests {
             b"AT+FTPPW=\r",
             b"+FTPPW:",
             b"AT+FTPPUT=5,12345\r",
+            b"AT+SAPBR=3,1,\"APN\",\"PWD\"\r",
+            b"AT+SAPBR=2,1\r",
             b"",
         ] {
             assert_eq!(hidden(line), Vec::<&[u8]>::new(), "{line:?}");

@@ -20,6 +20,12 @@
 //! whose fault it was. [`Session::cancel`] ends a queued job at once and a
 //! running one cleanly.
 //!
+//! # Dialects
+//!
+//! [`Session`] drives the modem of `SPEC.md`; [`simcom::Session`] drives
+//! SIMCom's FTP command set (SIM800 / SIM900 / SIM7000 / SIM7080,
+//! `SPEC-simcom.md`) with the same drive loop and the same guarantees.
+//!
 //! # The drive loop
 //!
 //! Mutate, then drain every output, then wait:
@@ -110,6 +116,7 @@ mod jobs;
 mod modem;
 mod secret;
 mod session;
+pub mod simcom;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time;

@@ -457,3 +457,99 @@ impl std::io::Write for Port {
         Ok(())
     }
 }
+
+/// What [`run_simcom`] saw, owned.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SimcomLog {
+    /// Every event, as its `Debug` text, in order.
+    pub events: Vec<std::string::String>,
+    /// Downloaded bytes, in order.
+    pub data: Vec<u8>,
+    /// Every listing line.
+    pub lines: Vec<Vec<u8>>,
+    /// Every job's end, in order.
+    pub done: Vec<(
+        crate::JobId,
+        Result<crate::simcom::Outcome, crate::simcom::JobError>,
+    )>,
+    /// Every block of bytes transmitted (command lines and upload bytes).
+    pub transmitted: Vec<Vec<u8>>,
+}
+
+/// Drives a [`crate::simcom::Session`] against `modem` in lock-step, as
+/// [`run`] does for [`Session`], until the session is idle and every reply
+/// was read. A put job is fed from `upload` (as much as each
+/// [`crate::simcom::Event::PutReady`] allows; the end of `upload` ends the
+/// file). Returns the time it ended at and what it saw.
+pub fn run_simcom(
+    session: &mut crate::simcom::Session,
+    modem: &mut ScriptedModem,
+    mut upload: &[u8],
+    start: Instant,
+    max_steps: usize,
+) -> Result<(Instant, SimcomLog), RunError> {
+    use crate::simcom::Event;
+
+    let mut log = SimcomLog::default();
+    let mut now = start;
+    let mut buf = [0u8; 512];
+    let drain = |session: &mut crate::simcom::Session,
+                 log: &mut SimcomLog,
+                 upload: &mut &[u8]|
+     -> Result<(), RunError> {
+        loop {
+            let mut ready = None;
+            match session.poll_event() {
+                None => return Ok(()),
+                Some(event) => {
+                    log.events.push(std::format!("{event:?}"));
+                    match event {
+                        Event::Data { data, .. } => log.data.extend_from_slice(data),
+                        Event::ListLine { line, .. } => log.lines.push(line.to_vec()),
+                        Event::JobDone { job, result } => log.done.push((job, result)),
+                        Event::PutReady { max, .. } => ready = Some(max),
+                        _ => {}
+                    }
+                }
+            }
+            if let Some(max) = ready {
+                if upload.is_empty() {
+                    session.finish_put().map_err(RunError::Usage)?;
+                } else {
+                    let n = upload.len().min(max);
+                    let taken = session
+                        .send_data(upload.get(..n).unwrap_or_default())
+                        .map_err(RunError::Usage)?;
+                    *upload = upload.get(taken..).unwrap_or_default();
+                }
+            }
+        }
+    };
+    for _ in 0..max_steps {
+        drain(session, &mut log, &mut upload)?;
+        while let Some(bytes) = session.poll_transmit(now) {
+            log.transmitted.push(bytes.to_vec());
+            modem.write(now, bytes);
+        }
+        if session.is_idle() && modem.next_due().is_none() {
+            return Ok((now, log));
+        }
+        let n = modem.read(now, &mut buf);
+        if n > 0 {
+            let mut input = buf.get(..n).unwrap_or_default();
+            while !input.is_empty() {
+                let taken = session.handle_input(now, input);
+                input = input.get(taken..).unwrap_or_default();
+                drain(session, &mut log, &mut upload)?;
+            }
+            continue;
+        }
+        let wake = match (session.poll_timeout(), modem.next_due()) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b).ok_or(RunError::Stalled)?,
+        };
+        now = now.max(wake);
+        session.handle_timeout(now);
+    }
+    Err(RunError::TooLong)
+}

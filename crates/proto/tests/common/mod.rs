@@ -43,6 +43,31 @@ impl Render for Request<'_> {
     }
 }
 
+impl Render for cellftp_proto::simcom::Response<'_> {
+    const PARTIAL: &'static [u8] = b"+FTPGET: 2,5";
+    fn render(&self) -> String {
+        use cellftp_proto::simcom::Response as R;
+        match self {
+            R::Overlong(b) => format!("Overlong({:?})", b.escape_ascii().to_string()),
+            R::Unknown(b) => format!("Unknown({:?})", b.escape_ascii().to_string()),
+            R::Echo(b) => format!("Echo({:?})", b.escape_ascii().to_string()),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+impl Render for cellftp_proto::simcom::Request<'_> {
+    const PARTIAL: &'static [u8] = b"AT+FTPPUT=2,5";
+    fn render(&self) -> String {
+        use cellftp_proto::simcom::Request as R;
+        match self {
+            R::Overlong(b) => format!("Overlong({:?})", b.escape_ascii().to_string()),
+            R::Unknown(b) => format!("Unknown({:?})", b.escape_ascii().to_string()),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
 /// A decoder the helpers can drive: the proto [`Decoder`] trait, a fresh
 /// one on demand, and items the tests can render.
 pub trait Decode: Decoder + Default + for<'b> Items<'b> {}

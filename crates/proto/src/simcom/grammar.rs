@@ -1,0 +1,619 @@
+//! The SIMCom dialect's line grammar: one complete line in, one
+//! [`Response`] out; and the rule the framer asks for payload headers
+//! ([`data_header`]). One small function per rule of `SPEC-simcom.md`
+//! §1.6, §1.7 and §1.9; names and tags match without regard to case.
+
+use winnow::ascii::Caseless;
+use winnow::combinator::{alt, opt};
+use winnow::error::{EmptyError, ErrMode};
+use winnow::prelude::*;
+use winnow::token::{literal, take_till, take_while};
+
+use crate::grammar::{is_power_down, ListingHeader};
+use crate::lex::{number, parse_u32, spaces, trim, Parsed};
+use crate::response::CmeError;
+
+use super::command::{Command, CommandName, WIRES};
+use super::error::SimcomFtpError;
+use super::response::{Field, Fields, Info, InfoName, Op, OpStatus, OtherName, Response, Urc};
+
+const fn fail<T>() -> Parsed<T> {
+    Err(ErrMode::Backtrack(EmptyError))
+}
+
+/// The names recognised but not in the command table.
+const OTHER: &[(&[u8], OtherName)] = &[
+    (b"FTPSCONT", OtherName::FtpScont),
+    (b"FTPEXTPUT", OtherName::FtpExtPut),
+    (b"FTPEXTGET", OtherName::FtpExtGet),
+    (b"FTPGETTOFS", OtherName::FtpGetToFs),
+    (b"FTPPUTFRMFS", OtherName::FtpPutFrmFs),
+    (b"FTPFILEPUT", OtherName::FtpFilePut),
+    (b"FTPETPUT", OtherName::FtpEtPut),
+    (b"FTPETGET", OtherName::FtpEtGet),
+    (b"FTPRENAME", OtherName::FtpRename),
+    (b"FTPMDTM", OtherName::FtpMdtm),
+    (b"CNACT", OtherName::Cnact),
+];
+
+/// `<name>` after the `+`: the longest known name, any case.
+fn name(input: &mut &[u8]) -> Parsed<InfoName> {
+    let head = *input;
+    let starts = |text: &[u8]| {
+        head.get(..text.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(text))
+    };
+    let table = WIRES.iter().filter_map(|&(name, wire)| {
+        let text = wire.as_bytes().strip_prefix(b"+")?;
+        Some((text, InfoName::Command(name)))
+    });
+    let other = OTHER
+        .iter()
+        .map(|&(text, name)| (text, InfoName::Other(name)));
+    let best = table
+        .chain(other)
+        .filter(|(text, _)| starts(text))
+        .max_by_key(|(text, _)| text.len());
+    match best {
+        Some((text, name)) => {
+            *input = head.get(text.len()..).unwrap_or_default();
+            Ok(name)
+        }
+        None => fail(),
+    }
+}
+
+/// `*SP ":" *SP`: the colon is required.
+fn colon(input: &mut &[u8]) -> Parsed<()> {
+    (spaces, b':', spaces).void().parse_next(input)
+}
+
+/// `*SP "," *SP`.
+fn comma(input: &mut &[u8]) -> Parsed<()> {
+    (spaces, b',', spaces).void().parse_next(input)
+}
+
+/// `*SP` and the end of the line.
+fn end(input: &mut &[u8]) -> Parsed<()> {
+    spaces(input)?;
+    if input.is_empty() {
+        Ok(())
+    } else {
+        fail()
+    }
+}
+
+// ------------------------------------------------------------ payload header
+
+/// `+FTPGET: 2,<len>` / `+FTPLIST: 2,<len>`, a whole line: the header of a
+/// read, whose payload follows the line end. For the framer.
+pub(crate) fn data_header(line: &[u8]) -> Option<ListingHeader> {
+    let mut input = line;
+    let (_, op, _, _, _, len, _) = (
+        b'+',
+        alt((
+            literal(Caseless("FTPGET")).value(0),
+            literal(Caseless("FTPLIST")).value(1),
+        )),
+        colon,
+        b'2',
+        comma,
+        number,
+        end,
+    )
+        .parse_next(&mut input)
+        .ok()?;
+    Some(ListingHeader {
+        mode: op,
+        len,
+        raw: true,
+    })
+}
+
+// -------------------------------------------------------------------- lines
+
+/// One complete line from the modem.
+pub(crate) fn response_line(line: &[u8]) -> Response<'_> {
+    let t = trim(line);
+    let parsed = match t.first() {
+        Some(b'O' | b'o') if t.eq_ignore_ascii_case(b"OK") => Some(Response::Ok),
+        Some(b'E' | b'e') if t.eq_ignore_ascii_case(b"ERROR") => Some(Response::Error),
+        Some(b'R' | b'r') if t.eq_ignore_ascii_case(b"RDY") => Some(Response::Urc(Urc::Ready)),
+        Some(b'A' | b'a') if t.get(..2).is_some_and(|p| p.eq_ignore_ascii_case(b"AT")) => {
+            Some(Response::Echo(line))
+        }
+        Some(b'+') => plus_line(t),
+        Some(_) if is_power_down(t) => Some(Response::Urc(Urc::PowerDown)),
+        _ => None,
+    };
+    parsed.unwrap_or(Response::Unknown(line))
+}
+
+/// A trimmed line starting with `+`.
+fn plus_line(t: &[u8]) -> Option<Response<'_>> {
+    let mut input = t.get(1..)?;
+    spaces(&mut input).ok()?;
+    if let Ok(r) = error_code(&mut { input }) {
+        return Some(r);
+    }
+    if let Ok(u) = alt((basic_urc, bearer_deact)).parse_next(&mut { input }) {
+        return Some(Response::Urc(u));
+    }
+    let name = name(&mut input).ok()?;
+    colon(&mut input).ok()?;
+    let value = trim(input);
+    if let InfoName::Command(command) = name {
+        if let Some(op) = op_of(command) {
+            return op_line(op, value);
+        }
+    }
+    info(name, value)
+}
+
+/// `CME ERROR: <err>` / `CMS ERROR: <err>` after the `+`.
+fn error_code<'a>(input: &mut &'a [u8]) -> Parsed<Response<'a>> {
+    let cms = alt((
+        literal(Caseless("CME")).value(false),
+        literal(Caseless("CMS")).value(true),
+    ))
+    .parse_next(input)?;
+    (spaces, literal(Caseless("ERROR")), colon).parse_next(input)?;
+    let value = trim(input);
+    let err = match parse_u32(value).and_then(|n| u16::try_from(n).ok()) {
+        Some(code) => CmeError::Code(code),
+        None => CmeError::Text(value),
+    };
+    Ok(if cms {
+        Response::CmsError(err)
+    } else {
+        Response::CmeError(err)
+    })
+}
+
+/// `CPIN: <s>`, `CFUN: <n>`, `PDP: DEACT`, `APP PDP: <idx>,<state>` after
+/// the `+`.
+fn basic_urc(input: &mut &[u8]) -> Parsed<Urc> {
+    let which = alt((
+        literal(Caseless("CPIN")).value(0),
+        literal(Caseless("CFUN")).value(1),
+        literal(Caseless("PDP")).value(2),
+        (
+            literal(Caseless("APP")),
+            b' ',
+            spaces,
+            literal(Caseless("PDP")),
+        )
+            .value(3),
+    ))
+    .parse_next(input)?;
+    colon(input)?;
+    match which {
+        0 => {
+            let state = trim(input);
+            Ok(Urc::Cpin {
+                ready: state.eq_ignore_ascii_case(b"READY"),
+            })
+        }
+        1 => (number, end).map(|(n, _)| Urc::Cfun(n)).parse_next(input),
+        2 => (literal(Caseless("DEACT")), end)
+            .value(Urc::PdpDeact)
+            .parse_next(input),
+        _ => app_pdp(input),
+    }
+}
+
+/// `<idx>,ACTIVE` / `<idx>,DEACTIVE` of `+APP PDP`.
+fn app_pdp(input: &mut &[u8]) -> Parsed<Urc> {
+    let (idx, _, active, _) = (
+        number,
+        comma,
+        alt((
+            literal(Caseless("ACTIVE")).value(true),
+            literal(Caseless("DEACTIVE")).value(false),
+        )),
+        end,
+    )
+        .parse_next(input)?;
+    Ok(Urc::AppPdp { idx, active })
+}
+
+/// `SAPBR <cid>: DEACT` after the `+`.
+fn bearer_deact(input: &mut &[u8]) -> Parsed<Urc> {
+    let (_, _, _, cid, _, _, _) = (
+        literal(Caseless("SAPBR")),
+        b' ',
+        spaces,
+        number,
+        colon,
+        literal(Caseless("DEACT")),
+        end,
+    )
+        .parse_next(input)?;
+    Ok(Urc::BearerDeact { cid })
+}
+
+/// The operation a command starts, if it reports by URC.
+fn op_of(command: CommandName) -> Option<Op> {
+    Some(match command {
+        CommandName::FtpGet => Op::Get,
+        CommandName::FtpPut => Op::Put,
+        CommandName::FtpList => Op::List,
+        CommandName::FtpMkd => Op::Mkd,
+        CommandName::FtpRmd => Op::Rmd,
+        CommandName::FtpDele => Op::Dele,
+        CommandName::FtpSize => Op::Size,
+        _ => None?,
+    })
+}
+
+/// The value of a line named by an operation: a URC (`1,…`), a put
+/// header (`+FTPPUT: 2,<cnf>`), or an information line (a test answer).
+fn op_line(op: Op, value: &[u8]) -> Option<Response<'_>> {
+    let mut input = value;
+    match number.parse_next(&mut input) {
+        Ok(1) => ftp_urc(op, &mut input)
+            .ok()
+            .map(|status| Response::Urc(Urc::Ftp { op, status })),
+        Ok(2) if op == Op::Put => (comma, number, end)
+            .map(|(_, cnf, _)| Response::PutHeader { cnf })
+            .parse_next(&mut input)
+            .ok(),
+        // A read header the framer did not take is malformed.
+        Ok(2) if matches!(op, Op::Get | Op::List) => None,
+        _ => info(InfoName::Command(op.command()), value),
+    }
+}
+
+/// What follows `1` in an operation's URC.
+fn ftp_urc(op: Op, input: &mut &[u8]) -> Parsed<OpStatus> {
+    let (_, code) = (comma, number).parse_next(input)?;
+    let status = match (op, code) {
+        (Op::Size, 0) => (comma, number)
+            .map(|(_, n)| OpStatus::Size(n))
+            .parse_next(input)?,
+        (_, 0) => OpStatus::Done,
+        (Op::Get | Op::List, 1) => OpStatus::Open,
+        (Op::Put, 1) => (comma, number)
+            .map(|(_, max)| OpStatus::PutReady { max })
+            .parse_next(input)?,
+        (_, 1) => return fail(),
+        (_, code) => {
+            let Ok(code) = u16::try_from(code) else {
+                return fail();
+            };
+            if op == Op::Size {
+                // The failure form's `<0>`: any number, or none.
+                opt((comma, number)).parse_next(input)?;
+            }
+            OpStatus::Failed(SimcomFtpError::from_code(code))
+        }
+    };
+    end(input)?;
+    Ok(status)
+}
+
+/// An information line, if its fields are well formed.
+fn info(name: InfoName, value: &[u8]) -> Option<Response<'_>> {
+    fields_ok(value).then_some(Response::Info(Info {
+        name,
+        fields: Fields { value },
+    }))
+}
+
+// ---------------------------------------------------------------- host side
+
+/// `<name>` after `AT+`: a name of the command table, longest first.
+fn command_name(input: &mut &[u8]) -> Parsed<CommandName> {
+    match name(input)? {
+        InfoName::Command(c) => Ok(c),
+        InfoName::Other(_) => fail(),
+    }
+}
+
+/// A complete command line without its terminator, if it is one the
+/// encoder would send (stray spaces, any case, unquoted strings accepted,
+/// `SPEC-simcom.md` §1.5).
+pub(crate) fn command_line(line: &[u8]) -> Option<Command<'_>> {
+    let mut input = trim(line);
+    (literal(Caseless("AT")), spaces)
+        .parse_next(&mut input)
+        .ok()?;
+    match input.first() {
+        None => Command::parse_form(CommandName::At, input),
+        Some(b'E' | b'e') => Command::parse_form(CommandName::Echo, input.get(1..)?),
+        Some(b'+') => {
+            let mut rest = input.get(1..)?;
+            spaces(&mut rest).ok()?;
+            let name = command_name(&mut rest).ok()?;
+            spaces(&mut rest).ok()?;
+            Command::parse_form(name, rest)
+        }
+        Some(_) => None,
+    }
+}
+
+/// `AT+FTPPUT=2,<n>` with `<n>` > 0, a whole line from the host: raw
+/// upload bytes follow its terminator. Taken whatever `<n>` is, so that
+/// the stream stays in step. For the framer.
+pub(crate) fn put_header(line: &[u8]) -> Option<ListingHeader> {
+    let mut input = trim(line);
+    let (_, _, _, _, _, _, _, _, _, len) = (
+        literal(Caseless("AT")),
+        spaces,
+        b'+',
+        spaces,
+        literal(Caseless("FTPPUT")),
+        spaces,
+        b'=',
+        spaces,
+        (b'2', comma),
+        number,
+    )
+        .parse_next(&mut input)
+        .ok()?;
+    end(&mut input).ok()?;
+    (len > 0).then_some(ListingHeader {
+        mode: 2,
+        len,
+        raw: true,
+    })
+}
+
+// ------------------------------------------------------------------- fields
+
+/// `quoted = DQUOTE *qchar DQUOTE`: the inside.
+fn quoted<'a>(input: &mut &'a [u8]) -> Parsed<&'a [u8]> {
+    (b'"', take_till(0.., b'"'), b'"')
+        .map(|(_, inside, _)| inside)
+        .parse_next(input)
+}
+
+/// `bare`: up to the next comma, without `"`, trimmed.
+fn bare<'a>(input: &mut &'a [u8]) -> Parsed<&'a [u8]> {
+    take_while(1.., |b: u8| b != b',' && b != b'"')
+        .map(trim)
+        .verify(|t: &[u8]| !t.is_empty())
+        .parse_next(input)
+}
+
+/// One field: a quoted string, a number, or a bare string.
+fn field<'a>(input: &mut &'a [u8]) -> Parsed<Field<'a>> {
+    spaces(input)?;
+    if input.first() == Some(&b'"') {
+        let inside = quoted(input)?;
+        spaces(input)?;
+        return Ok(Field::Text(inside));
+    }
+    let t = bare(input)?;
+    Ok(match parse_u32(t) {
+        Some(n) => Field::Number(n),
+        None => Field::Text(t),
+    })
+}
+
+/// The first field of `rest` and what follows its comma; `None` at the end.
+pub(crate) fn next_field(rest: &[u8]) -> Option<(Field<'_>, &[u8])> {
+    if rest.is_empty() {
+        return None;
+    }
+    let mut input = rest;
+    let f = field(&mut input).ok()?;
+    let _ = comma(&mut input);
+    Some((f, input))
+}
+
+/// True if `value` (trimmed) is empty or fields separated by commas.
+fn fields_ok(value: &[u8]) -> bool {
+    let mut input = value;
+    if input.is_empty() {
+        return true;
+    }
+    loop {
+        if field(&mut input).is_err() {
+            return false;
+        }
+        if input.is_empty() {
+            return true;
+        }
+        if comma(&mut input).is_err() || input.is_empty() {
+            return false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simcom::ReadOp;
+
+    fn line(l: &[u8]) -> Response<'_> {
+        response_line(l)
+    }
+
+    fn urc(op: Op, status: OpStatus) -> Response<'static> {
+        Response::Urc(Urc::Ftp { op, status })
+    }
+
+    #[test]
+    fn names_match_longest_first_any_case() {
+        let mut i: &[u8] = b"FTPGETNAME: x";
+        assert_eq!(name(&mut i), Ok(InfoName::Command(CommandName::FtpGetName)));
+        assert_eq!(i, b": x");
+        let mut i: &[u8] = b"ftpputopt:";
+        assert_eq!(name(&mut i), Ok(InfoName::Command(CommandName::FtpPutOpt)));
+        let mut i: &[u8] = b"FTPGETTOFS: 1";
+        assert_eq!(name(&mut i), Ok(InfoName::Other(OtherName::FtpGetToFs)));
+        let mut i: &[u8] = b"FTPNOPE: 1";
+        assert!(name(&mut i).is_err());
+    }
+
+    #[test]
+    fn data_headers() {
+        let h = |l: &[u8]| data_header(l).map(|h| (h.mode, h.len, h.raw));
+        assert_eq!(h(b"+FTPGET: 2,10"), Some((0, 10, true)));
+        assert_eq!(h(b"+FTPGET:2,10"), Some((0, 10, true)));
+        assert_eq!(h(b"+ftplist: 2 , 1460 "), Some((1, 1460, true)));
+        assert_eq!(h(b"+FTPGET: 2,0"), Some((0, 0, true)));
+        assert_eq!(h(b"+FTPGET: 2,4294967295"), Some((0, u32::MAX, true)));
+        for bad in [
+            &b"+FTPGET: 2,4294967296"[..],
+            b"+FTPGET: 1,1",
+            b" +FTPGET: 2,10",
+            b"+FTPGET 2,10",
+            b"+FTPGET: 2,",
+            b"+FTPGET: 2,10x",
+            b"+FTPGETNAME: 2,10",
+            b"+FTPPUT: 2,10",
+        ] {
+            assert_eq!(h(bad), None, "{}", bad.escape_ascii());
+        }
+    }
+
+    #[test]
+    fn final_results() {
+        assert_eq!(line(b"OK"), Response::Ok);
+        assert_eq!(line(b" ok "), Response::Ok);
+        assert_eq!(line(b"ERROR"), Response::Error);
+        assert_eq!(
+            line(b"+CME ERROR: 3"),
+            Response::CmeError(CmeError::Code(3))
+        );
+        assert_eq!(
+            line(b"+CMS ERROR: bad"),
+            Response::CmsError(CmeError::Text(b"bad"))
+        );
+    }
+
+    #[test]
+    fn operation_urcs() {
+        assert_eq!(line(b"+FTPGET: 1,1"), urc(Op::Get, OpStatus::Open));
+        assert_eq!(line(b"+FTPGET:1,0"), urc(Op::Get, OpStatus::Done));
+        assert_eq!(
+            line(b"+FTPGET: 1,72"),
+            urc(Op::Get, OpStatus::Failed(SimcomFtpError::Password))
+        );
+        assert_eq!(line(b"+FTPLIST: 1 , 1"), urc(Op::List, OpStatus::Open));
+        assert_eq!(
+            line(b"+FTPPUT: 1,1,1360"),
+            urc(Op::Put, OpStatus::PutReady { max: 1360 })
+        );
+        assert_eq!(line(b"+FTPPUT: 1,0"), urc(Op::Put, OpStatus::Done));
+        assert_eq!(line(b"+FTPMKD: 1,0"), urc(Op::Mkd, OpStatus::Done));
+        assert_eq!(
+            line(b"+FTPRMD: 1,77"),
+            urc(Op::Rmd, OpStatus::Failed(SimcomFtpError::Operate))
+        );
+        assert_eq!(line(b"+FTPDELE: 1,0"), urc(Op::Dele, OpStatus::Done));
+        assert_eq!(line(b"+FTPSIZE: 1,0,10"), urc(Op::Size, OpStatus::Size(10)));
+        let missing = urc(Op::Size, OpStatus::Failed(SimcomFtpError::Operate));
+        assert_eq!(line(b"+FTPSIZE: 1,77,0"), missing);
+        assert_eq!(line(b"+FTPSIZE: 1,77"), missing);
+        assert_eq!(
+            line(b"+FTPGET: 1,99"),
+            urc(Op::Get, OpStatus::Failed(SimcomFtpError::Unknown(99)))
+        );
+        // Malformed URCs are Unknown, never errors of the stream.
+        for bad in [
+            &b"+FTPGET: 1,x"[..],
+            b"+FTPGET: 1",
+            b"+FTPPUT: 1,1",
+            b"+FTPMKD: 1,1",
+            b"+FTPSIZE: 1,0",
+            b"+FTPGET: 1,0,5",
+            b"+FTPGET: 1,70000",
+            b"+FTPGET: 2,10x",
+        ] {
+            assert_eq!(line(bad), Response::Unknown(bad));
+        }
+    }
+
+    #[test]
+    fn put_header() {
+        assert_eq!(line(b"+FTPPUT: 2,10"), Response::PutHeader { cnf: 10 });
+        assert_eq!(line(b"+FTPPUT:2, 0"), Response::PutHeader { cnf: 0 });
+        assert_eq!(line(b"+FTPPUT: 2,"), Response::Unknown(b"+FTPPUT: 2,"));
+    }
+
+    #[test]
+    fn bearer_and_basic_urcs() {
+        assert_eq!(
+            line(b"+SAPBR 1: DEACT"),
+            Response::Urc(Urc::BearerDeact { cid: 1 })
+        );
+        assert_eq!(line(b"+PDP: DEACT"), Response::Urc(Urc::PdpDeact));
+        assert_eq!(
+            line(b"+APP PDP: 0,DEACTIVE"),
+            Response::Urc(Urc::AppPdp {
+                idx: 0,
+                active: false
+            })
+        );
+        assert_eq!(line(b"RDY"), Response::Urc(Urc::Ready));
+        assert_eq!(line(b"+CFUN: 1"), Response::Urc(Urc::Cfun(1)));
+        assert_eq!(
+            line(b"+CPIN: READY"),
+            Response::Urc(Urc::Cpin { ready: true })
+        );
+        assert_eq!(line(b"NORMAL POWER DOWN"), Response::Urc(Urc::PowerDown));
+    }
+
+    #[test]
+    fn information_lines_and_fields() {
+        let Response::Info(i) = line(b"+SAPBR: 1,1,\"10.0.0.2\"") else {
+            panic!()
+        };
+        assert_eq!(i.name, InfoName::Command(CommandName::Sapbr));
+        let fields: std::vec::Vec<_> = i.fields.into_iter().collect();
+        assert_eq!(
+            fields,
+            [Field::Number(1), Field::Number(1), Field::Text(b"10.0.0.2")]
+        );
+        // Quoted or bare: the same field.
+        for l in [&b"+FTPTYPE: I"[..], b"+FTPTYPE: \"I\"", b"+ftptype:I "] {
+            let Response::Info(i) = line(l) else { panic!() };
+            assert_eq!(i.fields.get(0), Some(Field::Text(b"I")));
+            assert_eq!(i.fields.len(), 1);
+        }
+        let Response::Info(i) = line(b"+FTPSTATE: 0") else {
+            panic!()
+        };
+        assert_eq!(i.fields.get(0), Some(Field::Number(0)));
+        // A test answer of an operation is information, not a URC.
+        assert!(matches!(
+            line(b"+FTPGET: (1,2),(1-1460)"),
+            Response::Info(_)
+        ));
+        // Unbalanced quotes and empty fields make the line Unknown.
+        for bad in [
+            &b"+FTPUN: \"x"[..],
+            b"+FTPUN: a\"b",
+            b"+FTPUN: a,,b",
+            b"+FTPUN: a,",
+        ] {
+            assert_eq!(line(bad), Response::Unknown(bad));
+        }
+        assert_eq!(line(b"+NOPE: 1"), Response::Unknown(b"+NOPE: 1"));
+    }
+
+    #[test]
+    fn echo_and_unknown() {
+        assert_eq!(line(b"AT+FTPGET=1"), Response::Echo(b"AT+FTPGET=1"));
+        assert_eq!(line(b"hello"), Response::Unknown(b"hello"));
+        let _ = ReadOp::Get;
+    }
+
+    #[test]
+    fn passwords_are_hidden_in_debug() {
+        let show = |l: &[u8]| std::format!("{:?}", line(l));
+        let s = show(b"+FTPPW: \"hunter2\"");
+        assert!(!s.contains("hunter2"), "{s}");
+        let s = show(b"+SAPBR: \"PWD\",\"hunter2\"");
+        assert!(!s.contains("hunter2"), "{s}");
+        let s = show(b"AT+FTPPW=\"hunter2\"");
+        assert!(!s.contains("hunter2"), "{s}");
+        let s = show(b"AT+SAPBR=3,1,\"PWD\",\"hunter2\"");
+        assert!(!s.contains("hunter2"), "{s}");
+        let s = show(b"xx +FTPPW hunter2");
+        assert!(!s.contains("hunter2"), "{s}");
+    }
+}
