@@ -16,9 +16,10 @@ const SETTINGS_HELP: &str = "\
 Settings come from flags, then environment variables (CELLFTP_DEVICE,
 CELLFTP_BAUD, CELLFTP_TCP, CELLFTP_SERVER, CELLFTP_PORT, CELLFTP_USER,
 CELLFTP_MODE, CELLFTP_TYPE, CELLFTP_PATH, CELLFTP_PASSWORD_FILE,
-CELLFTP_CONFIG), then the TOML config file (default: cellftp/config.toml in
-the platform's config folder, e.g. ~/.config/cellftp/config.toml; keys:
-device, baud, tcp, server, port, user, mode, type, path, password-file).
+CELLFTP_CONFIG, CELLFTP_DIALECT, CELLFTP_APN), then the TOML config file
+(default: cellftp/config.toml in the platform's config folder, e.g.
+~/.config/cellftp/config.toml; keys: device, baud, tcp, server, port, user,
+mode, type, path, password-file, dialect, apn).
 
 The password comes from --password-file FILE (its first line), then the
 CELLFTP_PASSWORD environment variable, then the config file's
@@ -86,6 +87,13 @@ pub(crate) struct ModemArgs {
     /// context inactive (FTPSERV code 1).
     #[arg(long, global = true)]
     pub(crate) bring_up: bool,
+    /// The modem's AT dialect [default: manual].
+    #[arg(long, env = "CELLFTP_DIALECT", global = true, value_enum)]
+    pub(crate) dialect: Option<DialectArg>,
+    /// The access point name the SIMCom dialect opens its bearer with
+    /// (AT+SAPBR) [default: empty, the network's default].
+    #[arg(long, env = "CELLFTP_APN", global = true, value_name = "APN")]
+    pub(crate) apn: Option<String>,
     /// Multiply every command timeout and the guard time between commands
     /// by F (e.g. 0.05 for tests against a simulator). Not recorded: a `--record` transcript made with a scale
     /// other than 1 replays with the default timeouts, so a run that ended
@@ -178,6 +186,19 @@ fn parse_scale(s: &str) -> Result<f64, String> {
     }
 }
 
+/// `--dialect`: which AT command set the modem speaks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum DialectArg {
+    /// The modem of SPEC.md, the vendor manual's command set (AT+FTPSERV
+    /// connects, AT+FTPGET returns the data).
+    #[default]
+    Manual,
+    /// SIMCom SIM800 / SIM900 / SIM7000 (SPEC-simcom.md): URC-driven
+    /// operations over an AT+SAPBR bearer.
+    Simcom,
+}
+
 /// `--mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -211,6 +232,9 @@ pub(crate) enum Command {
     Mkdir(commands::dir::DirArgs),
     /// Remove a server directory.
     Rmdir(commands::dir::DirArgs),
+    /// Delete a server file (--dialect simcom only: the manual's modem has
+    /// no delete command).
+    Rm(commands::rm::RmArgs),
     /// Show the modem's FTP configuration report (AT+FTPSCON); the password
     /// is hidden.
     Config(commands::config::ConfigArgs),
@@ -233,6 +257,7 @@ impl Command {
             Command::Ls(_) => "ls",
             Command::Mkdir(_) => "mkdir",
             Command::Rmdir(_) => "rmdir",
+            Command::Rm(_) => "rm",
             Command::Config(_) => "config",
             Command::Raw(_) => "raw",
             Command::Sim(_) => "sim",

@@ -74,6 +74,8 @@ pub(crate) enum CliError {
     Line(io::Error),
     /// A job failed.
     Job(JobFailure),
+    /// A job of the SIMCom dialect failed.
+    Simcom(cellftp_session::simcom::JobError),
     /// A parameter the session refused before anything was sent.
     Invalid(UsageError),
     /// A `raw` command got a final result other than `OK`.
@@ -159,6 +161,16 @@ impl CliError {
                 // treated as a protocol failure until it is sorted.
                 _ => Exit::Protocol,
             },
+            CliError::Simcom(e) => {
+                use cellftp_session::simcom::JobError as E;
+                match e {
+                    E::Modem { .. } | E::Ftp { .. } | E::BearerNotOpen { .. } => Exit::Refused,
+                    E::Timeout { .. } => Exit::Timeout,
+                    E::Unsupported => Exit::Usage,
+                    // Protocol, EchoOn, and kinds added later.
+                    _ => Exit::Protocol,
+                }
+            }
             CliError::RawRefused { .. } => Exit::Refused,
             CliError::RawTimeout { .. } => Exit::Timeout,
             CliError::Local { .. } => Exit::Local,
@@ -214,6 +226,7 @@ impl fmt::Display for CliError {
             }
             CliError::Line(e) => write!(f, "the line to the modem failed: {}", io_reason(e)),
             CliError::Job(job) => job.fmt(f),
+            CliError::Simcom(e) => write!(f, "{e}"),
             CliError::Invalid(e) => write!(f, "{e}"),
             CliError::RawRefused { command, answer } => {
                 write!(f, "the modem refused {command}: {answer}")

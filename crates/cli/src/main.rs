@@ -16,6 +16,7 @@ mod password;
 mod record;
 mod runner;
 mod settings;
+mod simcom;
 mod trace;
 
 use std::process::ExitCode;

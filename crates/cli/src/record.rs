@@ -208,6 +208,11 @@ impl Log {
         }
     }
 
+    /// True if the session is being recorded (`--record`).
+    pub(crate) fn is_recording(&self) -> bool {
+        self.transcript.is_some()
+    }
+
     /// The transcript as text, with a final time mark, if recording.
     pub(crate) fn transcript_text(&mut self) -> Option<String> {
         self.stamp();

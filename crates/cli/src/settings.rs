@@ -16,6 +16,8 @@
 //! type = "binary"           # or "ascii"
 //! path = "/upload"
 //! password-file = "/home/me/.config/cellftp/password"
+//! dialect = "simcom"        # or "manual" (the default)
+//! apn = "internet"          # the SIMCom bearer's access point
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -24,7 +26,7 @@ use clap::parser::ValueSource;
 use clap::ArgMatches;
 use serde::Deserialize;
 
-use crate::cli::{Cli, ModeArg, TypeArg};
+use crate::cli::{Cli, DialectArg, ModeArg, TypeArg};
 use crate::error::CliError;
 use cellftp_session::{Mode, TransferType};
 
@@ -45,6 +47,8 @@ pub(crate) struct FileSettings {
     password_file: Option<PathBuf>,
     /// Only to refuse it with a helpful message.
     password: Option<toml::Value>,
+    dialect: Option<DialectArg>,
+    apn: Option<String>,
 }
 
 /// The default config file: `cellftp/config.toml` in the platform's config
@@ -145,6 +149,10 @@ pub(crate) struct Settings {
     pub(crate) bring_up: bool,
     /// `--timeout-scale` (hidden): the factor on every command timeout.
     pub(crate) timeout_scale: f64,
+    /// `--dialect`: the modem's AT dialect.
+    pub(crate) dialect: DialectArg,
+    /// `--apn`: the SIMCom bearer's access point name.
+    pub(crate) apn: String,
 }
 
 /// Where a setting came from, lowest first.
@@ -195,6 +203,13 @@ impl Settings {
             password_file_env,
             bring_up: cli.modem.bring_up,
             timeout_scale: cli.modem.timeout_scale.unwrap_or(1.0),
+            dialect: cli.modem.dialect.or(file.dialect).unwrap_or_default(),
+            apn: cli
+                .modem
+                .apn
+                .clone()
+                .or_else(|| file.apn.clone())
+                .unwrap_or_default(),
             file,
             file_path,
         })

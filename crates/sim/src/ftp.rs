@@ -316,6 +316,15 @@ impl<T: TlsStream> Connection for Conn<T> {
                 FtpResult::Done
             }),
             FtpOp::Mkdir(d) => self.ctrl.mkdir(d).map(|()| FtpResult::Done),
+            FtpOp::Delete { path, name } => self
+                .enter(path.as_deref())
+                .and_then(|()| self.ctrl.rm(name))
+                .map(|()| FtpResult::Done),
+            FtpOp::Size { path, name } => self
+                .enter(path.as_deref())
+                .and_then(|()| self.set_type(TransferType::Binary))
+                .and_then(|()| self.ctrl.size(name))
+                .map(|n| FtpResult::Size(n as u64)),
             FtpOp::Rmdir(d) => self.ctrl.rmdir(d).map(|()| FtpResult::Done),
             FtpOp::Get {
                 path,

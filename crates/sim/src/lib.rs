@@ -8,6 +8,9 @@
 //! and answers with [`cellftp_proto::ResponseEncoder`]. Its FTP commands
 //! are carried out against a real server with the `suppaftp` client.
 //!
+//! - [`SimcomModem`] speaks the second dialect, SIMCom's URC-driven FTP
+//!   command set (`SPEC-simcom.md`), on the same [`FtpBackend`];
+//!   [`SimConfig::dialect`] picks it ([`Dialect::Simcom`]).
 //! - [`Modem`] is the modem as a sans-IO state machine (host bytes in,
 //!   response bytes and [`FtpOp`]s out); unit tests and the fuzzer drive it
 //!   directly.
@@ -57,11 +60,13 @@ mod op;
 mod serve;
 #[cfg(feature = "embedded-server")]
 mod server;
+mod simcom;
 
 pub use fault::{FaultSpecError, Faults};
 pub use ftp::FtpBackend;
 pub use modem::{Modem, ModemConfig, RX_LIMIT};
 pub use op::{FtpOp, FtpResult};
-pub use serve::{Link, PtyPort, PtyServer, Running, SimConfig, Simulator, TcpServer};
+pub use serve::{Dialect, Link, PtyPort, PtyServer, Running, SimConfig, Simulator, TcpServer};
 #[cfg(feature = "embedded-server")]
 pub use server::EmbeddedServer;
+pub use simcom::{SimcomModem, MAX_LENGTH};

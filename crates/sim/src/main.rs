@@ -5,7 +5,7 @@
 //! ```text
 //! cellftp-sim [--pty [LINK]] [--tcp ADDR] [--serve DIR | --ftp HOST:PORT]
 //!             [--baud N] [--faults SPEC] [--echo on|off] [--pdp-active]
-//!             [--get-chunk N]
+//!             [--get-chunk N] [--dialect manual|simcom]
 //! ```
 //!
 //! Without `--tcp`, the modem is on a pseudo-terminal whose path is
@@ -76,6 +76,15 @@ fn parse() -> Result<Args, String> {
                 }
             }
             "--pdp-active" => modem.pdp_active = true,
+            "--dialect" => {
+                args.config.dialect = match value("manual or simcom")?.as_str() {
+                    "manual" => cellftp_sim::Dialect::Manual,
+                    "simcom" => cellftp_sim::Dialect::Simcom,
+                    other => {
+                        return Err(format!("--dialect: `{other}` is neither manual nor simcom"))
+                    }
+                }
+            }
             "--get-chunk" => {
                 modem.get_chunk = value("a size")?
                     .parse()
@@ -83,11 +92,15 @@ fn parse() -> Result<Args, String> {
             }
             "-h" | "--help" => {
                 return Err("usage: cellftp-sim [--pty [LINK]] [--tcp ADDR] [--serve DIR | --ftp HOST:PORT] \
-                            [--baud N] [--faults SPEC] [--echo on|off] [--pdp-active] [--get-chunk N]"
+                            [--baud N] [--faults SPEC] [--echo on|off] [--pdp-active] [--get-chunk N] \
+                            [--dialect manual|simcom]"
                     .into())
             }
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         }
+    }
+    if args.config.dialect == cellftp_sim::Dialect::Simcom && !modem.faults.faults.is_empty() {
+        return Err("--faults: the simulated SIMCom modem injects no faults yet".into());
     }
     args.config.modem = modem;
     Ok(args)

@@ -79,6 +79,21 @@ pub enum FtpOp {
         /// Fault: drop the data connection after this many bytes.
         drop_after: Option<u64>,
     },
+    /// `DELE` of `name` in `path` (the SIMCom dialect's `AT+FTPDELE`).
+    Delete {
+        /// Directory, if set.
+        path: Option<String>,
+        /// The file.
+        name: String,
+    },
+    /// `SIZE` of `name` in `path`, in binary type (the SIMCom dialect's
+    /// `AT+FTPSIZE`). Answer [`FtpResult::Size`].
+    Size {
+        /// Directory, if set.
+        path: Option<String>,
+        /// The file.
+        name: String,
+    },
     /// `QUIT`, and close the connection.
     Quit,
     /// The modem restarted: drop everything without a word to the server.
@@ -139,6 +154,16 @@ impl fmt::Debug for FtpOp {
                 .field("path", path)
                 .field("drop_after", drop_after)
                 .finish(),
+            FtpOp::Delete { path, name } => f
+                .debug_struct("Delete")
+                .field("path", path)
+                .field("name", name)
+                .finish(),
+            FtpOp::Size { path, name } => f
+                .debug_struct("Size")
+                .field("path", path)
+                .field("name", name)
+                .finish(),
             FtpOp::Quit => f.write_str("Quit"),
             FtpOp::Reset => f.write_str("Reset"),
         }
@@ -154,6 +179,8 @@ pub enum FtpResult {
     /// Done, with data: a downloaded file (from its offset) or a listing,
     /// its lines separated by CR LF.
     Data(Vec<u8>),
+    /// Done: the size of a file, in bytes ([`FtpOp::Size`]).
+    Size(u64),
     /// The connection could not be opened.
     ServFailed(ServCode),
     /// The server refused, or the connection broke; `partial` holds the

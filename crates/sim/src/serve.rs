@@ -18,11 +18,78 @@ use nix::sys::termios::{self, SetArg};
 
 use crate::ftp::FtpBackend;
 use crate::modem::{Modem, ModemConfig};
+use crate::op::{FtpOp, FtpResult};
+use crate::simcom::SimcomModem;
+
+/// Which AT dialect the simulated modem speaks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Dialect {
+    /// The modem of `SPEC.md` (the vendor manual "FTP指令"): [`Modem`].
+    #[default]
+    Manual,
+    /// SIMCom's FTP command set (`SPEC-simcom.md`): [`SimcomModem`].
+    Simcom,
+}
+
+/// Either modem, behind the one interface the simulator loop uses.
+#[derive(Debug)]
+enum AnyModem {
+    Manual(Box<Modem>),
+    Simcom(Box<SimcomModem>),
+}
+
+impl AnyModem {
+    fn handle_input(&mut self, now: Duration, bytes: &[u8]) -> usize {
+        match self {
+            AnyModem::Manual(m) => m.handle_input(now, bytes),
+            AnyModem::Simcom(m) => m.handle_input(now, bytes),
+        }
+    }
+
+    fn handle_ftp_result(&mut self, now: Duration, result: FtpResult) {
+        match self {
+            AnyModem::Manual(m) => m.handle_ftp_result(now, result),
+            AnyModem::Simcom(m) => m.handle_ftp_result(now, result),
+        }
+    }
+
+    fn handle_timeout(&mut self, now: Duration) {
+        match self {
+            AnyModem::Manual(m) => m.handle_timeout(now),
+            AnyModem::Simcom(m) => m.handle_timeout(now),
+        }
+    }
+
+    fn poll_timeout(&self) -> Option<Duration> {
+        match self {
+            AnyModem::Manual(m) => m.poll_timeout(),
+            AnyModem::Simcom(m) => m.poll_timeout(),
+        }
+    }
+
+    fn poll_ftp(&mut self) -> Option<FtpOp> {
+        match self {
+            AnyModem::Manual(m) => m.poll_ftp(),
+            AnyModem::Simcom(m) => m.poll_ftp(),
+        }
+    }
+
+    fn poll_output(&mut self) -> Option<Vec<u8>> {
+        match self {
+            AnyModem::Manual(m) => m.poll_output(),
+            AnyModem::Simcom(m) => m.poll_output(),
+        }
+    }
+}
 
 /// Everything a simulator is built from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimConfig {
-    /// How the modem behaves, its faults included.
+    /// The AT dialect the modem speaks.
+    pub dialect: Dialect,
+    /// How the modem behaves, its faults included (the SIMCom dialect
+    /// injects no faults; see [`SimcomModem`]).
     pub modem: ModemConfig,
     /// The serial link's speed in baud (8N1: 10 bits a byte), both
     /// directions; `None` for no limit.
@@ -40,6 +107,7 @@ pub struct SimConfig {
 impl Default for SimConfig {
     fn default() -> Self {
         Self {
+            dialect: Dialect::default(),
             modem: ModemConfig::default(),
             baud: None,
             ftp_timeout: Duration::from_secs(20),
@@ -121,7 +189,7 @@ fn wait_fd(fd: std::os::fd::BorrowedFd<'_>, timeout: Duration) -> io::Result<boo
 /// A simulator: a [`Modem`], its FTP backend and its link pacing.
 #[derive(Debug)]
 pub struct Simulator {
-    modem: Modem,
+    modem: AnyModem,
     backend: FtpBackend,
     rx: Pacer,
     tx: Pacer,
@@ -135,7 +203,10 @@ impl Simulator {
             backend: FtpBackend::new(config.ftp_timeout).route_to(config.ftp_route),
             rx: Pacer::new(config.baud),
             tx: Pacer::new(config.baud),
-            modem: Modem::new(config.modem),
+            modem: match config.dialect {
+                Dialect::Manual => AnyModem::Manual(Box::new(Modem::new(config.modem))),
+                Dialect::Simcom => AnyModem::Simcom(Box::new(SimcomModem::new(config.modem))),
+            },
             epoch: Instant::now(),
         }
     }

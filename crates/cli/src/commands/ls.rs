@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use cellftp_replay::JobSpec;
 use cellftp_session::driver::Handler;
-use cellftp_session::proto::listing::ListingStyle;
+use cellftp_session::proto::listing::{Entry, ListingStyle};
 use cellftp_session::{EntryKind, Event, JobId, ListingError};
 use clap::Args;
 use serde::Serialize;
@@ -41,7 +41,7 @@ struct Item {
 
 /// The listing.
 #[derive(Debug, Serialize)]
-struct Listing {
+pub(crate) struct Listing {
     path: Option<String>,
     entries: Vec<Item>,
     /// Lines in no known format (the `total` line is left out).
@@ -51,11 +51,7 @@ struct Listing {
 /// Lists.
 pub(crate) fn run(args: &LsArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let (ftp, mut modem, password) = ctx.login()?;
-    let mut listing = Listing {
-        path: args.path.clone().or_else(|| ftp.path.clone()),
-        entries: Vec::new(),
-        unparsed: Vec::new(),
-    };
+    let mut listing = Listing::new(args.path.clone().or_else(|| ftp.path.clone()));
     modem.ftp_job(
         &ftp,
         &password,
@@ -65,19 +61,34 @@ pub(crate) fn run(args: &LsArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         &mut listing,
     )?;
     drop(password);
-    if args.json {
-        let text = serde_json::to_string_pretty(&listing)
-            .map_err(|e| CliError::Usage(format!("cannot write JSON: {e}")))?;
-        println!("{text}");
-    } else if !ctx.out.quiet {
-        print!("{}", table(&listing));
-    }
-    Ok(())
+    listing.print(args.json, ctx.out.quiet)
 }
 
 impl Handler for Listing {
     fn event(&mut self, event: &Event<'_>) {
         if let Event::ListLine { line, entry, .. } = event {
+            self.add(line, entry);
+        }
+    }
+
+    fn fill(&mut self, _job: JobId, _buf: &mut [u8]) -> usize {
+        0
+    }
+}
+
+impl Listing {
+    /// A new listing of `path`.
+    pub(crate) fn new(path: Option<String>) -> Self {
+        Self {
+            path,
+            entries: Vec::new(),
+            unparsed: Vec::new(),
+        }
+    }
+
+    /// One line of the listing, parsed or not.
+    pub(crate) fn add(&mut self, line: &[u8], entry: &Result<Entry<'_>, ListingError>) {
+        {
             match entry {
                 Ok(e) => self.entries.push(Item {
                     name: text(e.name),
@@ -102,8 +113,16 @@ impl Handler for Listing {
         }
     }
 
-    fn fill(&mut self, _job: JobId, _buf: &mut [u8]) -> usize {
-        0
+    /// Prints the listing: JSON with `json`, else a table unless quiet.
+    pub(crate) fn print(&self, json: bool, quiet: bool) -> Result<(), CliError> {
+        if json {
+            let text = serde_json::to_string_pretty(self)
+                .map_err(|e| CliError::Usage(format!("cannot write JSON: {e}")))?;
+            println!("{text}");
+        } else if !quiet {
+            print!("{}", table(self));
+        }
+        Ok(())
     }
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod get;
 pub(crate) mod ls;
 pub(crate) mod put;
 pub(crate) mod raw;
+pub(crate) mod rm;
 pub(crate) mod sim;
 
 use crate::cli::Command;
@@ -52,12 +53,16 @@ impl Ctx {
 /// Runs `command`. `completions` and `sim` are handled before a context
 /// exists.
 pub(crate) fn run(command: &Command, ctx: &mut Ctx) -> Result<(), CliError> {
+    if ctx.settings.dialect == crate::cli::DialectArg::Simcom {
+        return crate::simcom::run(command, ctx);
+    }
     match command {
         Command::Put(args) => put::run(args, ctx),
         Command::Get(args) => get::run(args, ctx),
         Command::Ls(args) => ls::run(args, ctx),
         Command::Mkdir(args) => dir::run(dir::Op::Mkdir, args, ctx),
         Command::Rmdir(args) => dir::run(dir::Op::Rmdir, args, ctx),
+        Command::Rm(args) => rm::run(args, ctx),
         Command::Config(args) => config::run(args, ctx),
         Command::Raw(args) => raw::run(args, ctx),
         Command::Completions(args) => {

@@ -18,12 +18,13 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use cellftp_sim::{
-    EmbeddedServer, Faults, ModemConfig, PtyServer, SimConfig, Simulator, TcpServer,
+    Dialect, EmbeddedServer, Faults, ModemConfig, PtyServer, SimConfig, Simulator, TcpServer,
 };
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
 use nix::sys::signal::{SigSet, Signal};
 
+use crate::cli::DialectArg;
 use crate::error::CliError;
 
 /// `sim`'s arguments (with the global `--tcp ADDR` and `--baud N`).
@@ -73,6 +74,19 @@ pub(crate) fn run(args: &SimArgs, matches: &ArgMatches) -> Result<(), CliError> 
         .get_one::<u32>("baud")
         .copied()
         .filter(|_| from_flag("baud"));
+    let dialect = match sub
+        .get_one::<DialectArg>("dialect")
+        .copied()
+        .unwrap_or_default()
+    {
+        DialectArg::Manual => Dialect::Manual,
+        DialectArg::Simcom => Dialect::Simcom,
+    };
+    if dialect == Dialect::Simcom && args.fault.is_some() {
+        return Err(CliError::Usage(
+            "--fault is not supported by the simulated SIMCom modem yet".to_owned(),
+        ));
+    }
     let faults: Faults = match &args.fault {
         Some(spec) => spec
             .parse()
@@ -127,6 +141,7 @@ pub(crate) fn run(args: &SimArgs, matches: &ArgMatches) -> Result<(), CliError> 
         }
     };
     let config = SimConfig {
+        dialect,
         modem: ModemConfig {
             echo: args.echo,
             faults,
@@ -137,6 +152,10 @@ pub(crate) fn run(args: &SimArgs, matches: &ArgMatches) -> Result<(), CliError> 
         ..SimConfig::default()
     };
     let sim = Simulator::new(config);
+    let ftp_flags = match dialect {
+        Dialect::Simcom => format!("--dialect simcom {ftp_flags}"),
+        _ => ftp_flags,
+    };
     let password = if server.is_some() {
         "CELLFTP_PASSWORD=x "
     } else {

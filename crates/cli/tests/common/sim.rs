@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use cellftp_sim::{EmbeddedServer, ModemConfig, PtyServer, SimConfig, Simulator, TcpServer};
+use cellftp_sim::{
+    Dialect, EmbeddedServer, ModemConfig, PtyServer, SimConfig, Simulator, TcpServer,
+};
 
 use super::{cellftp, run, temp_dir};
 
@@ -136,6 +138,16 @@ impl Modem {
             Via::Tcp => Modem::Tcp(TcpServer::start(sim, "127.0.0.1:0".parse().unwrap()).unwrap()),
             Via::Pty => Modem::Pty(PtyServer::start(sim, None).unwrap()),
         }
+    }
+
+    /// A simulated SIMCom modem (`Dialect::Simcom`) on a TCP port.
+    pub fn start_simcom() -> Self {
+        let sim = Simulator::new(SimConfig {
+            dialect: Dialect::Simcom,
+            ftp_timeout: Duration::from_secs(5),
+            ..SimConfig::default()
+        });
+        Modem::Tcp(TcpServer::start(sim, "127.0.0.1:0".parse().unwrap()).unwrap())
     }
 
     /// `--tcp ADDR` or `--device PATH`.

@@ -245,7 +245,7 @@ impl Bench {
             },
             baud,
             ftp_timeout: Duration::from_secs(5),
-            ftp_route: None,
+            ..SimConfig::default()
         });
         let pty = PtyServer::start(sim, None).unwrap();
         let port = PtyPort::open(pty.path(), Duration::from_millis(10)).unwrap();

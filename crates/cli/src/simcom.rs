@@ -1,0 +1,499 @@
+//! The SIMCom dialect (`--dialect simcom`, `SPEC-simcom.md`): put, get
+//! (with `--resume`), ls, mkdir, rmdir and rm through
+//! `cellftp_session::simcom::Session`, driven by the blocking loop below
+//! over the same logged [`Wire`] as the manual's modem.
+//!
+//! Each command runs bring-up (`AT`, `ATE0`, the `AT+SAPBR` bearer with
+//! `--apn`), configure (all local settings on this modem), the job and
+//! quit, one job at a time. Remote names are split into a directory and a
+//! file name: a relative name is taken in `--path`, or in `/` without it.
+//! `--record` is refused for this dialect (transcripts do not carry its
+//! jobs yet), and so are `config` and `raw`.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, ErrorKind, Read, Write};
+use std::time::{Duration, Instant as StdInstant};
+
+use cellftp_proto::simcom::{PutOpt, MAX_PUT_DATA};
+use cellftp_session::driver::blocking::ReadTimeout;
+use cellftp_session::simcom::{BearerConfig, Config, Event, FtpConfig, Outcome, Session, Timeouts};
+use cellftp_session::{Instant, JobId, UsageError};
+
+use crate::cli::Command;
+use crate::commands::ls::Listing;
+use crate::commands::put::file_name;
+use crate::commands::Ctx;
+use crate::error::CliError;
+use crate::link::{self, Line};
+use crate::output::summary;
+use crate::record::Wire;
+use crate::settings::Ftp;
+
+/// The longest a read blocks before the session's deadlines are checked.
+const MAX_READ_WAIT: Duration = Duration::from_millis(50);
+
+/// Runs `command` on a SIMCom modem.
+pub(crate) fn run(command: &Command, ctx: &mut Ctx) -> Result<(), CliError> {
+    match command {
+        Command::Config(_) | Command::Raw(_) => {
+            return Err(CliError::Usage(format!(
+                "{} is not available with --dialect simcom yet",
+                command.name()
+            )))
+        }
+        Command::Sim(_) | Command::Completions(_) => {
+            debug_assert!(false, "handled before a context exists");
+            return Err(CliError::Usage("runs on its own".to_owned()));
+        }
+        _ => {}
+    }
+    if ctx.log.borrow().is_recording() {
+        return Err(CliError::Usage(
+            "--record is not supported with --dialect simcom yet".to_owned(),
+        ));
+    }
+    let (ftp, mut modem, password) = {
+        let ftp = ctx.settings.ftp()?;
+        let modem = Modem::open(ctx)?;
+        let password = crate::password::obtain(&ctx.settings, &ftp.user, &ftp.server)?;
+        (ftp, modem, password)
+    };
+    modem.prepare(ctx, &ftp, &password)?;
+    drop(password);
+    let base = ftp.path.clone();
+    let result = job(command, ctx, &mut modem, base.as_deref());
+    // The modem closes every FTP session itself; quit only clears an
+    // operation a failure left running.
+    let _ = modem.run(Session::quit, &mut NoData);
+    result
+}
+
+/// The job of `command`, after bring-up and configure.
+fn job(
+    command: &Command,
+    ctx: &mut Ctx,
+    modem: &mut Modem,
+    base: Option<&str>,
+) -> Result<(), CliError> {
+    match command {
+        Command::Put(args) => {
+            let remote = match &args.remote {
+                Some(r) => r.clone(),
+                None => file_name(&args.local)?,
+            };
+            let what = format!("cannot read {}", args.local.display());
+            let file = File::open(&args.local).map_err(|e| CliError::local(what.clone(), e))?;
+            let (dir, name) = split(base, &remote);
+            let mut source = Source {
+                file,
+                sent: 0,
+                error: None,
+            };
+            let started = StdInstant::now();
+            let outcome = modem.run(|s| s.put(&dir, &name, PutOpt::Stor), &mut source)?;
+            if let Some(e) = source.error.take() {
+                return Err(CliError::local(what, e));
+            }
+            let bytes = match outcome {
+                Outcome::Uploaded { bytes } => bytes,
+                _ => source.sent,
+            };
+            ctx.out.say(&format!(
+                "uploaded {} to {remote}: {}",
+                args.local.display(),
+                summary(bytes, started)
+            ));
+        }
+        Command::Get(args) => {
+            let (dir, name) = split(base, &args.remote);
+            let target = match &args.local {
+                Some(p) if p.is_dir() => p.join(&name),
+                Some(p) if p.as_os_str() == "-" => {
+                    return Err(CliError::Usage(
+                        "get to stdout is not available with --dialect simcom yet".into(),
+                    ))
+                }
+                Some(p) => p.clone(),
+                None => name.clone().into(),
+            };
+            let offset = if args.resume {
+                match std::fs::metadata(&target) {
+                    Ok(m) => u32::try_from(m.len()).map_err(|_| {
+                        CliError::Usage(format!(
+                            "{} is {} bytes: the modem resumes only within the first 4 GiB",
+                            target.display(),
+                            m.len()
+                        ))
+                    })?,
+                    Err(e) if e.kind() == ErrorKind::NotFound => 0,
+                    Err(e) => {
+                        return Err(CliError::local(
+                            format!("cannot read {}", target.display()),
+                            e,
+                        ))
+                    }
+                }
+            } else {
+                0
+            };
+            let what = format!("cannot write {}", target.display());
+            let mut options = OpenOptions::new();
+            options.create(true);
+            if args.resume {
+                options.append(true);
+            } else {
+                options.write(true).truncate(true);
+            }
+            let file = options
+                .open(&target)
+                .map_err(|e| CliError::local(what.clone(), e))?;
+            let mut sink = Sink {
+                file,
+                written: 0,
+                error: None,
+            };
+            let started = StdInstant::now();
+            let result = modem.run(|s| s.get(&dir, &name, offset), &mut sink);
+            let synced = sink.file.sync_all();
+            if let Some(e) = sink.error.take().or(synced.err()) {
+                return Err(CliError::local(what, e));
+            }
+            let outcome = match result {
+                Err(error) if sink.written > 0 => {
+                    return Err(CliError::Noted {
+                        error: Box::new(error),
+                        note: format!(
+                            "{} bytes were written to {}: continue with `cellftp --dialect simcom get {} {} --resume`",
+                            u64::from(offset) + sink.written,
+                            target.display(),
+                            args.remote,
+                            target.display()
+                        ),
+                    })
+                }
+                r => r?,
+            };
+            let bytes = match outcome {
+                Outcome::Downloaded { bytes, .. } => bytes,
+                _ => sink.written,
+            };
+            let resumed = if offset > 0 {
+                format!(" (resumed at byte {offset})")
+            } else {
+                String::new()
+            };
+            ctx.out.say(&format!(
+                "downloaded {} to {}{resumed}: {}",
+                args.remote,
+                target.display(),
+                summary(bytes, started)
+            ));
+        }
+        Command::Ls(args) => {
+            let dir = match &args.path {
+                Some(p) => join(base, p),
+                None => base.unwrap_or("/").to_owned(),
+            };
+            let mut listing = Lines(Listing::new(Some(dir.clone())));
+            modem.run(|s| s.list(&dir), &mut listing)?;
+            listing.0.print(args.json, ctx.out.quiet)?;
+        }
+        Command::Mkdir(args) | Command::Rmdir(args) => {
+            let dir = join(base, &args.dir);
+            let (done, mkdir) = match command {
+                Command::Mkdir(_) => ("created", true),
+                _ => ("removed", false),
+            };
+            modem.run(
+                |s| if mkdir { s.mkdir(&dir) } else { s.rmdir(&dir) },
+                &mut NoData,
+            )?;
+            ctx.out.say(&format!("{done} directory {}", args.dir));
+        }
+        Command::Rm(args) => {
+            let (dir, name) = split(base, &args.remote);
+            modem.run(|s| s.delete(&dir, &name), &mut NoData)?;
+            ctx.out.say(&format!("deleted {}", args.remote));
+        }
+        Command::Config(_) | Command::Raw(_) | Command::Sim(_) | Command::Completions(_) => {
+            debug_assert!(false, "refused in run");
+        }
+    }
+    Ok(())
+}
+
+/// `name` taken in `base` (`/` without one), unless absolute.
+fn join(base: Option<&str>, name: &str) -> String {
+    if name.starts_with('/') {
+        return name.to_owned();
+    }
+    let base = base.unwrap_or("/");
+    if base.ends_with('/') {
+        format!("{base}{name}")
+    } else {
+        format!("{base}/{name}")
+    }
+}
+
+/// A remote file as its directory and its name.
+fn split(base: Option<&str>, remote: &str) -> (String, String) {
+    let full = join(base, remote);
+    match full.rsplit_once('/') {
+        Some(("", name)) => ("/".to_owned(), name.to_owned()),
+        Some((dir, name)) => (dir.to_owned(), name.to_owned()),
+        None => ("/".to_owned(), full),
+    }
+}
+
+/// What a job does with its events: downloaded bytes, listing lines, and
+/// the data a put asks for.
+trait Job {
+    /// An event of the running job.
+    fn event(&mut self, _event: &Event<'_>) {}
+    /// Fills `buf` with the next bytes to upload; 0 at the end.
+    fn fill(&mut self, _buf: &mut [u8]) -> usize {
+        0
+    }
+}
+
+/// A job with no data.
+struct NoData;
+
+impl Job for NoData {}
+
+/// A put's file.
+struct Source {
+    file: File,
+    sent: u64,
+    error: Option<io::Error>,
+}
+
+impl Job for Source {
+    fn fill(&mut self, buf: &mut [u8]) -> usize {
+        if self.error.is_some() {
+            return 0;
+        }
+        let mut n = 0;
+        while let Some(rest) = buf.get_mut(n..).filter(|r| !r.is_empty()) {
+            match self.file.read(rest) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.error = Some(e);
+                    return 0;
+                }
+            }
+        }
+        self.sent += n as u64;
+        n
+    }
+}
+
+/// A get's file.
+struct Sink {
+    file: File,
+    written: u64,
+    error: Option<io::Error>,
+}
+
+impl Job for Sink {
+    fn event(&mut self, event: &Event<'_>) {
+        if let (Event::Data { data, .. }, None) = (event, &self.error) {
+            match self.file.write_all(data) {
+                Ok(()) => self.written += data.len() as u64,
+                Err(e) => self.error = Some(e),
+            }
+        }
+    }
+}
+
+/// A listing being read.
+struct Lines(Listing);
+
+impl Job for Lines {
+    fn event(&mut self, event: &Event<'_>) {
+        if let Event::ListLine { line, entry, .. } = event {
+            self.0.add(line, entry);
+        }
+    }
+}
+
+/// The SIMCom session over the line, with its clock.
+struct Modem {
+    io: Wire<Box<dyn Line>>,
+    session: Session,
+    origin: StdInstant,
+    bound: Option<Duration>,
+}
+
+impl Modem {
+    fn open(ctx: &Ctx) -> Result<Self, CliError> {
+        let scale = ctx.settings.timeout_scale;
+        let t = Timeouts::default();
+        let f = |d: Duration| d.mul_f64(scale);
+        let config = Config {
+            timeouts: Timeouts {
+                local: f(t.local),
+                bearer_open: f(t.bearer_open),
+                bearer_close: f(t.bearer_close),
+                operation: f(t.operation),
+                idle: f(t.idle),
+            },
+            guard: f(Config::default().guard),
+            bearer_poll: f(Config::default().bearer_poll),
+            ..Config::default()
+        };
+        let session = Session::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
+        let link = link::open(&ctx.settings.location()?)?;
+        ctx.log.borrow_mut().start_clock();
+        Ok(Self {
+            io: Wire::new(link.io, ctx.log.clone()),
+            session,
+            origin: StdInstant::now(),
+            bound: None,
+        })
+    }
+
+    /// Bring-up and configure.
+    fn prepare(&mut self, ctx: &Ctx, ftp: &Ftp, password: &str) -> Result<(), CliError> {
+        let apn = ctx.settings.apn.clone();
+        self.run(
+            |s| {
+                s.bring_up(&BearerConfig {
+                    apn: &apn,
+                    ..BearerConfig::default()
+                })
+            },
+            &mut NoData,
+        )?;
+        let config = FtpConfig {
+            server: &ftp.server,
+            port: ftp.port.unwrap_or(21),
+            user: &ftp.user,
+            password,
+            mode: ftp.mode,
+        };
+        self.run(|s| s.configure(&config), &mut NoData)?;
+        Ok(())
+    }
+
+    fn now(&self) -> Instant {
+        let ms = u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Instant::from_millis(ms)
+    }
+
+    /// Queues one job and runs the session until it is idle.
+    fn run(
+        &mut self,
+        queue: impl FnOnce(&mut Session) -> Result<JobId, UsageError>,
+        job: &mut impl Job,
+    ) -> Result<Outcome, CliError> {
+        let id = queue(&mut self.session)?;
+        let mut result = None;
+        let mut buf = [0u8; 512];
+        loop {
+            self.drain(id, job, &mut result)?;
+            let now = self.now();
+            while let Some(bytes) = self.session.poll_transmit(now) {
+                self.io.write_all(bytes).map_err(CliError::Line)?;
+            }
+            self.io.flush().map_err(CliError::Line)?;
+            if self.session.is_idle() {
+                break;
+            }
+            let bound = self
+                .session
+                .poll_timeout()
+                .map_or(MAX_READ_WAIT, |t| t.saturating_duration_since(now))
+                .clamp(Duration::from_millis(1), MAX_READ_WAIT);
+            if self.bound != Some(bound) {
+                self.io.set_read_timeout(bound).map_err(CliError::Line)?;
+                self.bound = Some(bound);
+            }
+            match self.io.read(&mut buf) {
+                Ok(0) => return Err(CliError::Line(ErrorKind::UnexpectedEof.into())),
+                Ok(n) => {
+                    let mut input = buf.get(..n).unwrap_or_default();
+                    while !input.is_empty() {
+                        let taken = self.session.handle_input(self.now(), input);
+                        input = input.get(taken..).unwrap_or_default();
+                        self.drain(id, job, &mut result)?;
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        ErrorKind::TimedOut | ErrorKind::WouldBlock | ErrorKind::Interrupted
+                    ) => {}
+                Err(e) => return Err(CliError::Line(e)),
+            }
+            self.session.handle_timeout(self.now());
+        }
+        match result {
+            Some(r) => r.map_err(CliError::Simcom),
+            None => {
+                debug_assert!(false, "the session went idle before the job ended");
+                Err(CliError::Line(io::Error::other(
+                    "the session stopped before the job ended",
+                )))
+            }
+        }
+    }
+
+    /// Hands every event to `job`; answers a put's requests for data.
+    fn drain(
+        &mut self,
+        id: JobId,
+        job: &mut impl Job,
+        result: &mut Option<Result<Outcome, cellftp_session::simcom::JobError>>,
+    ) -> Result<(), CliError> {
+        let mut chunk = [0u8; MAX_PUT_DATA];
+        loop {
+            let mut ready = None;
+            match self.session.poll_event() {
+                None => return Ok(()),
+                Some(event) => {
+                    tracing::trace!(target: "cellftp::event", "{event:?}");
+                    match &event {
+                        Event::PutReady { max, .. } => ready = Some(*max),
+                        Event::JobDone { job: j, result: r } if *j == id => *result = Some(*r),
+                        _ => {}
+                    }
+                    job.event(&event);
+                }
+            }
+            if let Some(max) = ready {
+                let room = chunk.get_mut(..max.min(MAX_PUT_DATA)).unwrap_or_default();
+                let n = job.fill(room);
+                if n == 0 {
+                    self.session.finish_put()?;
+                } else {
+                    let data = room.get(..n).unwrap_or_default();
+                    let taken = self.session.send_data(data)?;
+                    debug_assert_eq!(taken, n, "a chunk within PutReady's max is taken whole");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_names_split_into_directory_and_name() {
+        assert_eq!(split(None, "a.bin"), ("/".into(), "a.bin".into()));
+        assert_eq!(split(Some("/up"), "a.bin"), ("/up".into(), "a.bin".into()));
+        assert_eq!(
+            split(Some("/up/"), "x/a.bin"),
+            ("/up/x".into(), "a.bin".into())
+        );
+        assert_eq!(
+            split(Some("/up"), "/b/a.bin"),
+            ("/b".into(), "a.bin".into())
+        );
+        assert_eq!(join(None, "d"), "/d");
+    }
+}
