@@ -83,20 +83,37 @@ fn job(
             };
             let what = format!("cannot read {}", args.local.display());
             let file = File::open(&args.local).map_err(|e| CliError::local(what.clone(), e))?;
+            let expected = file
+                .metadata()
+                .map_err(|e| CliError::local(what.clone(), e))?
+                .len();
             let (dir, name) = split(base, &remote);
             let mut source = Source {
                 file,
+                expected,
                 sent: 0,
                 error: None,
             };
             let started = StdInstant::now();
-            let outcome = modem.run(|s| s.put(&dir, &name, PutOpt::Stor), &mut source)?;
+            let result = modem.run(|s| s.put(&dir, &name, PutOpt::Stor), &mut source);
             if let Some(e) = source.error.take() {
-                return Err(CliError::local(what, e));
+                // The job was cancelled when the file failed: what the
+                // server holds is not the file.
+                return Err(match result {
+                    Ok(_) | Err(CliError::Simcom(_)) => CliError::Local {
+                        what: format!("cannot read {} during the upload", args.local.display()),
+                        source: e,
+                        note: Some(format!(
+                            "the upload was stopped after {} of {expected} bytes: {remote} on the server is incomplete",
+                            source.sent
+                        )),
+                    },
+                    Err(other) => other,
+                });
             }
-            let bytes = match outcome {
+            let bytes = match result? {
                 Outcome::Uploaded { bytes } => bytes,
-                _ => source.sent,
+                other => return Err(unexpected("put", &other)),
             };
             ctx.out.say(&format!(
                 "uploaded {} to {remote}: {}",
@@ -175,7 +192,7 @@ fn job(
             };
             let bytes = match outcome {
                 Outcome::Downloaded { bytes, .. } => bytes,
-                _ => sink.written,
+                other => return Err(unexpected("get", &other)),
             };
             let resumed = if offset > 0 {
                 format!(" (resumed at byte {offset})")
@@ -222,6 +239,15 @@ fn job(
     Ok(())
 }
 
+/// A job that ended with another job's kind of outcome: a defect here,
+/// said as such rather than reported as success.
+fn unexpected(job: &str, outcome: &Outcome) -> CliError {
+    debug_assert!(false, "{job} ended with {outcome:?}");
+    CliError::Line(io::Error::other(format!(
+        "the {job} job ended with an outcome of another kind ({outcome:?}); please report this"
+    )))
+}
+
 /// `name` taken in `base` (`/` without one), unless absolute.
 fn join(base: Option<&str>, name: &str) -> String {
     if name.starts_with('/') {
@@ -254,6 +280,10 @@ trait Job {
     fn fill(&mut self, _buf: &mut [u8]) -> usize {
         0
     }
+    /// Whether the data failed (then the job is cancelled, not finished).
+    fn failed(&self) -> bool {
+        false
+    }
 }
 
 /// A job with no data.
@@ -261,9 +291,10 @@ struct NoData;
 
 impl Job for NoData {}
 
-/// A put's file.
+/// A put's file, `expected` bytes long when it was opened.
 struct Source {
     file: File,
+    expected: u64,
     sent: u64,
     error: Option<io::Error>,
 }
@@ -286,7 +317,25 @@ impl Job for Source {
             }
         }
         self.sent += n as u64;
+        // The end of the file must be where it was when the upload began.
+        if n == 0 && self.sent != self.expected || self.sent > self.expected {
+            self.error = Some(io::Error::other(format!(
+                "the file changed from {} to {}{} bytes",
+                self.expected,
+                if self.sent > self.expected {
+                    "more than "
+                } else {
+                    ""
+                },
+                self.sent
+            )));
+            return 0;
+        }
         n
+    }
+
+    fn failed(&self) -> bool {
+        self.error.is_some()
     }
 }
 
@@ -466,7 +515,9 @@ impl Modem {
             if let Some(max) = ready {
                 let room = chunk.get_mut(..max.min(MAX_PUT_DATA)).unwrap_or_default();
                 let n = job.fill(room);
-                if n == 0 {
+                if job.failed() {
+                    self.session.cancel(id)?;
+                } else if n == 0 {
                     self.session.finish_put()?;
                 } else {
                     let data = room.get(..n).unwrap_or_default();

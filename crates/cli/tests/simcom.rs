@@ -75,6 +75,64 @@ fn put_get_resume_ls_rm() {
 }
 
 #[test]
+fn a_file_shrinking_during_the_upload_stops_it() {
+    // A slow line (19200 baud: about 0.7 s a chunk), so the file is cut
+    // while the upload runs.
+    let bench = Bench {
+        home: temp_dir("simcom-shrink"),
+        modem: Modem::start_simcom_at(Some(19_200)),
+        ftp: Ftp::embedded("simcom-shrink"),
+    };
+    let data: Vec<u8> = (0..20_000u32).map(|i| i as u8).collect();
+    let local = bench.home.join("f.bin");
+    std::fs::write(&local, &data).unwrap();
+    let stored = bench.ftp.dir().join("f.bin");
+    let watcher = std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(20) {
+            // The upload has begun once the server holds the file.
+            if stored.exists() {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&local)
+                    .unwrap()
+                    .set_len(100)
+                    .unwrap();
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        false
+    });
+    let out = bench.run(&["--dialect", "simcom", "--apn", "internet", "put", "f.bin"]);
+    assert!(watcher.join().unwrap(), "the upload never began");
+    assert_exit(&out, 6);
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with(
+            "cellftp: cannot read f.bin during the upload: the file changed from 20000 to "
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("; the upload was stopped after ")
+            && err.contains(" of 20000 bytes: f.bin on the server is incomplete"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // Not reported as uploaded, and the server does not hold the file.
+    assert!(
+        !text(&out.stdout).contains("uploaded"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_ne!(
+        std::fs::read(bench.ftp.dir().join("f.bin")).ok(),
+        Some(data)
+    );
+}
+
+#[test]
 fn rm_is_refused_with_the_manual_modem() {
     let bench = Bench::new("simcom-rm-manual", Via::Tcp, Ftp::embedded("rm-manual"), "");
     let out = bench.run(&["rm", "x.bin"]);

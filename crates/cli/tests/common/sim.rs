@@ -142,9 +142,15 @@ impl Modem {
 
     /// A simulated SIMCom modem (`Dialect::Simcom`) on a TCP port.
     pub fn start_simcom() -> Self {
+        Self::start_simcom_at(None)
+    }
+
+    /// The same, its line paced to `baud` if given.
+    pub fn start_simcom_at(baud: Option<u32>) -> Self {
         let sim = Simulator::new(SimConfig {
             dialect: Dialect::Simcom,
             ftp_timeout: Duration::from_secs(5),
+            baud,
             ..SimConfig::default()
         });
         Modem::Tcp(TcpServer::start(sim, "127.0.0.1:0".parse().unwrap()).unwrap())
