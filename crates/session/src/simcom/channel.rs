@@ -1,14 +1,19 @@
 //! The SIMCom session's AT channel: the receive buffer and its decoder
 //! ([`Receiver`]), and the command side ([`Channel`]): one command (or one
 //! block of upload bytes) at a time, the guard time after each final
-//! result, and the deadlines as a small timer table, after quinn-proto's.
-//! Jobs decide what to send; the channel decides when.
+//! result, the deadlines as a small timer table, after quinn-proto's, and
+//! the resynchronisation after an answer was lost ([`Sync`]: a probe whose
+//! answer no earlier command can give). Jobs decide what to send; the
+//! channel decides when.
 
 use core::ops::Range;
 use core::time::Duration;
 
-use cellftp_proto::simcom::{Command, CommandName, Response, ResponseDecoder, MAX_COMMAND};
-use cellftp_proto::{FinalResult, MIN_BUFFER};
+use cellftp_proto::simcom::{
+    Command, CommandName, Field, Info, InfoName, Quoted, QuotedKind, Response, ResponseDecoder,
+    MAX_COMMAND,
+};
+use cellftp_proto::{FinalResult, Setting, MIN_BUFFER};
 use zeroize::Zeroize;
 
 use super::config::Config;
@@ -194,7 +199,67 @@ pub(crate) struct Sent {
     pub(crate) name: CommandName,
     /// True for upload bytes after `+FTPPUT: 2,<cnf>`.
     pub(crate) data: bool,
+    /// Sent by the channel itself to resynchronise.
+    pub(crate) sync: bool,
     timeout: Duration,
+}
+
+/// The name the resynchronising probe sets: `cellftp-sync-<n>`.
+fn sync_name(n: u32, buf: &mut [u8; 24]) -> &[u8] {
+    const HEAD: &[u8] = b"cellftp-sync-";
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    let mut v = n;
+    loop {
+        if let Some(d) = digits.get_mut(len) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        len += 1;
+        v /= 10;
+        if v == 0 || len == digits.len() {
+            break;
+        }
+    }
+    let mut at = 0;
+    for &b in HEAD.iter().chain(digits.iter().take(len).rev()) {
+        if let Some(d) = buf.get_mut(at) {
+            *d = b;
+            at += 1;
+        }
+    }
+    buf.get(..at).unwrap_or_default()
+}
+
+/// Where the channel stands with the modem's answers
+/// (`SPEC-simcom.md` §6 item 32).
+///
+/// A command that ends without its final result (a timeout, a restart) may
+/// still be answered, later, in the modem's order. Before anything else is
+/// sent, the channel sends `AT+FTPGETNAME="cellftp-sync-<n>"` and then
+/// `AT+FTPGETNAME?`, with `<n>` a number it never used before: the line
+/// `+FTPGETNAME: "cellftp-sync-<n>"` can only be the answer to this query,
+/// so once it came, the next final result is the query's, and every
+/// answer after it belongs to a command sent after it. Every item before
+/// it is stale and reported as unsolicited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sync {
+    /// Every final result so far was paired with its command.
+    Steady,
+    /// An answer was lost: probe next; `attempts` probes went unanswered.
+    Lost { attempts: u8 },
+    /// The name is being set.
+    Naming { attempts: u8 },
+    /// The name is being asked; `seen` once the name came back.
+    Asking { attempts: u8, seen: bool },
+}
+
+/// What a resynchronising probe made of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SyncReply {
+    /// Not the probe's: report it.
+    Stale,
+    /// The probe's: nothing to report.
+    Quiet,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -215,6 +280,11 @@ pub(crate) enum Expired {
     Idle,
     /// A job's pause is over.
     Pause,
+    /// A resynchronising probe went unanswered and is tried again.
+    SyncRetry,
+    /// The resynchronising probes went unanswered
+    /// [`Config::probe_attempts`] times: the modem does not answer.
+    SyncFailed,
 }
 
 /// The command side of the channel.
@@ -225,6 +295,9 @@ pub(crate) struct Channel {
     slot: Slot,
     timers: Timers,
     ready_at: Instant,
+    sync: Sync,
+    /// The number of the last resynchronising probe.
+    nonce: u32,
 }
 
 impl Channel {
@@ -236,6 +309,8 @@ impl Channel {
             slot: Slot::Free,
             timers: Timers::default(),
             ready_at: Instant::default(),
+            sync: Sync::Steady,
+            nonce: 0,
         }
     }
 
@@ -263,10 +338,15 @@ impl Channel {
     /// Jobs build only validated commands, so a refusal cannot happen; if
     /// it did, the command counts as sent and times out.
     pub(crate) fn stage(&mut self, command: &Command<'_>, config: &Config) {
+        self.stage_as(command, config, false);
+    }
+
+    fn stage_as(&mut self, command: &Command<'_>, config: &Config, sync: bool) {
         debug_assert!(self.is_free(), "one command at a time");
         let sent = Sent {
             name: command.name(),
             data: false,
+            sync,
             timeout: config.timeouts.for_class(command.timeout_class()),
         };
         match command.encode(&mut self.tx) {
@@ -296,6 +376,7 @@ impl Channel {
         self.slot = Slot::Staged(Sent {
             name: CommandName::FtpPut,
             data: true,
+            sync: false,
             timeout: config.timeouts.operation,
         });
         self.timers.stop(Timer::Response);
@@ -389,6 +470,25 @@ impl Channel {
         if let (Some(sent), true) = (self.in_flight(), due(self.timers.get(Timer::Response))) {
             self.clear();
             self.ready_at = self.now + config.guard;
+            if sent.sync {
+                let attempts = match self.sync {
+                    Sync::Naming { attempts } | Sync::Asking { attempts, .. } => attempts + 1,
+                    Sync::Lost { attempts } => attempts + 1,
+                    Sync::Steady => 1,
+                };
+                if attempts < config.probe_attempts {
+                    self.sync = Sync::Lost { attempts };
+                    return Expired::SyncRetry;
+                }
+                self.sync = Sync::Lost { attempts: 0 };
+                return Expired::SyncFailed;
+            }
+            // Its answer may still come: resynchronise before the next. A
+            // booting modem drops an `AT` rather than answer it late, and
+            // bring-up sends `AT` again (as the first dialect's probe).
+            if sent.name != CommandName::At {
+                self.lost_sync();
+            }
             return Expired::Command(sent);
         }
         if due(self.timers.get(Timer::Idle)) {
@@ -400,6 +500,111 @@ impl Channel {
             return Expired::Pause;
         }
         Expired::No
+    }
+
+    /// True until the channel is in step with the modem again.
+    pub(crate) fn out_of_sync(&self) -> bool {
+        self.sync != Sync::Steady
+    }
+
+    /// An answer was lost (a timeout, a restart): resynchronise before the
+    /// next command. A probe under way starts over with a new name.
+    pub(crate) fn lost_sync(&mut self) {
+        self.sync = match self.sync {
+            Sync::Steady => Sync::Lost { attempts: 0 },
+            Sync::Lost { attempts } | Sync::Naming { attempts } | Sync::Asking { attempts, .. } => {
+                Sync::Lost { attempts }
+            }
+        };
+    }
+
+    /// Stages the next resynchronising probe; the channel must be free and
+    /// out of step.
+    pub(crate) fn resync(&mut self, config: &Config) {
+        debug_assert!(self.is_free() && self.out_of_sync(), "a probe is due");
+        match self.sync {
+            Sync::Steady => {}
+            Sync::Lost { attempts } | Sync::Naming { attempts } => {
+                self.nonce = self.nonce.wrapping_add(1);
+                let mut buf = [0u8; 24];
+                let name = sync_name(self.nonce, &mut buf);
+                match Quoted::from_bytes(QuotedKind::FileName, name) {
+                    Ok(q) => {
+                        self.sync = Sync::Naming { attempts };
+                        self.stage_as(&Command::FtpGetName(Setting::Set(q)), config, true);
+                    }
+                    Err(_) => {
+                        debug_assert!(false, "the probe's name is a valid file name");
+                        self.sync = Sync::Steady;
+                    }
+                }
+            }
+            Sync::Asking { attempts, .. } => {
+                self.sync = Sync::Asking {
+                    attempts,
+                    seen: false,
+                };
+                self.stage_as(&Command::FtpGetName(Setting::Query), config, true);
+            }
+        }
+    }
+
+    /// An item that arrived while a probe is in flight.
+    pub(crate) fn on_sync_item(&mut self, item: &Response<'_>, config: &Config) -> SyncReply {
+        match (self.sync, item.final_result()) {
+            // The name's own answer or a stale one: either way, ask next
+            // (if the name was not set, the query says so).
+            (Sync::Naming { attempts }, Some(_)) => {
+                self.finish_probe(config);
+                self.sync = Sync::Asking {
+                    attempts,
+                    seen: false,
+                };
+                SyncReply::Quiet
+            }
+            (
+                Sync::Asking {
+                    attempts,
+                    seen: false,
+                },
+                None,
+            ) => {
+                let mut buf = [0u8; 24];
+                let name = sync_name(self.nonce, &mut buf);
+                match item {
+                    Response::Info(Info {
+                        name: InfoName::Command(CommandName::FtpGetName),
+                        fields,
+                    }) if fields.len() == 1 && fields.get(0) == Some(Field::Text(name)) => {
+                        self.sync = Sync::Asking {
+                            attempts,
+                            seen: true,
+                        };
+                        SyncReply::Quiet
+                    }
+                    _ => SyncReply::Stale,
+                }
+            }
+            (Sync::Asking { seen: true, .. }, Some(_)) => {
+                self.finish_probe(config);
+                self.sync = Sync::Steady;
+                SyncReply::Quiet
+            }
+            // A final result before the name came back: a stale one. The
+            // query stays in flight until its own answer or its deadline.
+            _ => SyncReply::Stale,
+        }
+    }
+
+    /// The probe in flight is answered: the guard time starts.
+    fn finish_probe(&mut self, config: &Config) {
+        self.clear();
+        self.ready_at = self.now + config.guard;
+    }
+
+    /// Stops a job's pause.
+    pub(crate) fn stop_pause(&mut self) {
+        self.timers.stop(Timer::Pause);
     }
 
     /// Drops what is staged or in flight and wipes the transmit buffer.

@@ -12,7 +12,7 @@ use cellftp_proto::simcom::{
 use cellftp_proto::EncodeError;
 use heapless::Deque;
 
-use super::channel::{is_echo_of, Channel, Expired, Receiver};
+use super::channel::{is_echo_of, Channel, Expired, Receiver, SyncReply};
 use super::config::{BearerConfig, Config, ConfigError, FtpConfig};
 use super::error::{JobError, ProtocolError};
 use super::event::{Event, Outcome};
@@ -62,6 +62,13 @@ struct Core {
     cancelling: bool,
     /// Queued jobs cancelled, whose [`Event::JobDone`] is still to come.
     cancelled: Deque<JobId, MAX_QUEUED_JOBS>,
+    /// The running job has sent its operation's command: if it fails
+    /// otherwise than by the operation's own ending URC, the operation may
+    /// still run, and recovery follows.
+    op_started: bool,
+    /// The resynchronising probes went unanswered with no job waiting:
+    /// nothing is sent until a job is queued.
+    dormant: bool,
 }
 
 /// The sans-IO session of the SIMCom dialect; the drive loop is the one of
@@ -161,6 +168,22 @@ fn directory(dir: &str) -> Result<QuotedBuf, EncodeError> {
     QuotedBuf::from_bytes(QuotedKind::Path, buf.get(..len + 1).unwrap_or_default())
 }
 
+/// True for the commands that start an FTP operation on the modem (or,
+/// for a put or a get, move its data): after them, the operation runs
+/// until its ending URC.
+fn starts_operation(name: CommandName) -> bool {
+    matches!(
+        name,
+        CommandName::FtpGet
+            | CommandName::FtpPut
+            | CommandName::FtpList
+            | CommandName::FtpMkd
+            | CommandName::FtpRmd
+            | CommandName::FtpDele
+            | CommandName::FtpSize
+    )
+}
+
 impl Session {
     /// A session with no jobs; `config` is checked first
     /// ([`Config::validate`]).
@@ -187,15 +210,18 @@ impl Session {
                 trace: None,
                 cancelling: false,
                 cancelled: Deque::new(),
+                op_started: false,
+                dormant: false,
             },
         }
     }
 
     /// What the session knows of the bearer: `Some(true)` after a
     /// successful bring-up, `Some(false)` after the network closed it
-    /// (`+SAPBR <cid>: DEACT`, `+PDP: DEACT`, `+APP PDP: <idx>,DEACTIVE`),
-    /// `None` before bring-up and after a restart. Operations fail with
-    /// error 61 while it is closed; run bring-up again.
+    /// (`+SAPBR <cid>: DEACT`, `+PDP: DEACT`, `+APP PDP: <idx>,DEACTIVE`)
+    /// or the modem restarted (`RDY`, `+CFUN: 1`), `None` before bring-up.
+    /// Operations fail with error 61 while it is closed; run bring-up
+    /// again.
     pub fn bearer(&self) -> Option<bool> {
         self.core.bearer
     }
@@ -222,7 +248,7 @@ impl Session {
             && self.core.events.is_empty()
             && self.core.lines.is_empty()
             && self.core.cancelled.is_empty()
-            && !self.core.recover
+            && (self.core.dormant || (!self.core.recover && !self.core.channel.out_of_sync()))
     }
 
     /// Drops what the last event borrowed; wipes what was marked.
@@ -250,6 +276,25 @@ impl Session {
         core.channel.tick(now);
         let deadline = match core.channel.expire(&core.config) {
             Expired::No | Expired::Pause => return,
+            Expired::SyncRetry => {
+                core.advance();
+                return;
+            }
+            Expired::SyncFailed => {
+                // The job waiting for the modem cannot run: it fails, and
+                // the next one probes again.
+                match core.queue.pop_front() {
+                    Some(entry) => core.push(Event::JobDone {
+                        job: entry.id,
+                        result: Err(JobError::Timeout {
+                            command: CommandName::FtpGetName,
+                        }),
+                    }),
+                    None => core.dormant = true,
+                }
+                core.advance();
+                return;
+            }
             Expired::Command(sent) => Deadline::Command(sent),
             Expired::Idle => Deadline::Idle,
         };
@@ -419,6 +464,7 @@ impl Session {
         core.queue
             .push_back(Entry { id, job })
             .map_err(|_| UsageError::QueueFull)?;
+        core.dormant = false;
         core.next_id = core.next_id.wrapping_add(1);
         core.advance();
         Ok(id)
@@ -520,11 +566,23 @@ impl Core {
     /// recovery of `SPEC-simcom.md` §4.6; the recovery's own end is not
     /// reported.
     fn finish(&mut self, result: Result<Outcome, JobError>) {
+        let op_started = core::mem::take(&mut self.op_started);
         if let Some(entry) = self.current.take() {
             if matches!(entry.job, Job::Recover(_)) {
                 self.recover = false;
             } else {
-                if matches!(result, Err(JobError::Timeout { .. })) {
+                // Only the operation's own ending URC (an FTP error code)
+                // and a restart end it for sure.
+                let op_may_run = match result {
+                    Err(JobError::Timeout { .. }) => true,
+                    Err(JobError::Ftp { .. }) | Ok(_) => false,
+                    Err(JobError::Protocol {
+                        error: ProtocolError::ModemRestarted,
+                        ..
+                    }) => false,
+                    Err(_) => op_started,
+                };
+                if op_may_run {
                     self.recover = true;
                 }
                 if matches!(entry.job, Job::BringUp(_)) && result.is_ok() {
@@ -538,6 +596,7 @@ impl Core {
         }
         self.channel.clear();
         self.channel.stop_idle();
+        self.channel.stop_pause();
         self.put.clear();
         if !self.lines.is_empty() {
             // A listing that ended early: its partial lines go with it.
@@ -574,6 +633,16 @@ impl Core {
                 continue;
             }
             if self.current.is_none() {
+                if self.dormant {
+                    return;
+                }
+                if self.channel.out_of_sync() {
+                    // Nothing is sent, recovery included, before the
+                    // channel is in step again (`SPEC-simcom.md` §6 item
+                    // 32).
+                    self.channel.resync(&self.config);
+                    return;
+                }
                 if self.recover {
                     self.current = Some(Entry {
                         id: JobId(u32::MAX),
@@ -601,8 +670,12 @@ impl Core {
                 listed: (self.lines.entries, self.lines.lines),
                 lines_pending: !self.lines.is_empty(),
             };
+            let recovering = matches!(entry.job, Job::Recover(_));
             match entry.job.poll(ctx) {
                 Step::Send(command) => {
+                    if !recovering && starts_operation(command.name()) {
+                        self.op_started = true;
+                    }
                     self.channel.stop_idle();
                     self.channel.stage(&command, &config);
                     return;
@@ -646,6 +719,21 @@ impl Core {
                 .is_some_and(|s| matches!(s.name, CommandName::FtpPw | CommandName::Sapbr));
             return if secret { Routed::Wipe } else { Routed::Quiet };
         }
+        if let Response::Urc(urc) = item {
+            if urc.is_restart() {
+                return self.restarted(item);
+            }
+            if urc.is_bearer_down() {
+                self.bearer = Some(false);
+            }
+        }
+        if self.channel.in_flight().is_some_and(|s| s.sync) {
+            // Everything before the probe's own answer is stale.
+            return match self.channel.on_sync_item(&item, &self.config) {
+                SyncReply::Quiet => Routed::Quiet,
+                SyncReply::Stale => Routed::Event(Event::Unsolicited(item)),
+            };
+        }
         if let Some(result) = item.final_result() {
             let Some((sent, result)) = self.channel.complete(result, &self.config) else {
                 return Routed::Event(Event::Unsolicited(item));
@@ -661,14 +749,6 @@ impl Core {
                 self.follow(flow);
             }
             return Routed::Quiet;
-        }
-        if let Response::Urc(urc) = item {
-            if urc.is_restart() {
-                return self.restarted(item);
-            }
-            if urc.is_bearer_down() {
-                self.bearer = Some(false);
-            }
         }
         let reply = self.with_job(|job, ctx| job.on_item(ctx, &item));
         match reply {
@@ -703,6 +783,10 @@ impl Core {
                 }
                 Routed::Quiet
             }
+            Some(Reply::Seen(result)) => {
+                self.finish(result);
+                Routed::Event(Event::Unsolicited(item))
+            }
             Some(Reply::NotMine) | None => Routed::Event(Event::Unsolicited(item)),
         }
     }
@@ -717,21 +801,44 @@ impl Core {
         }
     }
 
-    /// `RDY` or `+CFUN: 1`: the modem restarted, echo is on again, and the
-    /// running job (bring-up excepted) fails.
+    /// `RDY` or `+CFUN: 1`: the modem restarted and forgot what it was
+    /// sent; echo is on again, the bearer is closed, and the running job
+    /// (bring-up excepted: the modem may still be booting) fails. If a
+    /// command was in flight, nothing more is sent before the channel is in
+    /// step again (§6 item 34).
     fn restarted<'b>(&mut self, item: Response<'b>) -> Routed<'b> {
         self.echo_on = true;
-        self.bearer = None;
-        let running = self
+        self.bearer = Some(false);
+        let bringing_up = self
             .current
             .as_ref()
-            .filter(|e| !matches!(e.job, Job::BringUp(_)));
-        if running.is_some() {
-            let command = self.channel.in_flight().map_or(CommandName::At, |s| s.name);
-            self.finish(Err(JobError::Protocol {
-                command,
-                error: ProtocolError::ModemRestarted,
-            }));
+            .is_some_and(|e| matches!(e.job, Job::BringUp(_)));
+        if bringing_up {
+            return Routed::Event(Event::Unsolicited(item));
+        }
+        let in_flight = self.channel.in_flight();
+        let command = in_flight.map_or(CommandName::At, |s| s.name);
+        match self.current.as_ref().map(|e| &e.job) {
+            // No operation survives a restart: nothing to recover.
+            Some(Job::Recover(_)) => self.finish(Ok(Outcome::Quit)),
+            Some(_) => {
+                let error = if core::mem::take(&mut self.cancelling) {
+                    JobError::Cancelled
+                } else {
+                    JobError::Protocol {
+                        command,
+                        error: ProtocolError::ModemRestarted,
+                    }
+                };
+                self.finish(Err(error));
+            }
+            None => self.channel.clear(),
+        }
+        self.recover = false;
+        if in_flight.is_some() {
+            // Its answer, if the modem gave one before it restarted, may
+            // still be on its way.
+            self.channel.lost_sync();
         }
         Routed::Event(Event::Unsolicited(item))
     }

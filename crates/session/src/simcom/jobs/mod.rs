@@ -82,6 +82,9 @@ pub(crate) enum Reply<'b> {
     ListData(&'b [u8]),
     /// The job's, and it ends the job.
     End(Result<Outcome, JobError>),
+    /// Not the job's to report (it is reported as unsolicited), but it
+    /// ends the job.
+    Seen(Result<Outcome, JobError>),
     /// Not the job's.
     NotMine,
 }
@@ -149,7 +152,7 @@ impl Job {
             Job::List(j) => j.poll(ctx),
             Job::FileOp(j) => j.poll(),
             Job::Quit(j) => j.poll(),
-            Job::Recover(j) => j.poll(),
+            Job::Recover(j) => j.poll(ctx),
         }
     }
 
