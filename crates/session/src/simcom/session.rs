@@ -282,7 +282,15 @@ impl Session {
             }
             Expired::SyncFailed => {
                 // The job waiting for the modem cannot run: it fails, and
-                // the next one probes again.
+                // the next one probes again. (A running job waits for the
+                // probe only after a restart during bring-up.)
+                if core.current.is_some() {
+                    core.finish(Err(JobError::Timeout {
+                        command: CommandName::FtpGetName,
+                    }));
+                    core.advance();
+                    return;
+                }
                 match core.queue.pop_front() {
                     Some(entry) => core.push(Event::JobDone {
                         job: entry.id,
@@ -658,6 +666,13 @@ impl Core {
                 }
                 self.current = Some(entry);
             }
+            if self.channel.out_of_sync() {
+                // A job that goes on after its command was abandoned
+                // (bring-up after a restart) waits for the channel to be
+                // in step as well.
+                self.channel.resync(&self.config);
+                return;
+            }
             let config = self.config;
             let Some(entry) = self.current.as_mut() else {
                 return;
@@ -803,20 +818,26 @@ impl Core {
 
     /// `RDY` or `+CFUN: 1`: the modem restarted and forgot what it was
     /// sent; echo is on again, the bearer is closed, and the running job
-    /// (bring-up excepted: the modem may still be booting) fails. If a
-    /// command was in flight, nothing more is sent before the channel is in
-    /// step again (§6 item 34).
+    /// fails. Bring-up waits for a booting modem before its probe is
+    /// answered, and starts again from the probe after it while it can
+    /// (`BringUpJob::on_restart`). If a command was in flight, nothing more
+    /// is sent before the channel is in step again (§6 item 34).
     fn restarted<'b>(&mut self, item: Response<'b>) -> Routed<'b> {
         self.echo_on = true;
         self.bearer = Some(false);
-        let bringing_up = self
-            .current
-            .as_ref()
-            .is_some_and(|e| matches!(e.job, Job::BringUp(_)));
-        if bringing_up {
-            return Routed::Event(Event::Unsolicited(item));
-        }
         let in_flight = self.channel.in_flight();
+        if let Some(Job::BringUp(job)) = self.current.as_mut().map(|e| &mut e.job) {
+            let probing = in_flight.is_some_and(|s| s.name == CommandName::At);
+            if job.on_restart() {
+                if in_flight.is_some() && !probing {
+                    // The command is abandoned; its answer, if the modem
+                    // gave one before it restarted, may still come.
+                    self.channel.clear();
+                    self.channel.lost_sync();
+                }
+                return Routed::Event(Event::Unsolicited(item));
+            }
+        }
         let command = in_flight.map_or(CommandName::At, |s| s.name);
         match self.current.as_ref().map(|e| &e.job) {
             // No operation survives a restart: nothing to recover.
@@ -832,6 +853,10 @@ impl Core {
                 };
                 self.finish(Err(error));
             }
+            // A probe staged or sent to get in step stays: it is what
+            // must follow a restart (the burst's later lines, `+CFUN: 1`
+            // after `RDY`, come here too).
+            None if self.channel.out_of_sync() => {}
             None => self.channel.clear(),
         }
         self.recover = false;

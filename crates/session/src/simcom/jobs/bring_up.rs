@@ -216,6 +216,24 @@ impl BringUpJob {
         }
     }
 
+    /// The modem restarted (`RDY`, `+CFUN: 1`) during bring-up. Before
+    /// the probe is answered that is the boot bring-up waits for. After it,
+    /// the modem forgot echo off and the bearer's settings: bring-up starts
+    /// again from the probe, unless the bearer password was already sent
+    /// and wiped (it cannot be sent again). `false`: the job must fail.
+    pub(crate) fn on_restart(&mut self) -> bool {
+        let restartable = match self.state {
+            State::Probe { .. } => return true,
+            State::EchoOff | State::Contype | State::Apn | State::User | State::Password => true,
+            State::Query(_) | State::Pause | State::Open => self.password.is_none(),
+        };
+        if restartable {
+            self.state = State::Probe { tries: 0 };
+            self.waiting_since = None;
+        }
+        restartable
+    }
+
     /// Wipes the bearer password once its `AT+SAPBR=3,…,"PWD",…` was
     /// answered.
     pub(crate) fn wipe(&mut self) {
