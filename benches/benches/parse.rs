@@ -5,7 +5,8 @@
 //!
 //! Streams A (text) and B (text and `+FTPGET` payloads), fed whole, in
 //! 4 KiB reads, in 64-byte reads and one byte at a time (on a 256 KiB
-//! prefix). Benchmark ids are `parse_<stream>/<contender>/<read size>`;
+//! prefix); stream S (the SIMCom dialect's `+FTPGET: 2,<n>` reads, by
+//! `simcom::ResponseDecoder`, against the same floor and count). Benchmark ids are `parse_<stream>/<contender>/<read size>`;
 //! `cargo xtask bench` reads them back into a table.
 #![allow(
     missing_docs,
@@ -20,7 +21,9 @@ use std::time::Duration;
 use atat::digest::parser::urc_helper;
 use atat::digest::{DigestResult, Digester, ParseError, Parser};
 use atat::AtDigester;
-use cellftp_benches::{decode_with, stream_a, stream_b, BUF_LEN, STREAM_LEN, WHOLE};
+use cellftp_benches::{
+    decode_simcom_with, decode_with, stream_a, stream_b, stream_s, BUF_LEN, STREAM_LEN, WHOLE,
+};
 use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
@@ -244,12 +247,46 @@ fn parse(c: &mut Criterion) {
     }
 }
 
+/// The SIMCom decoder, the caller doing the least it can with each item.
+fn ours_simcom(bytes: &[u8], read: usize) -> u64 {
+    let mut items = 0u64;
+    let left = decode_simcom_with(bytes, read, |item| {
+        items += 1;
+        black_box(&item);
+    });
+    black_box(left.expect("the buffer never jams"));
+    items
+}
+
+/// Stream S: the SIMCom dialect's `+FTPGET: 2,<n>` reads, against the same
+/// floor and count as A and B.
+fn parse_simcom(c: &mut Criterion) {
+    let bytes = stream_s(STREAM_LEN).bytes;
+    let mut group = c.benchmark_group("parse_S");
+    for case in CASES {
+        let read = case.read;
+        let id = label(read);
+        let data = &bytes[..case.ours.min(bytes.len())];
+        group.throughput(Throughput::Bytes(data.len() as u64));
+        group.bench_with_input(BenchmarkId::new("ours", &id), data, |b, d| {
+            b.iter(|| ours_simcom(black_box(d), read))
+        });
+        group.bench_with_input(BenchmarkId::new("floor", &id), data, |b, d| {
+            b.iter(|| memchr_visit(black_box(d), read))
+        });
+        group.bench_with_input(BenchmarkId::new("memchr_count", &id), data, |b, d| {
+            b.iter(|| memchr_count(black_box(d), read))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .sample_size(20);
-    targets = parse
+    targets = parse, parse_simcom
 }
 criterion_main!(benches);

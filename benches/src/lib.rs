@@ -13,10 +13,12 @@
 
 pub mod drive;
 pub mod sim;
+pub mod simcom;
 pub mod stream;
 pub mod transcripts;
 
 pub use drive::{decode_items, decode_with, tally, Collector, DecodeError, Tally, BUF_LEN};
+pub use simcom::{decode_simcom, decode_simcom_with, stream_s, SimcomItem, SimcomStream};
 pub use stream::{stream_a, stream_b, stream_c, Item, Stream, UrcItem, Value, STREAM_LEN};
 
 /// The read sizes the tests and benchmarks cut streams into; [`WHOLE`]

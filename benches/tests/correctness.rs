@@ -1,4 +1,5 @@
-//! Every item of streams A, B and C, decoded at every read size, equals the
+//! Every item of streams A, B, C and S (the SIMCom dialect), decoded at every
+//! read size, equals the
 //! ground truth, and the allocation-free tally agrees with it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -6,8 +7,8 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use cellftp_benches::{
-    decode_items, stream_a, stream_b, stream_c, tally, Item, Stream, Tally, READ_SIZES, STREAM_LEN,
-    WHOLE,
+    decode_items, decode_simcom, stream_a, stream_b, stream_c, stream_s, tally, Item, SimcomItem,
+    Stream, Tally, READ_SIZES, STREAM_LEN, WHOLE,
 };
 
 /// Reads of at most this many bytes get the streams' first [`SHORT_LEN`]
@@ -122,6 +123,42 @@ fn check(name: &str, full: &Stream, generate: fn(usize) -> Stream) {
     for read in READ_SIZES {
         let stream = if read <= SMALL_READ { &short } else { full };
         all.extend(failures(name, stream, read));
+    }
+    assert!(all.is_empty(), "{}", all.join("\n"));
+}
+
+/// Stream S (the SIMCom dialect's reads): every read size gives its items,
+/// each payload whole, nothing left over.
+#[test]
+fn stream_s_every_read_size() {
+    let full = stream_s(STREAM_LEN);
+    let short = stream_s(SHORT_LEN);
+    assert!(full.bytes.starts_with(&short.bytes));
+    assert!(full.items.starts_with(&short.items));
+    assert!(full
+        .items
+        .iter()
+        .any(|i| matches!(i, SimcomItem::Data(d) if d.windows(6).any(|w| w == b"\r\nOK\r\n"))));
+    let mut all = Vec::new();
+    for read in READ_SIZES {
+        let stream = if read <= SMALL_READ { &short } else { &full };
+        let (items, left) = decode_simcom(&stream.bytes, read).expect("buffer never jams");
+        if left != 0 {
+            all.push(format!(
+                "stream S, reads of {}: {left} bytes left",
+                show_read(read)
+            ));
+        }
+        if let Some(i) =
+            (0..items.len().max(stream.items.len())).find(|&i| items.get(i) != stream.items.get(i))
+        {
+            all.push(format!(
+                "stream S, reads of {}: item {i} is {:?}, want {:?}",
+                show_read(read),
+                items.get(i),
+                stream.items.get(i)
+            ));
+        }
     }
     assert!(all.is_empty(), "{}", all.join("\n"));
 }

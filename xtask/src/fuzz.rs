@@ -69,6 +69,8 @@ pub(crate) fn max_len(target: &str) -> usize {
         "roundtrip" => 1024,
         // A dozen operations with a modem read of a fragment or two each.
         "session" => 4096,
+        // The same for the SIMCom session: a dozen jobs and reads.
+        "simcom_session" => 4096,
         // Transcripts and captured logs of a session or two.
         "transcript" | "log_import" => 4096,
         _ => 4096,

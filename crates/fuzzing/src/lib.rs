@@ -20,6 +20,7 @@
 //! | `sim` | [`sim()`] | bytes: a mode byte, cut points, then the host's stream into the simulated modem |
 //! | `simcom_response_stream` | [`simcom_response_stream`] | bytes: cut points, then a SIMCom modem's stream |
 //! | `simcom_command_stream` | [`simcom_command_stream`] | bytes: cut points, then a host's stream to a SIMCom modem |
+//! | `simcom_session` | [`simcom_session()`] | bytes: jobs, modem bytes and clock steps for the SIMCom session |
 //!
 //! The structured inputs implement `Arbitrary` by hand over a small byte
 //! format with an encoder (`to_bytes`), so that seeds can be written for
@@ -32,6 +33,7 @@ mod roundtrip;
 mod seeds;
 mod session;
 mod sim;
+mod simcom_session;
 mod stream;
 mod transcript;
 
@@ -45,6 +47,7 @@ pub use session::{
     FILE_NAMES, HOSTS, PATHS, RAW_LINES, SECRETS, USERS,
 };
 pub use sim::sim;
+pub use simcom_session::{simcom_session, simcom_session_log};
 pub use stream::{
     command_bytewise, command_stream, join_input, response_bytewise, response_stream,
     simcom_command_stream, simcom_response_stream, split_input,
@@ -52,7 +55,7 @@ pub use stream::{
 pub use transcript::{log_import, log_import_input, transcript, EVERY_IMPORTER};
 
 /// Every fuzz target, by the name of its `fuzz/fuzz_targets/<name>.rs`.
-pub const TARGETS: [&str; 12] = [
+pub const TARGETS: [&str; 13] = [
     "response_stream",
     "command_stream",
     "response_bytewise",
@@ -65,6 +68,7 @@ pub const TARGETS: [&str; 12] = [
     "sim",
     "simcom_response_stream",
     "simcom_command_stream",
+    "simcom_session",
 ];
 
 /// Decodes `data` into a structured input the way `libfuzzer-sys`'s
@@ -103,6 +107,7 @@ pub fn run<'t>(target: &'t str, data: &[u8]) -> Result<(), &'t str> {
         "sim" => sim(data),
         "simcom_response_stream" => simcom_response_stream(data),
         "simcom_command_stream" => simcom_command_stream(data),
+        "simcom_session" => simcom_session(data),
         other => return Err(other),
     }
     Ok(())

@@ -505,7 +505,65 @@ pub fn seeds() -> Vec<Seed> {
     transcript_seeds(&mut seeds);
     sim_seeds(&mut seeds);
     simcom_seeds(&mut seeds);
+    simcom_session_seeds(&mut seeds);
     seeds
+}
+
+/// The `simcom_session` target: operations as bytes (a tag, its fields;
+/// see `simcom_session.rs`). Bring-up and configure answered by rule, then
+/// a put of two chunks, a get read to its end, a list, a failing size, a
+/// cancelled get and a timeout; and the same jobs fed byte by byte.
+fn simcom_session_seeds(seeds: &mut Vec<Seed>) {
+    // Tags: 0 bring-up, 1 configure, 2 put, 3 get, 4 list, 8 size,
+    // 10 raw bytes, 11 canned, 12 answer, 14 to the deadline, 15 data,
+    // 16 finish, 17 cancel.
+    let answer = |ops: &mut Vec<u8>, variant: u8, n: usize| {
+        for _ in 0..n {
+            ops.extend_from_slice(&[12, variant, 0]);
+        }
+    };
+    let mut ops = vec![0, 0, 0, 1, 0, 1, 0, 1];
+    answer(&mut ops, 2, 12);
+    // Put: open, two writes, end.
+    ops.extend_from_slice(&[2, 0, 0, 0]);
+    answer(&mut ops, 2, 8);
+    ops.extend_from_slice(&[15, 10, 0]);
+    ops.extend_from_slice(b"0123456789");
+    answer(&mut ops, 10, 1);
+    ops.extend_from_slice(&[12, 0, 0, 11, 11, 0, 16]);
+    answer(&mut ops, 0, 1);
+    ops.extend_from_slice(&[11, 14, 0]);
+    // Get: open, reads, end.
+    ops.extend_from_slice(&[3, 0, 0, 0, 0, 0, 5]);
+    answer(&mut ops, 2, 6);
+    answer(&mut ops, 22, 1);
+    ops.extend_from_slice(&[11, 4, 0]);
+    answer(&mut ops, 2, 2);
+    // List, a failing size, a cancelled get, a timeout.
+    ops.extend_from_slice(&[4, 0]);
+    answer(&mut ops, 2, 4);
+    ops.extend_from_slice(&[11, 9, 7, 11, 10, 0]);
+    ops.extend_from_slice(&[8, 1, 0]);
+    answer(&mut ops, 2, 5);
+    ops.extend_from_slice(&[11, 20, 0, 3, 2, 1, 0, 0, 0, 0, 17, 0, 14, 0, 14, 5]);
+    let mut bytewise = ops.clone();
+    for chunk in bytewise.chunks_mut(3) {
+        if chunk.first() == Some(&12) {
+            if let Some(c) = chunk.get_mut(2) {
+                *c = 1;
+            }
+        }
+    }
+    let mut raw = vec![0, 0, 0, 1, 3, 2, 4, 3, 10, 7, 40, 0];
+    raw.extend_from_slice(b"\r\nOK\r\n\r\n+FTPGET: 2,5\r\nhel");
+    raw.extend_from_slice(&[12, 3, 1, 13, 0, 0, 255, 0, 14, 0]);
+    for (name, bytes) in [("whole", ops), ("bytewise", bytewise), ("raw", raw)] {
+        seeds.push(Seed {
+            target: "simcom_session",
+            name: name.to_owned(),
+            bytes,
+        });
+    }
 }
 
 /// The `simcom_response_stream` target: the example sessions of

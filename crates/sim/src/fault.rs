@@ -18,7 +18,7 @@
 //!         / "drop=" rate                ; each byte to the host is lost, with this probability
 //! target  = u32                         ; the k-th command line (1-based, all commands counted)
 //!         / name ["#" u32]              ; the k-th command of that name (default 1st)
-//! name    = "AT" / "ATE" / "CFUN" / "FTPPUT" / "AT+FTPPUT" / "+FTPPUT" / …   ; any case
+//! name    = "AT" / "ATE" / "CFUN" / "FTPPUT" / "AT+FTPPUT" / "+FTPPUT" / …   ; any case, either dialect's
 //! rate    = decimal in 0 ..= 1          ; e.g. 0.01
 //! ```
 //!
@@ -33,12 +33,20 @@
 //! (never inside a payload). Corrupted and dropped bytes apply to what the
 //! modem sends.
 //!
+//! This describes the first dialect's [`crate::Modem`]. The SIMCom modem
+//! ([`crate::SimcomModem`]) takes the same spec, names either dialect's
+//! commands (`SAPBR`, `FTPGETPATH`, …), and applies every fault its own
+//! way where the dialect differs (an operation's `cme` code comes as its
+//! error URC, `urc` sends `+CPIN: READY` and `Call Ready`); its module docs
+//! say how.
+//!
 //! Example: `seed=7,drop-data=1000,late=FTPMKD:2000,cme=FTPPUT#2:100,urc=0.2`.
 
 use core::fmt;
 use core::str::FromStr;
 use core::time::Duration;
 
+use cellftp_proto::simcom::CommandName as SimcomName;
 use cellftp_proto::CommandName;
 
 /// Which command a fault hits.
@@ -48,8 +56,10 @@ pub enum Target {
     Nth(u32),
     /// The k-th command line of this name (1-based).
     Named {
-        /// The command.
-        name: CommandName,
+        /// The command, as both dialects' command tables write it after
+        /// `AT`: `"+FTPPUT"`, `"E"` for `ATE`, `""` for `AT` (the same
+        /// name hits the same command in either dialect).
+        name: &'static str,
         /// Which of them.
         nth: u32,
     },
@@ -221,9 +231,9 @@ impl fmt::Display for TargetText {
             Target::Nth(n) => write!(f, "{n}"),
             Target::Named { name, nth } => {
                 let text = match name {
-                    CommandName::At => "AT",
-                    CommandName::Echo => "ATE",
-                    other => other.as_str().trim_start_matches('+'),
+                    "" => "AT",
+                    "E" => "ATE",
+                    other => other.trim_start_matches('+'),
                 };
                 write!(f, "{text}#{nth}")
             }
@@ -243,10 +253,12 @@ fn target(text: &str) -> Option<Target> {
     let upper = name.trim().to_ascii_uppercase();
     let bare = upper.trim_start_matches("AT").trim_start_matches('+');
     let name = match upper.as_str() {
-        "AT" => CommandName::At,
-        "ATE" | "E" => CommandName::Echo,
+        "AT" => "",
+        "ATE" | "E" => "E",
         _ => CommandName::iter()
-            .find(|n| n.as_str().starts_with('+') && n.as_str().trim_start_matches('+') == bare)?,
+            .map(CommandName::as_str)
+            .chain(SimcomName::iter().map(SimcomName::as_str))
+            .find(|n| n.starts_with('+') && n.trim_start_matches('+') == bare)?,
     };
     Some(Target::Named { name, nth })
 }
@@ -308,11 +320,19 @@ mod tests {
             assert_eq!(
                 target(t),
                 Some(Target::Named {
-                    name: CommandName::FtpPut,
+                    name: "+FTPPUT",
                     nth: 1
                 })
             );
         }
+        // A command of the SIMCom dialect only.
+        assert_eq!(
+            target("SAPBR#2"),
+            Some(Target::Named {
+                name: "+SAPBR",
+                nth: 2
+            })
+        );
         assert_eq!(target("0"), None);
         assert_eq!(target("NOPE"), None);
     }

@@ -99,9 +99,6 @@ fn parse() -> Result<Args, String> {
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         }
     }
-    if args.config.dialect == cellftp_sim::Dialect::Simcom && !modem.faults.faults.is_empty() {
-        return Err("--faults: the simulated SIMCom modem injects no faults yet".into());
-    }
     args.config.modem = modem;
     Ok(args)
 }

@@ -363,7 +363,7 @@ impl Modem {
             Fault::Command { target, answer } => {
                 let hit = match *target {
                     Target::Nth(k) => k == count,
-                    Target::Named { name: n, nth: k } => n == name && k == nth,
+                    Target::Named { name: n, nth: k } => n == name.as_str() && k == nth,
                 };
                 hit.then_some(*answer)
             }

@@ -88,8 +88,8 @@ impl AnyModem {
 pub struct SimConfig {
     /// The AT dialect the modem speaks.
     pub dialect: Dialect,
-    /// How the modem behaves, its faults included (the SIMCom dialect
-    /// injects no faults; see [`SimcomModem`]).
+    /// How the modem behaves, its faults included (in either dialect; see
+    /// [`SimcomModem`] for how the SIMCom modem applies them).
     pub modem: ModemConfig,
     /// The serial link's speed in baud (8N1: 10 bits a byte), both
     /// directions; `None` for no limit.

@@ -1,12 +1,14 @@
 //! The SIMCom dialect's modem side (`SPEC-simcom.md`) as a sans-IO state
 //! machine, driven exactly as [`crate::Modem`] is.
 //!
-//! [`SimcomModem`] reads the host's command lines (its own small parser:
-//! `cellftp-proto` has no SIMCom command decoder), answers the local
-//! settings and the `AT+SAPBR` bearer at once, and runs each operation the
-//! URC-driven way of the spec's §4: `OK` first, then [`FtpOp`]s against the
-//! server (connect, log in, the operation, quit: every operation is a whole
-//! FTP session on the modem's side), then the operation's URCs.
+//! [`SimcomModem`] reads the host's stream with `cellftp-proto`'s
+//! [`CommandDecoder`] (the dialect's one command table: what the host's
+//! encoder writes is what the modem reads), answers the local settings and
+//! the `AT+SAPBR` bearer at once, and runs each operation the URC-driven
+//! way of the spec's §4: `OK` first, then [`FtpOp`]s against the server
+//! (connect, log in, the operation, quit: every operation is a whole FTP
+//! session on the modem's side), then the operation's URCs. A line the
+//! decoder does not read as a command is answered `ERROR`.
 //!
 //! - Get and list: the server's bytes are kept in the modem's buffer and
 //!   announced with `+FTPGET: 1,1` (`+FTPLIST: 1,1`); `AT+FTPGET=2,<n>`
@@ -15,8 +17,10 @@
 //!   later reads answer `+FTPGET: 2,0`. `AT+FTPREST` is the `REST` offset.
 //! - Put: `AT+FTPPUT=1` answers `OK`, then `+FTPPUT: 1,1,<maxlength>`;
 //!   `AT+FTPPUT=2,<n>` answers `+FTPPUT: 2,<cnf>` and takes exactly `<cnf>`
-//!   raw bytes, then `OK` and the next credit; `AT+FTPPUT=2,0` answers `OK`
-//!   and, once the server has the file, `+FTPPUT: 1,0`.
+//!   raw bytes (the decoder is told with
+//!   [`CommandDecoder::expect_put_data`]), then `OK` and the next credit;
+//!   `AT+FTPPUT=2,0` answers `OK` and, once the server has the file,
+//!   `+FTPPUT: 1,0`.
 //! - `AT+FTPMKD`, `AT+FTPRMD`, `AT+FTPDELE`, `AT+FTPSIZE` act on
 //!   `AT+FTPGETPATH` (and `AT+FTPGETNAME`), `AT+FTPSTATE` and
 //!   `AT+FTPQUIT` as §3.19 and §4.6 say.
@@ -27,25 +31,55 @@
 //!   found, a directory that exists), 78 and 79 when an upload or a
 //!   download breaks after data moved, 86 after `AT+FTPQUIT`.
 //!
-//! Not simulated: the faults of [`crate::fault`] (the `cellftp sim`
-//! command refuses them for this dialect), `AT+FTPPUTOPT` values other
-//! than `"STOR"` (answered `ERROR`), ASCII conversion in listings, and the
-//! SIM7080 `AT+CNACT` bearer.
+//! # Faults
+//!
+//! Every fault of [`crate::fault`] applies, the SIMCom way where the
+//! dialect differs:
+//!
+//! - `drop-data=N`: the next get, list or upload (`AT+FTPGET=1`,
+//!   `AT+FTPLIST=1`, `AT+FTPPUT=1`) loses its data connection after `N`
+//!   bytes: a get or list ends with `+FTPGET: 1,79` (`+FTPLIST: 1,79`)
+//!   once the bytes before the cut are read; an upload's chunk that
+//!   crosses the cut is answered `+FTPPUT: 1,78` and `ERROR`.
+//! - `late=T:ms`: the command's answer, and everything the modem says
+//!   after it (the operation's URCs too), is held that long; the modem
+//!   reads no command meanwhile.
+//! - `never=T`: the command is swallowed; no answer, no operation. An
+//!   `AT+FTPPUT=2,<n>` swallowed takes no upload bytes.
+//! - `restart=T`: instead of answering, the modem restarts: it forgets the
+//!   bearer, every setting and the running operation, drops the server
+//!   connection, and says `RDY`, `+CFUN: 1`, `+CPIN: READY` (§1.9).
+//! - `error=T`: the command is answered `ERROR`.
+//! - `cme=T:code`: a command that starts an operation (`AT+FTPGET=1`,
+//!   `AT+FTPLIST=1`, `AT+FTPPUT=1`, `AT+FTPMKD`, `AT+FTPRMD`,
+//!   `AT+FTPDELE`, `AT+FTPSIZE`) is answered `OK` and then fails the way
+//!   this dialect reports it, with the error URC `+<NAME>: 1,<code>`
+//!   (`+FTPSIZE: 1,<code>,0`); any other command is answered
+//!   `+CME ERROR: <code>`.
+//! - `urc=rate`: `+CPIN: READY` or `Call Ready` (both meaningless to an
+//!   FTP job) before a response line, never inside a payload.
+//! - `corrupt=rate`, `drop=rate`: bytes to the host replaced or lost.
+//!
+//! Not simulated: `AT+FTPPUTOPT` values other than `"STOR"` (answered
+//! `ERROR`), ASCII conversion in listings, and the SIM7080 `AT+CNACT`
+//! bearer. The `AT+SAPBR=3` tags `PHONENUM` and `RATE` are answered
+//! `ERROR`: the command decoder does not read them.
 
 use core::time::Duration;
 use std::collections::VecDeque;
 
-use cellftp_proto::{Mode, ServCode, TransferType};
+use cellftp_proto::simcom::{
+    Bearer, BearerParam, Command, CommandDecoder, CommandName, PutOpt, Request, Transfer, Upload,
+};
+use cellftp_proto::{Action, Decoded, Mode, ServCode, Setting, TransferType};
 
+use crate::fault::{Answer, Fault, Rng, Target};
 use crate::modem::ModemConfig;
 use crate::op::{FtpOp, FtpResult};
 
 /// The `<maxlength>` of every `+FTPPUT: 1,1,<maxlength>` credit: SIM800's
 /// usual 1360 bytes.
 pub const MAX_LENGTH: u32 = 1360;
-
-/// The longest command line read; a longer one is answered `ERROR`.
-const MAX_LINE: usize = 600;
 
 /// Host bytes kept while the modem is busy (as [`crate::RX_LIMIT`]).
 const RX_LIMIT: usize = crate::modem::RX_LIMIT;
@@ -80,6 +114,20 @@ impl OpName {
         match self {
             OpName::Size => format!("{}: 1,{code},0", self.urc()),
             _ => format!("{}: 1,{code}", self.urc()),
+        }
+    }
+
+    /// The operation `command` starts, if it starts one.
+    fn started_by(command: &Command<'_>) -> Option<OpName> {
+        match command {
+            Command::FtpGet(Transfer::Open) => Some(OpName::Get),
+            Command::FtpList(Transfer::Open) => Some(OpName::List),
+            Command::FtpPut(Upload::Open) => Some(OpName::Put),
+            Command::FtpMkd(Action::Execute) => Some(OpName::Mkd),
+            Command::FtpRmd(Action::Execute) => Some(OpName::Rmd),
+            Command::FtpDele(Action::Execute) => Some(OpName::Dele),
+            Command::FtpSize(Action::Execute) => Some(OpName::Size),
+            _ => None,
         }
     }
 }
@@ -164,17 +212,29 @@ struct Download {
 
 /// The open upload (§4.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Upload {
+struct OpenUpload {
     path: Option<String>,
     name: String,
     transfer_type: TransferType,
     sent: u64,
+    /// The `drop-data` fault of this upload: its byte count.
+    drop: Option<u64>,
+}
+
+/// The random faults' rates and the seeded numbers that decide them.
+#[derive(Debug, Clone)]
+struct Noise {
+    rng: Rng,
+    urc: f64,
+    corrupt: f64,
+    drop: f64,
 }
 
 /// The simulated SIMCom modem; see the module docs.
 #[derive(Debug)]
 pub struct SimcomModem {
     config: ModemConfig,
+    decoder: CommandDecoder,
     rx: Vec<u8>,
     out: Vec<u8>,
     ops: VecDeque<FtpOp>,
@@ -187,20 +247,57 @@ pub struct SimcomModem {
     /// The operation between its `OK` and its ending URC, if any.
     running: Option<OpName>,
     download: Option<Download>,
-    upload: Option<Upload>,
+    upload: Option<OpenUpload>,
     /// Inside an overlong line already answered.
     overlong: bool,
+    /// The running get or list carries a `drop-data` fault.
+    dropping: bool,
+    /// A `late` answer: everything said is held until then.
+    late: Option<Duration>,
+    held: Vec<u8>,
+    /// Command lines received, all and by name (1-based once counted).
+    count: u32,
+    counts: Vec<(CommandName, u32)>,
+    /// `drop-data` faults not used yet, in order.
+    drops: VecDeque<u64>,
+    noise: Noise,
+    now: Duration,
 }
 
 impl SimcomModem {
     /// A modem just powered on: echo as `config.echo`, the bearer open when
-    /// `config.pdp_active`, reads of at most `config.get_chunk` bytes.
-    /// `config.faults` are not applied (see the module docs).
+    /// `config.pdp_active`, reads of at most `config.get_chunk` bytes,
+    /// `config.faults` injected as the module docs say.
     pub fn new(config: ModemConfig) -> Self {
         let open = if config.pdp_active { 1 } else { 3 };
+        let faults = &config.faults;
+        let drops = faults
+            .faults
+            .iter()
+            .filter_map(|f| match f {
+                Fault::DropData(n) => Some(*n),
+                _ => None,
+            })
+            .collect();
+        let noise = Noise {
+            rng: Rng::new(faults.seed),
+            urc: faults.rate(|f| match f {
+                Fault::Urc(r) => Some(*r),
+                _ => None,
+            }),
+            corrupt: faults.rate(|f| match f {
+                Fault::Corrupt(r) => Some(*r),
+                _ => None,
+            }),
+            drop: faults.rate(|f| match f {
+                Fault::Drop(r) => Some(*r),
+                _ => None,
+            }),
+        };
         Self {
             echo: config.echo,
             config,
+            decoder: CommandDecoder::new(),
             rx: Vec::new(),
             out: Vec::new(),
             ops: VecDeque::new(),
@@ -212,13 +309,22 @@ impl SimcomModem {
             download: None,
             upload: None,
             overlong: false,
+            dropping: false,
+            late: None,
+            held: Vec::new(),
+            count: 0,
+            counts: Vec::new(),
+            drops,
+            noise,
+            now: Duration::ZERO,
         }
     }
 
     /// Takes host bytes received at `now`; returns how many were taken
     /// (fewer than given once [`crate::RX_LIMIT`] bytes wait).
     #[must_use = "bytes not taken must be offered again"]
-    pub fn handle_input(&mut self, _now: Duration, bytes: &[u8]) -> usize {
+    pub fn handle_input(&mut self, now: Duration, bytes: &[u8]) -> usize {
+        self.tick(now);
         let n = bytes.len().min(RX_LIMIT.saturating_sub(self.rx.len()));
         self.rx
             .extend_from_slice(bytes.get(..n).unwrap_or_default());
@@ -228,27 +334,30 @@ impl SimcomModem {
 
     /// The outcome of the operation last returned by
     /// [`SimcomModem::poll_ftp`].
-    pub fn handle_ftp_result(&mut self, _now: Duration, result: FtpResult) {
+    pub fn handle_ftp_result(&mut self, now: Duration, result: FtpResult) {
+        self.tick(now);
         let State::Waiting(pending) = core::mem::replace(&mut self.state, State::Lines) else {
-            // A result nobody waits for.
+            // A result nobody waits for: the modem restarted meanwhile.
             return;
         };
         self.finish(pending, result);
         self.process();
     }
 
-    /// Tells the modem the time; it keeps no timers.
-    pub fn handle_timeout(&mut self, _now: Duration) {
+    /// Tells the modem the time; sends a late answer whose time has come.
+    pub fn handle_timeout(&mut self, now: Duration) {
+        self.tick(now);
         self.process();
     }
 
-    /// When [`SimcomModem::handle_timeout`] must be called next: never.
+    /// When [`SimcomModem::handle_timeout`] must be called next: when a
+    /// late answer is due.
     pub fn poll_timeout(&self) -> Option<Duration> {
-        None
+        self.late
     }
 
     /// The next FTP operation to carry out; answer it with
-    /// [`SimcomModem::handle_ftp_result`].
+    /// [`SimcomModem::handle_ftp_result`] (except [`FtpOp::Reset`]).
     pub fn poll_ftp(&mut self) -> Option<FtpOp> {
         self.ops.pop_front()
     }
@@ -262,271 +371,335 @@ impl SimcomModem {
         }
     }
 
-    /// True when the modem waits for nothing.
+    /// True when the modem waits for nothing (no operation out, no late
+    /// answer held).
     pub fn is_idle(&self) -> bool {
-        !matches!(self.state, State::Waiting(_)) && self.ops.is_empty()
+        !matches!(self.state, State::Waiting(_)) && self.ops.is_empty() && self.late.is_none()
+    }
+
+    /// Moves the clock on; sends a held answer whose time has come.
+    fn tick(&mut self, now: Duration) {
+        self.now = self.now.max(now);
+        if self.late.is_some_and(|t| self.now >= t) {
+            self.late = None;
+            let held = core::mem::take(&mut self.held);
+            self.send_raw(&held);
+        }
     }
 
     // ------------------------------------------------------------ reading
 
     /// Reads what the host sent while the modem is free.
     fn process(&mut self) {
-        loop {
-            match &mut self.state {
-                State::Waiting(_) => return,
-                State::PutBytes { remaining, data } => {
-                    let n = (*remaining).min(self.rx.len());
-                    data.extend(self.rx.drain(..n));
-                    *remaining -= n;
-                    if *remaining > 0 {
-                        return;
-                    }
-                    let data = core::mem::take(data);
-                    self.state = State::Lines;
-                    self.chunk(data);
+        while !matches!(self.state, State::Waiting(_)) && self.late.is_none() {
+            let buf = core::mem::take(&mut self.rx);
+            let consumed = match self.decoder.decode(&buf) {
+                Decoded::NeedMore { consumed } => {
+                    self.rx = buf;
+                    self.rx.drain(..consumed.min(self.rx.len()));
+                    return;
                 }
-                State::Lines => {
-                    let Some(end) = self.rx.iter().position(|&b| b == b'\r') else {
-                        if self.rx.len() > MAX_LINE {
-                            self.rx.clear();
-                            if !self.overlong {
-                                self.overlong = true;
-                                self.line("ERROR");
-                            }
-                        }
-                        return;
-                    };
-                    let line: Vec<u8> = self.rx.drain(..=end).collect();
-                    if core::mem::take(&mut self.overlong) {
-                        continue;
+                Decoded::Item { item, consumed } => {
+                    let data = matches!(item, Request::PutData(_));
+                    if self.echo && !data {
+                        self.send_raw(buf.get(..consumed).unwrap_or_default());
                     }
-                    if self.echo {
-                        self.out.extend_from_slice(&line);
-                    }
-                    let text = line.get(..end).unwrap_or_default();
-                    let text = trim_start(text);
-                    if text.is_empty() {
-                        continue;
-                    }
-                    match parse(text) {
-                        Some(cmd) => self.command(cmd),
-                        None => self.line("ERROR"),
-                    }
+                    self.request(item);
+                    consumed
                 }
+            };
+            self.rx = buf;
+            self.rx.drain(..consumed.min(self.rx.len()));
+        }
+    }
+
+    /// One item from the host.
+    fn request(&mut self, item: Request<'_>) {
+        match item {
+            Request::PutData(bytes) => self.put_data(bytes),
+            Request::Command(command) => {
+                self.overlong = false;
+                self.command(command);
+            }
+            Request::Unknown(_) => {
+                self.overlong = false;
+                self.count += 1;
+                self.line("ERROR");
+            }
+            Request::Overlong(_) => {
+                if !self.overlong {
+                    self.overlong = true;
+                    self.count += 1;
+                    self.line("ERROR");
+                }
+            }
+            _ => {
+                debug_assert!(false, "a request kind the modem does not know");
+                self.line("ERROR");
             }
         }
     }
 
-    fn command(&mut self, cmd: Cmd) {
-        match cmd.name.as_str() {
-            "" => match cmd.form {
-                Form::Exec => self.ok(),
-                _ => self.line("ERROR"),
-            },
-            "E0" | "E1" if cmd.form == Form::Exec => {
-                self.echo = cmd.name == "E1";
+    /// Counts the command and returns the fault that hits it, if any.
+    fn fault_for(&mut self, name: CommandName) -> Option<Answer> {
+        self.count += 1;
+        let nth = match self.counts.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, c)) => {
+                *c += 1;
+                *c
+            }
+            None => {
+                self.counts.push((name, 1));
+                1
+            }
+        };
+        let count = self.count;
+        self.config.faults.faults.iter().find_map(|f| match f {
+            Fault::Command { target, answer } => {
+                let hit = match *target {
+                    Target::Nth(k) => k == count,
+                    Target::Named { name: n, nth: k } => n == name.as_str() && k == nth,
+                };
+                hit.then_some(*answer)
+            }
+            _ => None,
+        })
+    }
+
+    fn command(&mut self, command: Command<'_>) {
+        let answer = self.fault_for(command.name());
+        if answer.is_some_and(|a| !matches!(a, Answer::Late(_))) {
+            // Answered otherwise: no upload bytes follow.
+            self.decoder.expect_put_data(0);
+        }
+        match answer {
+            None => {}
+            Some(Answer::Error) => return self.line("ERROR"),
+            Some(Answer::Cme(code)) => {
+                return match OpName::started_by(&command) {
+                    Some(op) => {
+                        self.ok();
+                        self.line(&op.failure(code));
+                    }
+                    None => self.line(&format!("+CME ERROR: {code}")),
+                };
+            }
+            Some(Answer::Never) => return,
+            Some(Answer::Restart) => return self.restart(),
+            Some(Answer::Late(delay)) => self.late = Some(self.now + delay),
+        }
+        self.execute(command);
+    }
+
+    fn execute(&mut self, command: Command<'_>) {
+        let s = &mut self.settings;
+        match command {
+            Command::At => self.ok(),
+            Command::Echo(on) => {
+                self.echo = on;
                 self.ok();
             }
-            "+SAPBR" => self.sapbr(&cmd),
-            "+FTPGET" => self.transfer(OpName::Get, &cmd),
-            "+FTPLIST" => self.transfer(OpName::List, &cmd),
-            "+FTPPUT" => self.put(&cmd),
-            "+FTPMKD" => self.simple(OpName::Mkd, &cmd),
-            "+FTPRMD" => self.simple(OpName::Rmd, &cmd),
-            "+FTPDELE" => self.simple(OpName::Dele, &cmd),
-            "+FTPSIZE" => self.simple(OpName::Size, &cmd),
-            "+FTPSTATE" => match cmd.form {
-                Form::Test => self.ok(),
-                Form::Exec => {
-                    let busy = u8::from(self.running.is_some());
-                    self.line(&format!("+FTPSTATE: {busy}"));
-                    self.ok();
-                }
-                _ => self.line("ERROR"),
-            },
-            "+FTPQUIT" => match cmd.form {
-                Form::Test => self.ok(),
-                Form::Exec => self.quit(),
-                _ => self.line("ERROR"),
-            },
-            name => self.setting(name, &cmd),
+            Command::Sapbr(b) => self.sapbr(b),
+            Command::FtpGet(t) => self.transfer(OpName::Get, t),
+            Command::FtpList(t) => self.transfer(OpName::List, t),
+            Command::FtpPut(u) => self.put(u),
+            Command::FtpMkd(a) => self.simple(OpName::Mkd, a),
+            Command::FtpRmd(a) => self.simple(OpName::Rmd, a),
+            Command::FtpDele(a) => self.simple(OpName::Dele, a),
+            Command::FtpSize(a) => self.simple(OpName::Size, a),
+            Command::FtpState(Action::Test) | Command::FtpQuit(Action::Test) => self.ok(),
+            Command::FtpState(Action::Execute) => {
+                let busy = u8::from(self.running.is_some());
+                self.line(&format!("+FTPSTATE: {busy}"));
+                self.ok();
+            }
+            Command::FtpQuit(Action::Execute) => self.quit(),
+            Command::FtpCid(f) => {
+                let read = s.cid.to_string();
+                // SIM800 profiles are 1 to 3 (0 is SIM7080's PDP index).
+                let stored = set(f, |c| {
+                    let ok = (1..=3).contains(&c);
+                    if ok {
+                        s.cid = c;
+                    }
+                    ok
+                });
+                self.setting(CommandName::FtpCid, stored, read);
+            }
+            Command::FtpServ(f) => {
+                let read = quote(s.server.as_deref());
+                let stored = set(f, |v| {
+                    s.server = Some(v.as_str().to_owned());
+                    true
+                });
+                self.setting(CommandName::FtpServ, stored, read);
+            }
+            Command::FtpPort(f) => {
+                let read = s.port.to_string();
+                let stored = set(f, |p| {
+                    s.port = p;
+                    true
+                });
+                self.setting(CommandName::FtpPort, stored, read);
+            }
+            Command::FtpUn(f) => {
+                let read = quote(s.user.as_deref());
+                let stored = set(f, |v| {
+                    s.user = Some(v.as_str().to_owned());
+                    true
+                });
+                self.setting(CommandName::FtpUn, stored, read);
+            }
+            Command::FtpPw(f) => {
+                // Never revealed, as the host's logs must never show it.
+                let read = "\"hidden\"".to_owned();
+                let stored = set(f, |p| {
+                    s.password = Some(String::from_utf8_lossy(p.expose()).into_owned());
+                    true
+                });
+                self.setting(CommandName::FtpPw, stored, read);
+            }
+            Command::FtpMode(f) => {
+                let read = u8::from(s.mode == Mode::Passive).to_string();
+                let stored = set(f, |m| {
+                    s.mode = m;
+                    true
+                });
+                self.setting(CommandName::FtpMode, stored, read);
+            }
+            Command::FtpType(f) => {
+                let read = match s.transfer_type {
+                    TransferType::Binary => "\"I\"".to_owned(),
+                    TransferType::Ascii => "\"A\"".to_owned(),
+                };
+                let stored = set(f, |t| {
+                    s.transfer_type = t;
+                    true
+                });
+                self.setting(CommandName::FtpType, stored, read);
+            }
+            Command::FtpPutOpt(f) => {
+                // Only STOR is simulated: APPE and STOU are refused rather
+                // than carried out as something else.
+                let stored = set(f, |o| o == PutOpt::Stor);
+                self.setting(CommandName::FtpPutOpt, stored, "\"STOR\"".to_owned());
+            }
+            Command::FtpRest(f) => {
+                let read = s.rest.to_string();
+                let stored = set(f, |r| {
+                    s.rest = r;
+                    true
+                });
+                self.setting(CommandName::FtpRest, stored, read);
+            }
+            Command::FtpGetPath(f) => {
+                let read = quote(s.get_path.as_deref());
+                let stored = set(f, |v| {
+                    s.get_path = Some(v.as_str().to_owned());
+                    true
+                });
+                self.setting(CommandName::FtpGetPath, stored, read);
+            }
+            Command::FtpGetName(f) => {
+                let read = quote(s.get_name.as_deref());
+                let stored = set(f, |v| {
+                    s.get_name = Some(v.as_str().to_owned());
+                    true
+                });
+                self.setting(CommandName::FtpGetName, stored, read);
+            }
+            Command::FtpPutPath(f) => {
+                let read = quote(s.put_path.as_deref());
+                let stored = set(f, |v| {
+                    s.put_path = Some(v.as_str().to_owned());
+                    true
+                });
+                self.setting(CommandName::FtpPutPath, stored, read);
+            }
+            Command::FtpPutName(f) => {
+                let read = quote(s.put_name.as_deref());
+                let stored = set(f, |v| {
+                    s.put_name = Some(v.as_str().to_owned());
+                    true
+                });
+                self.setting(CommandName::FtpPutName, stored, read);
+            }
+            _ => {
+                debug_assert!(false, "a command the simulator does not know");
+                self.line("ERROR");
+            }
         }
     }
 
-    /// The local settings: set, read and test forms.
-    fn setting(&mut self, name: &str, cmd: &Cmd) {
-        let s = &mut self.settings;
-        if cmd.form == Form::Test {
-            return match name {
-                "+FTPCID" | "+FTPSERV" | "+FTPPORT" | "+FTPUN" | "+FTPPW" | "+FTPMODE"
-                | "+FTPTYPE" | "+FTPPUTOPT" | "+FTPREST" | "+FTPGETPATH" | "+FTPGETNAME"
-                | "+FTPPUTPATH" | "+FTPPUTNAME" => self.ok(),
-                _ => self.line("ERROR"),
-            };
-        }
-        if cmd.form == Form::Read {
-            let value = match name {
-                "+FTPCID" => s.cid.to_string(),
-                "+FTPSERV" => quote(s.server.as_deref()),
-                "+FTPPORT" => s.port.to_string(),
-                "+FTPUN" => quote(s.user.as_deref()),
-                // Never revealed, as the host's logs must never show it.
-                "+FTPPW" => "\"hidden\"".to_owned(),
-                "+FTPMODE" => u8::from(s.mode == Mode::Passive).to_string(),
-                "+FTPTYPE" => match s.transfer_type {
-                    TransferType::Binary => "\"I\"".to_owned(),
-                    TransferType::Ascii => "\"A\"".to_owned(),
-                },
-                "+FTPPUTOPT" => "\"STOR\"".to_owned(),
-                "+FTPREST" => s.rest.to_string(),
-                "+FTPGETPATH" => quote(s.get_path.as_deref()),
-                "+FTPGETNAME" => quote(s.get_name.as_deref()),
-                "+FTPPUTPATH" => quote(s.put_path.as_deref()),
-                "+FTPPUTNAME" => quote(s.put_name.as_deref()),
-                _ => return self.line("ERROR"),
-            };
-            self.line(&format!("{name}: {value}"));
-            return self.ok();
-        }
-        let Form::Set(values) = &cmd.form else {
-            return self.line("ERROR");
-        };
-        let [value] = values.as_slice() else {
-            return self.line("ERROR");
-        };
-        let text = value.clone();
-        let stored = match name {
-            "+FTPCID" => match value.parse() {
-                Ok(c @ 1..=3) => {
-                    s.cid = c;
-                    true
-                }
-                _ => false,
-            },
-            "+FTPPORT" => match value.parse() {
-                Ok(p @ 1..) => {
-                    s.port = p;
-                    true
-                }
-                _ => false,
-            },
-            "+FTPREST" => match value.parse() {
-                Ok(r) => {
-                    s.rest = r;
-                    true
-                }
-                Err(_) => false,
-            },
-            "+FTPPW" => {
-                s.password = Some(text);
-                true
+    /// Answers a local setting: `stored` is what [`set`] returned, `read`
+    /// the value a query shows.
+    fn setting(&mut self, name: CommandName, stored: Stored, read: String) {
+        match stored {
+            Stored::Test | Stored::Set => self.ok(),
+            Stored::Refused => self.line("ERROR"),
+            Stored::Query => {
+                self.line(&format!("{}: {read}", name.as_str()));
+                self.ok();
             }
-            "+FTPMODE" => match value.as_str() {
-                "0" | "1" => {
-                    s.mode = if value == "1" {
-                        Mode::Passive
-                    } else {
-                        Mode::Active
-                    };
-                    true
-                }
-                _ => false,
-            },
-            "+FTPTYPE" => match value.to_ascii_uppercase().as_str() {
-                "I" | "A" => {
-                    s.transfer_type = if value.eq_ignore_ascii_case("A") {
-                        TransferType::Ascii
-                    } else {
-                        TransferType::Binary
-                    };
-                    true
-                }
-                _ => false,
-            },
-            // Only STOR is simulated: APPE and STOU are refused rather
-            // than carried out as something else.
-            "+FTPPUTOPT" => value.eq_ignore_ascii_case("STOR"),
-            _ if text.is_empty() => false,
-            "+FTPSERV" => store(&mut s.server, text),
-            "+FTPUN" => store(&mut s.user, text),
-            "+FTPGETPATH" => store(&mut s.get_path, text),
-            "+FTPGETNAME" => store(&mut s.get_name, text),
-            "+FTPPUTPATH" => store(&mut s.put_path, text),
-            "+FTPPUTNAME" => store(&mut s.put_name, text),
-            _ => false,
-        };
-        if stored {
-            self.ok();
-        } else {
-            self.line("ERROR");
         }
     }
 
     /// `AT+SAPBR` (§3.2).
-    fn sapbr(&mut self, cmd: &Cmd) {
-        let values = match &cmd.form {
-            Form::Test => {
+    fn sapbr(&mut self, bearer: Bearer<'_>) {
+        let cid = match bearer {
+            Bearer::Test => {
                 self.line("+SAPBR: (0-4),(1-3),\"ConParamTag\",\"ConParamValue\"");
                 return self.ok();
             }
-            Form::Set(values) => values,
-            _ => return self.line("ERROR"),
+            Bearer::Set { cid, .. }
+            | Bearer::Get { cid }
+            | Bearer::Open { cid }
+            | Bearer::Query { cid }
+            | Bearer::Close { cid } => cid,
         };
-        let cid = values
-            .get(1)
-            .and_then(|c| c.parse::<u8>().ok())
-            .filter(|c| (1..=3).contains(c));
-        let (Some(action), Some(cid)) = (values.first(), cid) else {
+        let slot = usize::from(cid).wrapping_sub(1);
+        let Some(status) = self.bearer.get(slot).copied() else {
             return self.line("ERROR");
         };
-        let slot = usize::from(cid - 1);
-        let status = self.bearer.get(slot).copied().unwrap_or(3);
         let set = |modem: &mut Self, s: u8| {
             if let Some(b) = modem.bearer.get_mut(slot) {
                 *b = s;
             }
             modem.ok();
         };
-        match (action.as_str(), values.len()) {
-            ("3", 4) => {
-                let tag = values.get(2).map(|t| t.to_ascii_uppercase());
-                let value = values.get(3).cloned().unwrap_or_default();
-                match tag.as_deref() {
-                    Some("CONTYPE") if value == "GPRS" => self.ok(),
-                    Some("APN") => {
-                        self.apn = value;
-                        self.ok();
-                    }
-                    Some("USER" | "PWD" | "PHONENUM" | "RATE") => self.ok(),
-                    _ => self.line("ERROR"),
+        match bearer {
+            Bearer::Set { param, .. } => {
+                if let BearerParam::Apn(apn) = param {
+                    self.apn = apn.as_str().to_owned();
                 }
+                self.ok();
             }
-            ("4", 2) => {
+            Bearer::Get { .. } => {
                 self.line("+SAPBR: CONTYPE,GPRS");
                 let apn = format!("+SAPBR: APN,{}", self.apn);
                 self.line(&apn);
                 self.ok();
             }
-            ("2", 2) => {
+            Bearer::Query { .. } => {
                 let ip = if status == 1 { "10.0.0.2" } else { "0.0.0.0" };
                 self.line(&format!("+SAPBR: {cid},{status},\"{ip}\""));
                 self.ok();
             }
-            ("1", 2) if status == 1 => self.line("ERROR"),
-            ("1", 2) => set(self, 1),
-            ("0", 2) if status == 3 => self.line("ERROR"),
-            ("0", 2) => set(self, 3),
-            _ => self.line("ERROR"),
+            Bearer::Open { .. } if status == 1 => self.line("ERROR"),
+            Bearer::Open { .. } => set(self, 1),
+            Bearer::Close { .. } if status == 3 => self.line("ERROR"),
+            Bearer::Close { .. } => set(self, 3),
+            Bearer::Test => self.line("ERROR"),
         }
     }
 
     /// `AT+FTPGET` and `AT+FTPLIST`: open (`=1`) and read (`=2,<n>`).
-    fn transfer(&mut self, op: OpName, cmd: &Cmd) {
-        match cmd.numbers().as_deref() {
-            _ if cmd.form == Form::Test => self.ok(),
-            Some([1]) => {
+    fn transfer(&mut self, op: OpName, form: Transfer) {
+        match form {
+            Transfer::Test => self.ok(),
+            Transfer::Open => {
                 let s = &self.settings;
-                let work = match op {
+                let mut work = match op {
                     OpName::Get => match s.get_name.clone() {
                         Some(name) => FtpOp::Get {
                             path: s.get_path.clone(),
@@ -542,10 +715,22 @@ impl SimcomModem {
                         drop_after: None,
                     },
                 };
-                self.start(op, work);
+                if self.running.is_none() {
+                    // A transfer that starts: the next `drop-data` is its.
+                    let drop = self.drops.pop_front();
+                    if let FtpOp::Get { drop_after, .. } | FtpOp::List { drop_after, .. } =
+                        &mut work
+                    {
+                        *drop_after = drop;
+                    }
+                    if self.start(op, work) {
+                        self.dropping = drop.is_some();
+                    }
+                } else {
+                    self.start(op, work);
+                }
             }
-            Some([2, n]) if (1..=1460).contains(n) => self.read(op, *n as usize),
-            _ => self.line("ERROR"),
+            Transfer::Read(n) => self.read(op, usize::from(n)),
         }
     }
 
@@ -573,7 +758,9 @@ impl SimcomModem {
             bytes.extend_from_slice(&chunk);
         }
         bytes.extend_from_slice(b"\r\nOK\r\n");
-        self.out.extend_from_slice(&bytes);
+        // An unsolicited line may come before the header, never inside.
+        self.noise_line();
+        self.send_raw(&bytes);
         if let Some(end) = end {
             self.running = None;
             self.line(&end);
@@ -584,21 +771,25 @@ impl SimcomModem {
     }
 
     /// `AT+FTPPUT`: open, write, end.
-    fn put(&mut self, cmd: &Cmd) {
-        match cmd.numbers().as_deref() {
-            _ if cmd.form == Form::Test => self.ok(),
-            Some([1]) => {
+    fn put(&mut self, form: Upload) {
+        match form {
+            Upload::Test => self.ok(),
+            Upload::Open => {
                 let s = &self.settings;
                 let Some(name) = s.put_name.clone() else {
                     return self.line("ERROR");
                 };
-                self.upload = None;
-                let upload = Upload {
+                let mut upload = OpenUpload {
                     path: s.put_path.clone(),
                     name,
                     transfer_type: s.transfer_type,
                     sent: 0,
+                    drop: None,
                 };
+                if self.running.is_none() {
+                    self.upload = None;
+                    upload.drop = self.drops.pop_front();
+                }
                 // The connection and login; the STOR opens with the first
                 // chunk (or at the end, for an empty file).
                 let ok = self.start(OpName::Put, FtpOp::PutEnd);
@@ -606,7 +797,7 @@ impl SimcomModem {
                     self.upload = Some(upload);
                 }
             }
-            Some([2, 0]) => match self.upload.take() {
+            Upload::End => match self.upload.take() {
                 None => self.line("ERROR"),
                 Some(u) => {
                     self.ok();
@@ -622,18 +813,37 @@ impl SimcomModem {
                     self.ask(Pending::PutEnd, op);
                 }
             },
-            Some([2, n]) if *n <= 1460 => {
+            Upload::Write(n) => {
                 if self.upload.is_none() {
+                    self.decoder.expect_put_data(0);
                     return self.line("ERROR");
                 }
-                let cnf = (*n).min(MAX_LENGTH) as usize;
+                let cnf = u32::from(n).min(MAX_LENGTH);
                 self.line(&format!("+FTPPUT: 2,{cnf}"));
+                self.decoder.expect_put_data(cnf);
+                let cnf = cnf as usize;
                 self.state = State::PutBytes {
                     remaining: cnf,
                     data: Vec::with_capacity(cnf),
                 };
             }
-            _ => self.line("ERROR"),
+        }
+    }
+
+    /// Upload bytes after `+FTPPUT: 2,<cnf>`.
+    fn put_data(&mut self, bytes: &[u8]) {
+        let State::PutBytes { remaining, data } = &mut self.state else {
+            debug_assert!(false, "upload bytes outside a write");
+            return;
+        };
+        let n = bytes.len().min(*remaining);
+        debug_assert_eq!(n, bytes.len(), "more upload bytes than confirmed");
+        data.extend_from_slice(bytes.get(..n).unwrap_or_default());
+        *remaining -= n;
+        if *remaining == 0 {
+            let data = core::mem::take(data);
+            self.state = State::Lines;
+            self.chunk(data);
         }
     }
 
@@ -646,13 +856,18 @@ impl SimcomModem {
         if data.is_empty() {
             return self.put_credit();
         }
-        u.sent += data.len() as u64;
+        let len = data.len() as u64;
+        let drop_after = u
+            .drop
+            .filter(|&n| n < u.sent + len)
+            .map(|n| n.saturating_sub(u.sent));
+        u.sent += len;
         let op = FtpOp::PutData {
             path: u.path.clone(),
             name: u.name.clone(),
             transfer_type: u.transfer_type,
             data,
-            drop_after: None,
+            drop_after,
         };
         self.ask(Pending::Chunk, op);
     }
@@ -664,11 +879,9 @@ impl SimcomModem {
     }
 
     /// `AT+FTPMKD`, `AT+FTPRMD`, `AT+FTPDELE`, `AT+FTPSIZE`.
-    fn simple(&mut self, op: OpName, cmd: &Cmd) {
-        match cmd.form {
-            Form::Test => return self.ok(),
-            Form::Exec => {}
-            _ => return self.line("ERROR"),
+    fn simple(&mut self, op: OpName, form: Action) {
+        if form == Action::Test {
+            return self.ok();
         }
         let s = &self.settings;
         let dir = s.get_path.clone();
@@ -705,7 +918,39 @@ impl SimcomModem {
         };
         self.download = None;
         self.upload = None;
+        self.dropping = false;
         self.ask(Pending::Quit(Some(op.failure(86))), FtpOp::Quit);
+    }
+
+    /// Restarts instead of answering: everything is forgotten but the
+    /// fault bookkeeping; the server connection is dropped; the power-up
+    /// lines follow.
+    fn restart(&mut self) {
+        let out = core::mem::take(&mut self.out);
+        let held = core::mem::take(&mut self.held);
+        let late = self.late.take();
+        let mut ops = core::mem::take(&mut self.ops);
+        ops.push_back(FtpOp::Reset);
+        let (count, counts, drops, noise, now) = (
+            self.count,
+            core::mem::take(&mut self.counts),
+            core::mem::take(&mut self.drops),
+            self.noise.clone(),
+            self.now,
+        );
+        *self = SimcomModem::new(self.config.clone());
+        self.out = out;
+        self.held = held;
+        self.late = late;
+        self.ops = ops;
+        self.count = count;
+        self.counts = counts;
+        self.drops = drops;
+        self.noise = noise;
+        self.now = now;
+        for line in ["RDY", "+CFUN: 1", "+CPIN: READY"] {
+            self.line(line);
+        }
     }
 
     // ------------------------------------------------------- operations
@@ -719,12 +964,13 @@ impl SimcomModem {
             return false;
         }
         let s = &self.settings;
-        let open = self.bearer.get(usize::from(s.cid) - 1) == Some(&1);
+        let open = self.bearer.get(usize::from(s.cid).wrapping_sub(1)) == Some(&1);
         let (Some(host), true) = (s.server.clone(), open) else {
             self.line(&op.failure(if open { 63 } else { 61 }));
             return false;
         };
         self.download = None;
+        self.dropping = false;
         self.running = Some(op);
         let connect = FtpOp::Connect {
             host,
@@ -801,6 +1047,7 @@ impl SimcomModem {
     /// The result of an operation's own work.
     fn worked(&mut self, op: OpName, result: FtpResult) {
         let ok = format!("{}: 1,0", op.urc());
+        let dropped = core::mem::take(&mut self.dropping);
         match (op, result) {
             (OpName::Get | OpName::List, FtpResult::Data(mut data)) => {
                 if op == OpName::List && !data.is_empty() && !data.ends_with(b"\n") {
@@ -808,7 +1055,11 @@ impl SimcomModem {
                 }
                 self.buffer(op, data, ok);
             }
-            (OpName::Get, FtpResult::Failed { partial }) if !partial.is_empty() => {
+            // A data connection that broke (the `drop-data` fault, or a
+            // get cut after data moved): what arrived is read, then 79.
+            (OpName::Get | OpName::List, FtpResult::Failed { partial })
+                if dropped || (op == OpName::Get && !partial.is_empty()) =>
+            {
                 self.buffer(op, partial, op.failure(79));
             }
             (OpName::Size, FtpResult::Size(n)) => {
@@ -823,23 +1074,22 @@ impl SimcomModem {
     /// Keeps downloaded bytes for the host's reads: `1,1` now, the end
     /// once they are read (at once when there are none).
     fn buffer(&mut self, op: OpName, data: Vec<u8>, end: String) {
-        let empty = data.is_empty();
+        if data.is_empty() {
+            self.download = None;
+            self.ask(Pending::Quit(Some(end)), FtpOp::Quit);
+            return;
+        }
         self.download = Some(Download {
             op,
             data,
             pos: 0,
-            end: end.clone(),
-            ended: empty,
+            end,
+            ended: false,
         });
         // The modem's FTP session is over; the host reads its buffer, and
         // the operation runs until it is read empty.
-        if empty {
-            self.download = None;
-            self.ask(Pending::Quit(Some(end)), FtpOp::Quit);
-        } else {
-            self.line(&format!("{}: 1,1", op.urc()));
-            self.ask(Pending::Quit(None), FtpOp::Quit);
-        }
+        self.line(&format!("{}: 1,1", op.urc()));
+        self.ask(Pending::Quit(None), FtpOp::Quit);
     }
 
     // ------------------------------------------------------------ writing
@@ -848,18 +1098,85 @@ impl SimcomModem {
         self.line("OK");
     }
 
-    /// One line, framed `\r\n<line>\r\n`.
+    /// One line, framed `\r\n<line>\r\n`, perhaps after an unsolicited one.
     fn line(&mut self, line: &str) {
-        self.out.extend_from_slice(b"\r\n");
-        self.out.extend_from_slice(line.as_bytes());
-        self.out.extend_from_slice(b"\r\n");
+        self.noise_line();
+        self.framed(line);
+    }
+
+    fn framed(&mut self, line: &str) {
+        let mut bytes = Vec::with_capacity(line.len() + 4);
+        bytes.extend_from_slice(b"\r\n");
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.extend_from_slice(b"\r\n");
+        self.send_raw(&bytes);
+    }
+
+    /// The `urc` fault: now and then an unsolicited line no FTP job cares
+    /// about.
+    fn noise_line(&mut self) {
+        let rate = self.noise.urc;
+        if self.noise.rng.chance(rate) {
+            let urc = match self.noise.rng.below(2) {
+                0 => "+CPIN: READY",
+                _ => "Call Ready",
+            };
+            self.framed(urc);
+        }
+    }
+
+    /// Queues bytes for the host, through the byte faults; while an answer
+    /// is late, into the held answer.
+    fn send_raw(&mut self, bytes: &[u8]) {
+        if self.late.is_some() {
+            self.held.extend_from_slice(bytes);
+            return;
+        }
+        let noise = &mut self.noise;
+        if noise.corrupt == 0.0 && noise.drop == 0.0 {
+            self.out.extend_from_slice(bytes);
+            return;
+        }
+        for &b in bytes {
+            if noise.rng.chance(noise.drop) {
+                continue;
+            }
+            if noise.rng.chance(noise.corrupt) {
+                self.out.push(noise.rng.next_u64() as u8);
+            } else {
+                self.out.push(b);
+            }
+        }
     }
 }
 
-/// Stores a text setting; always true.
-fn store(slot: &mut Option<String>, value: String) -> bool {
-    *slot = Some(value);
-    true
+/// What a setting command did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stored {
+    /// `=?`: answered `OK`.
+    Test,
+    /// `?`: the value, then `OK`.
+    Query,
+    /// `=<value>`, kept: `OK`.
+    Set,
+    /// `=<value>` the simulated modem does not take: `ERROR`.
+    Refused,
+}
+
+/// Applies a setting's form; `store` keeps a set value, false when it
+/// refuses it.
+fn set<T>(form: Setting<T>, store: impl FnOnce(T) -> bool) -> Stored {
+    match form {
+        Setting::Test => Stored::Test,
+        Setting::Query => Stored::Query,
+        Setting::Set(v) => {
+            if store(v) {
+                Stored::Set
+            } else {
+                Stored::Refused
+            }
+        }
+    }
 }
 
 /// `"<value>"`, or `""` when unset.
@@ -875,123 +1192,10 @@ fn directory(d: &str) -> String {
     }
 }
 
-fn trim_start(b: &[u8]) -> &[u8] {
-    let start = b
-        .iter()
-        .position(|c| !matches!(c, b'\n' | b' ' | b'\0'))
-        .unwrap_or(b.len());
-    b.get(start..).unwrap_or_default()
-}
-
-/// The form of a command line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Form {
-    /// `AT+NAME`.
-    Exec,
-    /// `AT+NAME=?`.
-    Test,
-    /// `AT+NAME?`.
-    Read,
-    /// `AT+NAME=v1,v2`, quotes removed.
-    Set(Vec<String>),
-}
-
-/// A command line read: its name after `AT` (upper case) and its form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Cmd {
-    name: String,
-    form: Form,
-}
-
-impl Cmd {
-    /// The values as numbers, when they all are.
-    fn numbers(&self) -> Option<Vec<u32>> {
-        match &self.form {
-            Form::Set(v) => v.iter().map(|x| x.parse().ok()).collect(),
-            _ => None,
-        }
-    }
-}
-
-/// Reads `AT<name>[=?|?|=values]` (`SPEC-simcom.md` §1.4, §1.5): quoted or
-/// bare values, spaces outside quotes trimmed. `None` for anything else.
-fn parse(line: &[u8]) -> Option<Cmd> {
-    let text = core::str::from_utf8(line).ok()?;
-    let body = text
-        .get(..2)
-        .filter(|p| p.eq_ignore_ascii_case("AT"))
-        .and(text.get(2..))?;
-    let name_end = body.find(['=', '?']).unwrap_or(body.len());
-    let name = body.get(..name_end)?.trim().to_ascii_uppercase();
-    let rest = body.get(name_end..)?.trim_end();
-    let form = match rest {
-        "" => Form::Exec,
-        "=?" => Form::Test,
-        "?" => Form::Read,
-        r => Form::Set(values(r.strip_prefix('=')?)?),
-    };
-    Some(Cmd { name, form })
-}
-
-/// Splits values at commas outside quotes; one pair of quotes removed.
-fn values(s: &str) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut was_quoted = false;
-    for c in s.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                was_quoted = true;
-            }
-            ',' if !quoted => {
-                out.push(finish_value(&cur, was_quoted));
-                cur.clear();
-                was_quoted = false;
-            }
-            c => cur.push(c),
-        }
-    }
-    if quoted {
-        return None;
-    }
-    out.push(finish_value(&cur, was_quoted));
-    Some(out)
-}
-
-fn finish_value(v: &str, quoted: bool) -> String {
-    if quoted {
-        v.to_owned()
-    } else {
-        v.trim().to_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    #[test]
-    fn parses_command_lines() {
-        let c = parse(b"AT+FTPPUTNAME=\"a, b.bin\"").unwrap();
-        assert_eq!(c.name, "+FTPPUTNAME");
-        assert_eq!(c.form, Form::Set(vec!["a, b.bin".into()]));
-        let c = parse(b"at+sapbr=3,1,\"Contype\",\"GPRS\"").unwrap();
-        assert_eq!(c.name, "+SAPBR");
-        assert_eq!(c.numbers(), None);
-        assert_eq!(
-            parse(b"AT+FTPGET=2,1460").unwrap().numbers(),
-            Some(vec![2, 1460])
-        );
-        assert_eq!(parse(b"AT+FTPSTATE").unwrap().form, Form::Exec);
-        assert_eq!(parse(b"AT+FTPREST?").unwrap().form, Form::Read);
-        assert_eq!(parse(b"AT+FTPGET=?").unwrap().form, Form::Test);
-        assert_eq!(parse(b"ATE0").unwrap().name, "E0");
-        assert!(parse(b"AT+FTPUN=\"x").is_none());
-        assert!(parse(b"HELLO").is_none());
-    }
 
     fn run(modem: &mut SimcomModem, input: &[u8]) -> Vec<u8> {
         let taken = modem.handle_input(Duration::ZERO, input);
@@ -999,12 +1203,16 @@ mod tests {
         modem.poll_output().unwrap_or_default()
     }
 
-    #[test]
-    fn bearer_opens_once() {
-        let mut m = SimcomModem::new(ModemConfig {
+    fn quiet() -> SimcomModem {
+        SimcomModem::new(ModemConfig {
             echo: false,
             ..ModemConfig::default()
-        });
+        })
+    }
+
+    #[test]
+    fn bearer_opens_once() {
+        let mut m = quiet();
         assert_eq!(
             run(&mut m, b"AT+SAPBR=2,1\r"),
             b"\r\n+SAPBR: 1,3,\"0.0.0.0\"\r\n\r\nOK\r\n"
@@ -1019,10 +1227,7 @@ mod tests {
 
     #[test]
     fn operations_need_the_bearer() {
-        let mut m = SimcomModem::new(ModemConfig {
-            echo: false,
-            ..ModemConfig::default()
-        });
+        let mut m = quiet();
         let out = run(
             &mut m,
             b"AT+FTPSERV=\"h\"\rAT+FTPGETNAME=\"a\"\rAT+FTPGET=1\r",
@@ -1033,5 +1238,61 @@ mod tests {
             out.escape_ascii()
         );
         assert!(m.poll_ftp().is_none());
+    }
+
+    #[test]
+    fn settings_read_back_and_refuse_what_the_table_refuses() {
+        let mut m = quiet();
+        let out = run(
+            &mut m,
+            b"AT+FTPPUTNAME=\"a, b.bin\"\rAT+FTPPUTNAME?\rat+ftptype=a\rAT+FTPTYPE?\r",
+        );
+        assert_eq!(
+            out,
+            b"\r\nOK\r\n\r\n+FTPPUTNAME: \"a, b.bin\"\r\n\r\nOK\r\n\
+              \r\nOK\r\n\r\n+FTPTYPE: \"A\"\r\n\r\nOK\r\n"
+        );
+        for refused in [
+            &b"AT+FTPUN=\"x\r"[..],
+            b"AT+FTPSERV=\"\"\r",
+            b"AT+FTPCID=0\r",
+            b"AT+FTPPUTOPT=\"APPE\"\r",
+            b"AT+FTPGET=2,0\r",
+            b"HELLO\r",
+        ] {
+            assert_eq!(run(&mut m, refused), b"\r\nERROR\r\n", "{refused:?}");
+        }
+        assert_eq!(
+            run(&mut m, b"AT+FTPPW?\r"),
+            b"\r\n+FTPPW: \"hidden\"\r\n\r\nOK\r\n"
+        );
+    }
+
+    #[test]
+    fn a_refused_write_takes_no_bytes() {
+        // No upload open: `ERROR`, and what follows is a command line.
+        let mut m = quiet();
+        assert_eq!(
+            run(&mut m, b"AT+FTPPUT=2,10\rAT\r"),
+            b"\r\nERROR\r\n\r\nOK\r\n"
+        );
+    }
+
+    #[test]
+    fn a_late_answer_waits_and_a_restart_says_so() {
+        let mut m = SimcomModem::new(ModemConfig {
+            echo: false,
+            faults: "late=AT#1:2000,restart=AT#2".parse().unwrap(),
+            ..ModemConfig::default()
+        });
+        assert_eq!(run(&mut m, b"AT\rATE0\r"), b"");
+        assert_eq!(m.poll_timeout(), Some(Duration::from_secs(2)));
+        m.handle_timeout(Duration::from_secs(2));
+        assert_eq!(m.poll_output().unwrap(), b"\r\nOK\r\n\r\nOK\r\n");
+        assert_eq!(
+            run(&mut m, b"AT\r"),
+            b"\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n"
+        );
+        assert_eq!(m.poll_ftp(), Some(FtpOp::Reset));
     }
 }

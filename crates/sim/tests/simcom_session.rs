@@ -45,7 +45,7 @@ struct Rig {
 impl Rig {
     fn new() -> Self {
         Self {
-            session: Session::new(Config::default()),
+            session: Session::new(Config::default()).unwrap(),
             modem: SimcomModem::new(ModemConfig::default()),
             backend: FtpBackend::new(Duration::from_secs(10)),
             now: Instant::from_millis(0),
