@@ -379,12 +379,12 @@ fn an_error_answer_is_the_modems_refusal() {
 }
 
 /// A read (`AT+FTPGET=2,<n>`) refused mid-get fails the job as §4.2 says
-/// ("ERROR / +CME ERROR ──▶ fail(refused by modem)"), but the modem's
-/// operation still runs, and nothing clears it: the next get's
-/// `AT+FTPGET=1` draws `+FTPGET: 1,66` (operation not allowed). §4.6 runs
-/// the recovery (`AT+FTPSTATE`, `AT+FTPQUIT`) only after a timeout.
+/// ("ERROR / +CME ERROR ──▶ fail(refused by modem)"), and the modem's
+/// operation, still running, is cleared by the recovery (`AT+FTPSTATE`,
+/// `AT+FTPQUIT`, §4.6) that follows a job failing after its operation
+/// started: the next get does not draw `+FTPGET: 1,66` (operation not
+/// allowed).
 #[test]
-#[ignore = "session: a get failed by an ERROR to its read leaves the modem's operation running; the next get fails with 66 (no recovery after a refused read, SPEC-simcom.md 4.2/4.6)"]
 fn a_refused_read_leaves_no_operation_running() {
     let (dir, server) = server();
     file(dir.path(), "f.bin", b"hello");

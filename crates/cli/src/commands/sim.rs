@@ -82,11 +82,6 @@ pub(crate) fn run(args: &SimArgs, matches: &ArgMatches) -> Result<(), CliError> 
         DialectArg::Manual => Dialect::Manual,
         DialectArg::Simcom => Dialect::Simcom,
     };
-    if dialect == Dialect::Simcom && args.fault.is_some() {
-        return Err(CliError::Usage(
-            "--fault is not supported by the simulated SIMCom modem yet".to_owned(),
-        ));
-    }
     let faults: Faults = match &args.fault {
         Some(spec) => spec
             .parse()
