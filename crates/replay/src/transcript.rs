@@ -947,6 +947,86 @@ mod tests {
     }
 
     #[test]
+    fn a_dialect_line_reads_the_jobs_after_it() {
+        let text = "# c\n! dialect simcom\n! bring-up apn=\n! put a.bin dir=/up opt=appe ab\n! get a.bin offset=3\n! size a.bin\n> AT\\r\n";
+        let t = Transcript::parse(text).unwrap();
+        assert_eq!(t.dialect(), Dialect::Simcom);
+        let jobs: Vec<&JobSpec> = t.jobs().collect();
+        assert_eq!(
+            jobs[1],
+            &JobSpec::Simcom(SimcomJob::Put {
+                dir: "/up".into(),
+                name: "a.bin".into(),
+                opt: PutOpt::Appe,
+                data: b"ab".to_vec()
+            })
+        );
+        assert_eq!(
+            jobs[2].to_line(),
+            "get a.bin dir=/ offset=3",
+            "directories default to /"
+        );
+        assert_eq!(Transcript::parse(&t.to_text()).unwrap(), t);
+        // Without the line, the first dialect; `size` is no job there.
+        assert_eq!(
+            Transcript::parse("> AT\\r\n").unwrap().dialect(),
+            Dialect::Manual
+        );
+        assert!(Transcript::parse("! size a.bin\n").is_err());
+        // Once, before any job or byte.
+        for bad in [
+            "> AT\\r\n! dialect simcom\n",
+            "! dialect simcom\n! dialect simcom\n",
+            "! dialect hayes\n",
+        ] {
+            assert!(
+                matches!(
+                    Transcript::parse(bad),
+                    Err(ParseError::BadJob { line: _, .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn simcom_passwords_never_show() {
+        let t = Transcript {
+            records: vec![
+                Record::Dialect(Dialect::Simcom),
+                Record::Job(JobSpec::Simcom(SimcomJob::BringUp {
+                    apn: "internet".into(),
+                    user: Some("u".into()),
+                    password: Some("b3arer".into()),
+                })),
+                Record::Job(JobSpec::Simcom(SimcomJob::Configure {
+                    server: "h".into(),
+                    port: 21,
+                    mode: Mode::Passive,
+                    user: "u".into(),
+                    password: "s3cret".into(),
+                })),
+                Record::Sent(b"AT+SAPBR=3,1,\"PWD\",\"b3arer\"\rAT+FTPPW=\"s3cret\"\r".to_vec()),
+                Record::Sent(b"AT+FTPPUT=2,9\r".to_vec()),
+                Record::Received(b"\r\n+FTPPUT: 2,9\r\n".to_vec()),
+                // Upload bytes are file data, kept as they are.
+                Record::Sent(b"PWD,\"x\"\r\n".to_vec()),
+            ],
+        };
+        let text = t.to_text();
+        assert!(
+            !text.contains("b3arer") && !text.contains("s3cret"),
+            "{text}"
+        );
+        assert!(text.contains("> PWD,\"x\"\\r\\n"), "{text}");
+        let debug = format!("{t:?}");
+        assert!(
+            !debug.contains("b3arer") && !debug.contains("s3cret"),
+            "{debug}"
+        );
+    }
+
+    #[test]
     fn lossy_marks_round_trip() {
         let mut t = Transcript::parse("# plain\n> AT\\r\n").unwrap();
         assert_eq!(t.lossy().count(), 0);
