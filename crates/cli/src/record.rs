@@ -215,12 +215,12 @@ impl Log {
     /// Put job `id` handed `data` to the session.
     pub(crate) fn put_data(&mut self, id: JobId, data: &[u8]) {
         if let Some(t) = &mut self.transcript {
-            match t.jobs.get_mut(id.get() as usize) {
-                Some(
-                    JobSpec::Put { data: all, .. }
-                    | JobSpec::Simcom(cellftp_replay::SimcomJob::Put { data: all, .. }),
-                ) => all.extend_from_slice(data),
-                _ => {}
+            if let Some(
+                JobSpec::Put { data: all, .. }
+                | JobSpec::Simcom(cellftp_replay::SimcomJob::Put { data: all, .. }),
+            ) = t.jobs.get_mut(id.get() as usize)
+            {
+                all.extend_from_slice(data);
             }
         }
     }
