@@ -7,15 +7,22 @@
 //!
 //! The session runs with its default configuration, as the replay does, so
 //! that the recorded bytes are the ones a replay expects.
+//!
+//! The SIMCom scenarios (`sim-simcom-<scenario>.cftx`, `! dialect simcom`)
+//! run the same way against the simulator's `SimcomModem`, the host side
+//! being `cellftp_session::simcom::Session` on a small blocking loop.
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use cellftp_replay::{replay, JobSpec, Record, Transcript};
+use std::collections::VecDeque;
+
+use cellftp_replay::{replay, Dialect, JobSpec, Record, SimcomJob, Transcript};
 use cellftp_session::driver::blocking::Blocking;
 use cellftp_session::driver::blocking::ReadTimeout;
 use cellftp_session::driver::Handler;
+use cellftp_session::proto::simcom::PutOpt;
 use cellftp_session::{BringUp, Event, FtpConfig, JobId, Mode, Session, TransferType};
 use cellftp_sim::{EmbeddedServer, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator};
 
@@ -241,6 +248,12 @@ fn record(scenario: &Scenario, dir: &Path) -> Result<Transcript, String> {
             JobSpec::QueryConfig => s.query_config(),
             JobSpec::Quit => s.quit(),
             JobSpec::Raw(l) => s.raw(l),
+            JobSpec::Simcom(_) => {
+                return Err(format!(
+                    "{}: a SIMCom job in a scenario of the first dialect",
+                    scenario.name
+                ))
+            }
         }
         .map_err(|e| format!("{}: {e}", scenario.name))?;
         ids.push(id);
@@ -278,6 +291,261 @@ fn record(scenario: &Scenario, dir: &Path) -> Result<Transcript, String> {
     Ok(Transcript { records })
 }
 
+/// One SIMCom scenario: its name, what it shows and its jobs.
+struct SimcomScenario {
+    name: &'static str,
+    about: &'static str,
+    /// Files put on the server before the run.
+    files: Vec<(&'static str, Vec<u8>)>,
+    jobs: Vec<SimcomJob>,
+}
+
+fn simcom_scenarios(port: u16) -> Vec<SimcomScenario> {
+    let setup = |more: Vec<SimcomJob>| {
+        let mut v = vec![
+            SimcomJob::BringUp {
+                apn: "internet".into(),
+                user: None,
+                password: None,
+            },
+            SimcomJob::Configure {
+                server: "127.0.0.1".into(),
+                port,
+                mode: Mode::Passive,
+                user: "anonymous".into(),
+                password: "sim@example.com".into(),
+            },
+        ];
+        v.extend(more);
+        v
+    };
+    let mut blob = b"\r\nOK\r\n\0+FTPGET: 1,0\r\n+FTPPUT: 2,10\r\nAT+FTPPW=\"x\"\r".to_vec();
+    blob.extend((0..=255u8).cycle().take(3000));
+    let root = || "/".to_owned();
+    vec![
+        SimcomScenario {
+            name: "simcom-transfer",
+            about: "The SIMCom dialect against the simulator and a real FTP server: a binary file larger than one <maxlength> goes up in chunks, comes back whole and resumed from byte 1700, and its size is asked.",
+            files: Vec::new(),
+            jobs: setup(vec![
+                SimcomJob::Put { dir: root(), name: "blob.bin".into(), opt: PutOpt::Stor, data: blob },
+                SimcomJob::Get { dir: root(), name: "blob.bin".into(), offset: 0 },
+                SimcomJob::Get { dir: root(), name: "blob.bin".into(), offset: 1700 },
+                SimcomJob::Size { dir: root(), name: "blob.bin".into() },
+                SimcomJob::Quit,
+            ]),
+        },
+        SimcomScenario {
+            name: "simcom-files",
+            about: "The SIMCom dialect's other operations: list, delete, a get of the deleted file failing with error 77, mkdir and rmdir.",
+            files: vec![("notes.txt", b"twelve bytes".to_vec())],
+            jobs: setup(vec![
+                SimcomJob::List(root()),
+                SimcomJob::Delete { dir: root(), name: "notes.txt".into() },
+                SimcomJob::Get { dir: root(), name: "notes.txt".into(), offset: 0 },
+                SimcomJob::Mkdir("/logs".into()),
+                SimcomJob::Rmdir("/logs".into()),
+                SimcomJob::Quit,
+            ]),
+        },
+    ]
+}
+
+/// Runs a SIMCom scenario through the simulator; the transcript of it.
+fn record_simcom(scenario: &SimcomScenario, dir: &Path) -> Result<Transcript, String> {
+    use cellftp_session::simcom::{BearerConfig, Event, FtpConfig as SimcomFtp, Session as Simcom};
+    use cellftp_session::{Instant, UsageError};
+
+    let fail = |e: String| format!("{}: {e}", scenario.name);
+    let sim = Simulator::new(SimConfig {
+        dialect: cellftp_sim::Dialect::Simcom,
+        ..SimConfig::default()
+    });
+    for (name, data) in &scenario.files {
+        std::fs::write(dir.join(name), data).map_err(|e| format!("{name}: {e}"))?;
+    }
+    let pty = PtyServer::start(sim, None).map_err(|e| format!("pseudo-terminal: {e}"))?;
+    let port = PtyPort::open(pty.path(), Duration::from_millis(10)).map_err(|e| e.to_string())?;
+    let mut io = Recorder {
+        port,
+        records: Vec::new(),
+    };
+    let mut session = Simcom::default();
+    let mut waiting: VecDeque<(usize, &SimcomJob)> = scenario.jobs.iter().enumerate().collect();
+    // Job index → session id, result; upload data left per job index.
+    let mut ids: Vec<(u32, usize)> = Vec::new();
+    let mut results: Vec<Option<String>> = vec![None; scenario.jobs.len()];
+    let mut uploads: Vec<(usize, &[u8])> = Vec::new();
+    let origin = std::time::Instant::now();
+    let now =
+        || Instant::from_millis(u64::try_from(origin.elapsed().as_millis()).unwrap_or(u64::MAX));
+    let mut buf = [0u8; 512];
+    // Modem bytes the session has not taken yet.
+    let mut inbox: Vec<u8> = Vec::new();
+    loop {
+        // What the session cannot take now it takes after the events are
+        // drained, on a later turn.
+        let taken = session.handle_input(now(), &inbox);
+        inbox.drain(..taken.min(inbox.len()));
+        while let Some(&(index, job)) = waiting.front() {
+            let queued = match job {
+                SimcomJob::BringUp {
+                    apn,
+                    user,
+                    password,
+                } => session.bring_up(&BearerConfig {
+                    apn,
+                    user: user.as_deref(),
+                    password: password.as_deref(),
+                }),
+                SimcomJob::Configure {
+                    server,
+                    port,
+                    mode,
+                    user,
+                    password,
+                } => session.configure(&SimcomFtp {
+                    server,
+                    port: *port,
+                    user,
+                    password,
+                    mode: *mode,
+                }),
+                SimcomJob::Put {
+                    dir,
+                    name,
+                    opt,
+                    data,
+                } => {
+                    uploads.push((index, data));
+                    session.put(dir, name, *opt)
+                }
+                SimcomJob::Get { dir, name, offset } => session.get(dir, name, *offset),
+                SimcomJob::List(d) => session.list(d),
+                SimcomJob::Mkdir(d) => session.mkdir(d),
+                SimcomJob::Rmdir(d) => session.rmdir(d),
+                SimcomJob::Delete { dir, name } => session.delete(dir, name),
+                SimcomJob::Size { dir, name } => session.size(dir, name),
+                SimcomJob::Quit => session.quit(),
+            };
+            match queued {
+                Ok(id) => ids.push((id.get(), index)),
+                Err(UsageError::QueueFull) => break,
+                Err(e) => return Err(fail(e.to_string())),
+            }
+            waiting.pop_front();
+        }
+        loop {
+            let mut ready = None;
+            match session.poll_event() {
+                None => break,
+                Some(Event::PutReady { job, max }) => ready = Some((job.get(), max)),
+                Some(Event::JobDone { job, result }) => {
+                    if let Some((_, i)) = ids.iter().find(|(id, _)| *id == job.get()) {
+                        if let Some(slot) = results.get_mut(*i) {
+                            *slot = Some(format!("{result:?}"));
+                        }
+                    }
+                }
+                Some(_) => {}
+            }
+            if let Some((id, max)) = ready {
+                let index = ids.iter().find(|(i, _)| *i == id).map(|(_, j)| *j);
+                let rest = uploads.iter_mut().find(|(i, _)| Some(*i) == index);
+                match rest {
+                    Some((_, data)) if !data.is_empty() => {
+                        let n = data.len().min(max);
+                        let taken = session
+                            .send_data(data.get(..n).unwrap_or_default())
+                            .map_err(|e| fail(e.to_string()))?;
+                        *data = data.get(taken..).unwrap_or_default();
+                    }
+                    _ => session.finish_put().map_err(|e| fail(e.to_string()))?,
+                }
+            }
+        }
+        let t = now();
+        while let Some(bytes) = session.poll_transmit(t) {
+            io.write_all(bytes).map_err(|e| fail(e.to_string()))?;
+        }
+        io.flush().map_err(|e| fail(e.to_string()))?;
+        if session.is_idle() && waiting.is_empty() && inbox.is_empty() {
+            break;
+        }
+        if origin.elapsed() > Duration::from_secs(120) {
+            return Err(fail("the scenario did not finish in 120 s".to_owned()));
+        }
+        let wait = session
+            .poll_timeout()
+            .map_or(Duration::from_millis(50), |d| {
+                d.saturating_duration_since(t)
+            })
+            .clamp(Duration::from_millis(1), Duration::from_millis(50));
+        io.set_read_timeout(wait).map_err(|e| fail(e.to_string()))?;
+        match io.read(&mut buf) {
+            Ok(n) => inbox.extend_from_slice(buf.get(..n).unwrap_or_default()),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::TimedOut
+                        | io::ErrorKind::WouldBlock
+                        | io::ErrorKind::Interrupted
+                ) => {}
+            Err(e) => return Err(fail(e.to_string())),
+        }
+        session.handle_timeout(now());
+    }
+    let _ = pty.stop();
+    let mut records = vec![
+        Record::Comment(scenario.about.to_owned()),
+        Record::Comment(
+            "Recorded by `cargo xtask record` against cellftp-sim --dialect simcom (faults: none)."
+                .to_owned(),
+        ),
+        Record::Dialect(Dialect::Simcom),
+    ];
+    records.extend(
+        scenario
+            .jobs
+            .iter()
+            .cloned()
+            .map(|j| Record::Job(JobSpec::Simcom(j))),
+    );
+    records.extend(io.records);
+    for (i, result) in results.into_iter().enumerate() {
+        let result = result.ok_or_else(|| fail(format!("job {i} never ended")))?;
+        records.push(Record::Expect {
+            job: i as u32,
+            result,
+        });
+    }
+    Ok(Transcript { records })
+}
+
+/// Writes `transcript` to `path`, reads it back and replays it; false if it
+/// does not replay clean.
+fn write_checked(path: &Path, transcript: &Transcript, jobs: usize) -> Result<bool, String> {
+    std::fs::write(path, transcript.to_text()).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let parsed = Transcript::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let report = replay(&parsed);
+    if report.passed() {
+        println!(
+            "recorded {} ({}, replays clean)",
+            path.display(),
+            cellftp_replay::check::counted(jobs as u64, "job", "jobs")
+        );
+        Ok(true)
+    } else {
+        println!(
+            "recorded {} but it does not replay clean:\n{}",
+            path.display(),
+            report.render()
+        );
+        Ok(false)
+    }
+}
+
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let out = match args {
         [] => crate::root().join("transcripts"),
@@ -291,25 +559,15 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     for scenario in scenarios(server.addr().port()) {
         let transcript = record(&scenario, &served)?;
         let path = out.join(format!("sim-{}.cftx", scenario.name));
-        std::fs::write(&path, transcript.to_text())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        // What was written must replay clean, read back from the file.
-        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-        let parsed = Transcript::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let report = replay(&parsed);
-        if report.passed() {
-            println!(
-                "recorded {} ({}, replays clean)",
-                path.display(),
-                cellftp_replay::check::counted(scenario.jobs.len() as u64, "job", "jobs")
-            );
-        } else {
+        if !write_checked(&path, &transcript, scenario.jobs.len())? {
             failed += 1;
-            println!(
-                "recorded {} but it does not replay clean:\n{}",
-                path.display(),
-                report.render()
-            );
+        }
+    }
+    for scenario in simcom_scenarios(server.addr().port()) {
+        let transcript = record_simcom(&scenario, &served)?;
+        let path = out.join(format!("sim-{}.cftx", scenario.name));
+        if !write_checked(&path, &transcript, scenario.jobs.len())? {
+            failed += 1;
         }
     }
     server.stop();

@@ -10,7 +10,11 @@
 //!
 //! Each direction is redacted as one stream by a [`Redactor`]: reads can cut
 //! a password line anywhere, and payloads (file data, listings) are kept
-//! as they crossed the line, so that the transcript replays.
+//! as they crossed the line, so that the transcript replays. With
+//! `--dialect simcom` ([`Log::set_dialect`]) the transcript declares
+//! `! dialect simcom`, its jobs are SIMCom jobs, and the redactors frame
+//! payloads the SIMCom way (the modem's `+FTPPUT: 2,<cnf>` telling the
+//! host side how many upload bytes follow).
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -19,7 +23,7 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::Instant;
 
-use cellftp_replay::{JobSpec, Record, Redactor, Transcript};
+use cellftp_replay::{Dialect, JobSpec, Record, Redactor, Transcript};
 use cellftp_session::proto::{CommandDecoder, Decoded, Request, ResponseDecoder, TimeoutClass};
 use cellftp_session::{CommandName, JobError, JobId, Outcome};
 
@@ -85,6 +89,21 @@ impl Log {
             rx_decoder: ResponseDecoder::new(),
             rx_pending: Vec::new(),
         }))
+    }
+
+    /// Records the session in `dialect`: the transcript declares it, and
+    /// both directions are framed in it. Called before anything crossed
+    /// the line.
+    pub(crate) fn set_dialect(&mut self, dialect: Dialect) {
+        self.tx = Redactor::sent_in(dialect);
+        self.rx = Redactor::received_in(dialect);
+        if let Some(t) = &mut self.transcript {
+            debug_assert!(t.records.is_empty(), "the dialect is set before any byte");
+            t.header.retain(|r| !matches!(r, Record::Dialect(_)));
+            if dialect != Dialect::Manual {
+                t.header.push(Record::Dialect(dialect));
+            }
+        }
     }
 
     /// Restarts the clock: called right before the driver starts its own,
@@ -160,6 +179,11 @@ impl Log {
             }
         }
         let shown = self.rx.push(bytes);
+        // SIMCom: the modem's `+FTPPUT: 2,<cnf>` says how many upload bytes
+        // the host writes next.
+        if let Some(cnf) = self.rx.take_put_header() {
+            self.tx.expect_put_data(cnf);
+        }
         self.stamp();
         if let Some(t) = &mut self.transcript {
             t.records.push(Record::Received(shown));
@@ -191,7 +215,11 @@ impl Log {
     /// Put job `id` handed `data` to the session.
     pub(crate) fn put_data(&mut self, id: JobId, data: &[u8]) {
         if let Some(t) = &mut self.transcript {
-            if let Some(JobSpec::Put { data: all, .. }) = t.jobs.get_mut(id.get() as usize) {
+            if let Some(
+                JobSpec::Put { data: all, .. }
+                | JobSpec::Simcom(cellftp_replay::SimcomJob::Put { data: all, .. }),
+            ) = t.jobs.get_mut(id.get() as usize)
+            {
                 all.extend_from_slice(data);
             }
         }
@@ -199,18 +227,19 @@ impl Log {
 
     /// Job `id` ended with `result`.
     pub(crate) fn outcome(&mut self, id: JobId, result: &Result<Outcome, JobError>) {
-        tracing::debug!(target: "cellftp::job", "job {} ended: {result:?}", id.get());
+        self.ended(id, &format!("{result:?}"));
+    }
+
+    /// Job `id` ended with `result`, as its `Debug` prints it (the
+    /// transcript's `=` line).
+    pub(crate) fn ended(&mut self, id: JobId, result: &str) {
+        tracing::debug!(target: "cellftp::job", "job {} ended: {result}", id.get());
         if let Some(t) = &mut self.transcript {
             t.outcomes.push(Record::Expect {
                 job: id.get(),
-                result: format!("{result:?}"),
+                result: result.to_owned(),
             });
         }
-    }
-
-    /// True if the session is being recorded (`--record`).
-    pub(crate) fn is_recording(&self) -> bool {
-        self.transcript.is_some()
     }
 
     /// The transcript as text, with a final time mark, if recording.

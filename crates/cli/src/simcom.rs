@@ -7,14 +7,16 @@
 //! `--apn`), configure (all local settings on this modem), the job and
 //! quit, one job at a time. Remote names are split into a directory and a
 //! file name: a relative name is taken in `--path`, or in `/` without it.
-//! `--record` is refused for this dialect (transcripts do not carry its
-//! jobs yet), and so are `config` and `raw`.
+//! `--record` writes a transcript that declares `! dialect simcom`, with
+//! each job as a SIMCom job line and its outcome; `config` and `raw` are
+//! refused for this dialect.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, ErrorKind, Read, Write};
 use std::time::{Duration, Instant as StdInstant};
 
 use cellftp_proto::simcom::{PutOpt, MAX_PUT_DATA};
+use cellftp_replay::{Dialect, JobSpec, SimcomJob};
 use cellftp_session::driver::blocking::ReadTimeout;
 use cellftp_session::simcom::{BearerConfig, Config, Event, FtpConfig, Outcome, Session, Timeouts};
 use cellftp_session::{Instant, JobId, UsageError};
@@ -26,7 +28,7 @@ use crate::commands::Ctx;
 use crate::error::CliError;
 use crate::link::{self, Line};
 use crate::output::summary;
-use crate::record::Wire;
+use crate::record::{SharedLog, Wire};
 use crate::settings::Ftp;
 
 /// The longest a read blocks before the session's deadlines are checked.
@@ -47,11 +49,7 @@ pub(crate) fn run(command: &Command, ctx: &mut Ctx) -> Result<(), CliError> {
         }
         _ => {}
     }
-    if ctx.log.borrow().is_recording() {
-        return Err(CliError::Usage(
-            "--record is not supported with --dialect simcom yet".to_owned(),
-        ));
-    }
+    ctx.log.borrow_mut().set_dialect(Dialect::Simcom);
     let (ftp, mut modem, password) = {
         let ftp = ctx.settings.ftp()?;
         let modem = Modem::open(ctx)?;
@@ -64,7 +62,7 @@ pub(crate) fn run(command: &Command, ctx: &mut Ctx) -> Result<(), CliError> {
     let result = job(command, ctx, &mut modem, base.as_deref());
     // The modem closes every FTP session itself; quit only clears an
     // operation a failure left running.
-    let _ = modem.run(Session::quit, &mut NoData);
+    let _ = modem.run(Session::quit, SimcomJob::Quit, &mut NoData);
     result
 }
 
@@ -95,7 +93,13 @@ fn job(
                 error: None,
             };
             let started = StdInstant::now();
-            let result = modem.run(|s| s.put(&dir, &name, PutOpt::Stor), &mut source);
+            let spec = SimcomJob::Put {
+                dir: dir.clone(),
+                name: name.clone(),
+                opt: PutOpt::Stor,
+                data: Vec::new(),
+            };
+            let result = modem.run(|s| s.put(&dir, &name, PutOpt::Stor), spec, &mut source);
             if let Some(e) = source.error.take() {
                 // The job was cancelled when the file failed: what the
                 // server holds is not the file.
@@ -170,7 +174,12 @@ fn job(
                 error: None,
             };
             let started = StdInstant::now();
-            let result = modem.run(|s| s.get(&dir, &name, offset), &mut sink);
+            let spec = SimcomJob::Get {
+                dir: dir.clone(),
+                name: name.clone(),
+                offset,
+            };
+            let result = modem.run(|s| s.get(&dir, &name, offset), spec, &mut sink);
             let synced = sink.file.sync_all();
             if let Some(e) = sink.error.take().or(synced.err()) {
                 return Err(CliError::local(what, e));
@@ -212,7 +221,7 @@ fn job(
                 None => base.unwrap_or("/").to_owned(),
             };
             let mut listing = Lines(Listing::new(Some(dir.clone())));
-            modem.run(|s| s.list(&dir), &mut listing)?;
+            modem.run(|s| s.list(&dir), SimcomJob::List(dir.clone()), &mut listing)?;
             listing.0.print(args.json, ctx.out.quiet)?;
         }
         Command::Mkdir(args) | Command::Rmdir(args) => {
@@ -221,15 +230,25 @@ fn job(
                 Command::Mkdir(_) => ("created", true),
                 _ => ("removed", false),
             };
+            let spec = if mkdir {
+                SimcomJob::Mkdir(dir.clone())
+            } else {
+                SimcomJob::Rmdir(dir.clone())
+            };
             modem.run(
                 |s| if mkdir { s.mkdir(&dir) } else { s.rmdir(&dir) },
+                spec,
                 &mut NoData,
             )?;
             ctx.out.say(&format!("{done} directory {}", args.dir));
         }
         Command::Rm(args) => {
             let (dir, name) = split(base, &args.remote);
-            modem.run(|s| s.delete(&dir, &name), &mut NoData)?;
+            let spec = SimcomJob::Delete {
+                dir: dir.clone(),
+                name: name.clone(),
+            };
+            modem.run(|s| s.delete(&dir, &name), spec, &mut NoData)?;
             ctx.out.say(&format!("deleted {}", args.remote));
         }
         Command::Config(_) | Command::Raw(_) | Command::Sim(_) | Command::Completions(_) => {
@@ -371,6 +390,8 @@ impl Job for Lines {
 /// The SIMCom session over the line, with its clock.
 struct Modem {
     io: Wire<Box<dyn Line>>,
+    /// Where each job, its upload data and its outcome are recorded.
+    log: SharedLog,
     session: Session,
     origin: StdInstant,
     bound: Option<Duration>,
@@ -398,6 +419,7 @@ impl Modem {
         ctx.log.borrow_mut().start_clock();
         Ok(Self {
             io: Wire::new(link.io, ctx.log.clone()),
+            log: ctx.log.clone(),
             session,
             origin: StdInstant::now(),
             bound: None,
@@ -407,6 +429,11 @@ impl Modem {
     /// Bring-up and configure.
     fn prepare(&mut self, ctx: &Ctx, ftp: &Ftp, password: &str) -> Result<(), CliError> {
         let apn = ctx.settings.apn.clone();
+        let spec = SimcomJob::BringUp {
+            apn: apn.clone(),
+            user: None,
+            password: None,
+        };
         self.run(
             |s| {
                 s.bring_up(&BearerConfig {
@@ -414,6 +441,7 @@ impl Modem {
                     ..BearerConfig::default()
                 })
             },
+            spec,
             &mut NoData,
         )?;
         let config = FtpConfig {
@@ -423,7 +451,14 @@ impl Modem {
             password,
             mode: ftp.mode,
         };
-        self.run(|s| s.configure(&config), &mut NoData)?;
+        let spec = SimcomJob::Configure {
+            server: ftp.server.clone(),
+            port: config.port,
+            mode: ftp.mode,
+            user: ftp.user.clone(),
+            password: cellftp_proto::REDACTED.to_owned(),
+        };
+        self.run(|s| s.configure(&config), spec, &mut NoData)?;
         Ok(())
     }
 
@@ -432,13 +467,16 @@ impl Modem {
         Instant::from_millis(ms)
     }
 
-    /// Queues one job and runs the session until it is idle.
+    /// Queues one job (`spec` is how the transcript names it) and runs the
+    /// session until it is idle.
     fn run(
         &mut self,
         queue: impl FnOnce(&mut Session) -> Result<JobId, UsageError>,
+        spec: SimcomJob,
         job: &mut impl Job,
     ) -> Result<Outcome, CliError> {
         let id = queue(&mut self.session)?;
+        self.log.borrow_mut().job(id, JobSpec::Simcom(spec));
         let mut result = None;
         let mut buf = [0u8; 512];
         loop {
@@ -478,6 +516,9 @@ impl Modem {
                 Err(e) => return Err(CliError::Line(e)),
             }
             self.session.handle_timeout(self.now());
+        }
+        if let Some(r) = &result {
+            self.log.borrow_mut().ended(id, &format!("{r:?}"));
         }
         match result {
             Some(r) => r.map_err(CliError::Simcom),
@@ -523,6 +564,9 @@ impl Modem {
                     let data = room.get(..n).unwrap_or_default();
                     let taken = self.session.send_data(data)?;
                     debug_assert_eq!(taken, n, "a chunk within PutReady's max is taken whole");
+                    self.log
+                        .borrow_mut()
+                        .put_data(id, data.get(..taken).unwrap_or_default());
                 }
             }
         }

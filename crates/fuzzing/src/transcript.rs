@@ -150,7 +150,7 @@ fn check_written(t: &Transcript, watch: bool) -> Transcript {
         Record::Comment(c) => c.contains(WATCHED),
         Record::Job(j) => j.to_line().contains(WATCHED),
         Record::Expect { result, .. } => result.contains(WATCHED),
-        Record::Time(_) | Record::Sent(_) | Record::Received(_) => false,
+        Record::Time(_) | Record::Dialect(_) | Record::Sent(_) | Record::Received(_) => false,
     });
     assert!(!other, "a password was written:\n{once}");
     again

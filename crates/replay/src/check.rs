@@ -35,8 +35,8 @@ use serde::Serialize;
 use crate::import::{self, Format, ImportErrorKind};
 use crate::reconstruct;
 use crate::redact_passwords;
-use crate::replay::{replay, Failure, JobRun};
-use crate::transcript::{escape, JobSpec, Record, Transcript};
+use crate::replay::{replay, Failure, JobResult, JobRun};
+use crate::transcript::{escape, Dialect, JobSpec, Record, SimcomJob, Transcript};
 
 /// How to check.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -48,6 +48,10 @@ pub struct Options {
     pub strict: bool,
     /// Build [`FileReport::timeline`] (for the HTML report).
     pub timeline: bool,
+    /// Read captures that declare no dialect as this one instead of
+    /// detecting it from their commands. A transcript's `! dialect` line
+    /// wins.
+    pub dialect: Option<Dialect>,
 }
 
 /// How bad a finding is.
@@ -93,10 +97,17 @@ pub struct ErrorReport {
     /// `server_unreachable`, `server_refused`, `server_error`,
     /// `pdp_inactive`, `modem_restarted`, `timeout`, `payload_incomplete`,
     /// `unexpected_response`, `not_configured`, `refused`, `unfinished`,
-    /// `not_replayed`.
+    /// `not_replayed`; for the SIMCom dialect's FTP error codes, by their
+    /// kind: `network_error`, `dns_error`, `connect_error`, `ftp_timeout`,
+    /// `server_error`, `operation_not_allowed`, `login_refused`,
+    /// `resume_refused`, `data_connection_error`, `file_operation_refused`,
+    /// `transfer_failed`, `modem_storage_error`, `cancelled`,
+    /// `unknown_ftp_error`; and `bearer_not_open`, `echo_on`,
+    /// `unsupported`.
     pub code: &'static str,
-    /// The number behind it: the CME/CMS or FTPSERV code, the command that
-    /// timed out, the announced and received lengths.
+    /// The number behind it: the CME/CMS or FTPSERV code, the SIMCom FTP
+    /// error code (`77`), the command that timed out, the announced and
+    /// received lengths.
     pub detail: Option<String>,
     /// A sentence.
     pub message: String,
@@ -106,15 +117,16 @@ pub struct ErrorReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JobReport {
     /// `bring-up`, `configure`, `put`, `get`, `list`, `mkdir`, `rmdir`,
-    /// `query-config`, `quit` or `raw`.
+    /// `query-config`, `quit`, `raw`, or (SIMCom) `delete`, `size`.
     pub kind: &'static str,
     /// The job's `!` line (password redacted).
     pub spec: String,
-    /// The file name (put, get).
+    /// The file name (put, get, delete, size).
     pub name: Option<String>,
     /// The resume offset (get).
     pub offset: Option<u32>,
-    /// The server path (list, mkdir, rmdir, configure).
+    /// The server path (list, mkdir, rmdir, configure; the directory of a
+    /// SIMCom put, get, delete, size).
     pub path: Option<String>,
     /// The line the job starts at (its `!` line or its first command).
     pub line: Option<usize>,
@@ -272,7 +284,18 @@ pub fn check(path: &str, bytes: &[u8], options: &Options) -> FileReport {
             format!("lossy capture: {why}"),
         );
     }
-    let found = reconstruct::jobs(&transcript);
+    let declares_dialect = transcript
+        .records
+        .iter()
+        .any(|r| matches!(r, Record::Dialect(_)));
+    let dialect = if declares_dialect {
+        transcript.dialect()
+    } else {
+        options
+            .dialect
+            .unwrap_or_else(|| reconstruct::dialect_of(&transcript))
+    };
+    let found = reconstruct::jobs_in(&transcript, dialect);
     out.stats.commands = found.commands;
     if found.commands == 0 {
         out.diag(
@@ -284,14 +307,27 @@ pub fn check(path: &str, bytes: &[u8], options: &Options) -> FileReport {
     }
     let declared = transcript.jobs().next().is_some();
     out.reconstructed = !declared;
-    let shift = if declared { 0 } else { found.jobs.len() };
-    let run = if declared {
-        replay(&transcript)
+    let replayed = if declared {
+        transcript.clone()
     } else {
-        replay(&reconstruct::with_jobs(&transcript, &found.jobs))
+        reconstruct::with_jobs(&transcript, &found.jobs)
     };
+    let run = replay(&replayed);
+    // Records inserted before the transcript's own, after its dialect line.
+    let inserted = replayed.records.len() - transcript.records.len();
+    let inserted_at = transcript
+        .records
+        .iter()
+        .position(|r| matches!(r, Record::Dialect(_)))
+        .map_or(0, |at| at + 1);
     // Record indices of the replayed transcript to source lines.
-    let run_line = |record: usize| record.checked_sub(shift).and_then(line_of);
+    let run_line = |record: usize| {
+        if record < inserted_at {
+            line_of(record)
+        } else {
+            record.checked_sub(inserted).and_then(line_of)
+        }
+    };
     out.stats.bytes = run.bytes;
     out.stats.responses = run.responses.len();
     out.stats.jobs = run.jobs.len();
@@ -305,7 +341,7 @@ pub fn check(path: &str, bytes: &[u8], options: &Options) -> FileReport {
         );
     }
     more(&mut out, found.strays.len(), "host lines fit no job");
-    protocol_findings(&transcript, &line_of, &mut out);
+    protocol_findings(&wire_events(&transcript, dialect), &line_of, &mut out);
 
     // The replay's failures.
     let conformance = if declared || options.strict {
@@ -377,7 +413,7 @@ pub fn check(path: &str, bytes: &[u8], options: &Options) -> FileReport {
     let shown: Vec<usize> = out.diagnostics.iter().filter_map(|d| d.line).collect();
     out.source = source_lines(bytes, &shown);
     if options.timeline {
-        out.timeline = timeline(&transcript, &lines);
+        out.timeline = timeline(&transcript, dialect, &lines);
     }
     out
 }
@@ -476,6 +512,18 @@ fn kind(spec: &JobSpec) -> &'static str {
         JobSpec::QueryConfig => "query-config",
         JobSpec::Quit => "quit",
         JobSpec::Raw(_) => "raw",
+        JobSpec::Simcom(j) => match j {
+            SimcomJob::BringUp { .. } => "bring-up",
+            SimcomJob::Configure { .. } => "configure",
+            SimcomJob::Put { .. } => "put",
+            SimcomJob::Get { .. } => "get",
+            SimcomJob::List(_) => "list",
+            SimcomJob::Mkdir(_) => "mkdir",
+            SimcomJob::Rmdir(_) => "rmdir",
+            SimcomJob::Delete { .. } => "delete",
+            SimcomJob::Size { .. } => "size",
+            SimcomJob::Quit => "quit",
+        },
     }
 }
 
@@ -499,6 +547,18 @@ fn job_report(
         JobSpec::List(p) => (None, None, p.clone()),
         JobSpec::Mkdir(d) | JobSpec::Rmdir(d) => (None, None, Some(d.clone())),
         JobSpec::Configure { path, .. } => (None, None, path.clone()),
+        JobSpec::Simcom(j) => match j {
+            SimcomJob::Put { dir, name, .. }
+            | SimcomJob::Delete { dir, name }
+            | SimcomJob::Size { dir, name } => (Some(name.clone()), None, Some(dir.clone())),
+            SimcomJob::Get { dir, name, offset } => {
+                (Some(name.clone()), Some(*offset), Some(dir.clone()))
+            }
+            SimcomJob::List(d) | SimcomJob::Mkdir(d) | SimcomJob::Rmdir(d) => {
+                (None, None, Some(d.clone()))
+            }
+            _ => (None, None, None),
+        },
         _ => (None, None, None),
     };
     let (ok, outcome, error) = match (&job.result, job.refused) {
@@ -511,8 +571,12 @@ fn job_report(
                 message: format!("the session refused the job: {e}"),
             }),
         ),
-        (Some(Ok(o)), None) => (true, Some(outcome_text(o)), None),
-        (Some(Err(e)), None) => (false, None, Some(error_report(e))),
+        (Some(JobResult::Manual(Ok(o))), None) => (true, Some(outcome_text(o)), None),
+        (Some(JobResult::Manual(Err(e))), None) => (false, None, Some(error_report(e))),
+        (Some(JobResult::Simcom(Ok(o))), None) => {
+            (true, Some(crate::simcom::outcome_text(o)), None)
+        }
+        (Some(JobResult::Simcom(Err(e))), None) => (false, None, Some(simcom_error_report(e))),
         (None, None) if departed => (
             false,
             None,
@@ -538,7 +602,11 @@ fn job_report(
         ),
     };
     let data = match &job.spec {
-        JobSpec::Put { .. } | JobSpec::Get { .. } => Some(hex(&redact_passwords(&job.data))),
+        JobSpec::Put { .. }
+        | JobSpec::Get { .. }
+        | JobSpec::Simcom(SimcomJob::Put { .. } | SimcomJob::Get { .. }) => {
+            Some(hex(&redact_passwords(&job.data)))
+        }
         _ => None,
     };
     JobReport {
@@ -637,6 +705,65 @@ pub fn error_report(e: &JobError) -> ErrorReport {
     }
 }
 
+/// A SIMCom job error in stable terms: the FTP error code's kind as the
+/// code, the number as the detail.
+pub fn simcom_error_report(e: &cellftp_session::simcom::JobError) -> ErrorReport {
+    use cellftp_proto::simcom::SimcomErrorKind as K;
+    use cellftp_session::simcom::{JobError as E, ProtocolError as P};
+    let message = e.to_string();
+    let (code, detail) = match e {
+        E::Modem { error, .. } => match error {
+            ModemError::Cme { code } => (
+                "cme_error",
+                code.map(|c| match CmeError::describe(c) {
+                    Some(m) => format!("{c} ({m})"),
+                    None => c.to_string(),
+                }),
+            ),
+            ModemError::Cms { code } => ("cms_error", code.map(|c| c.to_string())),
+            _ => ("modem_error", None),
+        },
+        E::Ftp { error, .. } => (
+            match error.kind() {
+                K::Network => "network_error",
+                K::Dns => "dns_error",
+                K::Connect => "connect_error",
+                K::Timeout => "ftp_timeout",
+                K::Server => "server_error",
+                K::NotAllowed => "operation_not_allowed",
+                K::Login => "login_refused",
+                K::Resume => "resume_refused",
+                K::DataConnection => "data_connection_error",
+                K::FileOperation => "file_operation_refused",
+                K::Transfer => "transfer_failed",
+                K::ModemStorage => "modem_storage_error",
+                K::Cancelled => "cancelled",
+                _ => "unknown_ftp_error",
+            },
+            Some(error.code().to_string()),
+        ),
+        E::Protocol { error, .. } => match error {
+            P::ModemRestarted => ("modem_restarted", None),
+            P::TooMuch { asked, confirmed } => (
+                "unexpected_response",
+                Some(format!("{confirmed} confirmed of {asked} asked")),
+            ),
+            _ => ("unexpected_response", None),
+        },
+        E::Timeout { command } => ("timeout", Some(command.to_string())),
+        E::BearerNotOpen { status } => ("bearer_not_open", Some(status.to_string())),
+        E::EchoOn => ("echo_on", None),
+        E::Cancelled => ("cancelled", None),
+        E::Unsupported => ("unsupported", None),
+        _ => ("job_error", None),
+    };
+    ErrorReport {
+        code,
+        detail,
+        message,
+    }
+}
+
 /// What a command waits for: where it was sent, and when.
 struct Pending {
     name: String,
@@ -646,17 +773,143 @@ struct Pending {
     late: bool,
 }
 
-/// Modem bytes that do not parse, commands with no final result, gaps
-/// longer than a command's timeout.
-fn protocol_findings(
-    t: &Transcript,
-    line_of: &dyn Fn(usize) -> Option<usize>,
-    out: &mut FileReport,
-) {
+/// One item of a transcript's streams, as [`protocol_findings`] needs it.
+enum Wire {
+    /// A time mark, at its record.
+    Time(usize, u64),
+    /// A command line: at its record, shown (escaped, redacted, cut), with
+    /// its timeout.
+    Command {
+        record: usize,
+        shown: String,
+        timeout_ms: u64,
+    },
+    /// A modem item at its record: a final result or not, and the line if
+    /// it does not parse.
+    Response {
+        record: usize,
+        is_final: bool,
+        unknown: Option<Vec<u8>>,
+    },
+}
+
+/// The shown name of a command line.
+fn shown_command(raw: &[u8]) -> String {
+    let shown = raw.trim_ascii();
+    let shown = shown.get(..40).unwrap_or(shown);
+    escape(&redact_passwords(shown))
+}
+
+fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The items of `t`'s streams, in record order, read as `dialect`.
+fn wire_events(t: &Transcript, dialect: Dialect) -> Vec<Wire> {
+    let mut events = Vec::new();
+    if dialect == Dialect::Simcom {
+        let timeouts = cellftp_session::simcom::Timeouts::default();
+        for (record, r) in t.records.iter().enumerate() {
+            if let Record::Time(ms) = r {
+                events.push(Wire::Time(record, *ms));
+            }
+        }
+        let mut items = Vec::new();
+        crate::simcom::walk(t, |record, item| {
+            use cellftp_proto::simcom::{Request as Q, Response as R};
+            match item {
+                crate::simcom::Item::Host(Q::Command(c), raw) => items.push(Wire::Command {
+                    record,
+                    shown: shown_command(raw),
+                    timeout_ms: millis(timeouts.for_class(c.timeout_class())),
+                }),
+                crate::simcom::Item::Modem(r, _) => items.push(Wire::Response {
+                    record,
+                    is_final: r.final_result().is_some(),
+                    unknown: match r {
+                        R::Unknown(l) | R::Overlong(l) => Some(l.to_vec()),
+                        _ => None,
+                    },
+                }),
+                crate::simcom::Item::Host(..) => {}
+            }
+        });
+        // Time marks before the items of their record; stable otherwise.
+        events.extend(items);
+        events.sort_by_key(|e| match e {
+            Wire::Time(r, _) => (*r, 0),
+            Wire::Command { record, .. } | Wire::Response { record, .. } => (*record, 1),
+        });
+        return events;
+    }
     let timeouts = Timeouts::default();
     let mut commands = CommandDecoder::new();
     let mut responses = ResponseDecoder::new();
     let (mut sent, mut received): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
+    for (record, r) in t.records.iter().enumerate() {
+        match r {
+            Record::Time(ms) => events.push(Wire::Time(record, *ms)),
+            Record::Sent(b) => {
+                sent.extend_from_slice(b);
+                loop {
+                    let (consumed, done) = match commands.decode(&sent) {
+                        Decoded::Item { item, consumed } => {
+                            if let Request::Command(c) = item {
+                                let raw = sent.get(..consumed).unwrap_or_default();
+                                events.push(Wire::Command {
+                                    record,
+                                    shown: shown_command(raw),
+                                    timeout_ms: millis(timeouts.for_class(c.timeout_class())),
+                                });
+                            }
+                            (consumed, false)
+                        }
+                        Decoded::NeedMore { consumed } => (consumed, true),
+                    };
+                    sent.drain(..consumed.min(sent.len()));
+                    if done {
+                        break;
+                    }
+                }
+            }
+            Record::Received(b) => {
+                received.extend_from_slice(b);
+                loop {
+                    let (consumed, done) = match responses.decode(&received) {
+                        Decoded::Item { item, consumed } => {
+                            events.push(Wire::Response {
+                                record,
+                                is_final: item.final_result().is_some(),
+                                unknown: match item {
+                                    Response::Unknown(l) | Response::Overlong(l) => {
+                                        Some(l.to_vec())
+                                    }
+                                    _ => None,
+                                },
+                            });
+                            (consumed, false)
+                        }
+                        Decoded::NeedMore { consumed } => (consumed, true),
+                    };
+                    received.drain(..consumed.min(received.len()));
+                    if done {
+                        break;
+                    }
+                }
+            }
+            Record::Comment(_) | Record::Dialect(_) | Record::Job(_) | Record::Expect { .. } => {}
+        }
+    }
+    events
+}
+
+/// Modem bytes that do not parse, commands with no final result, gaps
+/// longer than a command's timeout.
+fn protocol_findings(
+    events: &[Wire],
+    line_of: &dyn Fn(usize) -> Option<usize>,
+    out: &mut FileReport,
+) {
     let mut now: Option<u64> = None;
     let mut pending: Option<Pending> = None;
     let (mut unknown, mut unanswered, mut gaps) = (0usize, 0usize, 0usize);
@@ -672,10 +925,11 @@ fn protocol_findings(
             });
         }
     };
-    for (record, r) in t.records.iter().enumerate() {
-        match r {
-            Record::Time(ms) => {
-                now = Some(*ms);
+    for event in events {
+        match event {
+            Wire::Time(record, ms) => {
+                let (record, ms) = (*record, *ms);
+                now = Some(ms);
                 if let Some(p) = pending.as_mut() {
                     let waited = p.since.and_then(|s| ms.checked_sub(s)).unwrap_or(0);
                     if !p.late && waited > p.timeout_ms {
@@ -697,74 +951,49 @@ fn protocol_findings(
                     }
                 }
             }
-            Record::Sent(b) => {
-                sent.extend_from_slice(b);
-                loop {
-                    let (consumed, done) = match commands.decode(&sent) {
-                        Decoded::Item { item, consumed } => {
-                            if let Request::Command(c) = item {
-                                if let Some(p) = pending.take() {
-                                    unanswered_diag(&p, "before the next command", &mut finds);
-                                }
-                                let shown = sent.get(..consumed).unwrap_or_default().trim_ascii();
-                                let shown = shown.get(..40).unwrap_or(shown);
-                                let timeout = timeouts.for_class(c.timeout_class());
-                                pending = Some(Pending {
-                                    name: escape(&redact_passwords(shown)),
-                                    line: line_of(record),
-                                    since: now,
-                                    timeout_ms: u64::try_from(timeout.as_millis())
-                                        .unwrap_or(u64::MAX),
-                                    late: false,
-                                });
-                            }
-                            (consumed, false)
-                        }
-                        Decoded::NeedMore { consumed } => (consumed, true),
-                    };
-                    sent.drain(..consumed.min(sent.len()));
-                    if done {
-                        break;
+            Wire::Command {
+                record,
+                shown,
+                timeout_ms,
+            } => {
+                if let Some(p) = pending.take() {
+                    unanswered_diag(&p, "before the next command", &mut finds);
+                }
+                pending = Some(Pending {
+                    name: shown.clone(),
+                    line: line_of(*record),
+                    since: now,
+                    timeout_ms: *timeout_ms,
+                    late: false,
+                });
+            }
+            Wire::Response {
+                record,
+                is_final,
+                unknown: line,
+            } => {
+                if *is_final {
+                    pending = None;
+                } else if let Some(p) = pending.as_mut() {
+                    // Data restarts a transfer's idle timer.
+                    p.since = now;
+                }
+                if let Some(l) = line {
+                    unknown += 1;
+                    if unknown <= MAX_PER_KIND {
+                        let l = l.get(..60).unwrap_or(l);
+                        finds.push(Diagnostic {
+                            severity: Severity::Warning,
+                            line: line_of(*record),
+                            col: None,
+                            message: format!(
+                                "the modem sent `{}`, which does not parse as any response",
+                                escape(&redact_passwords(l))
+                            ),
+                        });
                     }
                 }
             }
-            Record::Received(b) => {
-                received.extend_from_slice(b);
-                loop {
-                    let (consumed, done) = match responses.decode(&received) {
-                        Decoded::Item { item, consumed } => {
-                            if item.final_result().is_some() {
-                                pending = None;
-                            } else if let Some(p) = pending.as_mut() {
-                                // Data restarts a transfer's idle timer.
-                                p.since = now;
-                            }
-                            if let Response::Unknown(l) | Response::Overlong(l) = item {
-                                unknown += 1;
-                                if unknown <= MAX_PER_KIND {
-                                    let l = l.get(..60).unwrap_or(l);
-                                    finds.push(Diagnostic {
-                                        severity: Severity::Warning,
-                                        line: line_of(record),
-                                        col: None,
-                                        message: format!(
-                                            "the modem sent `{}`, which does not parse as any response",
-                                            escape(&redact_passwords(l))
-                                        ),
-                                    });
-                                }
-                            }
-                            (consumed, false)
-                        }
-                        Decoded::NeedMore { consumed } => (consumed, true),
-                    };
-                    received.drain(..consumed.min(received.len()));
-                    if done {
-                        break;
-                    }
-                }
-            }
-            Record::Comment(_) | Record::Job(_) | Record::Expect { .. } => {}
         }
     }
     if let Some(p) = pending.take() {
@@ -778,10 +1007,51 @@ fn protocol_findings(
 
 /// The exchanges of `t`: each host record with the modem items that
 /// followed it.
-fn timeline(t: &Transcript, lines: &[usize]) -> Vec<Exchange> {
+fn timeline(t: &Transcript, dialect: Dialect, lines: &[usize]) -> Vec<Exchange> {
+    // Each modem item, escaped and classed, by the record that completed it.
+    let mut items: Vec<(usize, ModemItem)> = Vec::new();
+    if dialect == Dialect::Simcom {
+        crate::simcom::walk(t, |record, item| {
+            if let crate::simcom::Item::Modem(r, raw) = item {
+                items.push((
+                    record,
+                    ModemItem {
+                        text: escape(&redact_passwords(raw)),
+                        class: simcom_class(&r),
+                    },
+                ));
+            }
+        });
+    } else {
+        let mut decoder = ResponseDecoder::new();
+        let mut buf: Vec<u8> = Vec::new();
+        for (record, r) in t.records.iter().enumerate() {
+            let Record::Received(b) = r else { continue };
+            buf.extend_from_slice(b);
+            loop {
+                let (consumed, done) = match decoder.decode(&buf) {
+                    Decoded::Item { item, consumed } => {
+                        let raw = buf.get(..consumed).unwrap_or_default();
+                        items.push((
+                            record,
+                            ModemItem {
+                                text: escape(&redact_passwords(raw)),
+                                class: class(&item),
+                            },
+                        ));
+                        (consumed, false)
+                    }
+                    Decoded::NeedMore { consumed } => (consumed, true),
+                };
+                buf.drain(..consumed.min(buf.len()));
+                if done {
+                    break;
+                }
+            }
+        }
+    }
+    let mut items = items.into_iter().peekable();
     let mut out: Vec<Exchange> = Vec::new();
-    let mut decoder = ResponseDecoder::new();
-    let mut buf: Vec<u8> = Vec::new();
     let mut now = None;
     for (record, r) in t.records.iter().enumerate() {
         let line = lines.get(record).copied().unwrap_or(0);
@@ -793,7 +1063,7 @@ fn timeline(t: &Transcript, lines: &[usize]) -> Vec<Exchange> {
                 host: Some(escape(&redact_passwords(b))),
                 modem: Vec::new(),
             }),
-            Record::Received(b) => {
+            Record::Received(_) => {
                 // Modem bytes at a later time than their exchange's get a
                 // row of their own, so the gap before them shows.
                 let later = out.last().is_some_and(|x| {
@@ -810,32 +1080,35 @@ fn timeline(t: &Transcript, lines: &[usize]) -> Vec<Exchange> {
                 if let Some(x) = out.last_mut() {
                     x.time_ms = x.time_ms.or(now);
                 }
-                buf.extend_from_slice(b);
-                loop {
-                    let (consumed, done) = match decoder.decode(&buf) {
-                        Decoded::Item { item, consumed } => {
-                            let raw = buf.get(..consumed).unwrap_or_default();
-                            let class = class(&item);
-                            if let Some(x) = out.last_mut() {
-                                x.modem.push(ModemItem {
-                                    text: escape(&redact_passwords(raw)),
-                                    class,
-                                });
-                            }
-                            (consumed, false)
-                        }
-                        Decoded::NeedMore { consumed } => (consumed, true),
-                    };
-                    buf.drain(..consumed.min(buf.len()));
-                    if done {
-                        break;
+                while let Some((_, item)) = items.next_if(|(r, _)| *r == record) {
+                    if let Some(x) = out.last_mut() {
+                        x.modem.push(item);
                     }
                 }
             }
-            Record::Comment(_) | Record::Job(_) | Record::Expect { .. } => {}
+            Record::Comment(_) | Record::Dialect(_) | Record::Job(_) | Record::Expect { .. } => {}
         }
     }
     out
+}
+
+fn simcom_class(item: &cellftp_proto::simcom::Response<'_>) -> &'static str {
+    use cellftp_proto::simcom::{OpStatus, Response as R, Urc};
+    match item {
+        R::Ok => "ok",
+        R::Error | R::CmeError(_) | R::CmsError(_) => "error",
+        R::Urc(Urc::Ftp {
+            status: OpStatus::Failed(_),
+            ..
+        }) => "error",
+        R::Urc(Urc::Ftp { .. }) => "info",
+        R::Urc(_) => "unsolicited",
+        R::ReadHeader { .. } | R::PutHeader { .. } => "info",
+        R::Data(_) => "payload",
+        R::Echo(_) => "echo",
+        R::Unknown(_) | R::Overlong(_) => "unknown",
+        _ => "info",
+    }
 }
 
 fn class(item: &Response<'_>) -> &'static str {

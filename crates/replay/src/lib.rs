@@ -13,7 +13,12 @@
 //! - [`replay()`] runs a transcript through both decoders and, when it
 //!   declares jobs, through a [`cellftp_session::Session`], checking that
 //!   the session sends exactly the recorded commands and reaches the
-//!   expected outcomes.
+//!   expected outcomes. A transcript that declares `! dialect simcom`
+//!   ([`Dialect`]) is read with `cellftp_proto::simcom`'s decoders and runs
+//!   its [`SimcomJob`]s through a `cellftp_session::simcom::Session`; a
+//!   capture without declared jobs is read as SIMCom when its commands are
+//!   (`AT+SAPBR`, `AT+FTPGET=1`, a quoted `AT+FTPSERV`), or when
+//!   [`Options::dialect`] says so.
 //!
 //! Passwords never reach a transcript: the writer and the importers replace
 //! every value that `cellftp_proto::secret_ranges` finds (`AT+FTPPW=`,
@@ -29,9 +34,10 @@ pub mod reconstruct;
 mod redact;
 pub mod replay;
 pub mod run;
+mod simcom;
 pub mod transcript;
 
 pub use check::{check, FileReport, Options};
 pub use redact::{redact_passwords, Framing, Redactor};
-pub use replay::{replay, Report};
-pub use transcript::{JobSpec, ParseError, Record, Transcript};
+pub use replay::{replay, JobResult, Report};
+pub use transcript::{Dialect, JobSpec, ParseError, Record, SimcomJob, Transcript};

@@ -17,6 +17,12 @@
 //!
 //! A command that fits no job (a query, a test form, an unknown line) is a
 //! [`Stray`]: the replay reports it and the session will not send it.
+//!
+//! A transcript of the SIMCom dialect (declared, or detected from its
+//! commands: `AT+SAPBR`, `AT+FTPGET=1`, a quoted `AT+FTPSERV`) is read with
+//! `cellftp_proto::simcom::CommandDecoder` into [`SimcomJob`]s instead
+//! ([`jobs_in`]): bring-up, configure, and one job per operation with the
+//! settings sent before it.
 
 use cellftp_proto::{
     Action, Cfun, Cgact, Command, CommandDecoder, Decoded, Mode, Operation, Put, Request, Setting,
@@ -24,7 +30,9 @@ use cellftp_proto::{
 };
 use cellftp_session::BringUp;
 
-use crate::transcript::{escape, JobSpec, Record, Transcript};
+#[cfg(doc)]
+use crate::transcript::SimcomJob;
+use crate::transcript::{escape, Dialect, JobSpec, Record, Transcript};
 
 /// A job read from the host's commands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,6 +309,31 @@ impl Reader {
 /// # Ok::<(), cellftp_replay::ParseError>(())
 /// ```
 pub fn jobs(transcript: &Transcript) -> Reconstruction {
+    jobs_in(transcript, dialect_of(transcript))
+}
+
+/// The dialect of `transcript`: the declared one, else SIMCom when its
+/// commands are SIMCom's, else the first dialect.
+pub fn dialect_of(transcript: &Transcript) -> Dialect {
+    let declared = transcript
+        .records
+        .iter()
+        .any(|r| matches!(r, Record::Dialect(_)));
+    if declared {
+        transcript.dialect()
+    } else if crate::simcom::detect(transcript) {
+        Dialect::Simcom
+    } else {
+        Dialect::Manual
+    }
+}
+
+/// Reads the jobs the host ran from the commands in `transcript`, read as
+/// `dialect`.
+pub fn jobs_in(transcript: &Transcript, dialect: Dialect) -> Reconstruction {
+    if dialect == Dialect::Simcom {
+        return crate::simcom::reconstruct(transcript);
+    }
     let mut reader = Reader {
         out: Reconstruction::default(),
         open: None,
@@ -351,10 +384,30 @@ pub fn jobs(transcript: &Transcript) -> Reconstruction {
 }
 
 /// `transcript` with `jobs` declared before its first record: what the
-/// session is asked to run when the capture declares none.
+/// session is asked to run when the capture declares none. Jobs of the
+/// SIMCom dialect come after a `! dialect simcom` record, unless the
+/// transcript declares its dialect (then its records come first).
 pub fn with_jobs(transcript: &Transcript, jobs: &[Reconstructed]) -> Transcript {
-    let mut records: Vec<Record> = jobs.iter().map(|j| Record::Job(j.spec.clone())).collect();
-    records.extend(transcript.records.iter().cloned());
+    let simcom = jobs.iter().any(|j| j.spec.dialect() == Dialect::Simcom);
+    let declared = transcript
+        .records
+        .iter()
+        .position(|r| matches!(r, Record::Dialect(_)));
+    let mut records = Vec::new();
+    let rest = match declared {
+        Some(at) => {
+            records.extend(transcript.records.iter().take(at + 1).cloned());
+            transcript.records.get(at + 1..).unwrap_or_default()
+        }
+        None => {
+            if simcom {
+                records.push(Record::Dialect(Dialect::Simcom));
+            }
+            transcript.records.as_slice()
+        }
+    };
+    records.extend(jobs.iter().map(|j| Record::Job(j.spec.clone())));
+    records.extend(rest.iter().cloned());
     Transcript { records }
 }
 

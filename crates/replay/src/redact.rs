@@ -7,14 +7,21 @@
 //! of an `AT+FTPLIST` listing) are file content: they are written as they
 //! crossed the line, or the transcript would not replay. [`Framing`] finds
 //! them with proto's own decoders, and [`Redactor`] redacts the rest of a
-//! stream however it is cut into records.
+//! stream however it is cut into records. Both speak either dialect: the
+//! SIMCom one's payloads are the raw bytes after `AT+FTPPUT=2,<n>` and the
+//! `<cnf>` bytes after `+FTPGET: 2,<cnf>` / `+FTPLIST: 2,<cnf>`
+//! (`cellftp_proto::simcom`), and `secret_ranges` already hides its
+//! `AT+FTPPW="…"` and `AT+SAPBR=3,<cid>,"PWD","…"` values.
 
 use std::ops::Range;
 
+use cellftp_proto::simcom;
 use cellftp_proto::{
     secret_ranges, CommandDecoder, Decoded, Request, Response, ResponseDecoder, REDACTED,
 };
 use zeroize::{Zeroize, Zeroizing};
+
+use crate::transcript::Dialect;
 
 /// Returns `bytes` with every password value that
 /// [`cellftp_proto::secret_ranges`] finds (`AT+FTPPW=…`, `+FTPPW: …`, and
@@ -46,6 +53,9 @@ pub fn redact_passwords(bytes: &[u8]) -> Vec<u8> {
 enum Side {
     Sent(CommandDecoder),
     Received(ResponseDecoder),
+    SimcomSent(simcom::CommandDecoder),
+    /// With the `<cnf>` of the last `+FTPPUT: 2,<cnf>` not yet taken.
+    SimcomReceived(simcom::ResponseDecoder, Option<u32>),
 }
 
 /// Where the payloads of one direction's stream are, fed in pieces: the
@@ -69,12 +79,50 @@ pub struct Framing {
 impl Framing {
     /// For the bytes the host sent.
     pub fn sent() -> Self {
-        Self::new(Side::Sent(CommandDecoder::new()))
+        Self::sent_in(Dialect::Manual)
     }
 
     /// For the bytes the modem sent.
     pub fn received() -> Self {
-        Self::new(Side::Received(ResponseDecoder::new()))
+        Self::received_in(Dialect::Manual)
+    }
+
+    /// For the bytes the host sent, in `dialect`.
+    pub fn sent_in(dialect: Dialect) -> Self {
+        Self::new(match dialect {
+            Dialect::Manual => Side::Sent(CommandDecoder::new()),
+            Dialect::Simcom => Side::SimcomSent(simcom::CommandDecoder::new()),
+        })
+    }
+
+    /// For the bytes the modem sent, in `dialect`.
+    pub fn received_in(dialect: Dialect) -> Self {
+        Self::new(match dialect {
+            Dialect::Manual => Side::Received(ResponseDecoder::new()),
+            Dialect::Simcom => Side::SimcomReceived(simcom::ResponseDecoder::new(), None),
+        })
+    }
+
+    /// SIMCom, the modem's side: the `<cnf>` of the last
+    /// `+FTPPUT: 2,<cnf>` seen since the last call, to hand to the host
+    /// side's [`Framing::expect_put_data`].
+    pub fn take_put_header(&mut self) -> Option<u32> {
+        match &mut self.side {
+            Side::SimcomReceived(_, cnf) => cnf.take(),
+            _ => None,
+        }
+    }
+
+    /// SIMCom, the host's side: the modem confirmed `cnf` bytes for the
+    /// last `AT+FTPPUT=2,<n>` (`simcom::CommandDecoder::expect_put_data`);
+    /// without it `<n>` bytes are taken. Does nothing elsewhere.
+    pub fn expect_put_data(&mut self, cnf: u32) {
+        if let Side::SimcomSent(d) = &mut self.side {
+            // Only right after the command, before any of its bytes.
+            if self.pending.is_empty() {
+                d.expect_put_data(cnf);
+            }
+        }
     }
 
     fn new(side: Side) -> Self {
@@ -183,6 +231,38 @@ fn step(side: &mut Side, buf: &[u8]) -> (Step, bool) {
                 }
             }
         }
+        Side::SimcomSent(d) => match d.decode(buf) {
+            Decoded::Item { item, consumed } => {
+                let data = match item {
+                    simcom::Request::PutData(data) => data,
+                    _ => &[],
+                };
+                (Step::item(buf, consumed, data), false)
+            }
+            Decoded::NeedMore { consumed } => {
+                let rest = buf.len() - consumed.min(buf.len());
+                let payload = d.payload_buffered(rest) as usize;
+                (Step { consumed, payload }, true)
+            }
+        },
+        Side::SimcomReceived(d, put) => match d.decode(buf) {
+            Decoded::Item { item, consumed } => {
+                let data = match item {
+                    simcom::Response::Data(data) => data,
+                    simcom::Response::PutHeader { cnf } => {
+                        *put = Some(cnf);
+                        &[]
+                    }
+                    _ => &[],
+                };
+                (Step::item(buf, consumed, data), false)
+            }
+            Decoded::NeedMore { consumed } => {
+                let rest = buf.len() - consumed.min(buf.len());
+                let payload = d.payload_buffered(rest) as usize;
+                (Step { consumed, payload }, true)
+            }
+        },
     }
 }
 
@@ -257,12 +337,32 @@ pub struct Redactor {
 impl Redactor {
     /// For the bytes the host sent.
     pub fn sent() -> Self {
-        Self::new(Framing::sent(), false)
+        Self::sent_in(Dialect::Manual)
     }
 
     /// For the bytes the modem sent.
     pub fn received() -> Self {
-        Self::new(Framing::received(), true)
+        Self::received_in(Dialect::Manual)
+    }
+
+    /// For the bytes the host sent, in `dialect`.
+    pub fn sent_in(dialect: Dialect) -> Self {
+        Self::new(Framing::sent_in(dialect), false)
+    }
+
+    /// For the bytes the modem sent, in `dialect`.
+    pub fn received_in(dialect: Dialect) -> Self {
+        Self::new(Framing::received_in(dialect), true)
+    }
+
+    /// See [`Framing::take_put_header`]: the modem's side.
+    pub fn take_put_header(&mut self) -> Option<u32> {
+        self.framing.take_put_header()
+    }
+
+    /// See [`Framing::expect_put_data`]: the host's side.
+    pub fn expect_put_data(&mut self, cnf: u32) {
+        self.framing.expect_put_data(cnf);
     }
 
     fn new(framing: Framing, after_payload_continues_line: bool) -> Self {

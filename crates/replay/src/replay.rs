@@ -1,5 +1,7 @@
 //! Replaying a [`Transcript`]: through both decoders, and through a
-//! [`Session`] running the transcript's jobs.
+//! [`Session`] running the transcript's jobs; a transcript that declares
+//! `! dialect simcom` goes through the SIMCom dialect's decoders and a
+//! [`cellftp_session::simcom::Session`] instead (`crate::simcom`).
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
@@ -9,7 +11,7 @@ use cellftp_proto::{
 };
 use cellftp_session::{Config, Event, FtpConfig, Instant, JobError, Outcome, Session, UsageError};
 
-use crate::transcript::{escape, JobSpec, Record, Transcript};
+use crate::transcript::{escape, Dialect, JobSpec, Record, Transcript};
 
 /// What a replay found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,7 +52,7 @@ pub struct JobRun {
     /// The job, as its `!` line names it.
     pub spec: JobSpec,
     /// How it ended; `None` if it never did.
-    pub result: Option<Result<Outcome, JobError>>,
+    pub result: Option<JobResult>,
     /// Why the session refused to queue it, if it did.
     pub refused: Option<UsageError>,
     /// The bytes downloaded (get) or accepted by the modem (put).
@@ -59,6 +61,35 @@ pub struct JobRun {
     pub entries: Vec<Vec<u8>>,
     /// The configuration report's items, as `Debug` prints them (query).
     pub config: Vec<String>,
+}
+
+/// How a job ended, in the terms of its dialect's session. `Debug` prints
+/// the inner result, as a transcript's `=` line has it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum JobResult {
+    /// A job of the first dialect's [`Session`].
+    Manual(Result<Outcome, JobError>),
+    /// A job of the SIMCom dialect's session.
+    Simcom(Result<cellftp_session::simcom::Outcome, cellftp_session::simcom::JobError>),
+}
+
+impl JobResult {
+    /// True when the job succeeded.
+    pub fn is_ok(&self) -> bool {
+        match self {
+            JobResult::Manual(r) => r.is_ok(),
+            JobResult::Simcom(r) => r.is_ok(),
+        }
+    }
+}
+
+impl std::fmt::Debug for JobResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JobResult::Manual(r) => r.fmt(f),
+            JobResult::Simcom(r) => r.fmt(f),
+        }
+    }
 }
 
 /// A way in which the session did not do what the transcript recorded.
@@ -103,6 +134,12 @@ pub enum Failure {
         /// The job's index.
         job: u32,
     },
+    /// A job of the other dialect than the transcript's.
+    #[error("job {job} belongs to the other dialect than the transcript's")]
+    WrongDialect {
+        /// The job's index.
+        job: u32,
+    },
     /// A job was refused when queued.
     #[error("job {job} refused: {error}")]
     Refused {
@@ -144,9 +181,19 @@ impl Report {
 /// its jobs, if any, through a session.
 pub fn replay(transcript: &Transcript) -> Report {
     let mut report = Report::default();
-    decode(transcript, &mut report);
-    if transcript.jobs().next().is_some() {
-        SessionReplay::new(transcript, &mut report).run();
+    match transcript.dialect() {
+        Dialect::Manual => {
+            decode(transcript, &mut report);
+            if transcript.jobs().next().is_some() {
+                SessionReplay::new(transcript, &mut report).run();
+            }
+        }
+        Dialect::Simcom => {
+            crate::simcom::decode(transcript, &mut report);
+            if transcript.jobs().next().is_some() {
+                crate::simcom::SimcomReplay::new(transcript, &mut report).run();
+            }
+        }
     }
     debug_assert_eq!(report.failures.len(), report.failure_records.len());
     report
@@ -332,7 +379,10 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
                     }
                     self.drain();
                 }
-                Record::Comment(_) | Record::Job(_) | Record::Expect { .. } => {}
+                Record::Comment(_)
+                | Record::Dialect(_)
+                | Record::Job(_)
+                | Record::Expect { .. } => {}
             }
         }
         self.finish();
@@ -371,6 +421,11 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
                 JobSpec::QueryConfig => self.session.query_config(),
                 JobSpec::Quit => self.session.quit(),
                 JobSpec::Raw(l) => self.session.raw(l),
+                JobSpec::Simcom(_) => {
+                    self.fail(Failure::WrongDialect { job: index });
+                    self.waiting.pop_front();
+                    continue;
+                }
             };
             match queued {
                 Ok(id) => self.ids.push((id.get(), index)),
@@ -455,7 +510,7 @@ impl<'t, 'r> SessionReplay<'t, 'r> {
                     *slot = Some(format!("{result:?}"));
                 }
                 if let Some(run) = self.job_mut(index) {
-                    run.result = Some(result);
+                    run.result = Some(JobResult::Manual(result));
                 }
                 self.enqueue();
             }

@@ -15,12 +15,22 @@
 //! is data. One record is one read or write as captured: a decoder fed
 //! record by record sees the stream cut where the capture cut it.
 //!
+//! The dialect is declared by a `! dialect simcom` line before the first
+//! job and the first byte record ([`Record::Dialect`], at most one); a
+//! transcript without one speaks the first dialect (`SPEC.md`), which
+//! `! dialect manual` names. The declaration decides how the `!` job lines
+//! after it read ([`JobSpec`] for the first dialect, [`SimcomJob`] for
+//! SIMCom's) and which parser, session and redaction framing a replay
+//! uses. It is a record, not a comment, so that a reader that does not
+//! know it refuses the file instead of replaying it in the wrong dialect.
+//!
 //! A comment `# lossy: <reason>` marks a transcript imported from a capture
 //! that could not represent every byte exactly ([`Transcript::lossy`]); it
 //! is an ordinary comment to every other reader.
 
 use std::fmt::{self, Write as _};
 
+use cellftp_proto::simcom::PutOpt;
 use cellftp_proto::{Mode, TransferType};
 use cellftp_session::BringUp;
 
@@ -33,12 +43,60 @@ pub struct Transcript {
     pub records: Vec<Record>,
 }
 
+/// The AT dialect a transcript speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Dialect {
+    /// The first dialect (`SPEC.md`): `cellftp_session::Session`.
+    #[default]
+    Manual,
+    /// SIMCom's FTP command set (`SPEC-simcom.md`):
+    /// `cellftp_session::simcom::Session`.
+    Simcom,
+}
+
+impl Dialect {
+    /// `manual` or `simcom`, as a `! dialect` line and the command line
+    /// name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Manual => "manual",
+            Dialect::Simcom => "simcom",
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A dialect name that is neither `manual` nor `simcom`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown dialect `{0}`: use manual or simcom")]
+pub struct UnknownDialect(pub String);
+
+impl std::str::FromStr for Dialect {
+    type Err = UnknownDialect;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "manual" => Ok(Dialect::Manual),
+            "simcom" => Ok(Dialect::Simcom),
+            other => Err(UnknownDialect(other.to_owned())),
+        }
+    }
+}
+
 /// One line of a transcript. Its `Debug` output shows bytes as escaped
 /// text with passwords redacted, as the transcript line would.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Record {
     /// `# …`
     Comment(String),
+    /// `! dialect <name>`: the dialect of the whole transcript, before any
+    /// job or byte record.
+    Dialect(Dialect),
     /// `! …`: a job the host ran, in order.
     Job(JobSpec),
     /// `@ <ms>`: the time of the following records.
@@ -61,6 +119,7 @@ impl fmt::Debug for Record {
         let bytes = |b: &[u8]| format!("b\"{}\"", escape(&redact_passwords(b)));
         match self {
             Record::Comment(c) => f.debug_tuple("Comment").field(c).finish(),
+            Record::Dialect(d) => f.debug_tuple("Dialect").field(d).finish(),
             Record::Job(j) => f.debug_tuple("Job").field(j).finish(),
             Record::Time(t) => f.debug_tuple("Time").field(t).finish(),
             Record::Sent(b) => write!(f, "Sent({})", bytes(b)),
@@ -123,6 +182,89 @@ pub enum JobSpec {
     /// `! raw <line>`: one AT command line of the caller's
     /// (`Session::raw`), without its CR.
     Raw(String),
+    /// A job of the SIMCom dialect (in a transcript that declares
+    /// `! dialect simcom`).
+    Simcom(SimcomJob),
+}
+
+/// A job of the SIMCom dialect (`cellftp_session::simcom::Session`), as a
+/// `!` line names it. Directories default to `/`; a directory is sent with
+/// a trailing `/` whether or not it is written with one.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SimcomJob {
+    /// `! bring-up apn=<apn> [user=<u>] [password=<p>]`: `AT`, `ATE0`, the
+    /// `AT+SAPBR` bearer.
+    BringUp {
+        /// The access point name (may be empty: `apn=`).
+        apn: String,
+        /// The bearer's user name.
+        user: Option<String>,
+        /// The bearer's password (`<redacted>` in recorded transcripts).
+        password: Option<String>,
+    },
+    /// `! configure server=<s> [port=<n>] [mode=active|passive] user=<u> password=<p>`
+    /// (port 21 and passive unless written).
+    Configure {
+        /// Server address.
+        server: String,
+        /// Control port.
+        port: u16,
+        /// Active or passive.
+        mode: Mode,
+        /// User name.
+        user: String,
+        /// Password (`<redacted>` in recorded transcripts).
+        password: String,
+    },
+    /// `! put <name> [dir=<d>] [opt=stor|appe|stou] <escaped data>`
+    Put {
+        /// The remote directory.
+        dir: String,
+        /// The remote file name.
+        name: String,
+        /// Store, append or store unique.
+        opt: PutOpt,
+        /// The file's content.
+        data: Vec<u8>,
+    },
+    /// `! get <name> [dir=<d>] [offset=<n>]`
+    Get {
+        /// The remote directory.
+        dir: String,
+        /// The remote file name.
+        name: String,
+        /// Resume offset (`AT+FTPREST`).
+        offset: u32,
+    },
+    /// `! list [<dir>]`
+    List(String),
+    /// `! mkdir <dir>`
+    Mkdir(String),
+    /// `! rmdir <dir>`
+    Rmdir(String),
+    /// `! delete <name> [dir=<d>]`
+    Delete {
+        /// The remote directory.
+        dir: String,
+        /// The remote file name.
+        name: String,
+    },
+    /// `! size <name> [dir=<d>]`
+    Size {
+        /// The remote directory.
+        dir: String,
+        /// The remote file name.
+        name: String,
+    },
+    /// `! quit`: `AT+FTPQUIT`.
+    Quit,
+}
+
+impl fmt::Debug for SimcomJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Printed as its transcript line, which never shows a password.
+        f.write_str(&self.to_line())
+    }
 }
 
 impl fmt::Debug for JobSpec {
@@ -177,6 +319,9 @@ impl Transcript {
     pub fn parse_located(text: &str) -> Result<(Self, Vec<usize>), ParseError> {
         let mut records = Vec::new();
         let mut lines = Vec::new();
+        let mut dialect = Dialect::Manual;
+        // A dialect line is allowed until the first job or byte record.
+        let mut dialect_open = true;
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
             // A transcript edited on Windows ends its lines in CR LF; a CR
@@ -197,7 +342,23 @@ impl Transcript {
                         .parse()
                         .map_err(|_| ParseError::BadNumber { line })?,
                 ),
-                "!" => Record::Job(JobSpec::parse(data, line)?),
+                "!" => match data.split_whitespace().collect::<Vec<_>>().as_slice() {
+                    ["dialect", name] => {
+                        if !dialect_open {
+                            return Err(ParseError::BadJob {
+                                line,
+                                why: "the dialect is declared once, before any job or byte record",
+                            });
+                        }
+                        dialect = name.parse().map_err(|_| ParseError::BadJob {
+                            line,
+                            why: "the dialect is manual or simcom",
+                        })?;
+                        dialect_open = false;
+                        Record::Dialect(dialect)
+                    }
+                    _ => Record::Job(JobSpec::parse(dialect, data, line)?),
+                },
                 "=" => {
                     let (job, result) = data.split_once(' ').unwrap_or((data, ""));
                     Record::Expect {
@@ -207,6 +368,12 @@ impl Transcript {
                 }
                 _ => return Err(ParseError::UnknownRecord { line }),
             };
+            if matches!(
+                record,
+                Record::Job(_) | Record::Sent(_) | Record::Received(_)
+            ) {
+                dialect_open = false;
+            }
             records.push(record);
             lines.push(line);
         }
@@ -219,18 +386,40 @@ impl Transcript {
     /// bytes (file data, listings) are written as they are.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let (mut sent, mut received) = (Redactor::sent(), Redactor::received());
+        let dialect = self.dialect();
+        let (mut sent, mut received) = (Redactor::sent_in(dialect), Redactor::received_in(dialect));
         for record in &self.records {
             let _ = match record {
                 Record::Comment(c) => writeln!(out, "# {}", one_line(c)),
+                Record::Dialect(d) => writeln!(out, "! dialect {d}"),
                 Record::Job(j) => writeln!(out, "! {}", j.to_line()),
                 Record::Time(t) => writeln!(out, "@ {t}"),
                 Record::Sent(b) => writeln!(out, "> {}", escape(&sent.push(b))),
-                Record::Received(b) => writeln!(out, "< {}", escape(&received.push(b))),
+                Record::Received(b) => {
+                    let shown = received.push(b);
+                    // The modem's `+FTPPUT: 2,<cnf>` says how many upload
+                    // bytes the host's stream holds next.
+                    if let Some(cnf) = received.take_put_header() {
+                        sent.expect_put_data(cnf);
+                    }
+                    writeln!(out, "< {}", escape(&shown))
+                }
                 Record::Expect { job, result } => writeln!(out, "= {job} {}", one_line(result)),
             };
         }
         out
+    }
+
+    /// The dialect the transcript declares (`! dialect …`); the first
+    /// dialect when it declares none.
+    pub fn dialect(&self) -> Dialect {
+        self.records
+            .iter()
+            .find_map(|r| match r {
+                Record::Dialect(d) => Some(*d),
+                _ => None,
+            })
+            .unwrap_or_default()
     }
 
     /// Why the capture this was imported from may differ from what
@@ -358,8 +547,188 @@ fn yes_no(v: &str, line: usize) -> Result<bool, ParseError> {
     }
 }
 
-impl JobSpec {
+/// The words of a `!` line: its kind, its `key=value` parameters and its
+/// positional words.
+struct Words<'a> {
+    kind: &'a str,
+    params: Vec<(&'a str, &'a str)>,
+    positional: Vec<&'a str>,
+}
+
+impl<'a> Words<'a> {
+    fn split(text: &'a str, line: usize) -> Result<Self, ParseError> {
+        let mut words = text.split_whitespace();
+        let kind = words.next().ok_or(ParseError::BadJob {
+            line,
+            why: "no job name",
+        })?;
+        let mut params = Vec::new();
+        let mut positional = Vec::new();
+        for w in words {
+            match w.split_once('=') {
+                Some((k, v)) => params.push((k, v)),
+                None => positional.push(w),
+            }
+        }
+        Ok(Self {
+            kind,
+            params,
+            positional,
+        })
+    }
+
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+}
+
+impl SimcomJob {
     fn parse(text: &str, line: usize) -> Result<Self, ParseError> {
+        let w = Words::split(text, line)?;
+        let bad = |why| ParseError::BadJob { line, why };
+        let dir = || -> Result<String, ParseError> {
+            w.get("dir").map_or(Ok("/".to_owned()), |d| unword(d, line))
+        };
+        let name = || -> Result<String, ParseError> {
+            unword(w.positional.first().ok_or(bad("no file name"))?, line)
+        };
+        let optional = |key: &str| w.get(key).map(|v| unword(v, line)).transpose();
+        Ok(match w.kind {
+            "bring-up" => SimcomJob::BringUp {
+                apn: optional("apn")?.ok_or(bad("no apn (write apn= for none)"))?,
+                user: optional("user")?,
+                password: optional("password")?,
+            },
+            "configure" => SimcomJob::Configure {
+                server: unword(w.get("server").ok_or(bad("no server"))?, line)?,
+                port: w
+                    .get("port")
+                    .map(|p| p.parse().map_err(|_| bad("bad port")))
+                    .transpose()?
+                    .unwrap_or(21),
+                mode: match w.get("mode") {
+                    Some("active") => Mode::Active,
+                    Some("passive") | None => Mode::Passive,
+                    Some(_) => return Err(bad("mode is active or passive")),
+                },
+                user: unword(w.get("user").ok_or(bad("no user"))?, line)?,
+                password: unword(w.get("password").ok_or(bad("no password"))?, line)?,
+            },
+            "put" => SimcomJob::Put {
+                dir: dir()?,
+                name: name()?,
+                opt: match w.get("opt") {
+                    Some("stor") | None => PutOpt::Stor,
+                    Some("appe") => PutOpt::Appe,
+                    Some("stou") => PutOpt::Stou,
+                    Some(_) => return Err(bad("opt is stor, appe or stou")),
+                },
+                data: unescape(w.positional.get(1).copied().unwrap_or(""), line)?,
+            },
+            "get" => SimcomJob::Get {
+                dir: dir()?,
+                name: name()?,
+                offset: w
+                    .get("offset")
+                    .map(|o| o.parse().map_err(|_| bad("bad offset")))
+                    .transpose()?
+                    .unwrap_or(0),
+            },
+            "list" => SimcomJob::List(match w.positional.first() {
+                Some(d) => unword(d, line)?,
+                None => "/".to_owned(),
+            }),
+            "mkdir" => SimcomJob::Mkdir(unword(
+                w.positional.first().ok_or(bad("no directory"))?,
+                line,
+            )?),
+            "rmdir" => SimcomJob::Rmdir(unword(
+                w.positional.first().ok_or(bad("no directory"))?,
+                line,
+            )?),
+            "delete" => SimcomJob::Delete {
+                dir: dir()?,
+                name: name()?,
+            },
+            "size" => SimcomJob::Size {
+                dir: dir()?,
+                name: name()?,
+            },
+            "quit" => SimcomJob::Quit,
+            _ => return Err(bad("unknown job for the SIMCom dialect")),
+        })
+    }
+
+    /// The job's `!` line, without the marker; passwords are redacted.
+    pub fn to_line(&self) -> String {
+        match self {
+            SimcomJob::BringUp {
+                apn,
+                user,
+                password,
+            } => {
+                let mut s = format!("bring-up apn={}", word(apn));
+                if let Some(u) = user {
+                    let _ = write!(s, " user={}", word(u));
+                }
+                if password.is_some() {
+                    s.push_str(" password=<redacted>");
+                }
+                s
+            }
+            SimcomJob::Configure {
+                server,
+                port,
+                mode,
+                user,
+                password: _,
+            } => {
+                let mode = if *mode == Mode::Active {
+                    "active"
+                } else {
+                    "passive"
+                };
+                format!(
+                    "configure server={} port={port} mode={mode} user={} password=<redacted>",
+                    word(server),
+                    word(user)
+                )
+            }
+            SimcomJob::Put {
+                dir,
+                name,
+                opt,
+                data,
+            } => {
+                let opt = match opt {
+                    PutOpt::Stor => "stor",
+                    PutOpt::Appe => "appe",
+                    PutOpt::Stou => "stou",
+                };
+                let mut s = format!("put {} dir={} opt={opt}", word(name), word(dir));
+                if !data.is_empty() {
+                    let _ = write!(s, " {}", word_bytes(data));
+                }
+                s
+            }
+            SimcomJob::Get { dir, name, offset } => {
+                format!("get {} dir={} offset={offset}", word(name), word(dir))
+            }
+            SimcomJob::List(d) => format!("list {}", word(d)),
+            SimcomJob::Mkdir(d) => format!("mkdir {}", word(d)),
+            SimcomJob::Rmdir(d) => format!("rmdir {}", word(d)),
+            SimcomJob::Delete { dir, name } => format!("delete {} dir={}", word(name), word(dir)),
+            SimcomJob::Size { dir, name } => format!("size {} dir={}", word(name), word(dir)),
+            SimcomJob::Quit => "quit".to_owned(),
+        }
+    }
+}
+
+impl JobSpec {
+    fn parse(dialect: Dialect, text: &str, line: usize) -> Result<Self, ParseError> {
+        if dialect == Dialect::Simcom {
+            return SimcomJob::parse(text, line).map(JobSpec::Simcom);
+        }
         let mut words = text.split_whitespace();
         let bad = |why| ParseError::BadJob { line, why };
         let kind = words.next().ok_or(bad("no job name"))?;
@@ -496,6 +865,15 @@ impl JobSpec {
             JobSpec::QueryConfig => "query-config".to_owned(),
             JobSpec::Quit => "quit".to_owned(),
             JobSpec::Raw(l) => format!("raw {}", word(l)),
+            JobSpec::Simcom(j) => j.to_line(),
+        }
+    }
+
+    /// The dialect the job belongs to.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            JobSpec::Simcom(_) => Dialect::Simcom,
+            _ => Dialect::Manual,
         }
     }
 }
@@ -566,6 +944,86 @@ mod tests {
             Transcript::parse("! fly"),
             Err(ParseError::BadJob { line: 1, .. })
         ));
+    }
+
+    #[test]
+    fn a_dialect_line_reads_the_jobs_after_it() {
+        let text = "# c\n! dialect simcom\n! bring-up apn=\n! put a.bin dir=/up opt=appe ab\n! get a.bin offset=3\n! size a.bin\n> AT\\r\n";
+        let t = Transcript::parse(text).unwrap();
+        assert_eq!(t.dialect(), Dialect::Simcom);
+        let jobs: Vec<&JobSpec> = t.jobs().collect();
+        assert_eq!(
+            jobs[1],
+            &JobSpec::Simcom(SimcomJob::Put {
+                dir: "/up".into(),
+                name: "a.bin".into(),
+                opt: PutOpt::Appe,
+                data: b"ab".to_vec()
+            })
+        );
+        assert_eq!(
+            jobs[2].to_line(),
+            "get a.bin dir=/ offset=3",
+            "directories default to /"
+        );
+        assert_eq!(Transcript::parse(&t.to_text()).unwrap(), t);
+        // Without the line, the first dialect; `size` is no job there.
+        assert_eq!(
+            Transcript::parse("> AT\\r\n").unwrap().dialect(),
+            Dialect::Manual
+        );
+        assert!(Transcript::parse("! size a.bin\n").is_err());
+        // Once, before any job or byte.
+        for bad in [
+            "> AT\\r\n! dialect simcom\n",
+            "! dialect simcom\n! dialect simcom\n",
+            "! dialect hayes\n",
+        ] {
+            assert!(
+                matches!(
+                    Transcript::parse(bad),
+                    Err(ParseError::BadJob { line: _, .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn simcom_passwords_never_show() {
+        let t = Transcript {
+            records: vec![
+                Record::Dialect(Dialect::Simcom),
+                Record::Job(JobSpec::Simcom(SimcomJob::BringUp {
+                    apn: "internet".into(),
+                    user: Some("u".into()),
+                    password: Some("b3arer".into()),
+                })),
+                Record::Job(JobSpec::Simcom(SimcomJob::Configure {
+                    server: "h".into(),
+                    port: 21,
+                    mode: Mode::Passive,
+                    user: "u".into(),
+                    password: "s3cret".into(),
+                })),
+                Record::Sent(b"AT+SAPBR=3,1,\"PWD\",\"b3arer\"\rAT+FTPPW=\"s3cret\"\r".to_vec()),
+                Record::Sent(b"AT+FTPPUT=2,9\r".to_vec()),
+                Record::Received(b"\r\n+FTPPUT: 2,9\r\n".to_vec()),
+                // Upload bytes are file data, kept as they are.
+                Record::Sent(b"PWD,\"x\"\r\n".to_vec()),
+            ],
+        };
+        let text = t.to_text();
+        assert!(
+            !text.contains("b3arer") && !text.contains("s3cret"),
+            "{text}"
+        );
+        assert!(text.contains("> PWD,\"x\"\\r\\n"), "{text}");
+        let debug = format!("{t:?}");
+        assert!(
+            !debug.contains("b3arer") && !debug.contains("s3cret"),
+            "{debug}"
+        );
     }
 
     #[test]
