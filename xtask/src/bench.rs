@@ -227,7 +227,7 @@ struct Estimate {
 
 // ------------------------------------------------------------ the table
 
-const STREAMS: [&str; 2] = ["A", "B"];
+const STREAMS: [&str; 3] = ["A", "B", "S"];
 const READS: [&str; 4] = ["whole", "4096", "64", "1"];
 
 /// Throughput targets: stream, read sizes (any one may meet it), MB/s.

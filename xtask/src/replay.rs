@@ -10,12 +10,14 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use cellftp_replay::check::{counted, render, Severity};
-use cellftp_replay::{import, run, Options};
+use cellftp_replay::{import, run, Dialect, Options};
 
-const USAGE: &str = "usage: cargo xtask replay [-v] [--strict] [--json] [--html FILE] [--format NAME] [PATH…]   (default: transcripts/)\n\
+const USAGE: &str = "usage: cargo xtask replay [-v] [--strict] [--json] [--html FILE] [--format NAME] [--dialect NAME] [PATH…]   (default: transcripts/)\n\
 formats: transcript, socat, socat-hex, pyserial-spy, pyserial-raw, interceptty,\n\
 terminal (tio, picocom, minicom), saleae-logic1, saleae-logic2, prefixed;\n\
 without --format each file's format is detected from its content.\n\
+--dialect manual|simcom: read captured logs in this AT dialect (a transcript's\n\
+`! dialect` line still decides for it); without it, from the commands.\n\
 --strict: a departure from what the session sends is an error, not a warning.\n\
 --json: the report as JSON on stdout (crates/replay/report.schema.json).\n\
 --html FILE: the report as one self-contained page.";
@@ -32,6 +34,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut paths = Vec::new();
     let mut args = args.iter();
     let parse_format = |name: &str| name.parse::<import::Format>().map_err(|e| e.to_string());
+    let parse_dialect = |name: &str| name.parse::<Dialect>().map_err(|e| e.to_string());
     while let Some(a) = args.next() {
         match a.as_str() {
             "-v" | "--verbose" => verbose = true,
@@ -46,6 +49,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
                 options.format = Some(parse_format(
                     args.next().ok_or("--format needs a format name")?,
                 )?);
+            }
+            "--dialect" => {
+                options.dialect = Some(parse_dialect(
+                    args.next().ok_or("--dialect needs manual or simcom")?,
+                )?);
+            }
+            f if f.starts_with("--dialect=") => {
+                options.dialect = Some(parse_dialect(f.trim_start_matches("--dialect="))?);
             }
             f if f.starts_with("--format=") => {
                 options.format = Some(parse_format(f.trim_start_matches("--format="))?);
