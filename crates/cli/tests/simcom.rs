@@ -8,70 +8,96 @@
 
 mod common;
 
-use common::sim::{Bench, Ftp, Modem, Via};
+use common::sim::{unique, Bench, Ftp, Modem, Via};
 use common::*;
 
 #[test]
 fn put_get_resume_ls_rm() {
+    // The embedded server, and the distro's (vsftpd) when .ci/run started it.
+    for ftp in Ftp::all("simcom-e2e") {
+        let name = ftp.name();
+        transfers(ftp).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+fn transfers(ftp: Ftp) -> Result<(), String> {
     let bench = Bench {
         home: temp_dir("simcom-e2e"),
         modem: Modem::start_simcom(),
-        ftp: Ftp::embedded("simcom-e2e"),
+        ftp,
     };
+    // The distro server is shared: names of this run only.
+    let blob = format!("{}.bin", unique("blob"));
+    let sub = unique("sub");
     let mut data = b"\r\nOK\r\n\0+FTPGET: 1,0\r\n+FTPPUT: 2,10\r\n".to_vec();
     data.extend((0..=255u8).cycle().take(5000));
-    std::fs::write(bench.home.join("blob.bin"), &data).unwrap();
+    std::fs::write(bench.home.join(&blob), &data).unwrap();
     let simcom = |args: &[&str]| {
         let mut all = vec!["--dialect", "simcom", "--apn", "internet"];
         all.extend_from_slice(args);
         bench.run(&all)
     };
+    let check = |ok: bool, what: &str| if ok { Ok(()) } else { Err(what.to_owned()) };
 
-    let out = simcom(&["put", "blob.bin"]);
+    let out = simcom(&["put", &blob]);
     assert_exit(&out, 0);
-    assert!(text(&out.stdout).starts_with("uploaded blob.bin to blob.bin: "));
-    assert_eq!(
-        std::fs::read(bench.ftp.dir().join("blob.bin")).unwrap(),
-        data
-    );
+    check(
+        text(&out.stdout).starts_with(&format!("uploaded {blob} to {blob}: ")),
+        "put's line",
+    )?;
+    check(
+        std::fs::read(bench.ftp.dir().join(&blob)).ok().as_ref() == Some(&data),
+        "the server's copy",
+    )?;
 
-    let out = simcom(&["get", "blob.bin", "whole.bin"]);
+    let out = simcom(&["get", &blob, "whole.bin"]);
     assert_exit(&out, 0);
-    assert_eq!(std::fs::read(bench.home.join("whole.bin")).unwrap(), data);
+    check(
+        std::fs::read(bench.home.join("whole.bin")).unwrap() == data,
+        "the whole get",
+    )?;
 
     // A partial local file, continued.
     std::fs::write(bench.home.join("part.bin"), &data[..1700]).unwrap();
-    let out = simcom(&["get", "blob.bin", "part.bin", "--resume"]);
+    let out = simcom(&["get", &blob, "part.bin", "--resume"]);
     assert_exit(&out, 0);
-    assert!(
+    check(
         text(&out.stdout).contains("(resumed at byte 1700)"),
-        "{}",
-        text(&out.stdout)
-    );
-    assert_eq!(std::fs::read(bench.home.join("part.bin")).unwrap(), data);
+        "the resumed get's line",
+    )?;
+    check(
+        std::fs::read(bench.home.join("part.bin")).unwrap() == data,
+        "the resumed get",
+    )?;
 
     let out = simcom(&["ls"]);
     assert_exit(&out, 0);
     let listing = text(&out.stdout);
-    assert!(listing.contains("blob.bin"), "{listing}");
-    assert!(listing.contains(&data.len().to_string()), "{listing}");
+    check(
+        listing.contains(&blob) && listing.contains(&data.len().to_string()),
+        &format!("the listing: {listing}"),
+    )?;
 
-    let out = simcom(&["mkdir", "sub"]);
+    let out = simcom(&["mkdir", &sub]);
     assert_exit(&out, 0);
-    assert!(bench.ftp.dir().join("sub").is_dir());
-    let out = simcom(&["rmdir", "sub"]);
+    check(bench.ftp.dir().join(&sub).is_dir(), "mkdir")?;
+    let out = simcom(&["rmdir", &sub]);
     assert_exit(&out, 0);
+    check(!bench.ftp.dir().join(&sub).exists(), "rmdir")?;
 
-    let out = simcom(&["rm", "blob.bin"]);
+    let out = simcom(&["rm", &blob]);
     assert_exit(&out, 0);
-    assert_eq!(text(&out.stdout).trim(), "deleted blob.bin");
-    assert!(!bench.ftp.dir().join("blob.bin").exists());
+    check(
+        text(&out.stdout).trim() == format!("deleted {blob}"),
+        "rm's line",
+    )?;
+    check(!bench.ftp.dir().join(&blob).exists(), "rm")?;
 
     // Gone: the modem's error 77, exit 3.
-    let out = simcom(&["get", "blob.bin", "again.bin"]);
+    let out = simcom(&["get", &blob, "again.bin"]);
     assert_exit(&out, 3);
     let err = text(&out.stderr);
-    assert!(err.contains("FTPGET"), "{err}");
+    check(err.contains("FTPGET"), &format!("the error line: {err}"))
 }
 
 #[test]
