@@ -76,9 +76,10 @@ const CANNED: &[&[u8]] = &[
     b"\r\n+FTPGET: 2,99999\r\n",
 ];
 
-/// Rounds of the final phase (a long clock step, then `OK`) before a job
-/// without its `JobDone` is a stall.
-const FINAL_ROUNDS: usize = 64;
+/// Rounds of the final phase (an answer, then a long clock step) before a
+/// job without its `JobDone` is a stall: a round per command, a few per
+/// resynchronisation, for every queued job.
+const FINAL_ROUNDS: usize = 256;
 
 fn pick<'a>(list: &[&'a str], i: u8) -> &'a str {
     list.get(usize::from(i) % list.len().max(1))
@@ -98,6 +99,9 @@ struct Harness {
     tx: Vec<u8>,
     /// The last command line sent.
     last: Vec<u8>,
+    /// The value of the last `AT+FTPGETNAME="…"` sent, quotes included:
+    /// what a modem answers the resynchronising probe's query with.
+    getname: Vec<u8>,
     /// The valid password configured last, if any.
     passwords: Vec<&'static str>,
     now: u64,
@@ -172,6 +176,9 @@ impl Harness {
                 );
                 if bytes.ends_with(b"\r") {
                     self.last = bytes.to_vec();
+                    if let Some(value) = bytes.strip_prefix(b"AT+FTPGETNAME=") {
+                        self.getname = value.strip_suffix(b"\r").unwrap_or(value).to_vec();
+                    }
                 }
                 if let Some(log) = self.log.as_mut() {
                     log.push(format!("sent {:?}", bytes.escape_ascii().to_string()));
@@ -246,6 +253,12 @@ impl Harness {
             _ if has(b"+FTPLIST=1") => b"\r\nOK\r\n\r\n+FTPLIST: 1,1\r\n".to_vec(),
             _ if has(b"+SAPBR=2") => b"\r\n+SAPBR: 1,1,\"10.0.0.2\"\r\n\r\nOK\r\n".to_vec(),
             _ if has(b"+FTPSTATE") => b"\r\n+FTPSTATE: 0\r\n\r\nOK\r\n".to_vec(),
+            _ if has(b"+FTPGETNAME?") => {
+                let mut v = b"\r\n+FTPGETNAME: ".to_vec();
+                v.extend_from_slice(&self.getname);
+                v.extend_from_slice(b"\r\n\r\nOK\r\n");
+                v
+            }
             _ if has(b"+FTPSIZE") => b"\r\nOK\r\n\r\n+FTPSIZE: 1,0,10\r\n".to_vec(),
             _ if has(b"+FTPMKD") => b"\r\nOK\r\n\r\n+FTPMKD: 1,0\r\n".to_vec(),
             _ if has(b"+FTPRMD") => b"\r\nOK\r\n\r\n+FTPRMD: 1,0\r\n".to_vec(),
@@ -415,7 +428,9 @@ impl Harness {
         self.drive(s);
     }
 
-    /// Lets the clock run and the modem say `OK` until every job ended.
+    /// Lets the modem answer what is in flight (`OK`, or what a
+    /// resynchronising probe needs; every fourth round nothing) and then the
+    /// clock run, until every job ended.
     fn finish(&mut self, s: &mut Session) {
         for round in 0..FINAL_ROUNDS {
             if self.jobs.values().all(|&n| n == 1) && s.is_idle() {
@@ -425,16 +440,25 @@ impl Harness {
                 let _ = s.finish_put();
                 self.drive(s);
             }
+            if round % 4 != 3 {
+                let reply = if contains(&self.last, b"+FTPGETNAME?") {
+                    self.answer(2)
+                } else {
+                    b"\r\nOK\r\n".to_vec()
+                };
+                self.feed(s, &reply, 0);
+            }
             self.now = self.now.saturating_add(3_600_000);
             s.handle_timeout(self.instant());
             self.drive(s);
-            if round % 4 != 3 {
-                self.feed(s, b"\r\nOK\r\n", 0);
-            }
         }
         let mut pending = String::new();
         for (id, n) in self.jobs.iter().filter(|(_, n)| **n != 1) {
             let _ = write!(pending, " {id} ({n} JobDone)");
+        }
+        // In log mode, what happened first: the panic ends the run.
+        for line in self.log.iter().flatten() {
+            eprintln!("{line}");
         }
         panic!("jobs without exactly one JobDone after {FINAL_ROUNDS} rounds:{pending}; {s:?}");
     }

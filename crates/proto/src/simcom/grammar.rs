@@ -13,7 +13,7 @@ use crate::grammar::{is_power_down, ListingHeader};
 use crate::lex::{number, parse_u32, spaces, trim, Parsed};
 use crate::response::CmeError;
 
-use super::command::{Command, CommandName, WIRES};
+use super::command::{Command, CommandName, MAX_READ, WIRES};
 use super::error::SimcomFtpError;
 use super::response::{Field, Fields, Info, InfoName, Op, OpStatus, OtherName, Response, Urc};
 
@@ -86,7 +86,10 @@ fn end(input: &mut &[u8]) -> Parsed<()> {
 // ------------------------------------------------------------ payload header
 
 /// `+FTPGET: 2,<len>` / `+FTPLIST: 2,<len>`, a whole line: the header of a
-/// read, whose payload follows the line end. For the framer.
+/// read, whose payload follows the line end. For the framer. A `<len>`
+/// above [`MAX_READ`], more than any read can ask for, is not a header
+/// (`SPEC-simcom.md` §6 item 35): a damaged digit must not turn the
+/// answers that follow into payload.
 pub(crate) fn data_header(line: &[u8]) -> Option<ListingHeader> {
     let mut input = line;
     let (_, op, _, _, _, len, _) = (
@@ -103,7 +106,7 @@ pub(crate) fn data_header(line: &[u8]) -> Option<ListingHeader> {
     )
         .parse_next(&mut input)
         .ok()?;
-    Some(ListingHeader {
+    (len <= u32::from(MAX_READ)).then_some(ListingHeader {
         mode: op,
         len,
         raw: true,
@@ -454,9 +457,11 @@ mod tests {
         assert_eq!(h(b"+FTPGET:2,10"), Some((0, 10, true)));
         assert_eq!(h(b"+ftplist: 2 , 1460 "), Some((1, 1460, true)));
         assert_eq!(h(b"+FTPGET: 2,0"), Some((0, 0, true)));
-        assert_eq!(h(b"+FTPGET: 2,4294967295"), Some((0, u32::MAX, true)));
         for bad in [
             &b"+FTPGET: 2,4294967296"[..],
+            b"+FTPGET: 2,4294967295",
+            b"+FTPLIST: 2,1461",
+            b"+FTPGET: 2,99999",
             b"+FTPGET: 1,1",
             b" +FTPGET: 2,10",
             b"+FTPGET 2,10",
