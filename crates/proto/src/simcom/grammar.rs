@@ -349,7 +349,9 @@ pub(crate) fn put_header(line: &[u8]) -> Option<ListingHeader> {
         spaces,
         b'=',
         spaces,
-        (b'2', comma),
+        // As the command's own parser reads it (`02` is 2): the framer and
+        // the command must agree on which lines carry upload bytes.
+        (number.verify(|&mode| mode == 2), comma),
         number,
     )
         .parse_next(&mut input)
@@ -470,6 +472,19 @@ mod tests {
             b"+FTPGETNAME: 2,10",
             b"+FTPPUT: 2,10",
         ] {
+            assert_eq!(h(bad), None, "{}", bad.escape_ascii());
+        }
+    }
+
+    #[test]
+    fn put_headers_agree_with_the_command() {
+        let h = |l: &[u8]| super::put_header(l).map(|h| h.len);
+        assert_eq!(h(b"AT+FTPPUT=2,10"), Some(10));
+        // The command's parser reads `02` as 2: so does the framer (the
+        // `simcom_command_stream` fuzz target found them disagreeing).
+        assert_eq!(h(b"AT+FTPPUT=02,10"), Some(10));
+        assert_eq!(h(b"at + ftpput = 2 , 3 "), Some(3));
+        for bad in [&b"AT+FTPPUT=2,0"[..], b"AT+FTPPUT=1,10", b"AT+FTPPUT=12,10"] {
             assert_eq!(h(bad), None, "{}", bad.escape_ascii());
         }
     }
