@@ -87,7 +87,8 @@
 //! # Observing
 //!
 //! [`Session::set_trace`] hands every command line sent and every line
-//! received to a plain function, passwords redacted ([`TraceLine`]);
+//! received to a plain function, passwords redacted ([`TraceLine`]); with
+//! the `tracing` feature, `to_tracing` is that function for `tracing`;
 //! uploads report [`Event::PutProgress`] after every acknowledged chunk.
 //! Under `std`, [`StdClock`] maps `std::time::Instant` to [`Instant`].
 //!
@@ -132,6 +133,8 @@ pub use session::Session;
 pub use time::Instant;
 #[cfg(feature = "std")]
 pub use time::StdClock;
+#[cfg(feature = "tracing")]
+pub use trace::to_tracing;
 pub use trace::{Direction, Segment, Segments, TraceFn, TraceLine};
 
 /// The protocol crate, for the types this crate's API does not re-export

@@ -1,7 +1,8 @@
 //! The trace hook: every command line sent and every line received, handed
 //! to a function the caller sets with [`crate::Session::set_trace`], with
 //! passwords redacted by proto's one rule ([`cellftp_proto::secret_ranges`]).
-//! Unset, it costs one branch per line.
+//! Unset, it costs one branch per line. With the `tracing` feature,
+//! [`to_tracing`] is a ready-made hook that logs through `tracing`.
 
 use core::fmt;
 use core::ops::Range;
@@ -30,6 +31,21 @@ impl fmt::Display for Direction {
 /// The function [`crate::Session::set_trace`] takes: called for every
 /// line, in order, while the session handles it. It must not block.
 pub type TraceFn = fn(Direction, TraceLine<'_>);
+
+/// A ready-made hook for [`crate::Session::set_trace`] and
+/// [`crate::simcom::Session::set_trace`] (feature `tracing`): logs every
+/// line as a `DEBUG` event with target `cellftp_session::at`, the direction
+/// (`>` sent, `<` received) in the field `direction` and the line, passwords
+/// redacted and other bytes escaped, as the message.
+///
+/// ```
+/// let mut session = cellftp_session::Session::default();
+/// session.set_trace(Some(cellftp_session::to_tracing));
+/// ```
+#[cfg(feature = "tracing")]
+pub fn to_tracing(direction: Direction, line: TraceLine<'_>) {
+    tracing::debug!(target: "cellftp_session::at", %direction, "{line}");
+}
 
 /// One traced line, passwords redacted. It never gives out the bytes a
 /// password was in: read it as [`TraceLine::segments`], or print it
