@@ -304,6 +304,9 @@ pub(crate) struct Sent {
     timeout: Duration,
     /// Sent by the channel itself to resynchronise.
     pub(crate) sync: bool,
+    /// The `AT` probe, sent again while the modem boots (a caller's raw
+    /// line is named `AT` too, and is never sent twice).
+    probe: bool,
 }
 
 /// Where the channel stands with the modem's answers.
@@ -439,6 +442,7 @@ impl Channel {
             effect: Effect::of(command),
             timeout: timeout_of(&config.timeouts, command),
             sync,
+            probe: matches!(command, Command::At),
         };
         match command.encode(&mut self.tx) {
             Ok(len) => {
@@ -471,6 +475,7 @@ impl Channel {
             effect: Effect::None,
             timeout: config.timeouts.for_class(class),
             sync: false,
+            probe: false,
         };
         let len = line.len().min(self.tx.len());
         debug_assert!(len == line.len(), "a validated raw line fits");
@@ -721,7 +726,7 @@ impl Channel {
             self.sync = Sync::Lost { attempts: 0 };
             return Expired::SyncFailed;
         }
-        if sent.name == CommandName::At && self.probes + 1 < config.probe_attempts {
+        if sent.probe && self.probes + 1 < config.probe_attempts {
             // A booting modem ignores the first probes: send AT again (it is
             // still in the transmit buffer).
             self.probes += 1;

@@ -164,3 +164,28 @@ fn raw_refuses_what_it_cannot_send() {
     }
     assert!(h.session.is_idle());
 }
+
+/// A raw line the command table does not know is named `AT` in errors,
+/// but it is not the bring-up's probe: unanswered, it times out once and
+/// is never sent again (a second copy's answer would answer the next job).
+#[test]
+fn an_unanswered_raw_line_times_out_and_is_not_sent_again() {
+    let mut h = configured();
+    let job = h.queue(|s| s.raw("AT+CSQ"));
+    let q = h.queue(|s| s.query_config());
+    recv!(h, b"AT+CSQ\r");
+    h.wait(5_000);
+    events!(
+        h,
+        failed(
+            job,
+            cellftp_session::JobError::Timeout {
+                command: CommandName::At
+            }
+        )
+    );
+    resync(&mut h);
+    exchange!(h, b"AT+FTPSCON\r" => OK);
+    events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
+    h.end();
+}
