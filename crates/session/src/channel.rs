@@ -384,7 +384,8 @@ pub(crate) struct Channel {
     /// The number of the last resynchronising probe.
     nonce: u32,
     /// Restart codes (`RDY`, `+CFUN: 1`) are part of the restart already
-    /// reported until a command is answered.
+    /// reported until a command is answered (and none is sent until the
+    /// codes have been quiet for the restart settle time).
     restarting: bool,
     /// `AT+CFUN` was sent: its `+CFUN: 1` is not a restart.
     expect_cfun: bool,
@@ -562,9 +563,15 @@ impl Channel {
     }
 
     /// A restart code arrived: true if it starts a restart, false if it is
-    /// part of one already reported. Either way a resynchronisation follows.
-    pub(crate) fn restarted(&mut self) -> bool {
+    /// part of one already reported. Either way a resynchronisation
+    /// follows, and no command goes out before `settle` has passed without
+    /// another restart code (the rest of the burst).
+    pub(crate) fn restarted(&mut self, settle: Duration) -> bool {
         self.lost_sync();
+        self.ready_at = self.ready_at.max(self.now + settle);
+        if let Slot::Staged(_) = self.slot {
+            self.timers.set(Timer::Guard, self.ready_at);
+        }
         !core::mem::replace(&mut self.restarting, true)
     }
 

@@ -665,8 +665,9 @@ impl Core {
             return;
         }
         // `RDY`, `+CFUN: 1`, … of one restart fail one job; whatever the
-        // modem was sent before is lost or answered late: resynchronise.
-        if !self.channel.restarted() {
+        // modem was sent before is lost or answered late: resynchronise,
+        // once the burst has been quiet for the settle time.
+        if !self.channel.restarted(self.config.timeouts.restart_settle) {
             return;
         }
         let command = match self.channel.in_flight() {

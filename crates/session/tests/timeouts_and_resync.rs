@@ -601,6 +601,10 @@ fn no_resync_after_a_final_result() {
                 protocol(CommandName::FtpMkd, ProtocolError::ModemRestarted)
             )
         );
+        // The probe waits for the restart burst to be quiet for 2 s.
+        h.wait(1_999);
+        h.expect_no_tx();
+        h.wait(1);
         resync(&mut h);
         exchange!(h, b"AT+FTPSCON\r" => OK);
         events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
