@@ -123,6 +123,22 @@ pub enum ModemError {
 }
 
 impl ModemError {
+    /// True for the codes that can come unasked and end the command in
+    /// flight before its own answer, which may then still come: V.250's
+    /// `NO CARRIER` (a connection dropped), `BUSY`, `NO ANSWER`,
+    /// `NO DIALTONE`, and the codes a driver declared (`SPEC.md` §5 item
+    /// 39).
+    pub(crate) fn may_come_unasked(&self) -> bool {
+        matches!(
+            self,
+            ModemError::NoCarrier
+                | ModemError::Busy
+                | ModemError::NoAnswer
+                | ModemError::NoDialtone
+                | ModemError::Declared { .. }
+        )
+    }
+
     /// The error for a final result that is not success; `None` for `OK`
     /// and for a declared success code.
     pub(crate) fn from_final(result: FinalResult<'_>, declared: Option<usize>) -> Option<Self> {

@@ -703,7 +703,10 @@ impl Core {
         if result.is_ok() {
             self.modem.learn(Fact::Answered(sent.effect));
         }
-        self.follow(flow, false);
+        // A code that can come unasked may have ended the command before
+        // its own answer, which would answer the next one.
+        let lost = result.err().is_some_and(|e| e.may_come_unasked());
+        self.follow(flow, lost);
     }
 
     /// Handles a passed deadline; returns true if the receive side must be

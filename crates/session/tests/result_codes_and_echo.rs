@@ -110,6 +110,9 @@ fn declared_vendor_finals_end_the_command() {
         )
     );
     let mk = h.queue(|s| s.mkdir("b"));
+    // A declared failure code may have come unasked: the resync first
+    // (`a_stray_final_puts_the_channel_out_of_step`).
+    resync(&mut h);
     recv!(h, b"AT+FTPMKD=b\r");
     h.input_bytewise(b"\r\nDONE\r\n");
     events!(h, ok(mk, Outcome::DirectoryCreated));
@@ -201,5 +204,89 @@ fn empty_cme_error_is_final() {
         )
     );
     let _ = JobError::NotConfigured;
+    h.end();
+}
+
+/// Plays the rest of the resynchronisation whose first line, `line`, went
+/// out and was answered: the query, the stale answer of the name, the name.
+#[track_caller]
+fn rest_of_resync(h: &mut Harness, line: &[u8]) {
+    let name = line
+        .strip_prefix(b"AT+FTPGETNAME=")
+        .and_then(|n| n.strip_suffix(b"\r"))
+        .filter(|n| n.starts_with(b"cellftp-sync-"))
+        .unwrap_or_else(|| panic!("not a resync probe: {}", line.escape_ascii()));
+    let name = String::from_utf8(name.to_vec()).unwrap();
+    recv!(h, b"AT+FTPGETNAME?\r");
+    send!(h, OK);
+    events!(h, unsolicited("Ok"));
+    send!(
+        h,
+        format!("\r\n+FTPGETNAME: {name}\r\n\r\nOK\r\n").as_bytes()
+    );
+    events!(h);
+}
+
+/// `NO CARRIER` (and a vendor's code the driver declared) can come unasked:
+/// arriving while a command waits, it ends the command, whose own answer
+/// may still come. The session resynchronises before the next job, so
+/// that answer never answers it.
+#[test]
+fn a_stray_final_puts_the_channel_out_of_step() {
+    const FINALS: &[ExtraFinal] = &[ExtraFinal {
+        prefix: "CLOSED",
+        ok: false,
+    }];
+    let cases: [(&[u8], ModemError); 2] = [
+        (b"\r\nNO CARRIER\r\n", ModemError::NoCarrier),
+        (b"\r\nCLOSED\r\n", ModemError::Declared { index: 0 }),
+    ];
+    for (code, error) in cases {
+        let mut h = Harness::new(Config {
+            extra_finals: FINALS,
+            ..Config::default()
+        });
+        let mk = h.queue(|s| s.mkdir("a"));
+        let raw = h.queue(|s| s.raw("AT+CSQ"));
+        recv!(h, b"AT+FTPMKD=a\r");
+        send!(h, code);
+        events!(h, failed(mk, modem(CommandName::FtpMkd, error)));
+        let line = h.next_tx();
+        // The mkdir's own answer, late: it answers nothing that was sent
+        // after it.
+        send!(h, OK);
+        events!(h);
+        rest_of_resync(&mut h, &line);
+        exchange!(h, b"AT+CSQ\r" => ERROR);
+        events!(h, failed(raw, modem(CommandName::At, ModemError::Error)));
+        h.end();
+    }
+}
+
+/// The same code during an upload chunk: the upload is closed, the close's
+/// answer (which may be the chunk's own) is not trusted, the job fails
+/// with the code, and the next job waits for the resynchronisation.
+#[test]
+fn a_stray_no_carrier_during_a_chunk() {
+    let mut h = Harness::default();
+    let put = h.queue(|s| s.put("a"));
+    let raw = h.queue(|s| s.raw("AT+CSQ"));
+    exchange!(h, b"AT+FTPPUTNAME=a\r" => OK);
+    events!(h, Ev::PutReady { job: put, max: 512 });
+    h.send_data(b"abc");
+    exchange!(h, b"AT+FTPPUT=3,abc\r" => b"\r\nNO CARRIER\r\n");
+    // The chunk's own answer comes now: taken by the close, not trusted.
+    exchange!(h, b"AT+FTPPUT=0\r" => ERROR);
+    events!(
+        h,
+        failed(put, modem(CommandName::FtpPut, ModemError::NoCarrier))
+    );
+    let line = h.next_tx();
+    // The close's own answer.
+    send!(h, OK);
+    events!(h);
+    rest_of_resync(&mut h, &line);
+    exchange!(h, b"AT+CSQ\r" => ERROR);
+    events!(h, failed(raw, modem(CommandName::At, ModemError::Error)));
     h.end();
 }

@@ -4,8 +4,9 @@
 //! upload is always closed, also after a chunk failed, timed out or drew
 //! an unexpected response; the job then reports that failure.
 //!
-//! A chunk whose answer was lost (it timed out, or a response of another
-//! command's kind came while it waited) leaves the modem's answers out of
+//! A chunk whose answer was lost (it timed out, a response of another
+//! command's kind came while it waited, or a code that can come unasked
+//! such as `NO CARRIER` ended it) leaves the modem's answers out of
 //! step: its own answer may still come, and be taken for the next
 //! command's. The close goes out all the same, without waiting for a
 //! resynchronisation that a hung modem might never answer (an upload left
@@ -160,12 +161,15 @@ impl PutJob {
                 };
             }
             // A failed chunk: close the upload, then report the failure
-            // (after a lost answer, the one that lost it).
+            // (after a lost answer, the one that lost it). A code that can
+            // come unasked (`NO CARRIER`) may have come before the chunk's
+            // own answer, which is then still to come.
             (State::ChunkInFlight { failure, .. }, Err(error)) => {
                 let refused = JobError::Modem { command, error };
                 self.state = State::Closing {
                     failure: if self.lost { failure } else { Some(refused) },
-                }
+                };
+                self.lost |= error.may_come_unasked();
             }
             (State::Closing { failure }, Ok(())) => {
                 return Flow::End(match failure {
