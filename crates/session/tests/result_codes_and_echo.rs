@@ -1,12 +1,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 //! Final result codes other modems send, vendor codes a driver declares,
 //! and echo recognised by what was sent rather than by `AT` at the start.
+//! Each case is fed whole, one byte at a time and cut in two everywhere.
 
 #[macro_use]
 mod harness;
 
 use cellftp_proto::CommandName;
-use cellftp_session::{Config, ExtraFinal, JobError, ModemError, Outcome};
+use cellftp_session::{Config, ExtraFinal, ModemError, Outcome};
 use harness::*;
 
 /// Each V.250 and vendor failure code ends the command at once, fed whole,
@@ -99,27 +100,31 @@ fn declared_vendor_finals_end_the_command() {
         extra_finals: FINALS,
         ..Config::default()
     };
-    let mut h = Harness::new(config);
-    let mk = h.queue(|s| s.mkdir("a"));
-    exchange!(h, b"AT+FTPMKD=a\r" => b"\r\n+qftpmkdir: 627,x\r\n");
-    events!(
-        h,
-        failed(
-            mk,
-            modem(CommandName::FtpMkd, ModemError::Declared { index: 0 })
-        )
-    );
-    let mk = h.queue(|s| s.mkdir("b"));
-    // A declared failure code may have come unasked: the resync first
-    // (`a_stray_final_puts_the_channel_out_of_step`).
-    resync(&mut h);
-    recv!(h, b"AT+FTPMKD=b\r");
-    h.input_bytewise(b"\r\nDONE\r\n");
-    events!(h, ok(mk, Outcome::DirectoryCreated));
-    // Unasked, a declared final is reported like a stray `OK`.
-    send!(h, b"\r\nDONE\r\n");
-    events!(h, unsolicited("Unknown(b\"DONE\")"));
-    h.end();
+    let failure = b"\r\n+qftpmkdir: 627,x\r\n";
+    for how in feeds(failure.len()) {
+        let mut h = Harness::new(config);
+        let mk = h.queue(|s| s.mkdir("a"));
+        recv!(h, b"AT+FTPMKD=a\r");
+        h.feed(failure, how);
+        events!(
+            h,
+            failed(
+                mk,
+                modem(CommandName::FtpMkd, ModemError::Declared { index: 0 })
+            )
+        );
+        let mk = h.queue(|s| s.mkdir("b"));
+        // A declared failure code may have come unasked: the resync first
+        // (`a_stray_final_puts_the_channel_out_of_step`).
+        resync(&mut h);
+        recv!(h, b"AT+FTPMKD=b\r");
+        h.feed(b"\r\nDONE\r\n", how);
+        events!(h, ok(mk, Outcome::DirectoryCreated));
+        // Unasked, a declared final is reported like a stray `OK`.
+        h.feed(b"\r\nDONE\r\n", how);
+        events!(h, unsolicited("Unknown(b\"DONE\")"));
+        h.end();
+    }
 }
 
 /// The configuration is checked when the session is made.
@@ -137,8 +142,7 @@ fn declared_finals_are_validated() {
 }
 
 /// Echo is what was sent, in any case, with the spaces the manual shows, or
-/// after a noisy byte: removed. A line that starts with `AT` and is not the
-/// echo reaches the caller.
+/// after a noisy byte: removed, however the bytes are cut.
 #[test]
 fn echo_is_recognised_by_content() {
     let echoes: [&[u8]; 5] = [
@@ -149,62 +153,67 @@ fn echo_is_recognised_by_content() {
         b"\x00at+FTPmkd=a\r\n",
     ];
     for echo in echoes {
-        for bytewise in [false, true] {
+        let mut answer = echo.to_vec();
+        answer.extend_from_slice(b"\r\nOK\r\n");
+        for how in feeds(answer.len()) {
             let mut h = configured();
             let mk = h.queue(|s| s.mkdir("a"));
             recv!(h, b"AT+FTPMKD=a\r");
-            let mut answer = echo.to_vec();
-            answer.extend_from_slice(b"\r\nOK\r\n");
-            if bytewise {
-                h.input_bytewise(&answer);
-            } else {
-                h.input(&answer);
-            }
+            h.feed(&answer, how);
             events!(h, ok(mk, Outcome::DirectoryCreated));
             h.end();
         }
     }
 }
 
+/// A line that starts with `AT` but is not the echo of what was sent
+/// (`AT+GMR`'s version, the echo of another command) reaches the caller;
+/// fed whole, one byte at a time and cut in two everywhere.
 #[test]
 fn a_line_starting_with_at_that_is_not_the_echo_reaches_the_caller() {
-    let mut h = configured();
-    let mk = h.queue(|s| s.mkdir("a"));
-    exchange!(
-        h,
-        b"AT+FTPMKD=a\r" => b"\r\nAT version:1.1.0.0(May 11 2016)\r\n\r\nOK\r\n"
-    );
-    events!(
-        h,
-        unsolicited("Unknown(b\"AT version:1.1.0.0(May 11 2016)\")"),
-        ok(mk, Outcome::DirectoryCreated)
-    );
-    // The echo of another command: reported, never dropped.
-    let mk = h.queue(|s| s.mkdir("b"));
-    exchange!(h, b"AT+FTPMKD=b\r" => b"AT+FTPRMD=b\r\r\nOK\r\n");
-    events!(
-        h,
-        unsolicited("Unknown(b\"AT+FTPRMD=b\")"),
-        ok(mk, Outcome::DirectoryCreated)
-    );
-    h.end();
+    let version = b"\r\nAT version:1.1.0.0(May 11 2016)\r\n\r\nOK\r\n";
+    for how in feeds(version.len()) {
+        let mut h = configured();
+        let mk = h.queue(|s| s.mkdir("a"));
+        recv!(h, b"AT+FTPMKD=a\r");
+        h.feed(version, how);
+        events!(
+            h,
+            unsolicited("Unknown(b\"AT version:1.1.0.0(May 11 2016)\")"),
+            ok(mk, Outcome::DirectoryCreated)
+        );
+        // The echo of another command: reported, never dropped.
+        let mk = h.queue(|s| s.mkdir("b"));
+        recv!(h, b"AT+FTPMKD=b\r");
+        h.feed(b"AT+FTPRMD=b\r\r\nOK\r\n", how);
+        events!(
+            h,
+            unsolicited("Unknown(b\"AT+FTPRMD=b\")"),
+            ok(mk, Outcome::DirectoryCreated)
+        );
+        h.end();
+    }
 }
 
-/// `+CME ERROR:` with nothing after the colon ends the command as an error.
+/// `+CME ERROR:` with nothing after the colon ends the command as an
+/// error, fed whole, one byte at a time and cut in two everywhere.
 #[test]
 fn empty_cme_error_is_final() {
-    let mut h = configured();
-    let mk = h.queue(|s| s.mkdir("a"));
-    exchange!(h, b"AT+FTPMKD=a\r" => b"\r\n+CME ERROR:\r\n");
-    events!(
-        h,
-        failed(
-            mk,
-            modem(CommandName::FtpMkd, ModemError::Cme { code: None })
-        )
-    );
-    let _ = JobError::NotConfigured;
-    h.end();
+    let answer = b"\r\n+CME ERROR:\r\n";
+    for how in feeds(answer.len()) {
+        let mut h = configured();
+        let mk = h.queue(|s| s.mkdir("a"));
+        recv!(h, b"AT+FTPMKD=a\r");
+        h.feed(answer, how);
+        events!(
+            h,
+            failed(
+                mk,
+                modem(CommandName::FtpMkd, ModemError::Cme { code: None })
+            )
+        );
+        h.end();
+    }
 }
 
 /// Plays the rest of the resynchronisation whose first line, `line`, went

@@ -174,6 +174,26 @@ pub fn own(event: &Event<'_>) -> Ev {
     }
 }
 
+/// How the modem's bytes reach the session: whole, one byte at a time, or
+/// cut in two at an offset.
+#[derive(Clone, Copy, Debug)]
+pub enum Feed {
+    /// In one piece.
+    Whole,
+    /// One byte at a time.
+    Bytewise,
+    /// In two pieces, the first this long.
+    Cut(usize),
+}
+
+/// Every way to feed `len` bytes: whole, one byte at a time, and cut in
+/// two at every offset.
+pub fn feeds(len: usize) -> Vec<Feed> {
+    let mut all = std::vec![Feed::Whole, Feed::Bytewise];
+    all.extend((1..len).map(Feed::Cut));
+    all
+}
+
 /// A session, its clock, and what it reported that the test has not
 /// checked yet.
 pub struct Harness {
@@ -361,6 +381,16 @@ impl Harness {
     pub fn input_bytewise(&mut self, bytes: &[u8]) {
         for b in bytes {
             self.input(std::slice::from_ref(b));
+        }
+    }
+
+    /// The modem sends `bytes`, fed as `how` says.
+    #[track_caller]
+    pub fn feed(&mut self, bytes: &[u8], how: Feed) {
+        match how {
+            Feed::Whole => self.input(bytes),
+            Feed::Bytewise => self.input_bytewise(bytes),
+            Feed::Cut(at) => self.input_split(bytes, &[at]),
         }
     }
 
