@@ -26,7 +26,7 @@ fn v250_and_vendor_codes_end_the_command_at_once() {
         (b"\r\nCOMMAND NOT SUPPORT\r\n", ModemError::NotSupported),
         (
             b"\r\n+CME ERROR: operation not allowed\r\n",
-            ModemError::Cme { code: None },
+            ModemError::Cme { code: Some(3) },
         ),
     ];
     for (answer, error) in cases {
@@ -298,4 +298,91 @@ fn a_stray_no_carrier_during_a_chunk() {
     exchange!(h, b"AT+CSQ\r" => ERROR);
     events!(h, failed(raw, modem(CommandName::At, ModemError::Error)));
     h.end();
+}
+
+/// A verbose `+CME ERROR: <text>` (`AT+CMEE=2`) that is one of the 27.007
+/// meanings the session knows is reported by its number, in any case; an
+/// empty one says that the modem gave no reason.
+#[test]
+fn verbose_cme_errors_are_mapped_to_their_codes() {
+    let cases: [(&[u8], ModemError, &str); 4] = [
+        (
+            b"\r\n+CME ERROR: SIM not inserted\r\n",
+            ModemError::Cme { code: Some(10) },
+            "+CME ERROR 10 (SIM not inserted)",
+        ),
+        (
+            b"\r\n+CME ERROR: OPERATION NOT ALLOWED\r\n",
+            ModemError::Cme { code: Some(3) },
+            "+CME ERROR 3 (operation not allowed)",
+        ),
+        (
+            b"\r\n+CME ERROR:  incorrect parameters \r\n",
+            ModemError::Cme { code: Some(50) },
+            "+CME ERROR 50 (incorrect parameters)",
+        ),
+        (
+            b"\r\n+CME ERROR:\r\n",
+            ModemError::Cme { code: None },
+            "+CME ERROR (no reason given)",
+        ),
+    ];
+    for (answer, error, text) in cases {
+        for how in feeds(answer.len()) {
+            let mut h = configured();
+            let mk = h.queue(|s| s.mkdir("a"));
+            recv!(h, b"AT+FTPMKD=a\r");
+            h.feed(answer, how);
+            events!(h, failed(mk, modem(CommandName::FtpMkd, error)));
+            h.end();
+        }
+        assert_eq!(error.to_string(), text);
+    }
+}
+
+/// A verbose message the table does not list is kept, as much of it as
+/// fits (`MAX_ERROR_TEXT` bytes of printable ASCII), and said to be cut.
+#[test]
+fn verbose_errors_the_table_does_not_list_keep_their_text() {
+    let cases: [(&[u8], &str, &str); 4] = [
+        (
+            b"\r\n+CME ERROR: SIM PUK required\r\n",
+            "+CME ERROR: SIM PUK required (a verbose message)",
+            "CmeText(\"SIM PUK required\")",
+        ),
+        (
+            b"\r\n+CME ERROR: network not allowed - emergency calls only\r\n",
+            "+CME ERROR: network not allowed - emergency ... (a verbose message)",
+            "CmeText(\"network not allowed - emergency \"...)",
+        ),
+        (
+            b"\r\n+CMS ERROR: unknown error\r\n",
+            "+CMS ERROR: unknown error (a verbose message)",
+            "CmsText(\"unknown error\")",
+        ),
+        (
+            b"\r\n+CMS ERROR:\r\n",
+            "+CMS ERROR (no reason given)",
+            "Cms { code: None }",
+        ),
+    ];
+    for (answer, text, debug) in cases {
+        for how in feeds(answer.len()) {
+            let mut h = configured();
+            let mk = h.queue(|s| s.mkdir("a"));
+            recv!(h, b"AT+FTPMKD=a\r");
+            h.feed(answer, how);
+            let Some(Ev::Done {
+                result: Err(cellftp_session::JobError::Modem { error, .. }),
+                ..
+            }) = h.take_events().pop()
+            else {
+                panic!("not a modem error");
+            };
+            assert_eq!(error.to_string(), text, "{how:?}");
+            assert_eq!(format!("{error:?}"), debug, "{how:?}");
+            let _ = mk;
+            h.end();
+        }
+    }
 }
