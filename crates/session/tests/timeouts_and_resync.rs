@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 //! Time: each command's timeout and when it fires, the transfer idle timer,
-//! the guard time before each command, and the resync probe (`AT`) that
-//! follows a command that ended without its final result.
+//! the guard time before each command, and the resync probe (a numbered
+//! `AT+FTPGETNAME`) that follows a command that ended without its final
+//! result.
 
 #[macro_use]
 mod harness;

@@ -41,7 +41,7 @@
 //!
 //! [`Harness::end`] checks that nothing was left unchecked, that every job
 //! queued ended with exactly one `JobDone`, and that no command (such as the
-//! resync `AT` after a failed command) still waits to be sent or answered.
+//! resync probe after a failed command) still waits to be sent or answered.
 //!
 //! # Fixtures
 //!
@@ -513,7 +513,7 @@ impl Harness {
             assert_eq!(*count, 1, "job {job} ended {count} times");
         }
         assert!(self.session.is_idle(), "{:?}", self.session);
-        // Idle is about jobs: a resync `AT` may still wait to be sent or
+        // Idle is about jobs: a resync probe may still wait to be sent or
         // answered, which a test must have played out.
         assert_eq!(
             self.session.poll_timeout(),
