@@ -622,10 +622,16 @@ impl Channel {
         }
     }
 
+    /// The guard time starts; a restart's settle time that ends later
+    /// stays.
+    fn guard(&mut self, config: &Config) {
+        self.ready_at = self.ready_at.max(self.now + config.guard);
+    }
+
     /// The probe in flight is answered: the guard time starts.
     fn finish_probe(&mut self, config: &Config) {
         self.clear();
-        self.ready_at = self.now + config.guard;
+        self.guard(config);
     }
 
     /// The staged command line, if its guard time has passed: from now on
@@ -681,7 +687,7 @@ impl Channel {
     ) -> Option<(Sent, Result<(), ModemError>)> {
         let sent = self.in_flight()?;
         self.clear();
-        self.ready_at = self.now + config.guard;
+        self.guard(config);
         self.probes = 0;
         self.restarting = false;
         if sent.name != CommandName::Cfun {
@@ -721,7 +727,7 @@ impl Channel {
         if sent.sync {
             self.probes = 0;
             self.clear();
-            self.ready_at = self.now;
+            self.ready_at = self.ready_at.max(self.now);
             let attempts = match self.sync {
                 Sync::Naming { attempts } | Sync::Asking { attempts, .. } => attempts + 1,
                 _ => 1,
@@ -742,7 +748,7 @@ impl Channel {
             return Expired::Probing;
         }
         self.probes = 0;
-        self.ready_at = self.now + config.guard;
+        self.guard(config);
         self.clear();
         Expired::TimedOut(sent)
     }

@@ -448,3 +448,41 @@ fn a_restart_burst_fails_one_job_even_when_the_modem_answers_during_it() {
     assert_eq!(h.session.link(), Link::Restarted);
     h.end();
 }
+
+/// A restart code that comes while the probe waits for its answer (the
+/// burst went quiet for 2 s, then went on) holds the probe's next step
+/// until the burst has been quiet for 2 s again.
+#[test]
+fn a_restart_code_during_the_probe_holds_its_next_step() {
+    let mut h = configured();
+    let mk = h.queue(|s| s.mkdir("a"));
+    let q = h.queue(|s| s.query_config());
+    recv!(h, b"AT+FTPMKD=a\r");
+    send!(h, b"\r\nRDY\r\n");
+    events!(
+        h,
+        unsolicited("Urc(Ready)"),
+        failed(
+            mk,
+            protocol(CommandName::FtpMkd, ProtocolError::ModemRestarted)
+        )
+    );
+    h.wait(2_000);
+    let line = h.next_tx();
+    assert!(line.starts_with(b"AT+FTPGETNAME=cellftp-sync-"));
+    h.wait(100);
+    send!(h, b"\r\n+CFUN: 1\r\n");
+    events!(h, unsolicited("Urc(Cfun(1))"));
+    send!(h, OK);
+    h.wait(1_999);
+    h.expect_no_tx();
+    h.wait(1);
+    let name = String::from_utf8(line[14..line.len() - 1].to_vec()).unwrap();
+    exchange!(
+        h,
+        b"AT+FTPGETNAME?\r" => format!("\r\n+FTPGETNAME: {name}\r\n\r\nOK\r\n").as_bytes()
+    );
+    exchange!(h, b"AT+FTPSCON\r" => OK);
+    events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
+    h.end();
+}
