@@ -271,6 +271,7 @@ fn scaled(timeouts: Timeouts, factor: f64) -> Timeouts {
         put_end: f(timeouts.put_end),
         transfer_idle: f(timeouts.transfer_idle),
         quit: f(timeouts.quit),
+        restart_settle: f(timeouts.restart_settle),
     }
 }
 

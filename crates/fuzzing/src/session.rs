@@ -251,6 +251,8 @@ impl ConfigInput {
                 put_end: d(6),
                 transfer_idle: d(7),
                 quit: d(8),
+                // Not in the record (seeds keep their meaning): the default.
+                ..Timeouts::default()
             };
         }
         Config {

@@ -180,31 +180,55 @@ impl CmeError<'_> {
         }
     }
 
+    /// The numeric code: the modem's, or, for a verbose message, the code
+    /// whose meaning it is as [`CmeError::describe`] words it, compared
+    /// without regard to ASCII case or spaces at its ends (`+CME ERROR:
+    /// SIM not inserted` is 10). `None` for an empty message or one the
+    /// table does not list.
+    pub fn known_code(&self) -> Option<u16> {
+        match self {
+            CmeError::Code(c) => Some(*c),
+            CmeError::Text(t) => {
+                let t = t.trim_ascii();
+                CME_MEANINGS
+                    .iter()
+                    .find(|(_, m)| m.as_bytes().eq_ignore_ascii_case(t))
+                    .map(|(c, _)| *c)
+            }
+        }
+    }
+
     /// The 3GPP TS 27.007 §9.2 meaning of a common `+CME ERROR` code.
     pub fn describe(code: u16) -> Option<&'static str> {
-        Some(match code {
-            0 => "phone failure",
-            1 => "no connection to phone",
-            3 => "operation not allowed",
-            4 => "operation not supported",
-            10 => "SIM not inserted",
-            11 => "SIM PIN required",
-            13 => "SIM failure",
-            14 => "SIM busy",
-            20 => "memory full",
-            30 => "no network service",
-            31 => "network timeout",
-            50 => "incorrect parameters",
-            100 => "unknown",
-            132 => "service option not supported",
-            133 => "requested service option not subscribed",
-            134 => "service option temporarily out of order",
-            148 => "unspecified GPRS error",
-            149 => "PDP authentication failure",
-            _ => return None,
-        })
+        CME_MEANINGS
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, m)| *m)
     }
 }
+
+/// Common `+CME ERROR` codes and their meanings, as 3GPP TS 27.007 §9.2
+/// words them (the verbose form, `AT+CMEE=2`, is the meaning).
+const CME_MEANINGS: &[(u16, &str)] = &[
+    (0, "phone failure"),
+    (1, "no connection to phone"),
+    (3, "operation not allowed"),
+    (4, "operation not supported"),
+    (10, "SIM not inserted"),
+    (11, "SIM PIN required"),
+    (13, "SIM failure"),
+    (14, "SIM busy"),
+    (20, "memory full"),
+    (30, "no network service"),
+    (31, "network timeout"),
+    (50, "incorrect parameters"),
+    (100, "unknown"),
+    (132, "service option not supported"),
+    (133, "requested service option not subscribed"),
+    (134, "service option temporarily out of order"),
+    (148, "unspecified GPRS error"),
+    (149, "PDP authentication failure"),
+];
 
 impl fmt::Debug for CmeError<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -85,6 +85,29 @@ fn verbose_and_empty_cme_errors_are_final() {
         .is_some());
 }
 
+/// A verbose message that is one of the 27.007 meanings of the table has
+/// that meaning's number, in any case; an empty one or one the table does
+/// not list has none.
+#[test]
+fn verbose_cme_errors_have_the_code_of_their_meaning() {
+    let cases: [(CmeError<'_>, Option<u16>); 7] = [
+        (CmeError::Code(999), Some(999)),
+        (CmeError::Text(b"SIM not inserted"), Some(10)),
+        (CmeError::Text(b"sim NOT inserted"), Some(10)),
+        (CmeError::Text(b" operation not allowed "), Some(3)),
+        (CmeError::Text(b"PDP authentication failure"), Some(149)),
+        (CmeError::Text(b""), None),
+        (CmeError::Text(b"SIM PUK required"), None),
+    ];
+    for (error, code) in cases {
+        assert_eq!(error.known_code(), code, "{error:?}");
+        if let Some(code) = code.filter(|&c| c != 999) {
+            let meaning = CmeError::describe(code).unwrap();
+            assert_eq!(CmeError::Text(meaning.as_bytes()).known_code(), Some(code));
+        }
+    }
+}
+
 /// Lines that only look like result codes stay what they are.
 #[test]
 fn near_misses_are_not_final() {

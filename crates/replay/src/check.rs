@@ -668,7 +668,9 @@ pub fn error_report(e: &JobError) -> ErrorReport {
                     None => c.to_string(),
                 }),
             ),
+            ModemError::CmeText(text) => ("cme_error", Some(text.to_string())),
             ModemError::Cms { code } => ("cms_error", code.map(|c| c.to_string())),
+            ModemError::CmsText(text) => ("cms_error", Some(text.to_string())),
             ModemError::Serv(s) => (
                 match s {
                     ServCode::PdpNotActive => "pdp_inactive",
@@ -720,7 +722,9 @@ pub fn simcom_error_report(e: &cellftp_session::simcom::JobError) -> ErrorReport
                     None => c.to_string(),
                 }),
             ),
+            ModemError::CmeText(text) => ("cme_error", Some(text.to_string())),
             ModemError::Cms { code } => ("cms_error", code.map(|c| c.to_string())),
+            ModemError::CmsText(text) => ("cms_error", Some(text.to_string())),
             _ => ("modem_error", None),
         },
         E::Ftp { error, .. } => (

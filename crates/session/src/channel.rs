@@ -304,6 +304,9 @@ pub(crate) struct Sent {
     timeout: Duration,
     /// Sent by the channel itself to resynchronise.
     pub(crate) sync: bool,
+    /// The `AT` probe, sent again while the modem boots (a caller's raw
+    /// line is named `AT` too, and is never sent twice).
+    probe: bool,
 }
 
 /// Where the channel stands with the modem's answers.
@@ -381,7 +384,8 @@ pub(crate) struct Channel {
     /// The number of the last resynchronising probe.
     nonce: u32,
     /// Restart codes (`RDY`, `+CFUN: 1`) are part of the restart already
-    /// reported until a command is answered.
+    /// reported until a command is answered (and none is sent until the
+    /// codes have been quiet for the restart settle time).
     restarting: bool,
     /// `AT+CFUN` was sent: its `+CFUN: 1` is not a restart.
     expect_cfun: bool,
@@ -439,6 +443,7 @@ impl Channel {
             effect: Effect::of(command),
             timeout: timeout_of(&config.timeouts, command),
             sync,
+            probe: matches!(command, Command::At),
         };
         match command.encode(&mut self.tx) {
             Ok(len) => {
@@ -471,6 +476,7 @@ impl Channel {
             effect: Effect::None,
             timeout: config.timeouts.for_class(class),
             sync: false,
+            probe: false,
         };
         let len = line.len().min(self.tx.len());
         debug_assert!(len == line.len(), "a validated raw line fits");
@@ -557,9 +563,15 @@ impl Channel {
     }
 
     /// A restart code arrived: true if it starts a restart, false if it is
-    /// part of one already reported. Either way a resynchronisation follows.
-    pub(crate) fn restarted(&mut self) -> bool {
+    /// part of one already reported. Either way a resynchronisation
+    /// follows, and no command goes out before `settle` has passed without
+    /// another restart code (the rest of the burst).
+    pub(crate) fn restarted(&mut self, settle: Duration) -> bool {
         self.lost_sync();
+        self.ready_at = self.ready_at.max(self.now + settle);
+        if let Slot::Staged(_) = self.slot {
+            self.timers.set(Timer::Guard, self.ready_at);
+        }
         !core::mem::replace(&mut self.restarting, true)
     }
 
@@ -610,10 +622,16 @@ impl Channel {
         }
     }
 
+    /// The guard time starts; a restart's settle time that ends later
+    /// stays.
+    fn guard(&mut self, config: &Config) {
+        self.ready_at = self.ready_at.max(self.now + config.guard);
+    }
+
     /// The probe in flight is answered: the guard time starts.
     fn finish_probe(&mut self, config: &Config) {
         self.clear();
-        self.ready_at = self.now + config.guard;
+        self.guard(config);
     }
 
     /// The staged command line, if its guard time has passed: from now on
@@ -669,7 +687,7 @@ impl Channel {
     ) -> Option<(Sent, Result<(), ModemError>)> {
         let sent = self.in_flight()?;
         self.clear();
-        self.ready_at = self.now + config.guard;
+        self.guard(config);
         self.probes = 0;
         self.restarting = false;
         if sent.name != CommandName::Cfun {
@@ -709,7 +727,7 @@ impl Channel {
         if sent.sync {
             self.probes = 0;
             self.clear();
-            self.ready_at = self.now;
+            self.ready_at = self.ready_at.max(self.now);
             let attempts = match self.sync {
                 Sync::Naming { attempts } | Sync::Asking { attempts, .. } => attempts + 1,
                 _ => 1,
@@ -721,7 +739,7 @@ impl Channel {
             self.sync = Sync::Lost { attempts: 0 };
             return Expired::SyncFailed;
         }
-        if sent.name == CommandName::At && self.probes + 1 < config.probe_attempts {
+        if sent.probe && self.probes + 1 < config.probe_attempts {
             // A booting modem ignores the first probes: send AT again (it is
             // still in the transmit buffer).
             self.probes += 1;
@@ -730,7 +748,7 @@ impl Channel {
             return Expired::Probing;
         }
         self.probes = 0;
-        self.ready_at = self.now + config.guard;
+        self.guard(config);
         self.clear();
         Expired::TimedOut(sent)
     }

@@ -32,6 +32,12 @@ pub struct Timeouts {
     pub transfer_idle: Duration,
     /// `AT+FTPQUIT`: 30 s.
     pub quit: Duration,
+    /// Not a command's: after a restart code (`RDY`, `+CFUN: 1`) nothing
+    /// is sent until this long has passed without another, so that the
+    /// rest of the restart's burst, which a modem sends over a second or
+    /// more while it may already answer, fails no second job (`SPEC.md`
+    /// §5 item 41): 2 s.
+    pub restart_settle: Duration,
 }
 
 impl Default for Timeouts {
@@ -46,6 +52,7 @@ impl Default for Timeouts {
             put_end: Duration::from_secs(60),
             transfer_idle: Duration::from_secs(60),
             quit: Duration::from_secs(30),
+            restart_settle: Duration::from_secs(2),
         }
     }
 }

@@ -87,16 +87,26 @@ impl JobError {
 pub enum ModemError {
     /// `ERROR`.
     Error,
-    /// `+CME ERROR: <n>` (3GPP TS 27.007 §9.2); `None` for a verbose message.
+    /// `+CME ERROR: <n>` (3GPP TS 27.007 §9.2), or a verbose message that
+    /// is one of the meanings [`cellftp_proto::CmeError::describe`] knows,
+    /// by its number (`+CME ERROR: SIM not inserted` is 10); `None` for
+    /// an empty one (`+CME ERROR:`: no reason given).
     Cme {
         /// The numeric code.
         code: Option<u16>,
     },
-    /// `+CMS ERROR: <n>`; `None` for a verbose message.
+    /// `+CME ERROR: <text>`, a verbose message the table of meanings does
+    /// not list: as much of it as [`ErrorText`] keeps.
+    CmeText(ErrorText),
+    /// `+CMS ERROR: <n>` (3GPP TS 27.005 §3.2.5); `None` for an empty one
+    /// (no reason given).
     Cms {
         /// The numeric code.
         code: Option<u16>,
     },
+    /// `+CMS ERROR: <text>`, a verbose message: as much of it as
+    /// [`ErrorText`] keeps.
+    CmsText(ErrorText),
     /// `+FTPSERV:<code>` with a code other than success.
     Serv(ServCode),
     /// `NO CARRIER` (ITU-T V.250).
@@ -123,14 +133,40 @@ pub enum ModemError {
 }
 
 impl ModemError {
+    /// True for the codes that can come unasked and end the command in
+    /// flight before its own answer, which may then still come: V.250's
+    /// `NO CARRIER` (a connection dropped), `BUSY`, `NO ANSWER`,
+    /// `NO DIALTONE`, and the codes a driver declared (`SPEC.md` §5 item
+    /// 39).
+    pub(crate) fn may_come_unasked(&self) -> bool {
+        matches!(
+            self,
+            ModemError::NoCarrier
+                | ModemError::Busy
+                | ModemError::NoAnswer
+                | ModemError::NoDialtone
+                | ModemError::Declared { .. }
+        )
+    }
+
     /// The error for a final result that is not success; `None` for `OK`
     /// and for a declared success code.
     pub(crate) fn from_final(result: FinalResult<'_>, declared: Option<usize>) -> Option<Self> {
         Some(match result {
             FinalResult::Ok => return None,
             FinalResult::Error => ModemError::Error,
-            FinalResult::Cme(e) => ModemError::Cme { code: e.code() },
-            FinalResult::Cms(e) => ModemError::Cms { code: e.code() },
+            FinalResult::Cme(e) => match (e.known_code(), e) {
+                (Some(code), _) => ModemError::Cme { code: Some(code) },
+                (None, CmeError::Text(t)) if !t.trim_ascii().is_empty() => {
+                    ModemError::CmeText(ErrorText::new(t))
+                }
+                (None, _) => ModemError::Cme { code: None },
+            },
+            FinalResult::Cms(CmeError::Code(code)) => ModemError::Cms { code: Some(code) },
+            FinalResult::Cms(CmeError::Text(t)) if !t.trim_ascii().is_empty() => {
+                ModemError::CmsText(ErrorText::new(t))
+            }
+            FinalResult::Cms(CmeError::Text(_)) => ModemError::Cms { code: None },
             FinalResult::Code(ResultCode::NoCarrier) => ModemError::NoCarrier,
             FinalResult::Code(ResultCode::Busy) => ModemError::Busy,
             FinalResult::Code(ResultCode::NoAnswer) => ModemError::NoAnswer,
@@ -155,9 +191,11 @@ impl fmt::Display for ModemError {
                 Some(meaning) => write!(f, "+CME ERROR {code} ({meaning})"),
                 None => write!(f, "+CME ERROR {code}"),
             },
-            ModemError::Cme { code: None } => f.write_str("+CME ERROR (a verbose message)"),
+            ModemError::Cme { code: None } => f.write_str("+CME ERROR (no reason given)"),
+            ModemError::CmeText(text) => write!(f, "+CME ERROR: {text} (a verbose message)"),
             ModemError::Cms { code: Some(code) } => write!(f, "+CMS ERROR {code}"),
-            ModemError::Cms { code: None } => f.write_str("+CMS ERROR (a verbose message)"),
+            ModemError::Cms { code: None } => f.write_str("+CMS ERROR (no reason given)"),
+            ModemError::CmsText(text) => write!(f, "+CMS ERROR: {text} (a verbose message)"),
             ModemError::NoCarrier => {
                 f.write_str("NO CARRIER (the connection was lost or never made)")
             }
@@ -198,6 +236,80 @@ impl fmt::Display for ModemError {
 }
 
 impl core::error::Error for ModemError {}
+
+/// The longest verbose error message an [`ErrorText`] keeps, in bytes.
+pub const MAX_ERROR_TEXT: usize = 32;
+
+/// A modem's verbose error message (`+CME ERROR: <text>`), as much of it
+/// as fits without allocating: at most [`MAX_ERROR_TEXT`] bytes, any byte
+/// that is not printable ASCII shown as `?`, and nothing from where the
+/// password rule (`cellftp_proto::secret_ranges`) would hide a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct ErrorText {
+    bytes: [u8; MAX_ERROR_TEXT],
+    len: u8,
+    cut: bool,
+}
+
+impl ErrorText {
+    /// What is kept of `text`, a modem's message (spaces at its ends
+    /// are not kept).
+    pub fn new(text: &[u8]) -> Self {
+        let text = text.trim_ascii();
+        let secret = cellftp_proto::secret_ranges(text)
+            .next()
+            .map_or(text.len(), |r| r.start);
+        let keep = text.get(..secret).unwrap_or_default();
+        let mut bytes = [0u8; MAX_ERROR_TEXT];
+        let mut len = 0;
+        for (slot, &b) in bytes.iter_mut().zip(keep) {
+            *slot = if matches!(b, 0x20..=0x7e) { b } else { b'?' };
+            len += 1;
+        }
+        Self {
+            bytes,
+            // At most MAX_ERROR_TEXT (32): fits.
+            len: len as u8,
+            cut: len < text.len(),
+        }
+    }
+
+    /// The text kept.
+    pub fn as_str(&self) -> &str {
+        let kept = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
+        // Printable ASCII only, by construction.
+        let text = core::str::from_utf8(kept);
+        debug_assert!(text.is_ok(), "an error text is ASCII");
+        text.unwrap_or_default()
+    }
+
+    /// True if the modem's message was longer than what is kept.
+    pub fn is_cut(&self) -> bool {
+        self.cut
+    }
+}
+
+impl fmt::Display for ErrorText {
+    /// The text, followed by `...` if it was cut.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())?;
+        if self.cut {
+            f.write_str("...")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ErrorText {
+    /// The text as a string literal, followed by `...` if it was cut.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)?;
+        if self.cut {
+            f.write_str("...")?;
+        }
+        Ok(())
+    }
+}
 
 /// How the modem broke the protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -301,7 +413,21 @@ mod tests {
                     command: CommandName::FtpMkd,
                     error: ModemError::Cms { code: None },
                 },
-                "AT+FTPMKD failed: +CMS ERROR (a verbose message)",
+                "AT+FTPMKD failed: +CMS ERROR (no reason given)",
+            ),
+            (
+                JobError::Modem {
+                    command: CommandName::FtpMkd,
+                    error: ModemError::Cme { code: None },
+                },
+                "AT+FTPMKD failed: +CME ERROR (no reason given)",
+            ),
+            (
+                JobError::Modem {
+                    command: CommandName::FtpMkd,
+                    error: ModemError::CmeText(ErrorText::new(b"SIM PUK required")),
+                },
+                "AT+FTPMKD failed: +CME ERROR: SIM PUK required (a verbose message)",
             ),
             (
                 JobError::Modem {
@@ -334,5 +460,20 @@ mod tests {
         for (error, text) in cases {
             assert_eq!(error.to_string(), text);
         }
+    }
+
+    /// An error text keeps printable ASCII, at most `MAX_ERROR_TEXT` bytes,
+    /// and nothing from where the password rule would hide a value.
+    #[test]
+    fn error_texts_are_bounded_and_hide_passwords() {
+        let t = ErrorText::new(b"  bad \xff\r byte  ");
+        assert_eq!((t.as_str(), t.is_cut()), ("bad ?? byte", false));
+        let long = [b'a'; 40];
+        let t = ErrorText::new(&long);
+        assert_eq!((t.as_str().len(), t.is_cut()), (MAX_ERROR_TEXT, true));
+        let t = ErrorText::new(b"login failed PASS: hunter2");
+        assert!(!t.to_string().contains("hunter2"), "{t}");
+        assert!(!std::format!("{t:?}").contains("hunter2"), "{t:?}");
+        assert!(t.is_cut());
     }
 }

@@ -125,7 +125,9 @@ mod trace;
 
 pub use channel::RX_CAPACITY;
 pub use config::{BringUp, Config, ConfigError, ExtraFinal, FtpConfig, Timeouts, MAX_EXTRA_FINALS};
-pub use error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
+pub use error::{
+    ErrorText, JobError, ModemError, ProtocolError, ResponseKind, UsageError, MAX_ERROR_TEXT,
+};
 pub use event::{Event, JobId, Outcome};
 pub use jobs::{MAX_QUEUED_JOBS, MAX_RAW_LINE};
 pub use modem::Link;

@@ -543,14 +543,16 @@ impl Core {
 
     /// Ends the running job after `flow` said so.
     /// A cancelled job ends once its command did, instead of going on.
+    /// `lost_sync`: a command's answer was lost (it may still come), so the
+    /// channel resynchronises before the next job, whether this job ends
+    /// now or goes on (an upload is closed first: its later answers are
+    /// not trusted, `jobs::put`).
     fn follow(&mut self, flow: Flow, lost_sync: bool) {
+        if lost_sync {
+            self.channel.lost_sync();
+        }
         match flow {
-            Flow::End(result) => {
-                if lost_sync {
-                    self.channel.lost_sync();
-                }
-                self.finish(result);
-            }
+            Flow::End(result) => self.finish(result),
             Flow::Continue if self.jobs.current_ref().is_some_and(|e| e.cancelled) => {
                 self.finish(Err(JobError::Cancelled));
             }
@@ -638,8 +640,9 @@ impl Core {
     }
 
     /// A response that belongs to another command: the job in flight
-    /// fails, and the channel resynchronises. While the resync `AT` waits
-    /// (no job runs), the failed command's late answer is only reported.
+    /// fails (an upload is closed first), and the channel resynchronises
+    /// before the next job. While the probe waits (no job runs), the
+    /// failed command's late answer is only reported.
     fn unexpected<'b>(&mut self, kind: ResponseKind, item: Response<'b>) -> Option<Event<'b>> {
         if let (Some(sent), Some(entry)) = (self.channel.in_flight(), self.jobs.current()) {
             let flow = entry.job.on_unexpected(sent.name, kind);
@@ -662,8 +665,9 @@ impl Core {
             return;
         }
         // `RDY`, `+CFUN: 1`, … of one restart fail one job; whatever the
-        // modem was sent before is lost or answered late: resynchronise.
-        if !self.channel.restarted() {
+        // modem was sent before is lost or answered late: resynchronise,
+        // once the burst has been quiet for the settle time.
+        if !self.channel.restarted(self.config.timeouts.restart_settle) {
             return;
         }
         let command = match self.channel.in_flight() {
@@ -699,7 +703,10 @@ impl Core {
         if result.is_ok() {
             self.modem.learn(Fact::Answered(sent.effect));
         }
-        self.follow(flow, false);
+        // A code that can come unasked may have ended the command before
+        // its own answer, which would answer the next one.
+        let lost = result.err().is_some_and(|e| e.may_come_unasked());
+        self.follow(flow, lost);
     }
 
     /// Handles a passed deadline; returns true if the receive side must be

@@ -8,7 +8,7 @@ mod harness;
 
 use cellftp_proto::CommandName;
 use cellftp_session::{
-    BringUp, FtpConfig, JobError, Link, ModemError, ProtocolError, ResponseKind,
+    BringUp, ErrorText, FtpConfig, JobError, Link, ModemError, ProtocolError, ResponseKind,
 };
 use harness::*;
 
@@ -18,7 +18,7 @@ type Script = &'static [(&'static [u8], &'static [u8], CommandName)];
 /// Each failure final result, on commands of every job.
 #[test]
 fn modem_errors_on_every_job() {
-    let finals: [(&[u8], ModemError); 5] = [
+    let finals: [(&[u8], ModemError); 6] = [
         (b"\r\nERROR\r\n", ModemError::Error),
         (
             b"\r\n+CME ERROR: 10\r\n",
@@ -26,7 +26,11 @@ fn modem_errors_on_every_job() {
         ),
         (
             b"\r\n+CME ERROR: SIM not inserted\r\n",
-            ModemError::Cme { code: None },
+            ModemError::Cme { code: Some(10) },
+        ),
+        (
+            b"\r\n+CME ERROR: SIM PUK required\r\n",
+            ModemError::CmeText(ErrorText::new(b"SIM PUK required")),
         ),
         (
             b"\r\n+CMS ERROR: 500\r\n",
@@ -34,7 +38,7 @@ fn modem_errors_on_every_job() {
         ),
         (
             b"\r\n+CMS ERROR: unknown error\r\n",
-            ModemError::Cms { code: None },
+            ModemError::CmsText(ErrorText::new(b"unknown error")),
         ),
     ];
     for (answer, error) in finals {

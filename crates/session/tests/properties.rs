@@ -6,7 +6,7 @@
 //! - Any byte stream from the modem, against any job list, at any pace:
 //!   the session never panics, never buffers more than it can, always
 //!   takes input once its events are drained, and ends every job exactly
-//!   once when time runs on; a resync `AT` left over after the last job is
+//!   once when time runs on; a resync probe left over after the last job is
 //!   given up after its attempts, and then the session falls quiet.
 //!
 //! The number of cases is proptest's default, 256, or `PROPTEST_CASES`
@@ -428,7 +428,7 @@ proptest! {
         }
 
         // The modem falls silent: time alone ends every job, then gives up
-        // the resync `AT` a failed command may have left. Once every job
+        // the resync probe a failed command may have left. Once every job
         // has ended, nothing but that probe goes out, at most
         // `probe_attempts` times, and the session falls quiet.
         let attempts = usize::from(h.session.config().probe_attempts.max(1));

@@ -140,9 +140,10 @@ fn put_chunk_failure_then_close_failure() {
 
 /// A response that belongs to another command (here a download chunk) while
 /// a chunk waits for its answer is reported as unsolicited, and no more data
-/// is asked for: after the chunk's own final result the upload is closed
-/// with `AT+FTPPUT=0`, and the close's final result ends the job with the
-/// unexpected response (no resync probe: the close was answered).
+/// is asked for: after the next final result the upload is closed with
+/// `AT+FTPPUT=0`, and the close's final result ends the job with the
+/// unexpected response. The modem's answers were out of step, so neither
+/// final result is trusted, and the next job waits for a resync.
 #[test]
 fn unexpected_response_during_a_chunk_closes_the_upload_then_fails() {
     let mut h = configured();
@@ -169,15 +170,17 @@ fn unexpected_response_during_a_chunk_closes_the_upload_then_fails() {
             )
         )
     );
-    // The close answered: no resync needed.
-    assert!(!h.transmitted.iter().any(|l| l == b"AT\r"));
+    // No job waits: no resync probe yet.
     h.end();
 }
 
 /// A chunk that times out does not fail the job at once: the upload is
-/// closed with `AT+FTPPUT=0` (no resync probe: the close is the next
-/// command), and the close's final result ends the job with the chunk's
-/// timeout. The bytes acknowledged before count for nothing: the job failed.
+/// closed with `AT+FTPPUT=0` at once (no resync probe first: a modem that
+/// never answers it would keep the upload open), and the close's final
+/// result ends the job with the chunk's timeout. That final result may be
+/// the chunk's own, late, so the close's answer may still come: the next
+/// job waits for the resynchronisation. The bytes acknowledged before
+/// count for nothing: the job failed.
 #[test]
 fn put_chunk_timeout_closes_the_upload_then_fails() {
     let mut h = configured();
@@ -211,16 +214,19 @@ fn put_chunk_timeout_closes_the_upload_then_fails() {
     events!(h, failed(job, e));
     assert!(e.needs_configure());
     assert_eq!(h.session.link(), Link::Down);
-    // The close ended with its final result: no resync before the next job.
+    // The final result the close got may have been the chunk's: the
+    // session resynchronises before the next job.
+    resync(&mut h);
     exchange!(h, b"AT+FTPSCON\r" => OK);
     events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
-    assert!(!h.transmitted.iter().any(|l| l == b"AT\r"));
     h.end();
 }
 
-/// After a chunk's timeout, the close can fail too: by its own final result
-/// (reported, as after a chunk that got `ERROR`), or by its own timeout
-/// (the chunk's timeout is reported, then the resync probe goes).
+/// After a chunk's timeout, the close can fail too: by a failure final
+/// result, which may be the chunk's own, late, and is not trusted (the
+/// chunk's timeout is reported), or by its own timeout (the chunk's
+/// timeout is reported). Either way the resync probe goes before the next
+/// job.
 #[test]
 fn put_chunk_timeout_then_the_close_fails() {
     // The close gets ERROR.
@@ -233,10 +239,7 @@ fn put_chunk_timeout_then_the_close_fails() {
     h.wait(30_000);
     events!(h);
     exchange!(h, b"AT+FTPPUT=0\r" => ERROR);
-    events!(
-        h,
-        failed(job, modem(CommandName::FtpPut, ModemError::Error))
-    );
+    events!(h, timed_out(job, CommandName::FtpPut));
     h.end();
 
     // The close times out.
@@ -308,5 +311,118 @@ fn waiting_for_upload_data_has_no_timeout() {
     h.finish_put();
     exchange!(h, b"AT+FTPPUT=0\r" => OK);
     events!(h, ok(job, Outcome::Uploaded { bytes: 0 }));
+    h.end();
+}
+
+/// A chunk's answer that comes after its timeout is the modem's answer to
+/// the chunk, not to the close that followed: the close's own answer comes
+/// later still. The upload is closed at once all the same (without it the
+/// modem stays in upload mode), but what the close gets is not trusted, and
+/// the next job waits for the resynchronisation: the close's late answer
+/// never answers the next job's command.
+#[test]
+fn late_answers_after_a_chunk_timeout_never_answer_the_next_job() {
+    let mut h = configured();
+    let job = h.queue(|s| s.put("12.txt"));
+    let q = h.queue(|s| s.query_config());
+    exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.send_data(b"345");
+    recv!(h, b"AT+FTPPUT=3,345\r");
+    h.wait(30_000);
+    events!(h);
+    recv!(h, b"AT+FTPPUT=0\r");
+    // The modem answers the chunk now, late; the close is still to come.
+    send!(h, OK);
+    events!(
+        h,
+        failed(
+            job,
+            JobError::Timeout {
+                command: CommandName::FtpPut
+            }
+        )
+    );
+    let line = h.next_tx();
+    // The modem answers the close, late: whatever went out after the
+    // failed upload, this is not its answer.
+    send!(h, OK);
+    events!(h);
+    assert!(
+        line.starts_with(b"AT+FTPGETNAME=cellftp-sync-"),
+        "not a resync probe: {}",
+        line.escape_ascii()
+    );
+    let name = String::from_utf8(line[b"AT+FTPGETNAME=".len()..line.len() - 1].to_vec()).unwrap();
+    recv!(h, b"AT+FTPGETNAME?\r");
+    // The probe's name answered, late too: stale.
+    send!(h, OK);
+    events!(h, unsolicited("Ok"));
+    send!(
+        h,
+        format!("\r\n+FTPGETNAME: {name}\r\n\r\nOK\r\n").as_bytes()
+    );
+    exchange!(h, b"AT+FTPSCON\r" => b"\r\n+FTPSCON: mode 1\r\n\r\nOK\r\n");
+    events!(
+        h,
+        Ev::Config {
+            job: q,
+            item: "Info(Info { name: FtpScon, value: Text(b\"mode 1\") })".into()
+        },
+        ok(q, Outcome::ConfigReported { items: 1 })
+    );
+    h.end();
+}
+
+/// A response of another command's kind while a chunk is in flight shows
+/// that the modem's answers are out of step with its commands: the final
+/// result that follows may be an earlier command's, and the chunk's own
+/// answer may come after the close went out. Neither is trusted: the job
+/// fails with the unexpected response, whatever the chunk and the close
+/// get, and the next job waits for the resynchronisation.
+#[test]
+fn answers_after_an_unexpected_response_during_a_chunk_are_not_trusted() {
+    let mut h = configured();
+    let job = h.queue(|s| s.put("12.txt"));
+    let raw = h.queue(|s| s.raw("AT+CSQ"));
+    exchange!(h, b"AT+FTPPUTNAME=12.txt\r" => OK);
+    events!(h, Ev::PutReady { job, max: 512 });
+    h.send_data(b"345");
+    recv!(h, b"AT+FTPPUT=3,345\r");
+    // A late download chunk and its final result, then the chunk's own
+    // answer, ERROR.
+    send!(h, b"\r\n+FTPGET:1,x\r\n\r\nOK\r\n");
+    events!(h, unsolicited(r#"FtpGet { len: 1, data: b"x" }"#));
+    recv!(h, b"AT+FTPPUT=0\r");
+    send!(h, ERROR);
+    events!(
+        h,
+        failed(
+            job,
+            protocol(
+                CommandName::FtpPut,
+                ProtocolError::Unexpected(ResponseKind::FtpGet)
+            )
+        )
+    );
+    let line = h.next_tx();
+    // The close's own answer.
+    send!(h, OK);
+    events!(h);
+    assert!(
+        line.starts_with(b"AT+FTPGETNAME=cellftp-sync-"),
+        "not a resync probe: {}",
+        line.escape_ascii()
+    );
+    let name = String::from_utf8(line[b"AT+FTPGETNAME=".len()..line.len() - 1].to_vec()).unwrap();
+    recv!(h, b"AT+FTPGETNAME?\r");
+    send!(h, OK);
+    events!(h, unsolicited("Ok"));
+    send!(
+        h,
+        format!("\r\n+FTPGETNAME: {name}\r\n\r\nOK\r\n").as_bytes()
+    );
+    exchange!(h, b"AT+CSQ\r" => ERROR);
+    events!(h, failed(raw, modem(CommandName::At, ModemError::Error)));
     h.end();
 }

@@ -12,28 +12,6 @@ use cellftp_proto::{CommandName, EncodeError, TextKind};
 use cellftp_session::{Link, ModemError, Outcome, ProtocolError, UsageError, MAX_RAW_LINE};
 use harness::*;
 
-/// How the modem's bytes reach the session.
-#[derive(Clone, Copy, Debug)]
-enum Feed {
-    Whole,
-    Bytewise,
-    Cut(usize),
-}
-
-fn feeds(len: usize) -> Vec<Feed> {
-    let mut all = vec![Feed::Whole, Feed::Bytewise];
-    all.extend((1..len).map(Feed::Cut));
-    all
-}
-
-fn feed(h: &mut Harness, bytes: &[u8], how: Feed) {
-    match how {
-        Feed::Whole => h.input(bytes),
-        Feed::Bytewise => h.input_bytewise(bytes),
-        Feed::Cut(at) => h.input_split(bytes, &[at]),
-    }
-}
-
 fn raw_line(job: u32, item: &str) -> Ev {
     Ev::RawLine {
         job,
@@ -50,7 +28,7 @@ fn an_asked_cpin_is_the_answer() {
         let mut h = configured();
         let job = h.queue(|s| s.raw("AT+CPIN?"));
         recv!(h, b"AT+CPIN?\r");
-        feed(&mut h, answer, how);
+        h.feed(answer, how);
         events!(
             h,
             raw_line(job, "Urc(Cpin(b\"READY\"))"),
@@ -69,7 +47,7 @@ fn an_asked_cfun_is_the_answer_and_an_unasked_one_a_restart() {
         let mut h = configured();
         let job = h.queue(|s| s.raw("AT+CFUN?"));
         recv!(h, b"AT+CFUN?\r");
-        feed(&mut h, answer, how);
+        h.feed(answer, how);
         events!(
             h,
             raw_line(job, "Urc(Cfun(1))"),
@@ -80,7 +58,7 @@ fn an_asked_cfun_is_the_answer_and_an_unasked_one_a_restart() {
         // The same line while another command is in flight: a restart.
         let job = h.queue(|s| s.raw("AT+CSQ"));
         recv!(h, b"AT+CSQ\r");
-        feed(&mut h, b"\r\n+CFUN: 1\r\n", how);
+        h.feed(b"\r\n+CFUN: 1\r\n", how);
         events!(
             h,
             unsolicited("Urc(Cfun(1))"),
@@ -101,7 +79,7 @@ fn an_unasked_cpin_stays_unsolicited() {
         let mut h = configured();
         let job = h.queue(|s| s.raw("AT+CSQ"));
         recv!(h, b"AT+CSQ\r");
-        feed(&mut h, answer, how);
+        h.feed(answer, how);
         events!(
             h,
             unsolicited("Urc(Cpin(b\"READY\"))"),
@@ -115,23 +93,28 @@ fn an_unasked_cpin_stays_unsolicited() {
 /// answer; the modem's error ends the job.
 #[test]
 fn lines_and_errors_of_a_raw_command() {
-    let mut h = configured();
-    let job = h.queue(|s| s.raw("AT+GMR"));
-    exchange!(h, b"AT+GMR\r" => b"\r\nAT version:1.1.0.0\r\n\r\nOK\r\n");
-    events!(
-        h,
-        raw_line(job, "Unknown(b\"AT version:1.1.0.0\")"),
-        ok(job, Outcome::RawDone { lines: 1 })
-    );
-    let job = h.queue(|s| s.raw("AT+CSQ"));
-    exchange!(h, b"AT+CSQ\r" => b"\r\n+CME ERROR: 10\r\n");
-    events!(
-        h,
-        failed(
-            job,
-            modem(CommandName::At, ModemError::Cme { code: Some(10) })
-        )
-    );
+    let version = b"\r\nAT version:1.1.0.0\r\n\r\nOK\r\n";
+    for how in feeds(version.len()) {
+        let mut h = configured();
+        let job = h.queue(|s| s.raw("AT+GMR"));
+        recv!(h, b"AT+GMR\r");
+        h.feed(version, how);
+        events!(
+            h,
+            raw_line(job, "Unknown(b\"AT version:1.1.0.0\")"),
+            ok(job, Outcome::RawDone { lines: 1 })
+        );
+        let job = h.queue(|s| s.raw("AT+CSQ"));
+        recv!(h, b"AT+CSQ\r");
+        h.feed(b"\r\n+CME ERROR: 10\r\n", how);
+        events!(
+            h,
+            failed(
+                job,
+                modem(CommandName::At, ModemError::Cme { code: Some(10) })
+            )
+        );
+    }
 }
 
 /// What `raw` refuses: no AT, a line break, too long, and the password.
@@ -163,4 +146,29 @@ fn raw_refuses_what_it_cannot_send() {
         assert_eq!(refused(&mut h, pw), UsageError::RawPassword, "{pw}");
     }
     assert!(h.session.is_idle());
+}
+
+/// A raw line the command table does not know is named `AT` in errors,
+/// but it is not the bring-up's probe: unanswered, it times out once and
+/// is never sent again (a second copy's answer would answer the next job).
+#[test]
+fn an_unanswered_raw_line_times_out_and_is_not_sent_again() {
+    let mut h = configured();
+    let job = h.queue(|s| s.raw("AT+CSQ"));
+    let q = h.queue(|s| s.query_config());
+    recv!(h, b"AT+CSQ\r");
+    h.wait(5_000);
+    events!(
+        h,
+        failed(
+            job,
+            cellftp_session::JobError::Timeout {
+                command: CommandName::At
+            }
+        )
+    );
+    resync(&mut h);
+    exchange!(h, b"AT+FTPSCON\r" => OK);
+    events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
+    h.end();
 }

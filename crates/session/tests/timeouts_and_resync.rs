@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 //! Time: each command's timeout and when it fires, the transfer idle timer,
-//! the guard time before each command, and the resync probe (`AT`) that
-//! follows a command that ended without its final result.
+//! the guard time before each command, and the resync probe (a numbered
+//! `AT+FTPGETNAME`) that follows a command that ended without its final
+//! result.
 
 #[macro_use]
 mod harness;
@@ -601,6 +602,10 @@ fn no_resync_after_a_final_result() {
                 protocol(CommandName::FtpMkd, ProtocolError::ModemRestarted)
             )
         );
+        // The probe waits for the restart burst to be quiet for 2 s.
+        h.wait(1_999);
+        h.expect_no_tx();
+        h.wait(1);
         resync(&mut h);
         exchange!(h, b"AT+FTPSCON\r" => OK);
         events!(h, ok(q, Outcome::ConfigReported { items: 0 }));

@@ -227,6 +227,9 @@ fn modem_restart_fails_the_running_job() {
         assert_eq!(h.session.link(), Link::Restarted);
         // Jobs that do not need the connection run, after a resync: what
         // the modem was sent before it restarted may still be answered.
+        // The probe waits until the restart burst has been quiet for 2 s.
+        assert_eq!(h.timeout_in(), 2_000);
+        h.wait(2_000);
         resync(&mut h);
         exchange!(h, b"AT+FTPSCON\r" => OK);
         events!(h, ok(query, Outcome::ConfigReported { items: 0 }));
@@ -367,5 +370,119 @@ fn cfun_1_long_after_at_cfun_is_a_restart() {
         ),
     );
     assert_eq!(h.session.link(), Link::Restarted);
+    h.end();
+}
+
+/// A real modem answers as soon as it is up, while the rest of its restart
+/// burst (`+CFUN: 1`, `+CPIN: READY`) still trickles in over a second or
+/// more. The session sends nothing until the burst has been quiet for
+/// `Timeouts::restart_settle` (2 s): the burst fails the one job it
+/// interrupted, and the job queued behind it runs after it, unharmed.
+#[test]
+fn a_restart_burst_fails_one_job_even_when_the_modem_answers_during_it() {
+    let mut h = configured();
+    let mk = h.queue(|s| s.mkdir("a"));
+    let q = h.queue(|s| s.query_config());
+    recv!(h, b"AT+FTPMKD=a\r");
+    let start = h.now;
+    send!(h, b"\r\nRDY\r\n");
+    events!(
+        h,
+        unsolicited("Urc(Ready)"),
+        failed(
+            mk,
+            protocol(CommandName::FtpMkd, ProtocolError::ModemRestarted)
+        )
+    );
+    // The modem answers every command 400 ms after it was sent; its burst
+    // goes on at 1 s and 1.5 s.
+    let mut output: Vec<(u64, Vec<u8>)> = vec![
+        (start + 1_000, b"\r\n+CFUN: 1\r\n".to_vec()),
+        (start + 1_500, b"\r\n+CPIN: READY\r\n".to_vec()),
+    ];
+    let mut name = Vec::new();
+    let mut sent_at = Vec::new();
+    while h.done_count(q) == 0 && h.now < start + 20_000 {
+        while let Some(line) = h.sent.pop_front() {
+            let answer = if let Some(n) = line.strip_prefix(b"AT+FTPGETNAME=") {
+                name = n.strip_suffix(b"\r").unwrap().to_vec();
+                OK.to_vec()
+            } else if line == b"AT+FTPGETNAME?\r" {
+                let mut a = b"\r\n+FTPGETNAME: ".to_vec();
+                a.extend_from_slice(&name);
+                a.extend_from_slice(b"\r\n\r\nOK\r\n");
+                a
+            } else {
+                OK.to_vec()
+            };
+            sent_at.push((h.now, line.escape_ascii().to_string()));
+            output.push((h.now + 400, answer));
+        }
+        output.sort_by_key(|(t, _)| *t);
+        let next = [
+            output.first().map(|(t, _)| *t),
+            h.timeout.map(|t| t.as_millis()),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .expect("something to wait for");
+        h.wait_until(next.max(h.now));
+        while output.first().is_some_and(|(t, _)| *t <= h.now) {
+            let (_, bytes) = output.remove(0);
+            h.input(&bytes);
+        }
+    }
+    let events = h.take_events();
+    assert_eq!(
+        events.last(),
+        Some(&ok(q, Outcome::ConfigReported { items: 0 })),
+        "{events:#?}\n{sent_at:#?}"
+    );
+    assert!(
+        !format!("{events:?}").contains("ModemRestarted"),
+        "{events:#?}"
+    );
+    // Nothing went out before the burst had been quiet for 2 s.
+    assert!(sent_at[0].0 >= start + 3_000, "{sent_at:#?}");
+    assert_eq!(h.session.link(), Link::Restarted);
+    h.end();
+}
+
+/// A restart code that comes while the probe waits for its answer (the
+/// burst went quiet for 2 s, then went on) holds the probe's next step
+/// until the burst has been quiet for 2 s again.
+#[test]
+fn a_restart_code_during_the_probe_holds_its_next_step() {
+    let mut h = configured();
+    let mk = h.queue(|s| s.mkdir("a"));
+    let q = h.queue(|s| s.query_config());
+    recv!(h, b"AT+FTPMKD=a\r");
+    send!(h, b"\r\nRDY\r\n");
+    events!(
+        h,
+        unsolicited("Urc(Ready)"),
+        failed(
+            mk,
+            protocol(CommandName::FtpMkd, ProtocolError::ModemRestarted)
+        )
+    );
+    h.wait(2_000);
+    let line = h.next_tx();
+    assert!(line.starts_with(b"AT+FTPGETNAME=cellftp-sync-"));
+    h.wait(100);
+    send!(h, b"\r\n+CFUN: 1\r\n");
+    events!(h, unsolicited("Urc(Cfun(1))"));
+    send!(h, OK);
+    h.wait(1_999);
+    h.expect_no_tx();
+    h.wait(1);
+    let name = String::from_utf8(line[14..line.len() - 1].to_vec()).unwrap();
+    exchange!(
+        h,
+        b"AT+FTPGETNAME?\r" => format!("\r\n+FTPGETNAME: {name}\r\n\r\nOK\r\n").as_bytes()
+    );
+    exchange!(h, b"AT+FTPSCON\r" => OK);
+    events!(h, ok(q, Outcome::ConfigReported { items: 0 }));
     h.end();
 }

@@ -3,6 +3,17 @@
 //! `AT+FTPPUT=<len>,<data>`, then `AT+FTPPUT=0`. Once a chunk was sent the
 //! upload is always closed, also after a chunk failed, timed out or drew
 //! an unexpected response; the job then reports that failure.
+//!
+//! A chunk whose answer was lost (it timed out, a response of another
+//! command's kind came while it waited, or a code that can come unasked
+//! such as `NO CARRIER` ended it) leaves the modem's answers out of
+//! step: its own answer may still come, and be taken for the next
+//! command's. The close goes out all the same, without waiting for a
+//! resynchronisation that a hung modem might never answer (an upload left
+//! open makes the modem append the next one to it), but from then on no
+//! answer is the job's for sure: the job fails with the chunk's failure
+//! whatever the chunk and the close get, and the session resynchronises
+//! before the next job (`SPEC.md` §1.12).
 
 use cellftp_proto::{Command, CommandName, Put, Setting, TextBuf, TransferType};
 
@@ -43,6 +54,10 @@ pub(crate) struct PutJob {
     /// Bytes the modem accepted.
     bytes: u64,
     state: State,
+    /// An answer of the job's was lost: the answers that follow may be
+    /// late ones, and are not trusted (the job fails with the failure its
+    /// state holds).
+    lost: bool,
 }
 
 impl PutJob {
@@ -51,6 +66,7 @@ impl PutJob {
             name,
             bytes: 0,
             state: State::Start,
+            lost: false,
         }
     }
 
@@ -136,23 +152,33 @@ impl PutJob {
             (State::RestoringType(_), Ok(())) => self.state = State::Naming,
             (State::Naming, Ok(())) => self.state = State::AwaitingData { announced: false },
             (State::ChunkInFlight { len, failure }, Ok(())) => {
-                self.bytes += len as u64;
+                if !self.lost {
+                    self.bytes += len as u64;
+                }
                 self.state = match failure {
                     Some(_) => State::Closing { failure },
                     None => State::Acked,
                 };
             }
-            // A failed chunk: close the upload, then report the failure.
-            (State::ChunkInFlight { .. }, Err(error)) => {
+            // A failed chunk: close the upload, then report the failure
+            // (after a lost answer, the one that lost it). A code that can
+            // come unasked (`NO CARRIER`) may have come before the chunk's
+            // own answer, which is then still to come.
+            (State::ChunkInFlight { failure, .. }, Err(error)) => {
+                let refused = JobError::Modem { command, error };
                 self.state = State::Closing {
-                    failure: Some(JobError::Modem { command, error }),
-                }
+                    failure: if self.lost { failure } else { Some(refused) },
+                };
+                self.lost |= error.may_come_unasked();
             }
             (State::Closing { failure }, Ok(())) => {
                 return Flow::End(match failure {
                     Some(e) => Err(e),
                     None => Ok(Outcome::Uploaded { bytes: self.bytes }),
                 })
+            }
+            (State::Closing { failure }, Err(e)) => {
+                return self.untrusted(failure, JobError::Modem { command, error: e })
             }
             (_, Err(e)) => return refused(command, e),
             // No command of the job's is in flight in the other states.
@@ -163,27 +189,45 @@ impl PutJob {
         Flow::Continue
     }
 
+    /// The end of the job with `error`, or, once an answer was lost, with
+    /// the failure that lost it: what came after is not trusted.
+    fn untrusted(&self, failure: Option<JobError>, error: JobError) -> Flow {
+        Flow::End(Err(match failure {
+            Some(lost) if self.lost => lost,
+            _ => error,
+        }))
+    }
+
     pub(crate) fn on_timeout(&mut self, command: CommandName) -> Flow {
+        let error = JobError::Timeout { command };
         match self.state {
-            // The upload must still be closed: `AT+FTPPUT=0` goes next, then
-            // the job reports the chunk's timeout.
+            // The upload must still be closed: `AT+FTPPUT=0` goes next, at
+            // once; the chunk's answer may still come.
             State::ChunkInFlight { failure, .. } => {
+                self.lost = true;
                 self.state = State::Closing {
-                    failure: failure.or(Some(JobError::Timeout { command })),
+                    failure: failure.or(Some(error)),
                 };
                 Flow::Continue
             }
-            _ => Flow::End(Err(JobError::Timeout { command })),
+            State::Closing { failure } => self.untrusted(failure, error),
+            _ => Flow::End(Err(error)),
         }
     }
 
     pub(crate) fn on_unexpected(&mut self, error: JobError) -> Flow {
         match &mut self.state {
-            // The chunk's own answer still comes; then the upload is closed
-            // like after any failed chunk, and the job fails.
+            // The modem's answers are out of step: the final result that
+            // follows may be an earlier command's. It ends the chunk all
+            // the same; then the upload is closed, and the job fails.
             State::ChunkInFlight { failure, .. } => {
+                self.lost = true;
                 failure.get_or_insert(error);
                 Flow::Continue
+            }
+            State::Closing { failure } => {
+                let failure = *failure;
+                self.untrusted(failure, error)
             }
             _ => Flow::End(Err(error)),
         }

@@ -41,7 +41,7 @@
 //!
 //! [`Harness::end`] checks that nothing was left unchecked, that every job
 //! queued ended with exactly one `JobDone`, and that no command (such as the
-//! resync `AT` after a failed command) still waits to be sent or answered.
+//! resync probe after a failed command) still waits to be sent or answered.
 //!
 //! # Fixtures
 //!
@@ -172,6 +172,26 @@ pub fn own(event: &Event<'_>) -> Ev {
         },
         ref other => panic!("an event the harness does not know: {other:?}"),
     }
+}
+
+/// How the modem's bytes reach the session: whole, one byte at a time, or
+/// cut in two at an offset.
+#[derive(Clone, Copy, Debug)]
+pub enum Feed {
+    /// In one piece.
+    Whole,
+    /// One byte at a time.
+    Bytewise,
+    /// In two pieces, the first this long.
+    Cut(usize),
+}
+
+/// Every way to feed `len` bytes: whole, one byte at a time, and cut in
+/// two at every offset.
+pub fn feeds(len: usize) -> Vec<Feed> {
+    let mut all = std::vec![Feed::Whole, Feed::Bytewise];
+    all.extend((1..len).map(Feed::Cut));
+    all
 }
 
 /// A session, its clock, and what it reported that the test has not
@@ -364,6 +384,16 @@ impl Harness {
         }
     }
 
+    /// The modem sends `bytes`, fed as `how` says.
+    #[track_caller]
+    pub fn feed(&mut self, bytes: &[u8], how: Feed) {
+        match how {
+            Feed::Whole => self.input(bytes),
+            Feed::Bytewise => self.input_bytewise(bytes),
+            Feed::Cut(at) => self.input_split(bytes, &[at]),
+        }
+    }
+
     /// Time passes: `ms` milliseconds later the session is told the time.
     #[track_caller]
     pub fn wait(&mut self, ms: u64) {
@@ -483,7 +513,7 @@ impl Harness {
             assert_eq!(*count, 1, "job {job} ended {count} times");
         }
         assert!(self.session.is_idle(), "{:?}", self.session);
-        // Idle is about jobs: a resync `AT` may still wait to be sent or
+        // Idle is about jobs: a resync probe may still wait to be sent or
         // answered, which a test must have played out.
         assert_eq!(
             self.session.poll_timeout(),

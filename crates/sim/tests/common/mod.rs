@@ -151,6 +151,8 @@ pub fn quick_config() -> Config {
             put_end: Duration::from_secs(8),
             transfer_idle: t,
             quit: t,
+            // The simulator sends a restart's codes in one write.
+            restart_settle: Duration::from_millis(100),
         },
         guard: Duration::from_millis(2),
         chunk_size: 1024,
