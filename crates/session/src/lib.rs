@@ -113,6 +113,7 @@ pub mod driver;
 mod error;
 mod event;
 mod jobs;
+mod manual;
 mod modem;
 mod secret;
 mod session;
