@@ -32,6 +32,7 @@ impl Dialect for Manual {
     type Effect = Effect;
     type Config = Config;
     type Tx = [u8; MAX_COMMAND];
+    type State = State;
     const TX: Self::Tx = [0; MAX_COMMAND];
     const GUARD_BEFORE_PROBE_RETRY: bool = false;
 
@@ -82,6 +83,14 @@ impl Dialect for Manual {
             value: InfoValue::Text(v),
         }) if *v == name)
     }
+
+    /// `AT+CFUN` goes out: its `+CFUN: 1` is not a restart.
+    #[inline]
+    fn on_transmit(sent: &Sent, state: &mut State) {
+        if sent.name == CommandName::Cfun {
+            state.expect_cfun = true;
+        }
+    }
 }
 
 /// The receive side, with this dialect's decoder.
@@ -106,9 +115,9 @@ pub(crate) enum Expired {
     SyncFailed,
 }
 
-/// The command side of the AT channel, for this dialect.
-pub(crate) struct Channel {
-    inner: channel::Channel<Manual>,
+/// What this dialect's side of the channel keeps, inside the channel.
+#[derive(Debug, Default)]
+pub(crate) struct State {
     /// `AT` probes sent so far without an answer.
     probes: u8,
     /// Restart codes (`RDY`, `+CFUN: 1`) are part of the restart already
@@ -118,13 +127,15 @@ pub(crate) struct Channel {
     expect_cfun: bool,
 }
 
+/// The command side of the AT channel, for this dialect.
+pub(crate) struct Channel {
+    inner: channel::Channel<Manual>,
+}
+
 impl Channel {
     pub(crate) fn new() -> Self {
         Self {
             inner: channel::Channel::new(),
-            probes: 0,
-            restarting: false,
-            expect_cfun: false,
         }
     }
 
@@ -203,7 +214,7 @@ impl Channel {
     /// part of one already reported. Either way a resynchronisation follows.
     pub(crate) fn restarted(&mut self) -> bool {
         self.lost_sync();
-        !core::mem::replace(&mut self.restarting, true)
+        !core::mem::replace(&mut self.inner.state.restarting, true)
     }
 
     /// An item that arrived while resynchronising. Once in step, restart
@@ -212,7 +223,7 @@ impl Channel {
         let resynchronising = self.inner.out_of_sync();
         let reply = self.inner.on_sync_item(item, config);
         if resynchronising && !self.inner.out_of_sync() {
-            self.restarting = false;
+            self.inner.state.restarting = false;
         }
         reply
     }
@@ -220,11 +231,7 @@ impl Channel {
     /// The staged command line, if its guard time has passed: from now on
     /// it is in flight and its deadline runs.
     pub(crate) fn transmit(&mut self) -> Option<&[u8]> {
-        let (sent, line) = self.inner.transmit()?;
-        if sent.name == CommandName::Cfun {
-            self.expect_cfun = true;
-        }
-        Some(line)
+        self.inner.transmit()
     }
 
     /// When the channel next needs attention: the deadline of the command
@@ -263,12 +270,12 @@ impl Channel {
             _ => None,
         };
         let (sent, result) = self.inner.complete(result, declared, config)?;
-        self.probes = 0;
-        self.restarting = false;
+        self.inner.state.probes = 0;
+        self.inner.state.restarting = false;
         if sent.name != CommandName::Cfun {
             // `+CFUN: 1` belongs to `AT+CFUN` until the next command is
             // answered; after that it means a restart again.
-            self.expect_cfun = false;
+            self.inner.state.expect_cfun = false;
         }
         Some((sent, result))
     }
@@ -284,11 +291,13 @@ impl Channel {
     /// command that passed its deadline is done, and the guard time starts.
     pub(crate) fn expire(&mut self, config: &Config) -> Expired {
         if let Some(sent) = self.inner.overdue() {
-            if !sent.sync && sent.name == CommandName::At && self.probes + 1 < config.probe_attempts
+            if !sent.sync
+                && sent.name == CommandName::At
+                && self.inner.state.probes + 1 < config.probe_attempts
             {
                 // A booting modem ignores the first probes: send AT again
                 // (it is still in the transmit buffer).
-                self.probes += 1;
+                self.inner.state.probes += 1;
                 self.inner.restage();
                 return Expired::Probing;
             }
@@ -296,15 +305,15 @@ impl Channel {
         match self.inner.expire(config) {
             channel::Expired::No => Expired::No,
             channel::Expired::TimedOut(sent) => {
-                self.probes = 0;
+                self.inner.state.probes = 0;
                 Expired::TimedOut(sent)
             }
             channel::Expired::SyncRetry => {
-                self.probes = 0;
+                self.inner.state.probes = 0;
                 Expired::SyncRetry
             }
             channel::Expired::SyncFailed => {
-                self.probes = 0;
+                self.inner.state.probes = 0;
                 Expired::SyncFailed
             }
         }
@@ -312,8 +321,8 @@ impl Channel {
 
     /// True, once, if `urc` is the `+CFUN` that answers `AT+CFUN`, not news.
     pub(crate) fn expected(&mut self, urc: &Urc<'_>) -> bool {
-        if matches!(urc, Urc::Cfun(_)) && self.expect_cfun {
-            self.expect_cfun = false;
+        if matches!(urc, Urc::Cfun(_)) && self.inner.state.expect_cfun {
+            self.inner.state.expect_cfun = false;
             return true;
         }
         false

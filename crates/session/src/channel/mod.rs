@@ -55,6 +55,10 @@ pub(crate) trait Dialect: Copy + Debug + PartialEq + Eq {
     type Config;
     /// The transmit buffer: a command line or a block of upload bytes.
     type Tx: AsRef<[u8]> + AsMut<[u8]> + Zeroize;
+    /// What the dialect's own side of the channel keeps: held inside the
+    /// channel ([`Channel::state`]), so that it packs with the channel's
+    /// fields.
+    type State: Default;
     /// An empty transmit buffer.
     const TX: Self::Tx;
     /// Whether a resynchronising probe that went unanswered is tried again
@@ -84,6 +88,11 @@ pub(crate) trait Dialect: Copy + Debug + PartialEq + Eq {
     /// True if `item` is the answer to [`Dialect::sync_query`] carrying
     /// `name`.
     fn is_sync_name(item: &<Self::Decoder as Decoder>::Item<'_>, name: &[u8]) -> bool;
+    /// `sent` goes out now; nothing to note unless implemented.
+    #[inline]
+    fn on_transmit(sent: &Sent<Self>, state: &mut Self::State) {
+        let _ = (sent, state);
+    }
 }
 
 /// The timers of the channel.
@@ -167,6 +176,8 @@ pub(crate) struct Channel<D: Dialect> {
     sync: Sync,
     /// The number of the last resynchronising probe.
     nonce: u32,
+    /// The dialect's own state.
+    pub(crate) state: D::State,
 }
 
 impl<D: Dialect> Channel<D> {
@@ -180,6 +191,7 @@ impl<D: Dialect> Channel<D> {
             ready_at: Instant::default(),
             sync: Sync::Steady,
             nonce: 0,
+            state: D::State::default(),
         }
     }
 
@@ -273,7 +285,7 @@ impl<D: Dialect> Channel<D> {
 
     /// The staged bytes, once the guard time has passed (upload bytes go at
     /// once): from now on they are in flight and their deadline runs.
-    pub(crate) fn transmit(&mut self) -> Option<(Sent<D>, &[u8])> {
+    pub(crate) fn transmit(&mut self) -> Option<&[u8]> {
         let Slot::Staged(sent) = self.slot else {
             return None;
         };
@@ -283,7 +295,8 @@ impl<D: Dialect> Channel<D> {
         self.slot = Slot::InFlight(sent);
         self.timers.stop(Timer::Guard);
         self.timers.set(Timer::Response, self.now + sent.timeout);
-        Some((sent, self.tx.as_ref().get(..self.tx_len)?))
+        D::on_transmit(&sent, &mut self.state);
+        self.tx.as_ref().get(..self.tx_len)
     }
 
     /// The command line in flight: what an echo must repeat.

@@ -48,3 +48,9 @@ impl<T: Into<usize>, const N: usize> Timers<T, N> {
         self.at.iter().flatten().min().copied()
     }
 }
+
+impl<T: Into<usize>, const N: usize> Default for Timers<T, N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}

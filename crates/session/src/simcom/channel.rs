@@ -41,6 +41,7 @@ impl Dialect for Simcom {
     type Effect = ();
     type Config = Config;
     type Tx = [u8; TX_CAPACITY];
+    type State = Timers<Timer, 2>;
     const TX: Self::Tx = [0; TX_CAPACITY];
     const GUARD_BEFORE_PROBE_RETRY: bool = true;
 
@@ -98,9 +99,10 @@ pub(crate) type Receiver = channel::Receiver<ResponseDecoder>;
 /// named `AT+FTPPUT`).
 pub(crate) type Sent = channel::Sent<Simcom>;
 
-/// The timers of the URC-driven operations, apart from the channel's.
+/// The timers of the URC-driven operations, apart from the channel's (the
+/// dialect's state inside the channel).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Timer {
+pub(crate) enum Timer {
     /// The URC phase of an operation: inactivity.
     Idle = 0,
     /// A job's pause (bring-up polling the bearer status).
@@ -134,14 +136,12 @@ pub(crate) enum Expired {
 /// The command side of the channel, for this dialect.
 pub(crate) struct Channel {
     inner: channel::Channel<Simcom>,
-    timers: Timers<Timer, 2>,
 }
 
 impl Channel {
     pub(crate) fn new() -> Self {
         Self {
             inner: channel::Channel::new(),
-            timers: Timers::new(),
         }
     }
 
@@ -180,7 +180,7 @@ impl Channel {
     /// The staged bytes, once the guard time has passed: from now on they
     /// are in flight and their deadline runs.
     pub(crate) fn transmit(&mut self) -> Option<&[u8]> {
-        self.inner.transmit().map(|(_, bytes)| bytes)
+        self.inner.transmit()
     }
 
     /// The command line in flight, for echo recognition.
@@ -210,38 +210,39 @@ impl Channel {
 
     /// Starts or restarts the URC phase's inactivity timer.
     pub(crate) fn idle_from_now(&mut self, config: &Config) {
-        self.timers
+        self.inner
+            .state
             .set(Timer::Idle, self.now() + config.timeouts.idle);
     }
 
     /// Stops the URC phase's timer.
     pub(crate) fn stop_idle(&mut self) {
-        self.timers.stop(Timer::Idle);
+        self.inner.state.stop(Timer::Idle);
     }
 
     /// True while the URC phase's timer runs.
     pub(crate) fn idle_running(&self) -> bool {
-        self.timers.get(Timer::Idle).is_some()
+        self.inner.state.get(Timer::Idle).is_some()
     }
 
     /// Starts a pause of `d`.
     pub(crate) fn pause(&mut self, d: Duration) {
-        self.timers.set(Timer::Pause, self.now() + d);
+        self.inner.state.set(Timer::Pause, self.now() + d);
     }
 
     /// True while a pause runs.
     pub(crate) fn pausing(&self) -> bool {
-        self.timers.get(Timer::Pause).is_some()
+        self.inner.state.get(Timer::Pause).is_some()
     }
 
     /// Stops a job's pause.
     pub(crate) fn stop_pause(&mut self) {
-        self.timers.stop(Timer::Pause);
+        self.inner.state.stop(Timer::Pause);
     }
 
     /// When the channel next needs attention.
     pub(crate) fn poll_timeout(&self) -> Option<Instant> {
-        match (self.inner.poll_timeout(), self.timers.next()) {
+        match (self.inner.poll_timeout(), self.inner.state.next()) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
@@ -266,12 +267,12 @@ impl Channel {
             }
         }
         let due = |t: Option<Instant>| t.is_some_and(|t| t <= self.now());
-        if due(self.timers.get(Timer::Idle)) {
-            self.timers.stop(Timer::Idle);
+        if due(self.inner.state.get(Timer::Idle)) {
+            self.inner.state.stop(Timer::Idle);
             return Expired::Idle;
         }
-        if due(self.timers.get(Timer::Pause)) {
-            self.timers.stop(Timer::Pause);
+        if due(self.inner.state.get(Timer::Pause)) {
+            self.inner.state.stop(Timer::Pause);
             return Expired::Pause;
         }
         Expired::No
