@@ -1,7 +1,7 @@
 //! The SIMCom dialect (`--dialect simcom`, `SPEC-simcom.md`): put, get
 //! (with `--resume`), ls, mkdir, rmdir and rm through
-//! `cellftp_session::simcom::Session`, driven by the blocking loop below
-//! over the same logged [`Wire`] as the manual's modem.
+//! `cellftp_session::simcom::Session`, run by the blocking driver over the
+//! same logged [`Wire`] as the manual's modem.
 //!
 //! Each command runs bring-up (`AT`, `ATE0`, the `AT+SAPBR` bearer with
 //! `--apn`), configure (all local settings on this modem), the job and
@@ -17,9 +17,12 @@ use std::time::{Duration, Instant as StdInstant};
 
 use cellftp_proto::simcom::{PutOpt, MAX_PUT_DATA};
 use cellftp_replay::{Dialect, JobSpec, SimcomJob};
-use cellftp_session::driver::blocking::ReadTimeout;
-use cellftp_session::simcom::{BearerConfig, Config, Event, FtpConfig, Outcome, Session, Timeouts};
-use cellftp_session::{Instant, JobId, UsageError};
+use cellftp_session::driver::blocking::{Blocking, DriverError};
+use cellftp_session::driver::{Control, Handler};
+use cellftp_session::simcom::{
+    BearerConfig, Config, Event, FtpConfig, JobError, Outcome, Session, Timeouts,
+};
+use cellftp_session::{JobId, UsageError};
 
 use crate::cli::Command;
 use crate::commands::ls::Listing;
@@ -30,9 +33,6 @@ use crate::link::{self, Line};
 use crate::output::summary;
 use crate::record::{SharedLog, Wire};
 use crate::settings::Ftp;
-
-/// The longest a read blocks before the session's deadlines are checked.
-const MAX_READ_WAIT: Duration = Duration::from_millis(50);
 
 /// Runs `command` on a SIMCom modem.
 pub(crate) fn run(command: &Command, ctx: &mut Ctx) -> Result<(), CliError> {
@@ -89,9 +89,20 @@ fn job(
             let mut source = Source {
                 file,
                 expected,
-                sent: 0,
+                read: 0,
+                ahead: Vec::new(),
+                eof: false,
+                given: 0,
+                job: None,
                 error: None,
+                cancelled: false,
             };
+            // The first chunk is read before the job is queued: a file that
+            // cannot be read at all is reported without one.
+            source.read_ahead();
+            if let Some(e) = source.error.take() {
+                return Err(CliError::local(what, e));
+            }
             let started = StdInstant::now();
             let spec = SimcomJob::Put {
                 dir: dir.clone(),
@@ -109,7 +120,7 @@ fn job(
                         source: e,
                         note: Some(format!(
                             "the upload was stopped after {} of {expected} bytes: {remote} on the server is incomplete",
-                            source.sent
+                            source.given
                         )),
                     },
                     Err(other) => other,
@@ -290,71 +301,117 @@ fn split(base: Option<&str>, remote: &str) -> (String, String) {
     }
 }
 
-/// What a job does with its events: downloaded bytes, listing lines, and
-/// the data a put asks for.
-trait Job {
-    /// An event of the running job.
-    fn event(&mut self, _event: &Event<'_>) {}
-    /// Fills `buf` with the next bytes to upload; 0 at the end.
-    fn fill(&mut self, _buf: &mut [u8]) -> usize {
-        0
-    }
-    /// Whether the data failed (then the job is cancelled, not finished).
-    fn failed(&self) -> bool {
-        false
-    }
-}
-
 /// A job with no data.
 struct NoData;
 
-impl Job for NoData {}
+impl Handler<Session> for NoData {
+    fn event(&mut self, _event: &Event<'_>) {}
 
-/// A put's file, `expected` bytes long when it was opened.
+    fn fill(&mut self, _job: JobId, _buf: &mut [u8]) -> usize {
+        0
+    }
+}
+
+/// A put's file, `expected` bytes long when it was opened. It is read one
+/// chunk ahead of the session (in [`Handler::control`], after each event),
+/// so that a read error or a file that changed is found before the session
+/// asks for the bytes: the job is then cancelled, not finished as if the
+/// file had ended.
 struct Source {
     file: File,
     expected: u64,
-    sent: u64,
+    /// Bytes read from the file so far.
+    read: u64,
+    /// Bytes read and not yet handed to the session.
+    ahead: Vec<u8>,
+    /// The file has ended (at its length when it was opened).
+    eof: bool,
+    /// Bytes handed to the session.
+    given: u64,
+    /// The put job, once the session asked for data.
+    job: Option<JobId>,
+    /// A read error, or the file changing: the upload is cancelled.
     error: Option<io::Error>,
+    /// The job was cancelled for `error`.
+    cancelled: bool,
 }
 
-impl Job for Source {
-    fn fill(&mut self, buf: &mut [u8]) -> usize {
-        if self.error.is_some() {
-            return 0;
-        }
-        let mut n = 0;
-        while let Some(rest) = buf.get_mut(n..).filter(|r| !r.is_empty()) {
-            match self.file.read(rest) {
-                Ok(0) => break,
-                Ok(k) => n += k,
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.error = Some(e);
-                    return 0;
+impl Source {
+    /// Reads until a chunk as large as the session may ask for waits, the
+    /// file ends or a read fails. The end of the file must be where it was
+    /// when the upload began.
+    fn read_ahead(&mut self) {
+        let mut buf = [0u8; MAX_PUT_DATA];
+        while self.ahead.len() < MAX_PUT_DATA && !self.eof && self.error.is_none() {
+            let room = buf
+                .get_mut(..MAX_PUT_DATA - self.ahead.len())
+                .unwrap_or_default();
+            match self.file.read(room) {
+                Ok(0) if self.read != self.expected => self.changed(),
+                Ok(0) => self.eof = true,
+                Ok(k) => {
+                    self.read += k as u64;
+                    self.ahead
+                        .extend_from_slice(room.get(..k).unwrap_or_default());
+                    if self.read > self.expected {
+                        self.changed();
+                    }
                 }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => self.error = Some(e),
             }
         }
-        self.sent += n as u64;
-        // The end of the file must be where it was when the upload began.
-        if n == 0 && self.sent != self.expected || self.sent > self.expected {
-            self.error = Some(io::Error::other(format!(
-                "the file changed from {} to {}{} bytes",
-                self.expected,
-                if self.sent > self.expected {
-                    "more than "
-                } else {
-                    ""
-                },
-                self.sent
-            )));
-            return 0;
+    }
+
+    /// The file is not as long as it was when the upload began.
+    fn changed(&mut self) {
+        self.error = Some(io::Error::other(format!(
+            "the file changed from {} to {}{} bytes",
+            self.expected,
+            if self.read > self.expected {
+                "more than "
+            } else {
+                ""
+            },
+            self.read
+        )));
+    }
+}
+
+impl Handler<Session> for Source {
+    fn event(&mut self, event: &Event<'_>) {
+        if let Event::PutReady { job, .. } = event {
+            self.job = Some(*job);
         }
+    }
+
+    /// Hands the session the bytes read ahead; 0 once the file has ended.
+    fn fill(&mut self, _job: JobId, buf: &mut [u8]) -> usize {
+        debug_assert!(
+            self.ahead.len() >= buf.len() || self.eof || self.cancelled,
+            "the file is read ahead of the session"
+        );
+        let n = buf.len().min(self.ahead.len());
+        if let (Some(dst), Some(src)) = (buf.get_mut(..n), self.ahead.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.ahead.drain(..n);
+        self.given += n as u64;
         n
     }
 
-    fn failed(&self) -> bool {
-        self.error.is_some()
+    /// Reads ahead, and cancels the job when the file cannot be read.
+    fn control(&mut self, control: &mut Control<'_, Session>) {
+        self.read_ahead();
+        if self.error.is_some() && !self.cancelled {
+            if let Some(job) = self.job {
+                self.cancelled = true;
+                if let Err(e) = control.cancel(job) {
+                    // The job has ended already: nothing to stop.
+                    tracing::debug!("the upload was over before it could be cancelled: {e}");
+                }
+            }
+        }
     }
 }
 
@@ -365,7 +422,7 @@ struct Sink {
     error: Option<io::Error>,
 }
 
-impl Job for Sink {
+impl Handler<Session> for Sink {
     fn event(&mut self, event: &Event<'_>) {
         if let (Event::Data { data, .. }, None) = (event, &self.error) {
             match self.file.write_all(data) {
@@ -374,27 +431,65 @@ impl Job for Sink {
             }
         }
     }
+
+    fn fill(&mut self, _job: JobId, _buf: &mut [u8]) -> usize {
+        0
+    }
 }
 
 /// A listing being read.
 struct Lines(Listing);
 
-impl Job for Lines {
+impl Handler<Session> for Lines {
     fn event(&mut self, event: &Event<'_>) {
         if let Event::ListLine { line, entry, .. } = event {
             self.0.add(line, entry);
         }
     }
+
+    fn fill(&mut self, _job: JobId, _buf: &mut [u8]) -> usize {
+        0
+    }
 }
 
-/// The SIMCom session over the line, with its clock.
+/// Passes events on to the job's handler, and records what the transcript
+/// needs: the data the put job sent, and how the job ended.
+struct Tracker<'a, H> {
+    inner: &'a mut H,
+    log: &'a SharedLog,
+    job: JobId,
+    result: Option<Result<Outcome, JobError>>,
+}
+
+impl<H: Handler<Session>> Handler<Session> for Tracker<'_, H> {
+    fn event(&mut self, event: &Event<'_>) {
+        tracing::trace!(target: "cellftp::event", "{event:?}");
+        if let Event::JobDone { job, result } = event {
+            if *job == self.job {
+                self.result = Some(*result);
+            }
+        }
+        self.inner.event(event);
+    }
+
+    fn fill(&mut self, job: JobId, buf: &mut [u8]) -> usize {
+        let n = self.inner.fill(job, buf).min(buf.len());
+        self.log
+            .borrow_mut()
+            .put_data(job, buf.get(..n).unwrap_or_default());
+        n
+    }
+
+    fn control(&mut self, control: &mut Control<'_, Session>) {
+        self.inner.control(control);
+    }
+}
+
+/// The SIMCom session under the blocking driver, over the logged line.
 struct Modem {
-    io: Wire<Box<dyn Line>>,
+    driver: Blocking<Wire<Box<dyn Line>>, Session>,
     /// Where each job, its upload data and its outcome are recorded.
     log: SharedLog,
-    session: Session,
-    origin: StdInstant,
-    bound: Option<Duration>,
 }
 
 impl Modem {
@@ -416,13 +511,13 @@ impl Modem {
         };
         let session = Session::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
         let link = link::open(&ctx.settings.location()?)?;
+        // The log's clock and the driver's start together, so that the
+        // transcript's time marks are the session's times.
         ctx.log.borrow_mut().start_clock();
+        let driver = Blocking::new(Wire::new(link.io, ctx.log.clone()), session);
         Ok(Self {
-            io: Wire::new(link.io, ctx.log.clone()),
+            driver,
             log: ctx.log.clone(),
-            session,
-            origin: StdInstant::now(),
-            bound: None,
         })
     }
 
@@ -462,60 +557,29 @@ impl Modem {
         Ok(())
     }
 
-    fn now(&self) -> Instant {
-        let ms = u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX);
-        Instant::from_millis(ms)
-    }
-
     /// Queues one job (`spec` is how the transcript names it) and runs the
-    /// session until it is idle.
+    /// session until it is idle, handing its events to `job`.
     fn run(
         &mut self,
         queue: impl FnOnce(&mut Session) -> Result<JobId, UsageError>,
         spec: SimcomJob,
-        job: &mut impl Job,
+        job: &mut impl Handler<Session>,
     ) -> Result<Outcome, CliError> {
-        let id = queue(&mut self.session)?;
+        let id = queue(self.driver.session())?;
         self.log.borrow_mut().job(id, JobSpec::Simcom(spec));
-        let mut result = None;
-        let mut buf = [0u8; 512];
-        loop {
-            self.drain(id, job, &mut result)?;
-            let now = self.now();
-            while let Some(bytes) = self.session.poll_transmit(now) {
-                self.io.write_all(bytes).map_err(CliError::Line)?;
-            }
-            self.io.flush().map_err(CliError::Line)?;
-            if self.session.is_idle() {
-                break;
-            }
-            let bound = self
-                .session
-                .poll_timeout()
-                .map_or(MAX_READ_WAIT, |t| t.saturating_duration_since(now))
-                .clamp(Duration::from_millis(1), MAX_READ_WAIT);
-            if self.bound != Some(bound) {
-                self.io.set_read_timeout(bound).map_err(CliError::Line)?;
-                self.bound = Some(bound);
-            }
-            match self.io.read(&mut buf) {
-                Ok(0) => return Err(CliError::Line(ErrorKind::UnexpectedEof.into())),
-                Ok(n) => {
-                    let mut input = buf.get(..n).unwrap_or_default();
-                    while !input.is_empty() {
-                        let taken = self.session.handle_input(self.now(), input);
-                        input = input.get(taken..).unwrap_or_default();
-                        self.drain(id, job, &mut result)?;
-                    }
-                }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        ErrorKind::TimedOut | ErrorKind::WouldBlock | ErrorKind::Interrupted
-                    ) => {}
-                Err(e) => return Err(CliError::Line(e)),
-            }
-            self.session.handle_timeout(self.now());
+        let mut tracker = Tracker {
+            inner: job,
+            log: &self.log,
+            job: id,
+            result: None,
+        };
+        let run = self.driver.run(&mut tracker);
+        let result = tracker.result;
+        match run {
+            Ok(()) => {}
+            Err(DriverError::Io(e)) => return Err(CliError::Line(e)),
+            Err(DriverError::Usage(e)) => return Err(CliError::Invalid(e)),
+            Err(e) => return Err(CliError::Line(io::Error::other(e.to_string()))),
         }
         if let Some(r) = &result {
             self.log.borrow_mut().ended(id, &format!("{r:?}"));
@@ -527,47 +591,6 @@ impl Modem {
                 Err(CliError::Line(io::Error::other(
                     "the session stopped before the job ended",
                 )))
-            }
-        }
-    }
-
-    /// Hands every event to `job`; answers a put's requests for data.
-    fn drain(
-        &mut self,
-        id: JobId,
-        job: &mut impl Job,
-        result: &mut Option<Result<Outcome, cellftp_session::simcom::JobError>>,
-    ) -> Result<(), CliError> {
-        let mut chunk = [0u8; MAX_PUT_DATA];
-        loop {
-            let mut ready = None;
-            match self.session.poll_event() {
-                None => return Ok(()),
-                Some(event) => {
-                    tracing::trace!(target: "cellftp::event", "{event:?}");
-                    match &event {
-                        Event::PutReady { max, .. } => ready = Some(*max),
-                        Event::JobDone { job: j, result: r } if *j == id => *result = Some(*r),
-                        _ => {}
-                    }
-                    job.event(&event);
-                }
-            }
-            if let Some(max) = ready {
-                let room = chunk.get_mut(..max.min(MAX_PUT_DATA)).unwrap_or_default();
-                let n = job.fill(room);
-                if job.failed() {
-                    self.session.cancel(id)?;
-                } else if n == 0 {
-                    self.session.finish_put()?;
-                } else {
-                    let data = room.get(..n).unwrap_or_default();
-                    let taken = self.session.send_data(data)?;
-                    debug_assert_eq!(taken, n, "a chunk within PutReady's max is taken whole");
-                    self.log
-                        .borrow_mut()
-                        .put_data(id, data.get(..taken).unwrap_or_default());
-                }
             }
         }
     }

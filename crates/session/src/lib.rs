@@ -24,7 +24,8 @@
 //!
 //! [`Session`] drives the modem of `SPEC.md`; [`simcom::Session`] drives
 //! SIMCom's FTP command set (SIM800 / SIM900 / SIM7000 / SIM7080,
-//! `SPEC-simcom.md`) with the same drive loop and the same guarantees.
+//! `SPEC-simcom.md`) with the same drive loop, the same drivers (both
+//! implement [`driver::Drive`]) and the same guarantees.
 //!
 //! # The drive loop
 //!
@@ -114,6 +115,7 @@ pub mod driver;
 mod error;
 mod event;
 mod jobs;
+mod manual;
 mod modem;
 mod secret;
 mod session;

@@ -13,7 +13,6 @@ use cellftp_proto::{
 };
 use heapless::Deque;
 
-use crate::channel::{is_echo_of, Channel, Expired, Next, Receiver, SyncReply};
 use crate::config::{BringUp, Config, ConfigError, FtpConfig};
 use crate::error::{JobError, ProtocolError, ResponseKind, UsageError};
 use crate::event::{Event, JobId, Outcome};
@@ -21,6 +20,7 @@ use crate::jobs::{
     validate_raw, BringUpJob, ConfigureJob, Ctx, DirJob, DirOp, Flow, GetJob, Job, Jobs, ListJob,
     PutJob, QueryConfigJob, QuitJob, RawJob, RawRefusal, Reply, Step,
 };
+use crate::manual::{is_echo_of, Channel, Expired, Next, Receiver, SyncReply};
 use crate::modem::{Fact, Link, Modem};
 use crate::trace::{Direction, TraceFn, TraceLine};
 use crate::Instant;

@@ -9,16 +9,17 @@
 //! script, or after it, a [`Responder`] can answer by rule. The host reads
 //! the replies with [`ScriptedModem::read`], or without a copy with
 //! [`ScriptedModem::due`] and [`ScriptedModem::consume`]. [`run`] drives a
-//! [`Session`] against it in lock-step on a virtual clock; [`Port`] puts it
-//! behind `std::io::{Read, Write}` for the blocking driver.
+//! session of either dialect against it in lock-step on a virtual clock,
+//! with the drivers' steps ([`crate::driver`]); [`Port`] puts it behind
+//! `std::io::{Read, Write}` for the blocking driver.
 
 use core::time::Duration;
 use std::boxed::Box;
 use std::collections::VecDeque;
 use std::vec::Vec;
 
-use crate::driver::{drain, expire, feed, Handler, Run};
-use crate::{Instant, Session, UsageError};
+use crate::driver::{drain, expire, feed, Drive, Handler, Run, MAX_CHUNK};
+use crate::{Instant, JobId, UsageError};
 
 /// One piece of a reply: `bytes`, sent `after` the piece before it (or the
 /// command) arrived.
@@ -368,25 +369,39 @@ pub enum RunError {
     TooLong,
 }
 
-/// Drives `session` against `modem` in lock-step until the session is idle
-/// and every reply was read: the clock starts at `start` and jumps to the
-/// next deadline or reply whenever nothing else can happen. Returns the
-/// time it ended at (also when the handler stopped the run).
-pub fn run(
-    session: &mut Session,
+/// Drives `session` ([`crate::Session`] or [`crate::simcom::Session`]) against
+/// `modem` in lock-step until the session is idle and every reply was
+/// read: the clock starts at `start` and jumps to the next deadline or
+/// reply whenever nothing else can happen. Returns the time it ended at
+/// (also when the handler stopped the run).
+pub fn run<S: Drive>(
+    session: &mut S,
     modem: &mut ScriptedModem,
-    handler: &mut impl Handler,
+    handler: &mut impl Handler<S>,
     start: Instant,
     max_steps: usize,
 ) -> Result<Instant, RunError> {
+    lockstep(session, modem, handler, start, max_steps, |_| {})
+}
+
+/// [`run`], handing every block of bytes transmitted to `sent` as well.
+fn lockstep<S: Drive>(
+    session: &mut S,
+    modem: &mut ScriptedModem,
+    handler: &mut impl Handler<S>,
+    start: Instant,
+    max_steps: usize,
+    mut sent: impl FnMut(&[u8]),
+) -> Result<Instant, RunError> {
     let mut now = start;
-    let mut chunk = [0u8; cellftp_proto::MAX_PUT_DATA];
+    let mut chunk = [0u8; MAX_CHUNK];
     let mut buf = [0u8; 512];
     for _ in 0..max_steps {
         if drain(session, handler, &mut chunk).map_err(RunError::Usage)? == Run::Stop {
             return Ok(now);
         }
         while let Some(bytes) = session.poll_transmit(now) {
+            sent(bytes);
             modem.write(now, bytes);
         }
         if session.is_idle() && modem.next_due().is_none() {
@@ -476,80 +491,56 @@ pub struct SimcomLog {
     pub transmitted: Vec<Vec<u8>>,
 }
 
-/// Drives a [`crate::simcom::Session`] against `modem` in lock-step, as
-/// [`run`] does for [`Session`], until the session is idle and every reply
-/// was read. A put job is fed from `upload` (as much as each
+/// Records what [`run_simcom`] sees and feeds its put job.
+struct SimcomLogger<'a> {
+    log: SimcomLog,
+    upload: &'a [u8],
+}
+
+impl Handler<crate::simcom::Session> for SimcomLogger<'_> {
+    fn event(&mut self, event: &crate::simcom::Event<'_>) {
+        use crate::simcom::Event;
+
+        self.log.events.push(std::format!("{event:?}"));
+        match *event {
+            Event::Data { data, .. } => self.log.data.extend_from_slice(data),
+            Event::ListLine { line, .. } => self.log.lines.push(line.to_vec()),
+            Event::JobDone { job, result } => self.log.done.push((job, result)),
+            _ => {}
+        }
+    }
+
+    /// As much of the upload as `buf` holds; the end of it ends the file.
+    fn fill(&mut self, _job: JobId, buf: &mut [u8]) -> usize {
+        let n = self.upload.len().min(buf.len());
+        if let (Some(dst), Some(src)) = (buf.get_mut(..n), self.upload.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.upload = self.upload.get(n..).unwrap_or_default();
+        n
+    }
+}
+
+/// Drives a [`crate::simcom::Session`] against `modem` in lock-step with
+/// [`run`], until the session is idle and every reply was read. A put job
+/// is fed from `upload` (as much as each
 /// [`crate::simcom::Event::PutReady`] allows; the end of `upload` ends the
 /// file). Returns the time it ended at and what it saw.
 pub fn run_simcom(
     session: &mut crate::simcom::Session,
     modem: &mut ScriptedModem,
-    mut upload: &[u8],
+    upload: &[u8],
     start: Instant,
     max_steps: usize,
 ) -> Result<(Instant, SimcomLog), RunError> {
-    use crate::simcom::Event;
-
-    let mut log = SimcomLog::default();
-    let mut now = start;
-    let mut buf = [0u8; 512];
-    let drain = |session: &mut crate::simcom::Session,
-                 log: &mut SimcomLog,
-                 upload: &mut &[u8]|
-     -> Result<(), RunError> {
-        loop {
-            let mut ready = None;
-            match session.poll_event() {
-                None => return Ok(()),
-                Some(event) => {
-                    log.events.push(std::format!("{event:?}"));
-                    match event {
-                        Event::Data { data, .. } => log.data.extend_from_slice(data),
-                        Event::ListLine { line, .. } => log.lines.push(line.to_vec()),
-                        Event::JobDone { job, result } => log.done.push((job, result)),
-                        Event::PutReady { max, .. } => ready = Some(max),
-                        _ => {}
-                    }
-                }
-            }
-            if let Some(max) = ready {
-                if upload.is_empty() {
-                    session.finish_put().map_err(RunError::Usage)?;
-                } else {
-                    let n = upload.len().min(max);
-                    let taken = session
-                        .send_data(upload.get(..n).unwrap_or_default())
-                        .map_err(RunError::Usage)?;
-                    *upload = upload.get(taken..).unwrap_or_default();
-                }
-            }
-        }
+    let mut logger = SimcomLogger {
+        log: SimcomLog::default(),
+        upload,
     };
-    for _ in 0..max_steps {
-        drain(session, &mut log, &mut upload)?;
-        while let Some(bytes) = session.poll_transmit(now) {
-            log.transmitted.push(bytes.to_vec());
-            modem.write(now, bytes);
-        }
-        if session.is_idle() && modem.next_due().is_none() {
-            return Ok((now, log));
-        }
-        let n = modem.read(now, &mut buf);
-        if n > 0 {
-            let mut input = buf.get(..n).unwrap_or_default();
-            while !input.is_empty() {
-                let taken = session.handle_input(now, input);
-                input = input.get(taken..).unwrap_or_default();
-                drain(session, &mut log, &mut upload)?;
-            }
-            continue;
-        }
-        let wake = match (session.poll_timeout(), modem.next_due()) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => a.or(b).ok_or(RunError::Stalled)?,
-        };
-        now = now.max(wake);
-        session.handle_timeout(now);
-    }
-    Err(RunError::TooLong)
+    let mut transmitted = Vec::new();
+    let end = lockstep(session, modem, &mut logger, start, max_steps, |bytes| {
+        transmitted.push(bytes.to_vec());
+    })?;
+    logger.log.transmitted = transmitted;
+    Ok((end, logger.log))
 }

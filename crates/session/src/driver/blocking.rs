@@ -25,7 +25,7 @@ use std::boxed::Box;
 use std::io::{self, ErrorKind, Read, Write};
 use std::time::{Duration, Instant as StdInstant};
 
-use super::{drain, expire, feed, Handler, Run};
+use super::{drain, expire, feed, Drive, Handler, Run, MAX_CHUNK};
 use crate::{Instant, Session, StdClock, UsageError};
 
 /// The longest one read may block: the driver also checks the session after
@@ -171,35 +171,36 @@ pub enum DriverError {
     },
 }
 
-/// Runs a [`Session`] over a blocking byte stream.
-pub struct Blocking<IO> {
+/// Runs a session of either dialect ([`Session`],
+/// [`crate::simcom::Session`]) over a blocking byte stream.
+pub struct Blocking<IO, S = Session> {
     io: IO,
-    session: Session,
+    session: S,
     clock: StdClock,
     /// The read timeout last set on the port.
     bound: Option<Duration>,
-    chunk: [u8; cellftp_proto::MAX_PUT_DATA],
+    chunk: [u8; MAX_CHUNK],
 }
 
-impl<IO: Read + Write + ReadTimeout> Blocking<IO> {
+impl<IO: Read + Write + ReadTimeout, S: Drive> Blocking<IO, S> {
     /// Drives `session` over `io`.
-    pub fn new(io: IO, session: Session) -> Self {
+    pub fn new(io: IO, session: S) -> Self {
         Self {
             io,
             session,
             clock: StdClock::new(StdInstant::now()),
             bound: None,
-            chunk: [0; cellftp_proto::MAX_PUT_DATA],
+            chunk: [0; MAX_CHUNK],
         }
     }
 
     /// The session, to queue jobs before [`Blocking::run`].
-    pub fn session(&mut self) -> &mut Session {
+    pub fn session(&mut self) -> &mut S {
         &mut self.session
     }
 
     /// Gives back the port and the session.
-    pub fn into_parts(self) -> (IO, Session) {
+    pub fn into_parts(self) -> (IO, S) {
         (self.io, self.session)
     }
 
@@ -219,7 +220,7 @@ impl<IO: Read + Write + ReadTimeout> Blocking<IO> {
     /// Runs until every queued job has ended, reporting to `handler`.
     /// Failed jobs are reported as events, not as errors: an `Err` means the
     /// port itself failed, or ignores its read timeout.
-    pub fn run(&mut self, handler: &mut impl Handler) -> Result<(), DriverError> {
+    pub fn run(&mut self, handler: &mut impl Handler<S>) -> Result<(), DriverError> {
         let mut buf = [0u8; 512];
         loop {
             if drain(&mut self.session, handler, &mut self.chunk)? == Run::Stop {

@@ -11,8 +11,8 @@ use core::future::Future;
 use embassy_futures::select::{select, Either};
 use embedded_io_async::{Read, Write};
 
-use super::{drain, expire, feed, Handler, Run};
-use crate::{Instant, Session, UsageError};
+use super::{drain, expire, feed, Drive, Handler, Run};
+use crate::{Instant, UsageError};
 
 /// The time source and timer of the firmware.
 pub trait Clock {
@@ -38,14 +38,17 @@ impl<E> From<UsageError> for DriverError<E> {
     }
 }
 
-/// Runs `session` over `io` until every queued job has ended. `chunk` is
-/// the upload staging buffer (up to [`cellftp_proto::MAX_PUT_DATA`] bytes
-/// are used), `read_buf` the receive buffer for one read.
-pub async fn run<IO: Read + Write>(
+/// Runs `session`, of either dialect ([`crate::Session`],
+/// [`crate::simcom::Session`]), over `io` until every queued job has ended.
+/// `chunk` is the upload staging buffer (up to the dialect's largest chunk
+/// is used: [`cellftp_proto::MAX_PUT_DATA`],
+/// [`cellftp_proto::simcom::MAX_PUT_DATA`]), `read_buf` the receive buffer
+/// for one read.
+pub async fn run<IO: Read + Write, S: Drive>(
     io: &mut IO,
     clock: &impl Clock,
-    session: &mut Session,
-    handler: &mut impl Handler,
+    session: &mut S,
+    handler: &mut impl Handler<S>,
     chunk: &mut [u8],
     read_buf: &mut [u8],
 ) -> Result<(), DriverError<IO::Error>> {

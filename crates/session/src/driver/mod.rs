@@ -1,12 +1,13 @@
-//! Thin drive loops over [`crate::Session`]: one per kind of I/O. Each is
-//! the same loop, built from the steps here, and differs from the others
-//! only in how it writes, reads and waits:
+//! Thin drive loops over a sans-IO session of either dialect
+//! ([`crate::Session`], [`crate::simcom::Session`]), through [`Drive`]: one
+//! loop per kind of I/O. Each is the same loop, built from the steps here,
+//! and differs from the others only in how it writes, reads and waits:
 //!
 //! 1. [`drain`] the events into the [`Handler`], which may queue jobs,
 //!    cancel one or stop the run through its [`Control`];
-//! 2. write every [`Session::poll_transmit`], then stop if
-//!    [`Session::is_idle`];
-//! 3. wait for input or until [`Session::poll_timeout`]; hand input to
+//! 2. write every [`Drive::poll_transmit`], then stop if
+//!    [`Drive::is_idle`];
+//! 3. wait for input or until [`Drive::poll_timeout`]; hand input to
 //!    [`feed`], then call [`expire`], and go to 1.
 //!
 //! Every decision is the session's.
@@ -19,6 +20,109 @@ pub mod embedded;
 pub mod tokio;
 
 use crate::{Event, Instant, JobId, Session, UsageError};
+
+/// The largest upload chunk either dialect asks for in one
+/// `PutReady` event: the size of the drivers' staging buffer.
+#[cfg(any(feature = "std", test))]
+pub(crate) const MAX_CHUNK: usize =
+    if cellftp_proto::MAX_PUT_DATA > cellftp_proto::simcom::MAX_PUT_DATA {
+        cellftp_proto::MAX_PUT_DATA
+    } else {
+        cellftp_proto::simcom::MAX_PUT_DATA
+    };
+
+/// What the drive loop needs of a session: the sans-IO interface both
+/// dialects' sessions share, each method the session's own of that name.
+/// Implemented by [`Session`] and [`crate::simcom::Session`].
+pub trait Drive {
+    /// The session's events, which may borrow it.
+    type Event<'a>
+    where
+        Self: 'a;
+
+    /// Takes bytes received at `now`; returns how many it took.
+    #[must_use = "bytes not taken must be offered again after draining poll_event"]
+    fn handle_input(&mut self, now: Instant, input: &[u8]) -> usize;
+    /// Tells the session the time.
+    fn handle_timeout(&mut self, now: Instant);
+    /// The next event.
+    fn poll_event(&mut self) -> Option<Self::Event<'_>>;
+    /// The next bytes to write to the modem, if due at `now`.
+    fn poll_transmit(&mut self, now: Instant) -> Option<&[u8]>;
+    /// When the session next needs [`Drive::handle_timeout`] or
+    /// [`Drive::poll_transmit`].
+    fn poll_timeout(&self) -> Option<Instant>;
+    /// True when nothing is left to do.
+    fn is_idle(&self) -> bool;
+    /// If `event` asks a put job for data: the job, and the most bytes it
+    /// takes now.
+    fn put_ready(event: &Self::Event<'_>) -> Option<(JobId, usize)>;
+    /// Gives the waiting put job its next chunk; returns how many bytes it
+    /// took.
+    fn send_data(&mut self, data: &[u8]) -> Result<usize, UsageError>;
+    /// Tells the waiting put job that the file is complete.
+    fn finish_put(&mut self) -> Result<(), UsageError>;
+    /// Cancels job `job`.
+    fn cancel(&mut self, job: JobId) -> Result<(), UsageError>;
+}
+
+/// Implements [`Drive`] for a session type whose inherent methods have the
+/// same names, and whose event type has a `PutReady { job, max }` variant.
+macro_rules! drive {
+    ($session:ty, $event:ident) => {
+        impl Drive for $session {
+            type Event<'a> = $event<'a>;
+
+            #[inline]
+            fn handle_input(&mut self, now: Instant, input: &[u8]) -> usize {
+                <$session>::handle_input(self, now, input)
+            }
+            #[inline]
+            fn handle_timeout(&mut self, now: Instant) {
+                <$session>::handle_timeout(self, now)
+            }
+            #[inline]
+            fn poll_event(&mut self) -> Option<$event<'_>> {
+                <$session>::poll_event(self)
+            }
+            #[inline]
+            fn poll_transmit(&mut self, now: Instant) -> Option<&[u8]> {
+                <$session>::poll_transmit(self, now)
+            }
+            #[inline]
+            fn poll_timeout(&self) -> Option<Instant> {
+                <$session>::poll_timeout(self)
+            }
+            #[inline]
+            fn is_idle(&self) -> bool {
+                <$session>::is_idle(self)
+            }
+            #[inline]
+            fn put_ready(event: &$event<'_>) -> Option<(JobId, usize)> {
+                match *event {
+                    $event::PutReady { job, max } => Some((job, max)),
+                    _ => None,
+                }
+            }
+            #[inline]
+            fn send_data(&mut self, data: &[u8]) -> Result<usize, UsageError> {
+                <$session>::send_data(self, data)
+            }
+            #[inline]
+            fn finish_put(&mut self) -> Result<(), UsageError> {
+                <$session>::finish_put(self)
+            }
+            #[inline]
+            fn cancel(&mut self, job: JobId) -> Result<(), UsageError> {
+                <$session>::cancel(self, job)
+            }
+        }
+    };
+}
+
+drive!(Session, Event);
+use crate::simcom::Event as SimcomEvent;
+drive!(crate::simcom::Session, SimcomEvent);
 
 /// What a driver's caller does with the session's events.
 ///
@@ -43,9 +147,9 @@ use crate::{Event, Instant, JobId, Session, UsageError};
 ///     }
 /// }
 /// ```
-pub trait Handler {
+pub trait Handler<S: Drive = Session> {
     /// Called for every event, in order.
-    fn event(&mut self, event: &Event<'_>);
+    fn event(&mut self, event: &S::Event<'_>);
 
     /// Called when put job `job` is ready for data: write the next bytes of
     /// the file into `buf` and return how many; return 0 at the end of the
@@ -55,23 +159,23 @@ pub trait Handler {
     /// Called after each event, once the event (which borrows the session)
     /// is gone: queue jobs, cancel one or stop the run through `control`.
     /// Does nothing unless implemented.
-    fn control(&mut self, control: &mut Control<'_>) {
+    fn control(&mut self, control: &mut Control<'_, S>) {
         let _ = control;
     }
 }
 
 /// What a [`Handler`] can do to the run from [`Handler::control`].
-pub struct Control<'s> {
-    session: &'s mut Session,
+pub struct Control<'s, S = Session> {
+    session: &'s mut S,
     stop: bool,
 }
 
-impl<'s> Control<'s> {
+impl<S: Drive> Control<'_, S> {
     /// Queues a job with one of the session's verbs, e.g.
     /// `control.queue(|s| s.get("a.txt", 0))`.
     pub fn queue(
         &mut self,
-        verb: impl FnOnce(&mut Session) -> Result<JobId, UsageError>,
+        verb: impl FnOnce(&mut S) -> Result<JobId, UsageError>,
     ) -> Result<JobId, UsageError> {
         verb(self.session)
     }
@@ -89,7 +193,7 @@ impl<'s> Control<'s> {
     }
 
     /// The session, read-only: its link, whether it is idle, …
-    pub fn session(&self) -> &Session {
+    pub fn session(&self) -> &S {
         self.session
     }
 }
@@ -104,13 +208,13 @@ pub enum Run {
     Stop,
 }
 
-/// Drains [`Session::poll_event`], handing each event to `handler` (then
-/// [`Handler::control`]) and answering [`Event::PutReady`] with the data
-/// `handler` fills into `chunk`. Stops draining when the handler stops the
-/// run.
-pub fn drain(
-    session: &mut Session,
-    handler: &mut impl Handler,
+/// Drains [`Drive::poll_event`], handing each event to `handler` (then
+/// [`Handler::control`]) and answering a put job's request for data
+/// ([`Event::PutReady`]) with the data `handler` fills into `chunk`. Stops
+/// draining when the handler stops the run.
+pub fn drain<S: Drive>(
+    session: &mut S,
+    handler: &mut impl Handler<S>,
     chunk: &mut [u8],
 ) -> Result<Run, UsageError> {
     loop {
@@ -118,10 +222,7 @@ pub fn drain(
             None => return Ok(Run::Continue),
             Some(event) => {
                 handler.event(&event);
-                match event {
-                    Event::PutReady { job, max } => Some((job, max)),
-                    _ => None,
-                }
+                S::put_ready(&event)
             }
         };
         if let Some((job, max)) = ready {
@@ -129,13 +230,14 @@ pub fn drain(
             let n = handler.fill(job, chunk.get_mut(..room).unwrap_or_default());
             match chunk.get(..n.min(room)) {
                 Some(data) if !data.is_empty() => {
-                    session.send_data(data)?;
+                    let taken = session.send_data(data)?;
+                    debug_assert_eq!(taken, data.len(), "a chunk within max is taken whole");
                 }
                 _ => session.finish_put()?,
             }
         }
         let mut control = Control {
-            session,
+            session: &mut *session,
             stop: false,
         };
         handler.control(&mut control);
@@ -148,9 +250,9 @@ pub fn drain(
 /// Step 3 of the loop, with input: hands `input`, read at `now`, to the
 /// session, draining events into `handler` whenever its receive buffer is
 /// full (and after the last byte).
-pub fn feed(
-    session: &mut Session,
-    handler: &mut impl Handler,
+pub fn feed<S: Drive>(
+    session: &mut S,
+    handler: &mut impl Handler<S>,
     chunk: &mut [u8],
     now: Instant,
     mut input: &[u8],
@@ -167,7 +269,7 @@ pub fn feed(
 
 /// Step 3 of the loop, after the wait: tells the session the time if its
 /// deadline has come.
-pub fn expire(session: &mut Session, now: Instant) {
+pub fn expire<S: Drive>(session: &mut S, now: Instant) {
     if session.poll_timeout().is_some_and(|t| t <= now) {
         session.handle_timeout(now);
     }

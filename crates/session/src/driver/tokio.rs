@@ -5,35 +5,36 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant as TokioInstant;
 
 use super::blocking::DriverError;
-use super::{drain, expire, feed, Handler, Run};
+use super::{drain, expire, feed, Drive, Handler, Run, MAX_CHUNK};
 use crate::{Instant, Session};
 
-/// Runs a [`Session`] over an async byte stream.
-pub struct Async<IO> {
+/// Runs a session of either dialect ([`Session`],
+/// [`crate::simcom::Session`]) over an async byte stream.
+pub struct Async<IO, S = Session> {
     io: IO,
-    session: Session,
+    session: S,
     epoch: TokioInstant,
-    chunk: [u8; cellftp_proto::MAX_PUT_DATA],
+    chunk: [u8; MAX_CHUNK],
 }
 
-impl<IO: AsyncRead + AsyncWrite + Unpin> Async<IO> {
+impl<IO: AsyncRead + AsyncWrite + Unpin, S: Drive> Async<IO, S> {
     /// Drives `session` over `io`.
-    pub fn new(io: IO, session: Session) -> Self {
+    pub fn new(io: IO, session: S) -> Self {
         Self {
             io,
             session,
             epoch: TokioInstant::now(),
-            chunk: [0; cellftp_proto::MAX_PUT_DATA],
+            chunk: [0; MAX_CHUNK],
         }
     }
 
     /// The session, to queue jobs before [`Async::run`].
-    pub fn session(&mut self) -> &mut Session {
+    pub fn session(&mut self) -> &mut S {
         &mut self.session
     }
 
     /// Gives back the stream and the session.
-    pub fn into_parts(self) -> (IO, Session) {
+    pub fn into_parts(self) -> (IO, S) {
         (self.io, self.session)
     }
 
@@ -43,7 +44,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Async<IO> {
     }
 
     /// Runs until every queued job has ended, reporting to `handler`.
-    pub async fn run(&mut self, handler: &mut impl Handler) -> Result<(), DriverError> {
+    pub async fn run(&mut self, handler: &mut impl Handler<S>) -> Result<(), DriverError> {
         let mut buf = [0u8; 512];
         loop {
             if drain(&mut self.session, handler, &mut self.chunk)? == Run::Stop {

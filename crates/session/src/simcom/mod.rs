@@ -4,10 +4,11 @@
 //! [`Session`] is the sans-IO state machine for this dialect, driven
 //! exactly as [`crate::Session`] is (mutate, drain [`Session::poll_event`],
 //! write [`Session::poll_transmit`], wait for input or
-//! [`Session::poll_timeout`]); the dialect is chosen by constructing it,
-//! and the module family by [`Config::model`]. It is `no_std` and never
-//! allocates: the receive buffer is [`RX_CAPACITY`] bytes, the queue holds
-//! [`crate::MAX_QUEUED_JOBS`] jobs.
+//! [`Session::poll_timeout`]), by the same drivers ([`crate::driver`]: it
+//! implements [`crate::driver::Drive`]); the dialect is chosen by
+//! constructing it, and the module family by [`Config::model`]. It is
+//! `no_std` and never allocates: the receive buffer is [`RX_CAPACITY`]
+//! bytes, the queue holds [`crate::MAX_QUEUED_JOBS`] jobs.
 //!
 //! Jobs: [`Session::bring_up`] (echo off and the `AT+SAPBR` bearer),
 //! [`Session::configure`] (server, port, user, password, mode),

@@ -12,7 +12,7 @@ use cellftp_proto::simcom::{
 use cellftp_proto::EncodeError;
 use heapless::Deque;
 
-use super::channel::{is_echo_of, Channel, Expired, Receiver, SyncReply};
+use super::channel::{is_echo_of, Channel, Expired, Next, Receiver, SyncReply};
 use super::config::{BearerConfig, Config, ConfigError, FtpConfig};
 use super::error::{JobError, ProtocolError};
 use super::event::{Event, Outcome};
@@ -29,15 +29,6 @@ use crate::Instant;
 
 /// Owned events waiting to be polled.
 const MAX_PENDING_EVENTS: usize = 4;
-
-/// What routing an item made of it.
-enum Routed<'b> {
-    Event(Event<'b>),
-    Quiet,
-    /// Nothing to report, and the item's bytes (an echoed password) must be
-    /// wiped.
-    Wipe,
-}
 
 /// Everything but the receive buffer, so that events can borrow it.
 struct Core {
@@ -69,6 +60,9 @@ struct Core {
     /// The resynchronising probes went unanswered with no job waiting:
     /// nothing is sent until a job is queued.
     dormant: bool,
+    /// The last item routed was the echo of a command carrying a password:
+    /// wipe its bytes.
+    wipe_echo: bool,
 }
 
 /// The sans-IO session of the SIMCom dialect; the drive loop is the one of
@@ -212,6 +206,7 @@ impl Session {
                 cancelled: Deque::new(),
                 op_started: false,
                 dormant: false,
+                wipe_echo: false,
             },
         }
     }
@@ -518,11 +513,18 @@ impl Session {
                 continue;
             }
             let core = &mut self.core;
-            let (item, raw) = self.rx.cursor.next(&self.rx.bytes)?;
-            match core.route(item, raw) {
-                Routed::Event(event) => return Some(event),
-                Routed::Quiet => {}
-                Routed::Wipe => self.rx.cursor.wipe_last(),
+            match self
+                .rx
+                .cursor
+                .next(&self.rx.bytes, |item, raw| core.route(item, raw))
+            {
+                Next::Routed(event) => return Some(event),
+                Next::Quiet => {
+                    if core::mem::take(&mut core.wipe_echo) {
+                        self.rx.cursor.mark_last_quiet();
+                    }
+                }
+                Next::NeedMore => return None,
             }
         }
     }
@@ -716,7 +718,7 @@ impl Core {
     }
 
     /// Handles one item from the modem (`raw`: its bytes).
-    fn route<'b>(&mut self, item: Response<'b>, raw: &'b [u8]) -> Routed<'b> {
+    fn route<'b>(&mut self, item: Response<'b>, raw: &'b [u8]) -> Option<Event<'b>> {
         if let Some(trace) = self.trace {
             trace(Direction::Received, TraceLine::new(raw));
         }
@@ -728,11 +730,11 @@ impl Core {
                 .is_some_and(|sent| is_echo_of(raw, sent))
         {
             self.echo_on = true;
-            let secret = self
+            self.wipe_echo = self
                 .channel
                 .in_flight()
                 .is_some_and(|s| matches!(s.name, CommandName::FtpPw | CommandName::Sapbr));
-            return if secret { Routed::Wipe } else { Routed::Quiet };
+            return None;
         }
         if let Response::Urc(urc) = item {
             if urc.is_restart() {
@@ -745,13 +747,13 @@ impl Core {
         if self.channel.in_flight().is_some_and(|s| s.sync) {
             // Everything before the probe's own answer is stale.
             return match self.channel.on_sync_item(&item, &self.config) {
-                SyncReply::Quiet => Routed::Quiet,
-                SyncReply::Stale => Routed::Event(Event::Unsolicited(item)),
+                SyncReply::Quiet => None,
+                SyncReply::Stale => Some(Event::Unsolicited(item)),
             };
         }
         if let Some(result) = item.final_result() {
             let Some((sent, result)) = self.channel.complete(result, &self.config) else {
-                return Routed::Event(Event::Unsolicited(item));
+                return Some(Event::Unsolicited(item));
             };
             if sent.name == CommandName::Echo && result.is_ok() {
                 self.echo_on = false;
@@ -763,7 +765,7 @@ impl Core {
             if let Some(flow) = flow {
                 self.follow(flow);
             }
-            return Routed::Quiet;
+            return None;
         }
         let reply = self.with_job(|job, ctx| job.on_item(ctx, &item));
         match reply {
@@ -771,8 +773,8 @@ impl Core {
                 self.activity(&item);
                 match event {
                     // A cancelled job's data is discarded.
-                    Some(event) if !self.cancelling => Routed::Event(event),
-                    _ => Routed::Quiet,
+                    Some(event) if !self.cancelling => Some(event),
+                    _ => None,
                 }
             }
             Some(Reply::Owe(cnf)) => {
@@ -780,13 +782,13 @@ impl Core {
                 debug_assert_eq!(data.len(), cnf as usize, "the chunk holds what is owed");
                 self.channel.stage_data(data, &self.config);
                 self.put.consume(cnf as usize);
-                Routed::Quiet
+                None
             }
             Some(Reply::ListData(data)) => {
                 self.activity(&item);
                 let n = self.lines.push(data);
                 debug_assert_eq!(n, data.len(), "a read fits the line buffer");
-                Routed::Quiet
+                None
             }
             Some(Reply::End(result)) => {
                 if self.cancelling {
@@ -796,13 +798,13 @@ impl Core {
                 } else {
                     self.finish(result);
                 }
-                Routed::Quiet
+                None
             }
             Some(Reply::Seen(result)) => {
                 self.finish(result);
-                Routed::Event(Event::Unsolicited(item))
+                Some(Event::Unsolicited(item))
             }
-            Some(Reply::NotMine) | None => Routed::Event(Event::Unsolicited(item)),
+            Some(Reply::NotMine) | None => Some(Event::Unsolicited(item)),
         }
     }
 
@@ -822,7 +824,7 @@ impl Core {
     /// answered, and starts again from the probe after it while it can
     /// (`BringUpJob::on_restart`). If a command was in flight, nothing more
     /// is sent before the channel is in step again (§6 item 34).
-    fn restarted<'b>(&mut self, item: Response<'b>) -> Routed<'b> {
+    fn restarted<'b>(&mut self, item: Response<'b>) -> Option<Event<'b>> {
         self.echo_on = true;
         self.bearer = Some(false);
         let in_flight = self.channel.in_flight();
@@ -835,7 +837,7 @@ impl Core {
                     self.channel.clear();
                     self.channel.lost_sync();
                 }
-                return Routed::Event(Event::Unsolicited(item));
+                return Some(Event::Unsolicited(item));
             }
         }
         let command = in_flight.map_or(CommandName::At, |s| s.name);
@@ -865,6 +867,6 @@ impl Core {
             // still be on its way.
             self.channel.lost_sync();
         }
-        Routed::Event(Event::Unsolicited(item))
+        Some(Event::Unsolicited(item))
     }
 }
