@@ -288,7 +288,7 @@ impl Modem {
                 Decoded::NeedMore { consumed } => (consumed, false),
                 Decoded::Item { item, consumed } => {
                     if self.echo {
-                        self.echo_bytes(buf.get(..consumed).unwrap_or_default());
+                        self.echo_item(&item, buf.get(..consumed).unwrap_or_default());
                     }
                     self.request(item);
                     (consumed, true)
@@ -302,10 +302,36 @@ impl Modem {
         }
     }
 
-    fn echo_bytes(&mut self, bytes: &[u8]) {
-        // A real modem echoes what it receives as it receives it; the
-        // separators before a command (a stray LF) are echoed too.
+    /// Echoes what the host sent for `item` (`consumed`, the bytes the
+    /// decoder took for it) as a modem does: the line as received, then the
+    /// CR that ends it (`SPEC.md` §1.6), before the answer. The line ends
+    /// the decoder takes before an item (the last line's terminator, a
+    /// stray LF) are not echoed: which item takes them depends on how the
+    /// input was cut, and the echo must not.
+    fn echo_item(&mut self, item: &Request<'_>, consumed: &[u8]) {
+        let (bytes, line_end) = match item {
+            // Payload bytes, echoed as they are; the line ends after the
+            // last of them.
+            Request::Continuation(_) => (consumed, !self.decoder.in_payload()),
+            _ => {
+                let start = consumed
+                    .iter()
+                    .position(|&b| b != b'\r' && b != b'\n')
+                    .unwrap_or(consumed.len());
+                let bytes = consumed.get(start..).unwrap_or_default();
+                let line_end = match item {
+                    Request::FtpPutStart { .. } => !self.decoder.in_payload(),
+                    // A full piece may be followed by more of the line.
+                    Request::Overlong(piece) => piece.len() < MAX_LINE,
+                    _ => true,
+                };
+                (bytes, line_end)
+            }
+        };
         self.send_raw(bytes);
+        if line_end {
+            self.send_raw(b"\r");
+        }
     }
 
     /// One item from the host.

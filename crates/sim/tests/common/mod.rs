@@ -18,6 +18,8 @@ use cellftp_session::{
 };
 use cellftp_sim::{EmbeddedServer, Faults, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator};
 
+pub mod modem;
+
 /// The distro FTP server for the end-to-end suite: `host:port`.
 pub const FTP_ENV: &str = "CELLFTP_TEST_FTP";
 /// The local folder the distro server's writable folder is.
