@@ -100,7 +100,8 @@ impl FtpBackend {
     }
 }
 
-/// The first address of `host:port`; `BadAddress` if it has none.
+/// The first address of `host:port`; code 2 (`BadAddress`) if it has
+/// none.
 fn resolve(host: &str, port: u16) -> Result<SocketAddr, ServCode> {
     (host, port)
         .to_socket_addrs()
@@ -109,20 +110,38 @@ fn resolve(host: &str, port: u16) -> Result<SocketAddr, ServCode> {
         .ok_or(ServCode::BadAddress)
 }
 
+/// Opens the control connection to `addr` and reads the server's
+/// greeting. The failures map to `AT+FTPSERV`'s codes as `SPEC.md` §3.9
+/// records for the simulator: 3 (`Unreachable`) when the connection is
+/// refused or the network unreachable, 4 (`ConnectTimeout`) when the TCP
+/// connection or the greeting does not come within `timeout`, 5
+/// (`Refused`) when the server answers with anything but a `220` greeting.
 fn connect_addr(
     addr: Result<SocketAddr, ServCode>,
     mode: Mode,
     timeout: Duration,
 ) -> Result<Box<dyn Connection + Send>, ServCode> {
+    let timed_out = |e: &std::io::Error| {
+        matches!(
+            e.kind(),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+        )
+    };
     let addr = addr?;
-    let tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| match e.kind() {
-        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ServCode::ConnectTimeout,
-        _ => ServCode::Unreachable,
+    let tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| {
+        if timed_out(&e) {
+            ServCode::ConnectTimeout
+        } else {
+            ServCode::Unreachable
+        }
     })?;
     // A silent server must not hang the modem.
     let _ = tcp.set_read_timeout(Some(timeout));
     let _ = tcp.set_write_timeout(Some(timeout));
-    let ctrl = suppaftp::FtpStream::connect_with_stream(tcp).map_err(|_| ServCode::Refused)?;
+    let ctrl = suppaftp::FtpStream::connect_with_stream(tcp).map_err(|e| match e {
+        FtpError::ConnectionError(e) if timed_out(&e) => ServCode::ConnectTimeout,
+        _ => ServCode::Refused,
+    })?;
     let ctrl = match mode {
         Mode::Active => ctrl.active_mode(timeout),
         Mode::Passive => ctrl,

@@ -45,9 +45,11 @@
 //!
 //! The modem differs from the manual where the manual is silent, as
 //! `SPEC.md` §5 decides: `AT+FTPSERV` connects (codes 1 to 5 for the
-//! failures: 1 when no PDP context is active, 2 for an address that does
-//! not resolve, 3 when the connection is refused, 4 when it times out, 5
-//! when the server does not greet), `AT+FTPPW` logs in with the user name
+//! failures, as `SPEC.md` §3.9 records: 1 when no PDP context is active, 2
+//! for an address that does not resolve, 3 when the connection is refused,
+//! 4 when the connection or the server's greeting does not come in time,
+//! 5 when the server answers with anything but a greeting), `AT+FTPPW`
+//! logs in with the user name
 //! of `AT+FTPUN`, `AT+FTPRESET` is the `REST` offset of every later
 //! `AT+FTPGET` until changed, `AT+FTPPATH` is the directory of gets, puts
 //! and listings, and a failed transfer ends in `ERROR` after the data that
