@@ -159,26 +159,51 @@ impl Pacer {
 }
 
 /// A byte stream whose reads may time out: the host side of the link.
+///
+/// The simulator works best on a non-blocking stream (as [`PtyServer`] and
+/// [`TcpServer`] make theirs): a write that would block is then retried
+/// after [`Link::wait_writable`], and a host that stops reading cannot
+/// keep the simulator from stopping.
 pub trait Link: Read + Write {
     /// Waits up to `timeout` for bytes to read; true if some may be read.
     fn wait_readable(&mut self, timeout: Duration) -> io::Result<bool>;
+
+    /// Waits up to `timeout` for room to write; true if some bytes may be
+    /// written. The default says so at once (a blocking stream's writes
+    /// wait by themselves).
+    fn wait_writable(&mut self, timeout: Duration) -> io::Result<bool> {
+        let _ = timeout;
+        Ok(true)
+    }
 }
 
 impl Link for TcpStream {
     fn wait_readable(&mut self, timeout: Duration) -> io::Result<bool> {
-        wait_fd(self.as_fd(), timeout)
+        wait_fd(self.as_fd(), PollFlags::POLLIN, timeout)
+    }
+
+    fn wait_writable(&mut self, timeout: Duration) -> io::Result<bool> {
+        wait_fd(self.as_fd(), PollFlags::POLLOUT, timeout)
     }
 }
 
 impl Link for File {
     fn wait_readable(&mut self, timeout: Duration) -> io::Result<bool> {
-        wait_fd(self.as_fd(), timeout)
+        wait_fd(self.as_fd(), PollFlags::POLLIN, timeout)
+    }
+
+    fn wait_writable(&mut self, timeout: Duration) -> io::Result<bool> {
+        wait_fd(self.as_fd(), PollFlags::POLLOUT, timeout)
     }
 }
 
-fn wait_fd(fd: std::os::fd::BorrowedFd<'_>, timeout: Duration) -> io::Result<bool> {
+fn wait_fd(
+    fd: std::os::fd::BorrowedFd<'_>,
+    flags: PollFlags,
+    timeout: Duration,
+) -> io::Result<bool> {
     let ms = u16::try_from(timeout.as_millis()).unwrap_or(u16::MAX);
-    let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+    let mut fds = [PollFd::new(fd, flags)];
     match poll(&mut fds, PollTimeout::from(ms)) {
         Ok(n) => Ok(n > 0),
         Err(nix::errno::Errno::EINTR) => Ok(false),
@@ -264,15 +289,45 @@ impl Simulator {
                 return Ok(());
             };
             for piece in out.chunks(self.tx.piece()) {
-                if stop.load(Ordering::Relaxed) {
+                if !write_until_stopped(link, piece, stop)? {
                     return Ok(());
                 }
-                link.write_all(piece)?;
                 self.tx.pace(piece.len());
             }
             link.flush()?;
         }
     }
+}
+
+/// Writes all of `bytes`, waiting while the link is full; false if `stop`
+/// was set first (a host that stopped reading must not keep the simulator
+/// from stopping).
+fn write_until_stopped(link: &mut impl Link, bytes: &[u8], stop: &AtomicBool) -> io::Result<bool> {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
+        match link.write(rest) {
+            Ok(0) => return Err(ErrorKind::WriteZero.into()),
+            Ok(n) => rest = rest.get(n..).unwrap_or_default(),
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                link.wait_writable(Duration::from_millis(20))?;
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
+}
+
+/// Makes `fd`'s reads and writes return `WouldBlock` instead of waiting.
+fn nonblocking(fd: std::os::fd::BorrowedFd<'_>) -> io::Result<()> {
+    use nix::fcntl::{fcntl, FcntlArg, OFlag};
+    let flags = fcntl(fd, FcntlArg::F_GETFL).map_err(io::Error::from)?;
+    let flags = OFlag::from_bits_truncate(flags) | OFlag::O_NONBLOCK;
+    fcntl(fd, FcntlArg::F_SETFL(flags)).map_err(io::Error::from)?;
+    Ok(())
 }
 
 /// A running simulator thread; stopped when dropped.
@@ -335,6 +390,7 @@ impl PtyServer {
         }
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        nonblocking(pty.master.as_fd())?;
         let mut master = File::from(pty.master);
         // Kept open so that the line settings stay and the master never
         // reads end-of-file between two hosts.
@@ -400,7 +456,7 @@ impl TcpServer {
                 while !flag.load(Ordering::Relaxed) {
                     match listener.accept() {
                         Ok((mut stream, _)) => {
-                            stream.set_nonblocking(false)?;
+                            stream.set_nonblocking(true)?;
                             let _ = stream.set_nodelay(true);
                             match sim.run(&mut stream, &flag) {
                                 Ok(()) => {}
@@ -473,7 +529,7 @@ impl cellftp_session::driver::blocking::ReadTimeout for PtyPort {
 
 impl Read for PtyPort {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if !wait_fd(self.file.as_fd(), self.timeout)? {
+        if !wait_fd(self.file.as_fd(), PollFlags::POLLIN, self.timeout)? {
             return Err(ErrorKind::TimedOut.into());
         }
         self.file.read(buf)
