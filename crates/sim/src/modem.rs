@@ -25,7 +25,7 @@ use cellftp_proto::{
     MAX_FRAGMENT, MAX_LINE,
 };
 
-use crate::fault::{Answer, Fault, Faults, Rng, Target};
+use crate::fault::{Answer, Fault, Faults, Rng};
 use crate::op::{FtpOp, FtpResult};
 
 /// Host bytes kept while the modem is busy; more are refused (a real modem's
@@ -140,6 +140,8 @@ pub struct Modem {
     urc_rate: f64,
     corrupt_rate: f64,
     drop_rate: f64,
+    /// The byte faults apply: no `bytes-from` fault, or its command came.
+    noisy: bool,
     now: Duration,
 }
 
@@ -172,6 +174,7 @@ impl Modem {
             Fault::Drop(r) => Some(*r),
             _ => None,
         });
+        let config_noisy = config.faults.bytes_from().is_none();
         Self {
             rng: Rng::new(config.faults.seed),
             echo: config.echo,
@@ -200,6 +203,7 @@ impl Modem {
             urc_rate,
             corrupt_rate,
             drop_rate,
+            noisy: config_noisy,
             now: Duration::ZERO,
         }
     }
@@ -384,17 +388,14 @@ impl Modem {
                 1
             }
         };
-        let count = self.count;
-        self.config.faults.faults.iter().find_map(|f| match f {
-            Fault::Command { target, answer } => {
-                let hit = match *target {
-                    Target::Nth(k) => k == count,
-                    Target::Named { name: n, nth: k } => n == name.as_str() && k == nth,
-                };
-                hit.then_some(*answer)
-            }
-            _ => None,
-        })
+        let faults = &self.config.faults;
+        if faults
+            .bytes_from()
+            .is_some_and(|t| t.hits(self.count, name.as_str(), nth))
+        {
+            self.noisy = true;
+        }
+        faults.answer_for(self.count, name.as_str(), nth)
     }
 
     fn command(&mut self, command: Command<'_>) {
@@ -428,11 +429,12 @@ impl Modem {
     fn restart(&mut self) {
         self.ops.push_back(FtpOp::Reset);
         let faults = self.config.faults.clone();
-        let (count, counts, drops, rng) = (
+        let (count, counts, drops, rng, noisy) = (
             self.count,
             core::mem::take(&mut self.counts),
             core::mem::take(&mut self.drops),
             self.rng.clone(),
+            self.noisy,
         );
         let out = core::mem::take(&mut self.out);
         let ops = core::mem::take(&mut self.ops);
@@ -446,6 +448,7 @@ impl Modem {
         self.counts = counts;
         self.drops = drops;
         self.rng = rng;
+        self.noisy = noisy;
         for urc in [Urc::Ready, Urc::Cfun(1), Urc::Cpin(b"READY")] {
             self.item(&Response::Urc(urc));
         }
@@ -987,7 +990,7 @@ impl Modem {
             self.held.extend_from_slice(bytes);
             return;
         }
-        if self.corrupt_rate == 0.0 && self.drop_rate == 0.0 {
+        if !self.noisy || (self.corrupt_rate == 0.0 && self.drop_rate == 0.0) {
             self.out.extend_from_slice(bytes);
             return;
         }

@@ -73,7 +73,7 @@ use cellftp_proto::simcom::{
 };
 use cellftp_proto::{Action, Decoded, Mode, ServCode, Setting, TransferType};
 
-use crate::fault::{Answer, Fault, Rng, Target};
+use crate::fault::{Answer, Fault, Rng};
 use crate::modem::ModemConfig;
 use crate::op::{FtpOp, FtpResult};
 
@@ -228,6 +228,9 @@ struct Noise {
     urc: f64,
     corrupt: f64,
     drop: f64,
+    /// `corrupt` and `drop` apply: no `bytes-from` fault, or its command
+    /// came.
+    bytes: bool,
 }
 
 /// The simulated SIMCom modem; see the module docs.
@@ -293,6 +296,7 @@ impl SimcomModem {
                 Fault::Drop(r) => Some(*r),
                 _ => None,
             }),
+            bytes: faults.bytes_from().is_none(),
         };
         Self {
             echo: config.echo,
@@ -453,17 +457,14 @@ impl SimcomModem {
                 1
             }
         };
-        let count = self.count;
-        self.config.faults.faults.iter().find_map(|f| match f {
-            Fault::Command { target, answer } => {
-                let hit = match *target {
-                    Target::Nth(k) => k == count,
-                    Target::Named { name: n, nth: k } => n == name.as_str() && k == nth,
-                };
-                hit.then_some(*answer)
-            }
-            _ => None,
-        })
+        let faults = &self.config.faults;
+        if faults
+            .bytes_from()
+            .is_some_and(|t| t.hits(self.count, name.as_str(), nth))
+        {
+            self.noise.bytes = true;
+        }
+        faults.answer_for(self.count, name.as_str(), nth)
     }
 
     fn command(&mut self, command: Command<'_>) {
@@ -1133,7 +1134,7 @@ impl SimcomModem {
             return;
         }
         let noise = &mut self.noise;
-        if noise.corrupt == 0.0 && noise.drop == 0.0 {
+        if !noise.bytes || (noise.corrupt == 0.0 && noise.drop == 0.0) {
             self.out.extend_from_slice(bytes);
             return;
         }
