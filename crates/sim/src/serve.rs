@@ -116,35 +116,43 @@ impl Default for SimConfig {
     }
 }
 
-/// Paces bytes to a baud rate: each byte takes 10 bit times.
+/// Paces bytes to a baud rate: each byte takes 10 bit times, and the line
+/// carries the bytes one after the other.
 #[derive(Debug)]
 struct Pacer {
     bytes_per_sec: Option<f64>,
-    next: Instant,
+    /// When the line has carried every byte paced so far.
+    free_at: Instant,
+    /// How much later than `free_at` the last wait ended. The bytes paced
+    /// next were ready by then, so they are taken to follow on the line
+    /// without a gap; nothing else is given back (a real line does not
+    /// return the time it stood idle).
+    overslept: Duration,
 }
 
 impl Pacer {
     fn new(baud: Option<u32>) -> Self {
         Self {
             bytes_per_sec: baud.filter(|&b| b > 0).map(|b| f64::from(b) / 10.0),
-            next: Instant::now(),
+            free_at: Instant::now(),
+            overslept: Duration::ZERO,
         }
     }
 
-    /// Waits until `n` more bytes have passed over the link.
+    /// Waits until `n` more bytes have passed over the link: they start
+    /// when the line is free (now, if it stood idle) and take their time.
     fn pace(&mut self, n: usize) {
         let Some(rate) = self.bytes_per_sec else {
             return;
         };
         let now = Instant::now();
-        // After an idle gap the line starts afresh; a sleep that overslept
-        // a little is made up on the next bytes, as a UART's clock would.
-        if now > self.next + Duration::from_millis(20) {
-            self.next = now;
-        }
-        self.next += Duration::from_secs_f64(n as f64 / rate);
-        if let Some(wait) = self.next.checked_duration_since(now) {
+        let credit = core::mem::take(&mut self.overslept);
+        let ready = now.checked_sub(credit).unwrap_or(now);
+        let start = self.free_at.max(ready);
+        self.free_at = start + Duration::from_secs_f64(n as f64 / rate);
+        if let Some(wait) = self.free_at.checked_duration_since(now) {
             thread::sleep(wait);
+            self.overslept = Instant::now().saturating_duration_since(self.free_at);
         }
     }
 
@@ -289,10 +297,11 @@ impl Simulator {
                 return Ok(());
             };
             for piece in out.chunks(self.tx.piece()) {
+                // The host sees the bytes once the line has carried them.
+                self.tx.pace(piece.len());
                 if !write_until_stopped(link, piece, stop)? {
                     return Ok(());
                 }
-                self.tx.pace(piece.len());
             }
             link.flush()?;
         }
