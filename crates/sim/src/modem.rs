@@ -16,6 +16,7 @@
 //! after. Faults ([`crate::fault`]) are decided here, from the seed, so a
 //! run is reproducible without I/O.
 
+use core::fmt;
 use core::time::Duration;
 use std::collections::VecDeque;
 
@@ -56,8 +57,9 @@ impl Default for ModemConfig {
     }
 }
 
-/// The settings the FTP commands set (`SPEC.md` §3.5 to §3.14).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The settings the FTP commands set (`SPEC.md` §3.5 to §3.14). Its
+/// `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
 struct Settings {
     port: u16,
     mode: Mode,
@@ -88,6 +90,23 @@ impl Default for Settings {
     }
 }
 
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("port", &self.port)
+            .field("mode", &self.mode)
+            .field("transfer_type", &self.transfer_type)
+            .field("reset", &self.reset)
+            .field("server", &self.server)
+            .field("user", &self.user)
+            .field("password", &Hidden(self.password.is_some()))
+            .field("get_name", &self.get_name)
+            .field("put_name", &self.put_name)
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
 /// What the modem waits for before it reads the next command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Busy {
@@ -99,8 +118,9 @@ enum Busy {
     Late(Duration),
 }
 
-/// The simulated modem; see the module docs.
-#[derive(Debug)]
+/// The simulated modem; see the module docs. Its `Debug` shows neither
+/// the password nor the bytes it holds (host bytes not read yet, answers
+/// not sent yet), which may be `AT+FTPPW=<password>` and its echo.
 pub struct Modem {
     config: ModemConfig,
     decoder: CommandDecoder,
@@ -143,6 +163,48 @@ pub struct Modem {
     /// The byte faults apply: no `bytes-from` fault, or its command came.
     noisy: bool,
     now: Duration,
+}
+
+impl fmt::Debug for Modem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Modem")
+            .field("config", &self.config)
+            .field("rx", &Held(self.rx.len()))
+            .field("out", &Held(self.out.len()))
+            .field("held", &Held(self.held.len()))
+            .field("late_until", &self.late_until)
+            .field("ops", &self.ops)
+            .field("busy", &self.busy)
+            .field("echo", &self.echo)
+            .field("cfun", &self.cfun)
+            .field("pdp", &self.pdp)
+            .field("connected", &self.connected)
+            .field("logged_in", &self.logged_in)
+            .field("upload", &self.upload)
+            .field("settings", &self.settings)
+            .field("count", &self.count)
+            .field("noisy", &self.noisy)
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A password in `Debug` output: `<redacted>` if there is one.
+pub(crate) struct Hidden(pub(crate) bool);
+
+impl fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0 { "Some(<redacted>)" } else { "None" })
+    }
+}
+
+/// Bytes in `Debug` output, by their number only.
+pub(crate) struct Held(pub(crate) usize);
+
+impl fmt::Debug for Held {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
 }
 
 /// Room for one encoded item: the largest is a `+FTPGET` chunk header and a

@@ -65,6 +65,7 @@
 //! bearer. The `AT+SAPBR=3` tags `PHONENUM` and `RATE` are answered
 //! `ERROR`: the command decoder does not read them.
 
+use core::fmt;
 use core::time::Duration;
 use std::collections::VecDeque;
 
@@ -75,6 +76,7 @@ use cellftp_proto::{Action, Decoded, Mode, ServCode, Setting, TransferType};
 
 use crate::fault::{Answer, Fault, Rng};
 use crate::modem::ModemConfig;
+use crate::modem::{Held, Hidden};
 use crate::op::{FtpOp, FtpResult};
 
 /// The `<maxlength>` of every `+FTPPUT: 1,1,<maxlength>` credit: SIM800's
@@ -133,7 +135,8 @@ impl OpName {
 }
 
 /// The settings the FTP commands store (`SPEC-simcom.md` §3.3 to §3.12).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
 struct Settings {
     cid: u8,
     server: Option<String>,
@@ -147,6 +150,25 @@ struct Settings {
     get_name: Option<String>,
     put_path: Option<String>,
     put_name: Option<String>,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("cid", &self.cid)
+            .field("server", &self.server)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &Hidden(self.password.is_some()))
+            .field("mode", &self.mode)
+            .field("transfer_type", &self.transfer_type)
+            .field("rest", &self.rest)
+            .field("get_path", &self.get_path)
+            .field("get_name", &self.get_name)
+            .field("put_path", &self.put_path)
+            .field("put_name", &self.put_name)
+            .finish()
+    }
 }
 
 impl Default for Settings {
@@ -233,8 +255,10 @@ struct Noise {
     bytes: bool,
 }
 
-/// The simulated SIMCom modem; see the module docs.
-#[derive(Debug)]
+/// The simulated SIMCom modem; see the module docs. Its `Debug` shows
+/// neither the password nor the bytes it holds (host bytes not read yet,
+/// answers not sent yet), which may be `AT+FTPPW="<password>"` and its
+/// echo.
 pub struct SimcomModem {
     config: ModemConfig,
     decoder: CommandDecoder,
@@ -265,6 +289,27 @@ pub struct SimcomModem {
     drops: VecDeque<u64>,
     noise: Noise,
     now: Duration,
+}
+
+impl fmt::Debug for SimcomModem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimcomModem")
+            .field("config", &self.config)
+            .field("rx", &Held(self.rx.len()))
+            .field("out", &Held(self.out.len()))
+            .field("held", &Held(self.held.len()))
+            .field("ops", &self.ops)
+            .field("state", &self.state)
+            .field("echo", &self.echo)
+            .field("bearer", &self.bearer)
+            .field("apn", &self.apn)
+            .field("settings", &self.settings)
+            .field("running", &self.running)
+            .field("late", &self.late)
+            .field("count", &self.count)
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SimcomModem {
