@@ -65,7 +65,7 @@ mod server;
 mod simcom;
 
 pub use fault::{FaultSpecError, Faults};
-pub use ftp::FtpBackend;
+pub use ftp::{DataConnections, FtpBackend};
 pub use modem::{Modem, ModemConfig, RX_LIMIT};
 pub use op::{FtpOp, FtpResult};
 pub use serve::{Dialect, Link, PtyPort, PtyServer, Running, SimConfig, Simulator, TcpServer};

@@ -244,6 +244,12 @@ impl Simulator {
         }
     }
 
+    /// The data connections its FTP backend opens, by the side that opens
+    /// them (a handle that stays valid while the simulator runs).
+    pub fn data_connections(&self) -> crate::DataConnections {
+        self.backend.data_connections()
+    }
+
     /// Serves one host over `link` until it closes or `stop` is set.
     pub fn run(&mut self, link: &mut impl Link, stop: &AtomicBool) -> io::Result<()> {
         let mut buf = vec![0u8; self.rx.piece()];

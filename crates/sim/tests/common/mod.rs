@@ -16,7 +16,9 @@ use cellftp_session::{
     BringUp, Config, Event, FtpConfig, JobError, JobId, Mode, Outcome, Session, Timeouts,
     TransferType,
 };
-use cellftp_sim::{EmbeddedServer, Faults, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator};
+use cellftp_sim::{
+    DataConnections, EmbeddedServer, Faults, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator,
+};
 
 pub mod modem;
 
@@ -274,6 +276,8 @@ pub struct Bench {
     pub port: Option<Blocking<Tap>>,
     /// What crossed the host's port.
     pub wire: Arc<Mutex<Wire>>,
+    /// The simulator's data connections, by the side that opened them.
+    pub data: DataConnections,
     pub seen: Seen,
     pub ftp_port: u16,
     pub path: Option<String>,
@@ -302,6 +306,7 @@ impl Bench {
             ftp_timeout: Duration::from_secs(5),
             ..SimConfig::default()
         });
+        let data = sim.data_connections();
         let pty = PtyServer::start(sim, None).unwrap();
         let port = PtyPort::open(pty.path(), Duration::from_millis(10)).unwrap();
         let wire = Arc::new(Mutex::new(Wire::default()));
@@ -314,6 +319,7 @@ impl Bench {
             pty: Some(pty),
             port: Some(Blocking::new(port, session)),
             wire,
+            data,
             seen: Seen::default(),
             ftp_port: server.port(),
             path: server.path().map(str::to_owned),
