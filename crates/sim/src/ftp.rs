@@ -243,16 +243,20 @@ impl<T: TlsStream> Conn<T> {
         }
     }
 
+    /// Makes `path` the working directory, taken from the login directory
+    /// (`None`: the login directory itself).
     fn enter(&mut self, path: Option<&str>) -> Result<(), FtpError> {
-        let Some(path) = path else { return Ok(()) };
-        if self.cwd.as_deref() == Some(path) {
+        if self.cwd.as_deref() == path {
             return Ok(());
         }
         if let Some(home) = self.home.clone() {
             self.ctrl.cwd(home)?;
         }
-        self.ctrl.cwd(path)?;
-        self.cwd = Some(path.to_owned());
+        self.cwd = None;
+        if let Some(path) = path {
+            self.ctrl.cwd(path)?;
+            self.cwd = Some(path.to_owned());
+        }
         Ok(())
     }
 
@@ -398,7 +402,10 @@ impl<T: TlsStream> Connection for Conn<T> {
                 self.cwd = None;
                 FtpResult::Done
             }),
-            FtpOp::Mkdir(d) => self.ctrl.mkdir(d).map(|()| FtpResult::Done),
+            FtpOp::Mkdir { path, dir } => self
+                .enter(path.as_deref())
+                .and_then(|()| self.ctrl.mkdir(dir))
+                .map(|()| FtpResult::Done),
             FtpOp::Delete { path, name } => self
                 .enter(path.as_deref())
                 .and_then(|()| self.ctrl.rm(name))
@@ -408,7 +415,10 @@ impl<T: TlsStream> Connection for Conn<T> {
                 .and_then(|()| self.set_type(TransferType::Binary))
                 .and_then(|()| self.ctrl.size(name))
                 .map(|n| FtpResult::Size(n as u64)),
-            FtpOp::Rmdir(d) => self.ctrl.rmdir(d).map(|()| FtpResult::Done),
+            FtpOp::Rmdir { path, dir } => self
+                .enter(path.as_deref())
+                .and_then(|()| self.ctrl.rmdir(dir))
+                .map(|()| FtpResult::Done),
             FtpOp::Get {
                 path,
                 name,

@@ -51,9 +51,9 @@
 //! 5 when the server answers with anything but a greeting), `AT+FTPPW`
 //! logs in with the user name
 //! of `AT+FTPUN`, `AT+FTPRESET` is the `REST` offset of every later
-//! `AT+FTPGET` until changed, `AT+FTPPATH` is the directory of gets, puts
-//! and listings, and a failed transfer ends in `ERROR` after the data that
-//! did arrive.
+//! `AT+FTPGET` until changed, `AT+FTPPATH` is the directory of gets, puts,
+//! listings and of a relative `AT+FTPMKD`/`AT+FTPRMD` (§5 item 51), and a
+//! failed transfer ends in `ERROR` after the data that did arrive.
 
 pub mod fault;
 mod ftp;

@@ -681,11 +681,17 @@ impl Modem {
                 self.placeholder_then_ok(CommandName::FtpRmd, b"dir")
             }
             Command::FtpMkd(Operation::Run(d)) => {
-                let op = FtpOp::Mkdir(d.as_str().to_owned());
+                let op = FtpOp::Mkdir {
+                    path: s.path.clone(),
+                    dir: d.as_str().to_owned(),
+                };
                 self.when_logged_in(CommandName::FtpMkd, op);
             }
             Command::FtpRmd(Operation::Run(d)) => {
-                let op = FtpOp::Rmdir(d.as_str().to_owned());
+                let op = FtpOp::Rmdir {
+                    path: s.path.clone(),
+                    dir: d.as_str().to_owned(),
+                };
                 self.when_logged_in(CommandName::FtpRmd, op);
             }
             Command::FtpGet(Action::Test) => self.empty_then_ok(CommandName::FtpGet),

@@ -936,10 +936,12 @@ impl SimcomModem {
                 let Some(dir) = dir.map(|d| directory(&d)) else {
                     return self.line("ERROR");
                 };
+                // Each operation logs in afresh: the path is the
+                // directory's own, from the login directory.
                 if op == OpName::Mkd {
-                    FtpOp::Mkdir(dir)
+                    FtpOp::Mkdir { path: None, dir }
                 } else {
-                    FtpOp::Rmdir(dir)
+                    FtpOp::Rmdir { path: None, dir }
                 }
             }
             _ => {
