@@ -118,16 +118,18 @@ impl Default for SimConfig {
 
 /// Paces bytes to a baud rate: each byte takes 10 bit times, and the line
 /// carries the bytes one after the other.
+///
+/// Bytes start on the line once they are ready (read from the host, or
+/// written by the modem) and the line is free. The line gives back no time
+/// in which it had nothing to carry; time in which bytes were ready and
+/// the simulator did not get to them (a wait that overslept, the machine
+/// busy elsewhere) is made up, as a UART goes on shifting out what is
+/// queued while its processor does other work.
 #[derive(Debug)]
 struct Pacer {
     bytes_per_sec: Option<f64>,
     /// When the line has carried every byte paced so far.
     free_at: Instant,
-    /// How much later than `free_at` the last wait ended. The bytes paced
-    /// next were ready by then, so they are taken to follow on the line
-    /// without a gap; nothing else is given back (a real line does not
-    /// return the time it stood idle).
-    overslept: Duration,
 }
 
 impl Pacer {
@@ -135,24 +137,19 @@ impl Pacer {
         Self {
             bytes_per_sec: baud.filter(|&b| b > 0).map(|b| f64::from(b) / 10.0),
             free_at: Instant::now(),
-            overslept: Duration::ZERO,
         }
     }
 
-    /// Waits until `n` more bytes have passed over the link: they start
-    /// when the line is free (now, if it stood idle) and take their time.
-    fn pace(&mut self, n: usize) {
+    /// Waits until `n` bytes, ready since `ready`, have passed over the
+    /// link.
+    fn pace(&mut self, n: usize, ready: Instant) {
         let Some(rate) = self.bytes_per_sec else {
             return;
         };
-        let now = Instant::now();
-        let credit = core::mem::take(&mut self.overslept);
-        let ready = now.checked_sub(credit).unwrap_or(now);
         let start = self.free_at.max(ready);
         self.free_at = start + Duration::from_secs_f64(n as f64 / rate);
-        if let Some(wait) = self.free_at.checked_duration_since(now) {
+        if let Some(wait) = self.free_at.checked_duration_since(Instant::now()) {
             thread::sleep(wait);
-            self.overslept = Instant::now().saturating_duration_since(self.free_at);
         }
     }
 
@@ -252,7 +249,8 @@ impl Simulator {
 
     /// Serves one host over `link` until it closes or `stop` is set.
     pub fn run(&mut self, link: &mut impl Link, stop: &AtomicBool) -> io::Result<()> {
-        let mut buf = vec![0u8; self.rx.piece()];
+        // Everything the host has sent, in one read: it was all ready then.
+        let mut buf = vec![0u8; 64 * 1024];
         while !stop.load(Ordering::Relaxed) {
             let wait = match self.modem.poll_timeout() {
                 Some(t) => t
@@ -264,15 +262,21 @@ impl Simulator {
                 match link.read(&mut buf) {
                     Ok(0) => return Ok(()),
                     Ok(n) => {
-                        self.rx.pace(n);
-                        let mut input = buf.get(..n).unwrap_or_default();
-                        while !input.is_empty() {
-                            let now = self.epoch.elapsed();
-                            let taken = self.modem.handle_input(now, input);
-                            input = input.get(taken..).unwrap_or_default();
-                            self.work(link, stop)?;
-                            if taken == 0 {
-                                thread::sleep(Duration::from_millis(5));
+                        let ready = Instant::now();
+                        let read = buf.get(..n).unwrap_or_default();
+                        for piece in read.chunks(self.rx.piece()) {
+                            // The modem sees the bytes once the line has
+                            // carried them.
+                            self.rx.pace(piece.len(), ready);
+                            let mut input = piece;
+                            while !input.is_empty() {
+                                let now = self.epoch.elapsed();
+                                let taken = self.modem.handle_input(now, input);
+                                input = input.get(taken..).unwrap_or_default();
+                                self.work(link, stop)?;
+                                if taken == 0 {
+                                    thread::sleep(Duration::from_millis(5));
+                                }
                             }
                         }
                     }
@@ -302,9 +306,10 @@ impl Simulator {
             let Some(out) = self.modem.poll_output() else {
                 return Ok(());
             };
+            let ready = Instant::now();
             for piece in out.chunks(self.tx.piece()) {
                 // The host sees the bytes once the line has carried them.
-                self.tx.pace(piece.len());
+                self.tx.pace(piece.len(), ready);
                 if !write_until_stopped(link, piece, stop)? {
                     return Ok(());
                 }

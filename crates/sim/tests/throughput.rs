@@ -110,33 +110,37 @@ fn paced_at_9600_baud_takes_the_lines_time() {
 #[test]
 #[ignore = "takes about a minute: run it on purpose"]
 fn paced_at_115200_baud_reaches_90_percent() {
-    let _w = Watchdog::new("throughput", Duration::from_secs(240));
+    let _w = Watchdog::new("throughput", Duration::from_secs(300));
     let link = 11_520.0;
-    let run = transfer(Some(115_200), 256 * 1024, 1024);
+    let paced = transfer(Some(115_200), 256 * 1024, 1024);
     let line = Duration::from_secs_f64(1024.0 / link);
     println!(
         "115200 baud, 256 KiB, chunk 1024, guard 2 ms: put {:.0} B/s ({:.1} %), get {:.0} B/s ({:.1} %)",
-        run.put,
-        100.0 * run.put / link,
-        run.get,
-        100.0 * run.get / link
+        paced.put,
+        100.0 * paced.put / link,
+        paced.get,
+        100.0 * paced.get / link
     );
     println!(
         "per put chunk ({} chunks): {:.1} ms from the write to its OK, {:.1} ms from the OK to the next write; \
          {:.1} ms a cycle against {:.1} ms of line time for the 1024 data bytes",
-        run.chunks,
-        run.chunk_answer.as_secs_f64() * 1e3,
-        run.chunk_gap.as_secs_f64() * 1e3,
-        (run.chunk_answer + run.chunk_gap).as_secs_f64() * 1e3,
+        paced.chunks,
+        paced.chunk_answer.as_secs_f64() * 1e3,
+        paced.chunk_gap.as_secs_f64() * 1e3,
+        (paced.chunk_answer + paced.chunk_gap).as_secs_f64() * 1e3,
         line.as_secs_f64() * 1e3
     );
-    assert!(run.put >= 0.9 * link && run.get >= 0.9 * link);
-    let run = transfer(None, 8 * 1024 * 1024, 1024);
+    let free = transfer(None, 8 * 1024 * 1024, 1024);
     println!(
-        "unlimited, 8 MiB: put {:.2} MB/s, get {:.2} MB/s; per put chunk {:.3} ms to its OK, {:.3} ms to the next write",
-        run.put / 1e6,
-        run.get / 1e6,
-        run.chunk_answer.as_secs_f64() * 1e3,
-        run.chunk_gap.as_secs_f64() * 1e3
+        "unlimited, 8 MiB: put {:.2} MB/s, get {:.2} MB/s; per put chunk {:.3} ms from the write to its OK, \
+         {:.3} ms from the OK to the next write",
+        free.put / 1e6,
+        free.get / 1e6,
+        free.chunk_answer.as_secs_f64() * 1e3,
+        free.chunk_gap.as_secs_f64() * 1e3
+    );
+    assert!(
+        paced.put >= 0.9 * link && paced.get >= 0.9 * link,
+        "under 90 % of the link"
     );
 }
