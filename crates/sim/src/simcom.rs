@@ -449,9 +449,8 @@ impl SimcomModem {
                     return;
                 }
                 Decoded::Item { item, consumed } => {
-                    let data = matches!(item, Request::PutData(_));
-                    if self.echo && !data {
-                        self.send_raw(buf.get(..consumed).unwrap_or_default());
+                    if self.echo {
+                        self.echo_item(&item, buf.get(..consumed).unwrap_or_default());
                     }
                     self.request(item);
                     consumed
@@ -459,6 +458,29 @@ impl SimcomModem {
             };
             self.rx = buf;
             self.rx.drain(..consumed.min(self.rx.len()));
+        }
+    }
+
+    /// Echoes a command line (`consumed`, the bytes the decoder took for
+    /// `item`) as the modem receives it, then the CR that ends it, before
+    /// the answer. Upload data is not echoed. The line ends the decoder
+    /// takes before an item (the last line's terminator, a stray LF) are
+    /// not echoed: which item takes them depends on how the input was
+    /// cut, and the echo must not.
+    fn echo_item(&mut self, item: &Request<'_>, consumed: &[u8]) {
+        let line_end = match item {
+            Request::PutData(_) => return,
+            // A full piece may be followed by more of the line.
+            Request::Overlong(piece) => piece.len() < cellftp_proto::MAX_LINE,
+            _ => true,
+        };
+        let start = consumed
+            .iter()
+            .position(|&b| b != b'\r' && b != b'\n')
+            .unwrap_or(consumed.len());
+        self.send_raw(consumed.get(start..).unwrap_or_default());
+        if line_end {
+            self.send_raw(b"\r");
         }
     }
 

@@ -1,13 +1,14 @@
 //! The simulated modem's echo (`SPEC.md` §1.6, §3.2): on at power-on,
 //! `ATE0` turns it off (its own line still echoed), `ATE1` on (its own line
 //! not echoed); the echo of `AT+FTPPUT=<len>,<data>` is framed by its
-//! length; the bytes do not depend on how the input is cut.
+//! length; the bytes do not depend on how the input is cut. The SIMCom
+//! modem echoes the same way.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
 
 use cellftp_proto::{Command, Mode, Put, Request, Response, Setting};
-use cellftp_sim::ModemConfig;
+use cellftp_sim::{ModemConfig, SimcomModem};
 use common::modem::{items, Host};
 
 fn echoing() -> Host {
@@ -104,4 +105,40 @@ fn echo_does_not_depend_on_how_the_input_is_cut() {
         .filter(|i| i.final_result().is_some())
         .count();
     assert_eq!(finals, 8);
+}
+
+/// Everything the SIMCom modem sends for `script`, fed in pieces of
+/// `piece` bytes.
+fn simcom_output(script: &[u8], piece: usize) -> Vec<u8> {
+    let mut modem = SimcomModem::new(ModemConfig {
+        pdp_active: true,
+        ..ModemConfig::default()
+    });
+    let mut out = Vec::new();
+    for part in script.chunks(piece) {
+        let mut part = part;
+        while !part.is_empty() {
+            let n = modem.handle_input(std::time::Duration::ZERO, part);
+            assert!(n > 0);
+            part = &part[n..];
+            while let Some(bytes) = modem.poll_output() {
+                out.extend(bytes);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_simcom_modem_echoes_each_line_with_its_cr() {
+    let script: &[u8] = b"AT\rAT+FTPCID=1\r\nAT+FOO\rATE0\rAT\r";
+    let whole = simcom_output(script, script.len());
+    assert_eq!(
+        whole.escape_ascii().to_string(),
+        "AT\\r\\r\\nOK\\r\\nAT+FTPCID=1\\r\\r\\nOK\\r\\nAT+FOO\\r\\r\\nERROR\\r\\n\
+         ATE0\\r\\r\\nOK\\r\\n\\r\\nOK\\r\\n"
+    );
+    for piece in [1, 2, 5] {
+        assert_eq!(simcom_output(script, piece), whole, "pieces of {piece}");
+    }
 }
