@@ -14,7 +14,9 @@
 //! - [`Modem`] is the modem as a sans-IO state machine (host bytes in,
 //!   response bytes and [`FtpOp`]s out); unit tests and the fuzzer drive it
 //!   directly.
-//! - [`FtpBackend`] carries out [`FtpOp`]s against a server.
+//! - [`FtpBackend`] carries out [`FtpOp`]s against a server, and counts
+//!   the data connections it opens by the side that opens them
+//!   ([`DataConnections`]).
 //! - [`Simulator`] joins the two and paces the link to a baud rate;
 //!   [`PtyServer`] serves it on a pseudo-terminal (a `/dev/pts/N`, or a
 //!   symbolic link to it), [`TcpServer`] on a TCP port like a modem behind
