@@ -272,7 +272,10 @@ fn corrupted_and_dropped_bytes_end_every_job() {
                         command: CommandName::FtpGet,
                         ..
                     },
-                ) => tally.failed += 1,
+                ) => {
+                    println!("{faults}: {:?}", bench.seen.result(get));
+                    tally.failed += 1;
+                }
                 other => panic!("{faults}: {other:?}"),
             }
         }
