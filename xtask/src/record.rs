@@ -14,7 +14,7 @@
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use std::collections::VecDeque;
 
@@ -26,20 +26,69 @@ use cellftp_session::proto::simcom::PutOpt;
 use cellftp_session::{BringUp, Event, FtpConfig, JobId, Mode, Session, TransferType};
 use cellftp_sim::{EmbeddedServer, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator};
 
-/// A port that records what crosses it.
+/// A port that records what crosses it. A silence of [`GAP`] or more
+/// (a late answer, a timeout) is written as a `@ <ms>` record before the
+/// bytes after it, and at the end, so that a replay's clock passes the
+/// session's deadlines where the recording's did.
 struct Recorder<P> {
     port: P,
     records: Vec<Record>,
+    /// The recording's clock starts before the session's, so that no
+    /// recorded time is earlier than the session's own.
+    origin: Instant,
+    /// When bytes last crossed.
+    last: Instant,
+}
+
+/// The shortest silence written as a time record: longer than any guard
+/// time and shorter than any timeout.
+const GAP: Duration = Duration::from_millis(500);
+
+impl<P> Recorder<P> {
+    fn new(port: P) -> Self {
+        let now = Instant::now();
+        Self {
+            port,
+            records: Vec::new(),
+            origin: now,
+            last: now,
+        }
+    }
+
+    /// Writes a time record if bytes have not crossed for [`GAP`]; true
+    /// if it did (the next bytes start a new record).
+    fn stamp(&mut self) -> bool {
+        let now = Instant::now();
+        if now.duration_since(self.last) < GAP {
+            return false;
+        }
+        // Rounded up: a deadline the session saw pass has passed at the
+        // recorded time too.
+        let ms = now.duration_since(self.origin).as_micros().div_ceil(1000);
+        self.records
+            .push(Record::Time(u64::try_from(ms).unwrap_or(u64::MAX)));
+        true
+    }
+
+    /// The records, with the time of the end if it came after a silence.
+    fn finish(mut self) -> Vec<Record> {
+        self.stamp();
+        self.records
+    }
 }
 
 impl<P: Read> Read for Recorder<P> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.port.read(buf)?;
         let got = buf.get(..n).unwrap_or_default();
+        if n == 0 {
+            return Ok(0);
+        }
+        let stamped = self.stamp();
+        self.last = Instant::now();
         match self.records.last_mut() {
-            Some(Record::Received(r)) => r.extend_from_slice(got),
-            _ if n > 0 => self.records.push(Record::Received(got.to_vec())),
-            _ => {}
+            Some(Record::Received(r)) if !stamped => r.extend_from_slice(got),
+            _ => self.records.push(Record::Received(got.to_vec())),
         }
         Ok(n)
     }
@@ -53,10 +102,12 @@ impl<P: ReadTimeout> ReadTimeout for Recorder<P> {
 
 impl<P: Write> Write for Recorder<P> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let stamped = self.stamp();
         let n = self.port.write(buf)?;
+        self.last = Instant::now();
         let sent = buf.get(..n).unwrap_or_default();
         match self.records.last_mut() {
-            Some(Record::Sent(s)) => s.extend_from_slice(sent),
+            Some(Record::Sent(s)) if !stamped => s.extend_from_slice(sent),
             _ => self.records.push(Record::Sent(sent.to_vec())),
         }
         Ok(n)
@@ -188,6 +239,40 @@ fn scenarios(port: u16) -> Vec<Scenario> {
             ]),
         },
         Scenario {
+            name: "late",
+            about: "The modem answers a mkdir 1.5 s late, well within its 30 s timeout: the session waits, the job succeeds and the next goes on.",
+            faults: "late=FTPMKD#1:1500",
+            files: Vec::new(),
+            jobs: setup(vec![JobSpec::Mkdir("slow".into()), JobSpec::Rmdir("slow".into())]),
+        },
+        Scenario {
+            name: "late-after-timeout",
+            about: "The modem answers a get's AT+FTPGETNAME after 6.5 s, past its 5 s timeout: the job fails; the next job's resynchronising probe waits for the modem, which sends the stale OK first, and the get then succeeds.",
+            faults: "late=FTPGETNAME#1:6500",
+            files: vec![("late.txt", b"late but whole".to_vec())],
+            jobs: setup(vec![
+                JobSpec::Get { name: "late.txt".into(), offset: 0 },
+                JobSpec::Get { name: "late.txt".into(), offset: 0 },
+            ]),
+        },
+        Scenario {
+            name: "never",
+            about: "The modem never answers a get's AT+FTPGETNAME: the job times out after 5 s; the next job resynchronises first and succeeds.",
+            faults: "never=FTPGETNAME#1",
+            files: vec![("never.txt", b"answered at last".to_vec())],
+            jobs: setup(vec![
+                JobSpec::Get { name: "never.txt".into(), offset: 0 },
+                JobSpec::Get { name: "never.txt".into(), offset: 0 },
+            ]),
+        },
+        Scenario {
+            name: "corrupt-payload",
+            about: "The link corrupts bytes at a rate of 1/200 from the answer to AT+FTPGET on: here they all fall in the file's data, and the get ends OK with 1500 bytes of which some are wrong. The protocol has no checksum: a host that must know its file is intact compares one of its own.",
+            faults: "seed=1,corrupt=0.005,bytes-from=FTPGET",
+            files: vec![("c.dat", (0..1500u32).map(|i| b"0123456789abcdef"[(i % 16) as usize]).collect())],
+            jobs: setup(vec![JobSpec::Get { name: "c.dat".into(), offset: 0 }]),
+        },
+        Scenario {
             name: "broken-upload",
             about: "The data connection of an upload drops after 600 bytes: the chunk is refused, the upload is closed and the job fails, never a silently short file.",
             faults: "drop-data=600",
@@ -210,10 +295,7 @@ fn record(scenario: &Scenario, dir: &Path) -> Result<Transcript, String> {
     }
     let pty = PtyServer::start(sim, None).map_err(|e| format!("pseudo-terminal: {e}"))?;
     let port = PtyPort::open(pty.path(), Duration::from_millis(10)).map_err(|e| e.to_string())?;
-    let recorder = Recorder {
-        port,
-        records: Vec::new(),
-    };
+    let recorder = Recorder::new(port);
     let mut driver = Blocking::new(recorder, Session::default());
     let mut host = Host::default();
     let mut ids = Vec::new();
@@ -275,7 +357,7 @@ fn record(scenario: &Scenario, dir: &Path) -> Result<Transcript, String> {
         )),
     ];
     records.extend(scenario.jobs.iter().cloned().map(Record::Job));
-    records.extend(recorder.records);
+    records.extend(recorder.finish());
     for (i, id) in ids.iter().enumerate() {
         let result = host
             .results
@@ -366,10 +448,7 @@ fn record_simcom(scenario: &SimcomScenario, dir: &Path) -> Result<Transcript, St
     }
     let pty = PtyServer::start(sim, None).map_err(|e| format!("pseudo-terminal: {e}"))?;
     let port = PtyPort::open(pty.path(), Duration::from_millis(10)).map_err(|e| e.to_string())?;
-    let mut io = Recorder {
-        port,
-        records: Vec::new(),
-    };
+    let mut io = Recorder::new(port);
     let mut session = Simcom::default();
     let mut waiting: VecDeque<(usize, &SimcomJob)> = scenario.jobs.iter().enumerate().collect();
     // Job index → session id, result; upload data left per job index.
@@ -511,7 +590,7 @@ fn record_simcom(scenario: &SimcomScenario, dir: &Path) -> Result<Transcript, St
             .cloned()
             .map(|j| Record::Job(JobSpec::Simcom(j))),
     );
-    records.extend(io.records);
+    records.extend(io.finish());
     for (i, result) in results.into_iter().enumerate() {
         let result = result.ok_or_else(|| fail(format!("job {i} never ended")))?;
         records.push(Record::Expect {

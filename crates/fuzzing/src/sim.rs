@@ -80,7 +80,7 @@ fn drive(modem: &mut Modem, now: Duration) -> usize {
                     b"-rw-r--r-- 1 a a 5 Sep 30 01:52 x\r\ndrwxr-xr-x 2 a a 0 Jan 1 2024 d"
                         .to_vec(),
                 ),
-                FtpOp::Mkdir(d) if d.len() % 2 == 0 => FtpResult::Failed {
+                FtpOp::Mkdir { dir, .. } if dir.len() % 2 == 0 => FtpResult::Failed {
                     partial: Vec::new(),
                 },
                 _ => FtpResult::Done,

@@ -25,7 +25,7 @@ use crate::grammar::{inline_header, listing_header, response_line, Direction, He
 use crate::limits::{MAX_COMMAND, MAX_FRAGMENT, MAX_LINE, MAX_PUT_DATA};
 use crate::param::Put;
 use crate::request::Request;
-use crate::response::{CmeError, InfoValue, Response, Urc};
+use crate::response::{CmeError, InfoValue, Response, ResultCode, Urc};
 
 /// Why [`ResponseEncoder::encode`] refused an item. Nothing was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -527,6 +527,7 @@ fn line_text(item: &Response<'_>, scratch: &mut [u8; SCRATCH]) -> Result<usize, 
         Response::Error => w.put(b"ERROR"),
         Response::CmeError(e) => cme(&mut w, "CME", e),
         Response::CmsError(e) => cme(&mut w, "CMS", e),
+        Response::ResultCode(code) => result_code(&mut w, code),
         Response::ServResult(code) => write!(w, "+FTPSERV:{}", code.code()),
         Response::FtpList { mode, len } => write!(w, "+FTPLIST:{mode},{len}"),
         Response::Info(info) => {
@@ -568,6 +569,21 @@ fn line_text(item: &Response<'_>, scratch: &mut [u8; SCRATCH]) -> Result<usize, 
     };
     written.map_err(|_| EmitError::Unreadable)?;
     Ok(w.at)
+}
+
+/// A V.250 or vendor final result code, in the spelling `SPEC.md` §1.9
+/// lists first (`NO DIALTONE`, `COMMAND NOT SUPPORT`); `MODEM ERROR:`
+/// without a number when the code had none.
+fn result_code(w: &mut Scratch<'_>, code: ResultCode) -> fmt::Result {
+    match code {
+        ResultCode::NoCarrier => w.put(b"NO CARRIER"),
+        ResultCode::Busy => w.put(b"BUSY"),
+        ResultCode::NoAnswer => w.put(b"NO ANSWER"),
+        ResultCode::NoDialtone => w.put(b"NO DIALTONE"),
+        ResultCode::ModemError(Some(n)) => write!(w, "MODEM ERROR: {n}"),
+        ResultCode::ModemError(None) => w.put(b"MODEM ERROR:"),
+        ResultCode::NotSupported => w.put(b"COMMAND NOT SUPPORT"),
+    }
 }
 
 fn cme(w: &mut Scratch<'_>, which: &str, e: CmeError<'_>) -> fmt::Result {

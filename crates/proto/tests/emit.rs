@@ -10,7 +10,8 @@ use std::vec::Vec;
 
 use cellftp_proto::{
     commands, Action, CmeError, Command, CommandName, EmitError, Info, InfoValue, Request,
-    Response, ResponseEncoder, Seed, ServCode, Urc, MAX_FRAGMENT, MAX_LINE, MAX_PUT_DATA,
+    Response, ResponseEncoder, ResultCode, Seed, ServCode, Urc, MAX_FRAGMENT, MAX_LINE,
+    MAX_PUT_DATA,
 };
 use common::check_responses;
 use proptest::prelude::*;
@@ -25,6 +26,7 @@ enum Group {
     Cme(u16),
     CmeText(Vec<u8>),
     Cms(u16),
+    Code(u8, u16),
     Serv(u16),
     Get(Vec<u8>),
     List(u32, Vec<Vec<u8>>),
@@ -47,6 +49,7 @@ impl Group {
                 | Group::Error
                 | Group::Cme(_)
                 | Group::Cms(_)
+                | Group::Code(..)
                 | Group::Serv(_)
                 | Group::Get(_)
                 | Group::EchoPut(_)
@@ -85,6 +88,7 @@ fn group() -> impl Strategy<Value = Group> {
         any::<u16>().prop_map(Group::Cme),
         line(40).prop_map(Group::CmeText),
         any::<u16>().prop_map(Group::Cms),
+        (any::<u8>(), any::<u16>()).prop_map(|(k, n)| Group::Code(k, n)),
         (0u16..1000).prop_map(Group::Serv),
         payload(3 * MAX_FRAGMENT + 10).prop_map(Group::Get),
         (any::<u32>(), prop::collection::vec(line(80), 0..6)).prop_map(|(m, l)| Group::List(m, l)),
@@ -113,6 +117,19 @@ fn group() -> impl Strategy<Value = Group> {
     ]
 }
 
+/// Every result code, picked by `kind`.
+fn result_code(kind: u8, n: u16) -> ResultCode {
+    match kind % 7 {
+        0 => ResultCode::NoCarrier,
+        1 => ResultCode::Busy,
+        2 => ResultCode::NoAnswer,
+        3 => ResultCode::NoDialtone,
+        4 => ResultCode::ModemError(Some(n)),
+        5 => ResultCode::ModemError(None),
+        _ => ResultCode::NotSupported,
+    }
+}
+
 /// Pieces of `data` as the decoder cuts a payload: the first fragment, then
 /// continuations of [`MAX_FRAGMENT`] bytes.
 fn fragments(data: &[u8]) -> impl Iterator<Item = &[u8]> {
@@ -134,6 +151,7 @@ fn items(group: &Group) -> Option<Vec<Response<'_>>> {
         Group::Cme(c) => vec![Response::CmeError(CmeError::Code(*c))],
         Group::CmeText(t) => vec![Response::CmeError(CmeError::Text(t))],
         Group::Cms(c) => vec![Response::CmsError(CmeError::Code(*c))],
+        Group::Code(kind, n) => vec![Response::ResultCode(result_code(*kind, *n))],
         Group::Serv(c) => vec![Response::ServResult(ServCode::from_code(*c))],
         Group::Get(data) => {
             let mut v = Vec::new();
@@ -335,6 +353,26 @@ fn manual_example_bytes() {
         out.escape_ascii().to_string(),
         want.escape_ascii().to_string()
     );
+}
+
+#[test]
+fn every_result_code_is_written() {
+    let mut encoder = ResponseEncoder::new();
+    let mut buf = [0u8; 64];
+    for (code, bytes) in [
+        (ResultCode::NoCarrier, &b"\r\nNO CARRIER\r\n"[..]),
+        (ResultCode::Busy, b"\r\nBUSY\r\n"),
+        (ResultCode::NoAnswer, b"\r\nNO ANSWER\r\n"),
+        (ResultCode::NoDialtone, b"\r\nNO DIALTONE\r\n"),
+        (ResultCode::ModemError(Some(3)), b"\r\nMODEM ERROR: 3\r\n"),
+        (ResultCode::ModemError(None), b"\r\nMODEM ERROR:\r\n"),
+        (ResultCode::NotSupported, b"\r\nCOMMAND NOT SUPPORT\r\n"),
+    ] {
+        let item = Response::ResultCode(code);
+        let n = encoder.encode(&item, &mut buf).unwrap();
+        assert_eq!(&buf[..n], bytes, "{code:?}");
+        check_responses(bytes, &[item], b"");
+    }
 }
 
 #[test]

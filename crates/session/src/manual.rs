@@ -121,8 +121,13 @@ pub(crate) struct State {
     /// `AT` probes sent so far without an answer.
     probes: u8,
     /// Restart codes (`RDY`, `+CFUN: 1`) are part of the restart already
-    /// reported until a command is answered.
+    /// reported until a command is answered (and none is sent until the
+    /// codes have been quiet for the restart settle time).
     restarting: bool,
+    /// The command staged or in flight is the `AT` probe, sent again while
+    /// the modem boots (a caller's raw line is named `AT` too, and is never
+    /// sent twice).
+    probe: bool,
     /// `AT+CFUN` was sent: its `+CFUN: 1` is not a restart.
     expect_cfun: bool,
 }
@@ -157,6 +162,7 @@ impl Channel {
     /// Encodes `command` for the next transmit. The channel must be free.
     #[inline]
     pub(crate) fn stage(&mut self, command: &Command<'_>, config: &Config) {
+        self.inner.state.probe = matches!(command, Command::At);
         self.inner.stage(command, config);
     }
 
@@ -171,6 +177,7 @@ impl Channel {
         config: &Config,
     ) {
         let sent = Sent::new(name, Effect::None, false, config.timeouts.for_class(class));
+        self.inner.state.probe = false;
         self.inner.stage_line(line, sent);
     }
 
@@ -211,9 +218,12 @@ impl Channel {
     }
 
     /// A restart code arrived: true if it starts a restart, false if it is
-    /// part of one already reported. Either way a resynchronisation follows.
-    pub(crate) fn restarted(&mut self) -> bool {
+    /// part of one already reported. Either way a resynchronisation
+    /// follows, and no command goes out before `settle` has passed without
+    /// another restart code (the rest of the burst).
+    pub(crate) fn restarted(&mut self, settle: Duration) -> bool {
         self.lost_sync();
+        self.inner.hold_for(settle);
         !core::mem::replace(&mut self.inner.state.restarting, true)
     }
 
@@ -292,7 +302,7 @@ impl Channel {
     pub(crate) fn expire(&mut self, config: &Config) -> Expired {
         if let Some(sent) = self.inner.overdue() {
             if !sent.sync
-                && sent.name == CommandName::At
+                && self.inner.state.probe
                 && self.inner.state.probes + 1 < config.probe_attempts
             {
                 // A booting modem ignores the first probes: send AT again

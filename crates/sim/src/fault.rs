@@ -16,6 +16,7 @@
 //!         / "urc=" rate                 ; an unsolicited line before a response line, with this probability
 //!         / "corrupt=" rate             ; each byte to the host is replaced, with this probability
 //!         / "drop=" rate                ; each byte to the host is lost, with this probability
+//!         / "bytes-from=" target        ; corrupt and drop start with this command's answer
 //! target  = u32                         ; the k-th command line (1-based, all commands counted)
 //!         / name ["#" u32]              ; the k-th command of that name (default 1st)
 //! name    = "AT" / "ATE" / "CFUN" / "FTPPUT" / "AT+FTPPUT" / "+FTPPUT" / …   ; any case, either dialect's
@@ -31,7 +32,21 @@
 //! unsolicited lines are `+CPIN: READY` and `+CGEV: …` events, which a host
 //! must ignore; they come between responses and between the lines of one
 //! (never inside a payload). Corrupted and dropped bytes apply to what the
-//! modem sends.
+//! modem sends, from power-on, or from the answer to the `bytes-from`
+//! command on (its echo is still clean), so that a host can configure over
+//! a clean link and meet the damage in a transfer.
+//!
+//! The protocol has no checksum and no file length, so the host cannot see
+//! most of this damage: a corrupted byte of a `+FTPGET` chunk's data (or of
+//! a listing) reaches it as data, and the download ends `OK` with the
+//! right length and the wrong bytes. A lost or damaged byte of a chunk
+//! header moves the chunk's end; the rest of the chunk is then read as
+//! lines, which the host ignores, and file data holding `\r\nOK\r\n`
+//! there ends the download `OK`, short. Only some damage is seen, as a
+//! protocol error, an incomplete payload or a timeout (the test
+//! `corrupted_and_dropped_bytes_end_every_job` counts each kind). A host
+//! that must know its file is intact compares a checksum or size of its
+//! own.
 //!
 //! This describes the first dialect's [`crate::Modem`]. The SIMCom modem
 //! ([`crate::SimcomModem`]) takes the same spec, names either dialect's
@@ -40,7 +55,9 @@
 //! error URC, `urc` sends `+CPIN: READY` and `Call Ready`); its module docs
 //! say how.
 //!
-//! Example: `seed=7,drop-data=1000,late=FTPMKD:2000,cme=FTPPUT#2:100,urc=0.2`.
+//! Examples: `seed=7,drop-data=1000,late=FTPMKD:2000,cme=FTPPUT#2:100,urc=0.2`;
+//! `seed=3,corrupt=0.002,drop=0.002,bytes-from=FTPGET` (a clean
+//! configure, then a damaged download).
 
 use core::fmt;
 use core::str::FromStr;
@@ -99,6 +116,20 @@ pub enum Fault {
     Corrupt(f64),
     /// Bytes to the host lost, with this probability.
     Drop(f64),
+    /// [`Fault::Corrupt`] and [`Fault::Drop`] start with the answer to
+    /// this command; before it the modem's bytes are clean.
+    BytesFrom(Target),
+}
+
+impl Target {
+    /// True if the command counted `count`-th of all and `nth`-th of its
+    /// `name` (as the command tables write it after `AT`) is this target.
+    pub(crate) fn hits(self, count: u32, name: &str, nth: u32) -> bool {
+        match self {
+            Target::Nth(k) => k == count,
+            Target::Named { name: n, nth: k } => n == name && k == nth,
+        }
+    }
 }
 
 /// A parsed fault spec: the faults and the seed of the random ones.
@@ -126,9 +157,27 @@ impl Faults {
         Self::default()
     }
 
-    /// The probability of an unsolicited line before each response line.
+    /// The largest rate `pick` finds among the faults (0 if none).
     pub(crate) fn rate(&self, pick: fn(&Fault) -> Option<f64>) -> f64 {
         self.faults.iter().filter_map(pick).fold(0.0, f64::max)
+    }
+
+    /// The command whose answer the byte faults start with, if a
+    /// `bytes-from` item names one (the first, if several do).
+    pub(crate) fn bytes_from(&self) -> Option<Target> {
+        self.faults.iter().find_map(|f| match f {
+            Fault::BytesFrom(t) => Some(*t),
+            _ => None,
+        })
+    }
+
+    /// The answer fault that hits the command counted `count`-th of all
+    /// and `nth`-th of its `name`, if any.
+    pub(crate) fn answer_for(&self, count: u32, name: &str, nth: u32) -> Option<Answer> {
+        self.faults.iter().find_map(|f| match f {
+            Fault::Command { target, answer } => target.hits(count, name, nth).then_some(*answer),
+            _ => None,
+        })
     }
 }
 
@@ -160,6 +209,9 @@ impl FromStr for Faults {
                 "drop-data" => {
                     Fault::DropData(value.parse().map_err(|_| bad("expected a byte count"))?)
                 }
+                "bytes-from" => Fault::BytesFrom(
+                    target(value).ok_or_else(|| bad("expected a command number or name"))?,
+                ),
                 "never" => command(Answer::Never)?,
                 "restart" => command(Answer::Restart)?,
                 "error" => command(Answer::Error)?,
@@ -217,6 +269,7 @@ impl fmt::Display for Faults {
                 Fault::Urc(r) => write!(f, "urc={r}")?,
                 Fault::Corrupt(r) => write!(f, "corrupt={r}")?,
                 Fault::Drop(r) => write!(f, "drop={r}")?,
+                Fault::BytesFrom(t) => write!(f, "bytes-from={}", TargetText(*t))?,
             }
         }
         Ok(())
@@ -305,10 +358,18 @@ mod tests {
     #[test]
     fn parses_and_prints_every_item() {
         let text = "seed=7,drop-data=1000,late=FTPMKD#1:2000,never=3,restart=FTPPUT#2,\
-                    error=AT#1,cme=FTPGET#1:10,urc=0.5,corrupt=0.001,drop=0.25";
+                    error=AT#1,cme=FTPGET#1:10,urc=0.5,corrupt=0.001,drop=0.25,\
+                    bytes-from=FTPGET#2";
         let faults: Faults = text.parse().unwrap_or_default();
         assert_eq!(faults.seed, 7);
-        assert_eq!(faults.faults.len(), 9);
+        assert_eq!(faults.faults.len(), 10);
+        assert_eq!(
+            faults.bytes_from(),
+            Some(Target::Named {
+                name: "+FTPGET",
+                nth: 2
+            })
+        );
         assert_eq!(faults.to_string(), text);
         let again: Faults = faults.to_string().parse().unwrap_or_default();
         assert_eq!(again, faults);

@@ -5,9 +5,13 @@
 //! connection's local address (127.0.0.1 for a local server) and the server
 //! connects back. A `drop-data` fault shuts the data socket down after the
 //! given number of bytes, so the server sees a real broken transfer.
+//! [`DataConnections`] counts the data connections by the side that opened
+//! them, so that a test can tell which mode carried its transfers.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use cellftp_proto::{Mode, ServCode, TransferType};
@@ -21,6 +25,7 @@ pub struct FtpBackend {
     conn: Option<Box<dyn Connection + Send>>,
     timeout: Duration,
     route: Option<SocketAddr>,
+    counts: DataConnections,
 }
 
 impl std::fmt::Debug for FtpBackend {
@@ -29,7 +34,35 @@ impl std::fmt::Debug for FtpBackend {
             .field("connected", &self.conn.is_some())
             .field("timeout", &self.timeout)
             .field("route", &self.route)
+            .field("data_connections", &self.counts)
             .finish()
+    }
+}
+
+/// The data connections a backend opened for its transfers, by which side
+/// opened them: a handle that shares the backend's counters, so that a
+/// test can see which mode really carried its transfers.
+#[derive(Debug, Clone, Default)]
+pub struct DataConnections(Arc<Counts>);
+
+#[derive(Debug, Default)]
+struct Counts {
+    active: AtomicU64,
+    passive: AtomicU64,
+}
+
+impl DataConnections {
+    /// Data connections the server opened to the simulator (active mode,
+    /// after `PORT`), counted once the transfer's data stream was
+    /// accepted.
+    pub fn active(&self) -> u64 {
+        self.0.active.load(Ordering::Relaxed)
+    }
+
+    /// Data connections the simulator opened to the server (passive mode,
+    /// after `PASV`), counted at each connect.
+    pub fn passive(&self) -> u64 {
+        self.0.passive.load(Ordering::Relaxed)
     }
 }
 
@@ -46,7 +79,14 @@ impl FtpBackend {
             conn: None,
             timeout,
             route: None,
+            counts: DataConnections::default(),
         }
+    }
+
+    /// The data connections this backend opens, counted by the side that
+    /// opens them; the handle stays valid while the backend runs.
+    pub fn data_connections(&self) -> DataConnections {
+        self.counts.clone()
     }
 
     /// With `Some(addr)`, every [`FtpOp::Connect`] goes to `addr`, whatever
@@ -62,10 +102,11 @@ impl FtpBackend {
         Some(match op {
             FtpOp::Connect { host, port, mode } => {
                 self.conn = None;
-                let target = match self.route {
-                    Some(addr) => connect_addr(Ok(addr), mode, self.timeout),
-                    None => connect_addr(resolve(&host, port), mode, self.timeout),
+                let addr = match self.route {
+                    Some(addr) => Ok(addr),
+                    None => resolve(&host, port),
                 };
+                let target = connect_addr(addr, mode, self.timeout, &self.counts);
                 match target {
                     Ok(conn) => {
                         self.conn = Some(conn);
@@ -100,7 +141,8 @@ impl FtpBackend {
     }
 }
 
-/// The first address of `host:port`; `BadAddress` if it has none.
+/// The first address of `host:port`; code 2 (`BadAddress`) if it has
+/// none.
 fn resolve(host: &str, port: u16) -> Result<SocketAddr, ServCode> {
     (host, port)
         .to_socket_addrs()
@@ -109,23 +151,48 @@ fn resolve(host: &str, port: u16) -> Result<SocketAddr, ServCode> {
         .ok_or(ServCode::BadAddress)
 }
 
+/// Opens the control connection to `addr` and reads the server's
+/// greeting. The failures map to `AT+FTPSERV`'s codes as `SPEC.md` §3.9
+/// records for the simulator: 3 (`Unreachable`) when the connection is
+/// refused or the network unreachable, 4 (`ConnectTimeout`) when the TCP
+/// connection or the greeting does not come within `timeout`, 5
+/// (`Refused`) when the server answers with anything but a `220` greeting.
 fn connect_addr(
     addr: Result<SocketAddr, ServCode>,
     mode: Mode,
     timeout: Duration,
+    counts: &DataConnections,
 ) -> Result<Box<dyn Connection + Send>, ServCode> {
+    let timed_out = |e: &std::io::Error| {
+        matches!(
+            e.kind(),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+        )
+    };
     let addr = addr?;
-    let tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| match e.kind() {
-        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ServCode::ConnectTimeout,
-        _ => ServCode::Unreachable,
+    let tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| {
+        if timed_out(&e) {
+            ServCode::ConnectTimeout
+        } else {
+            ServCode::Unreachable
+        }
     })?;
     // A silent server must not hang the modem.
     let _ = tcp.set_read_timeout(Some(timeout));
     let _ = tcp.set_write_timeout(Some(timeout));
-    let ctrl = suppaftp::FtpStream::connect_with_stream(tcp).map_err(|_| ServCode::Refused)?;
+    let ctrl = suppaftp::FtpStream::connect_with_stream(tcp).map_err(|e| match e {
+        FtpError::ConnectionError(e) if timed_out(&e) => ServCode::ConnectTimeout,
+        _ => ServCode::Refused,
+    })?;
     let ctrl = match mode {
         Mode::Active => ctrl.active_mode(timeout),
-        Mode::Passive => ctrl,
+        Mode::Passive => {
+            let counts = counts.clone();
+            ctrl.passive_stream_builder(move |addr| {
+                counts.0.passive.fetch_add(1, Ordering::Relaxed);
+                TcpStream::connect_timeout(&addr, timeout).map_err(FtpError::ConnectionError)
+            })
+        }
     };
     Ok(Box::new(Conn {
         ctrl,
@@ -134,6 +201,8 @@ fn connect_addr(
         home: None,
         alive: true,
         timeout,
+        mode,
+        counts: counts.clone(),
     }))
 }
 
@@ -154,6 +223,8 @@ struct Conn<T: TlsStream> {
     home: Option<String>,
     alive: bool,
     timeout: Duration,
+    mode: Mode,
+    counts: DataConnections,
 }
 
 /// The outcome of a step that failed: dropped connections end the session.
@@ -172,17 +243,29 @@ impl<T: TlsStream> Conn<T> {
         }
     }
 
+    /// Makes `path` the working directory, taken from the login directory
+    /// (`None`: the login directory itself).
     fn enter(&mut self, path: Option<&str>) -> Result<(), FtpError> {
-        let Some(path) = path else { return Ok(()) };
-        if self.cwd.as_deref() == Some(path) {
+        if self.cwd.as_deref() == path {
             return Ok(());
         }
         if let Some(home) = self.home.clone() {
             self.ctrl.cwd(home)?;
         }
-        self.ctrl.cwd(path)?;
-        self.cwd = Some(path.to_owned());
+        self.cwd = None;
+        if let Some(path) = path {
+            self.ctrl.cwd(path)?;
+            self.cwd = Some(path.to_owned());
+        }
         Ok(())
+    }
+
+    /// A transfer's data stream is open: in active mode the server opened
+    /// it (passive connects are counted as they are made).
+    fn opened(&self) {
+        if self.mode == Mode::Active {
+            self.counts.0.active.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     fn set_type(&mut self, t: TransferType) -> Result<(), FtpError> {
@@ -209,6 +292,7 @@ impl<T: TlsStream> Conn<T> {
                 .map_err(no_data)?;
         }
         let stream = self.ctrl.retr_as_stream(name).map_err(no_data)?;
+        self.opened();
         let _ = stream
             .get_ref()
             .get_ref()
@@ -225,6 +309,7 @@ impl<T: TlsStream> Conn<T> {
         self.enter(path).map_err(no_data)?;
         if drop_after.is_none() {
             let lines = self.ctrl.list(None).map_err(no_data)?;
+            self.opened();
             return Ok(lines.join("\r\n").into_bytes());
         }
         let (_, stream) = self
@@ -234,6 +319,7 @@ impl<T: TlsStream> Conn<T> {
                 &[suppaftp::Status::AboutToSend, suppaftp::Status::AlreadyOpen],
             )
             .map_err(no_data)?;
+        self.opened();
         read_all(stream, drop_after)
     }
 
@@ -249,6 +335,7 @@ impl<T: TlsStream> Conn<T> {
             self.enter(path)?;
             self.set_type(t)?;
             let stream = self.ctrl.put_with_stream(name)?;
+            self.opened();
             self.upload = Some(stream);
         }
         let Some(stream) = self.upload.as_mut() else {
@@ -315,7 +402,10 @@ impl<T: TlsStream> Connection for Conn<T> {
                 self.cwd = None;
                 FtpResult::Done
             }),
-            FtpOp::Mkdir(d) => self.ctrl.mkdir(d).map(|()| FtpResult::Done),
+            FtpOp::Mkdir { path, dir } => self
+                .enter(path.as_deref())
+                .and_then(|()| self.ctrl.mkdir(dir))
+                .map(|()| FtpResult::Done),
             FtpOp::Delete { path, name } => self
                 .enter(path.as_deref())
                 .and_then(|()| self.ctrl.rm(name))
@@ -325,7 +415,10 @@ impl<T: TlsStream> Connection for Conn<T> {
                 .and_then(|()| self.set_type(TransferType::Binary))
                 .and_then(|()| self.ctrl.size(name))
                 .map(|n| FtpResult::Size(n as u64)),
-            FtpOp::Rmdir(d) => self.ctrl.rmdir(d).map(|()| FtpResult::Done),
+            FtpOp::Rmdir { path, dir } => self
+                .enter(path.as_deref())
+                .and_then(|()| self.ctrl.rmdir(dir))
+                .map(|()| FtpResult::Done),
             FtpOp::Get {
                 path,
                 name,

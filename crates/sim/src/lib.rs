@@ -14,7 +14,9 @@
 //! - [`Modem`] is the modem as a sans-IO state machine (host bytes in,
 //!   response bytes and [`FtpOp`]s out); unit tests and the fuzzer drive it
 //!   directly.
-//! - [`FtpBackend`] carries out [`FtpOp`]s against a server.
+//! - [`FtpBackend`] carries out [`FtpOp`]s against a server, and counts
+//!   the data connections it opens by the side that opens them
+//!   ([`DataConnections`]).
 //! - [`Simulator`] joins the two and paces the link to a baud rate;
 //!   [`PtyServer`] serves it on a pseudo-terminal (a `/dev/pts/N`, or a
 //!   symbolic link to it), [`TcpServer`] on a TCP port like a modem behind
@@ -45,13 +47,15 @@
 //!
 //! The modem differs from the manual where the manual is silent, as
 //! `SPEC.md` §5 decides: `AT+FTPSERV` connects (codes 1 to 5 for the
-//! failures: 1 when no PDP context is active, 2 for an address that does
-//! not resolve, 3 when the connection is refused, 4 when it times out, 5
-//! when the server does not greet), `AT+FTPPW` logs in with the user name
+//! failures, as `SPEC.md` §3.9 records: 1 when no PDP context is active, 2
+//! for an address that does not resolve, 3 when the connection is refused,
+//! 4 when the connection or the server's greeting does not come in time,
+//! 5 when the server answers with anything but a greeting), `AT+FTPPW`
+//! logs in with the user name
 //! of `AT+FTPUN`, `AT+FTPRESET` is the `REST` offset of every later
-//! `AT+FTPGET` until changed, `AT+FTPPATH` is the directory of gets, puts
-//! and listings, and a failed transfer ends in `ERROR` after the data that
-//! did arrive.
+//! `AT+FTPGET` until changed, `AT+FTPPATH` is the directory of gets, puts,
+//! listings and of a relative `AT+FTPMKD`/`AT+FTPRMD` (§5 item 52), and a
+//! failed transfer ends in `ERROR` after the data that did arrive.
 
 pub mod fault;
 mod ftp;
@@ -63,7 +67,7 @@ mod server;
 mod simcom;
 
 pub use fault::{FaultSpecError, Faults};
-pub use ftp::FtpBackend;
+pub use ftp::{DataConnections, FtpBackend};
 pub use modem::{Modem, ModemConfig, RX_LIMIT};
 pub use op::{FtpOp, FtpResult};
 pub use serve::{Dialect, Link, PtyPort, PtyServer, Running, SimConfig, Simulator, TcpServer};

@@ -16,6 +16,7 @@
 //! after. Faults ([`crate::fault`]) are decided here, from the seed, so a
 //! run is reproducible without I/O.
 
+use core::fmt;
 use core::time::Duration;
 use std::collections::VecDeque;
 
@@ -25,7 +26,7 @@ use cellftp_proto::{
     MAX_FRAGMENT, MAX_LINE,
 };
 
-use crate::fault::{Answer, Fault, Faults, Rng, Target};
+use crate::fault::{Answer, Fault, Faults, Rng};
 use crate::op::{FtpOp, FtpResult};
 
 /// Host bytes kept while the modem is busy; more are refused (a real modem's
@@ -56,8 +57,9 @@ impl Default for ModemConfig {
     }
 }
 
-/// The settings the FTP commands set (`SPEC.md` §3.5 to §3.14).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The settings the FTP commands set (`SPEC.md` §3.5 to §3.14). Its
+/// `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
 struct Settings {
     port: u16,
     mode: Mode,
@@ -88,6 +90,23 @@ impl Default for Settings {
     }
 }
 
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("port", &self.port)
+            .field("mode", &self.mode)
+            .field("transfer_type", &self.transfer_type)
+            .field("reset", &self.reset)
+            .field("server", &self.server)
+            .field("user", &self.user)
+            .field("password", &Hidden(self.password.is_some()))
+            .field("get_name", &self.get_name)
+            .field("put_name", &self.put_name)
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
 /// What the modem waits for before it reads the next command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Busy {
@@ -99,8 +118,9 @@ enum Busy {
     Late(Duration),
 }
 
-/// The simulated modem; see the module docs.
-#[derive(Debug)]
+/// The simulated modem; see the module docs. Its `Debug` shows neither
+/// the password nor the bytes it holds (host bytes not read yet, answers
+/// not sent yet), which may be `AT+FTPPW=<password>` and its echo.
 pub struct Modem {
     config: ModemConfig,
     decoder: CommandDecoder,
@@ -140,7 +160,51 @@ pub struct Modem {
     urc_rate: f64,
     corrupt_rate: f64,
     drop_rate: f64,
+    /// The byte faults apply: no `bytes-from` fault, or its command came.
+    noisy: bool,
     now: Duration,
+}
+
+impl fmt::Debug for Modem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Modem")
+            .field("config", &self.config)
+            .field("rx", &Held(self.rx.len()))
+            .field("out", &Held(self.out.len()))
+            .field("held", &Held(self.held.len()))
+            .field("late_until", &self.late_until)
+            .field("ops", &self.ops)
+            .field("busy", &self.busy)
+            .field("echo", &self.echo)
+            .field("cfun", &self.cfun)
+            .field("pdp", &self.pdp)
+            .field("connected", &self.connected)
+            .field("logged_in", &self.logged_in)
+            .field("upload", &self.upload)
+            .field("settings", &self.settings)
+            .field("count", &self.count)
+            .field("noisy", &self.noisy)
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A password in `Debug` output: `<redacted>` if there is one.
+pub(crate) struct Hidden(pub(crate) bool);
+
+impl fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0 { "Some(<redacted>)" } else { "None" })
+    }
+}
+
+/// Bytes in `Debug` output, by their number only.
+pub(crate) struct Held(pub(crate) usize);
+
+impl fmt::Debug for Held {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
 }
 
 /// Room for one encoded item: the largest is a `+FTPGET` chunk header and a
@@ -172,6 +236,7 @@ impl Modem {
             Fault::Drop(r) => Some(*r),
             _ => None,
         });
+        let config_noisy = config.faults.bytes_from().is_none();
         Self {
             rng: Rng::new(config.faults.seed),
             echo: config.echo,
@@ -200,6 +265,7 @@ impl Modem {
             urc_rate,
             corrupt_rate,
             drop_rate,
+            noisy: config_noisy,
             now: Duration::ZERO,
         }
     }
@@ -288,7 +354,7 @@ impl Modem {
                 Decoded::NeedMore { consumed } => (consumed, false),
                 Decoded::Item { item, consumed } => {
                     if self.echo {
-                        self.echo_bytes(buf.get(..consumed).unwrap_or_default());
+                        self.echo_item(&item, buf.get(..consumed).unwrap_or_default());
                     }
                     self.request(item);
                     (consumed, true)
@@ -302,10 +368,36 @@ impl Modem {
         }
     }
 
-    fn echo_bytes(&mut self, bytes: &[u8]) {
-        // A real modem echoes what it receives as it receives it; the
-        // separators before a command (a stray LF) are echoed too.
+    /// Echoes what the host sent for `item` (`consumed`, the bytes the
+    /// decoder took for it) as a modem does: the line as received, then the
+    /// CR that ends it (`SPEC.md` §1.6), before the answer. The line ends
+    /// the decoder takes before an item (the last line's terminator, a
+    /// stray LF) are not echoed: which item takes them depends on how the
+    /// input was cut, and the echo must not.
+    fn echo_item(&mut self, item: &Request<'_>, consumed: &[u8]) {
+        let (bytes, line_end) = match item {
+            // Payload bytes, echoed as they are; the line ends after the
+            // last of them.
+            Request::Continuation(_) => (consumed, !self.decoder.in_payload()),
+            _ => {
+                let start = consumed
+                    .iter()
+                    .position(|&b| b != b'\r' && b != b'\n')
+                    .unwrap_or(consumed.len());
+                let bytes = consumed.get(start..).unwrap_or_default();
+                let line_end = match item {
+                    Request::FtpPutStart { .. } => !self.decoder.in_payload(),
+                    // A full piece may be followed by more of the line.
+                    Request::Overlong(piece) => piece.len() < MAX_LINE,
+                    _ => true,
+                };
+                (bytes, line_end)
+            }
+        };
         self.send_raw(bytes);
+        if line_end {
+            self.send_raw(b"\r");
+        }
     }
 
     /// One item from the host.
@@ -358,17 +450,14 @@ impl Modem {
                 1
             }
         };
-        let count = self.count;
-        self.config.faults.faults.iter().find_map(|f| match f {
-            Fault::Command { target, answer } => {
-                let hit = match *target {
-                    Target::Nth(k) => k == count,
-                    Target::Named { name: n, nth: k } => n == name.as_str() && k == nth,
-                };
-                hit.then_some(*answer)
-            }
-            _ => None,
-        })
+        let faults = &self.config.faults;
+        if faults
+            .bytes_from()
+            .is_some_and(|t| t.hits(self.count, name.as_str(), nth))
+        {
+            self.noisy = true;
+        }
+        faults.answer_for(self.count, name.as_str(), nth)
     }
 
     fn command(&mut self, command: Command<'_>) {
@@ -402,11 +491,12 @@ impl Modem {
     fn restart(&mut self) {
         self.ops.push_back(FtpOp::Reset);
         let faults = self.config.faults.clone();
-        let (count, counts, drops, rng) = (
+        let (count, counts, drops, rng, noisy) = (
             self.count,
             core::mem::take(&mut self.counts),
             core::mem::take(&mut self.drops),
             self.rng.clone(),
+            self.noisy,
         );
         let out = core::mem::take(&mut self.out);
         let ops = core::mem::take(&mut self.ops);
@@ -420,6 +510,7 @@ impl Modem {
         self.counts = counts;
         self.drops = drops;
         self.rng = rng;
+        self.noisy = noisy;
         for urc in [Urc::Ready, Urc::Cfun(1), Urc::Cpin(b"READY")] {
             self.item(&Response::Urc(urc));
         }
@@ -590,11 +681,17 @@ impl Modem {
                 self.placeholder_then_ok(CommandName::FtpRmd, b"dir")
             }
             Command::FtpMkd(Operation::Run(d)) => {
-                let op = FtpOp::Mkdir(d.as_str().to_owned());
+                let op = FtpOp::Mkdir {
+                    path: s.path.clone(),
+                    dir: d.as_str().to_owned(),
+                };
                 self.when_logged_in(CommandName::FtpMkd, op);
             }
             Command::FtpRmd(Operation::Run(d)) => {
-                let op = FtpOp::Rmdir(d.as_str().to_owned());
+                let op = FtpOp::Rmdir {
+                    path: s.path.clone(),
+                    dir: d.as_str().to_owned(),
+                };
                 self.when_logged_in(CommandName::FtpRmd, op);
             }
             Command::FtpGet(Action::Test) => self.empty_then_ok(CommandName::FtpGet),
@@ -961,7 +1058,7 @@ impl Modem {
             self.held.extend_from_slice(bytes);
             return;
         }
-        if self.corrupt_rate == 0.0 && self.drop_rate == 0.0 {
+        if !self.noisy || (self.corrupt_rate == 0.0 && self.drop_rate == 0.0) {
             self.out.extend_from_slice(bytes);
             return;
         }

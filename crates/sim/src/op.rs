@@ -28,10 +28,21 @@ pub enum FtpOp {
         /// Password; hidden from `Debug`.
         password: String,
     },
-    /// `MKD`.
-    Mkdir(String),
-    /// `RMD`.
-    Rmdir(String),
+    /// `MKD` of `dir`, relative to `path` (`AT+FTPPATH`), or to the login
+    /// directory when no path is set (`SPEC.md` §5 item 52).
+    Mkdir {
+        /// Working directory, if set.
+        path: Option<String>,
+        /// The directory to create.
+        dir: String,
+    },
+    /// `RMD` of `dir`, relative to `path` as for [`FtpOp::Mkdir`].
+    Rmdir {
+        /// Working directory, if set.
+        path: Option<String>,
+        /// The directory to remove.
+        dir: String,
+    },
     /// One upload chunk; the first of an upload opens `STOR`.
     PutData {
         /// Working directory (`AT+FTPPATH`), if set.
@@ -115,8 +126,16 @@ impl fmt::Debug for FtpOp {
                 .field("user", user)
                 .field("password", &"<redacted>")
                 .finish(),
-            FtpOp::Mkdir(d) => f.debug_tuple("Mkdir").field(d).finish(),
-            FtpOp::Rmdir(d) => f.debug_tuple("Rmdir").field(d).finish(),
+            FtpOp::Mkdir { path, dir } => f
+                .debug_struct("Mkdir")
+                .field("path", path)
+                .field("dir", dir)
+                .finish(),
+            FtpOp::Rmdir { path, dir } => f
+                .debug_struct("Rmdir")
+                .field("path", path)
+                .field("dir", dir)
+                .finish(),
             FtpOp::PutData {
                 path,
                 name,

@@ -116,34 +116,39 @@ impl Default for SimConfig {
     }
 }
 
-/// Paces bytes to a baud rate: each byte takes 10 bit times.
+/// Paces bytes to a baud rate: each byte takes 10 bit times, and the line
+/// carries the bytes one after the other.
+///
+/// Bytes start on the line once they are ready (read from the host, or
+/// written by the modem) and the line is free. The line gives back no time
+/// in which it had nothing to carry; time in which bytes were ready and
+/// the simulator did not get to them (a wait that overslept, the machine
+/// busy elsewhere) is made up, as a UART goes on shifting out what is
+/// queued while its processor does other work.
 #[derive(Debug)]
 struct Pacer {
     bytes_per_sec: Option<f64>,
-    next: Instant,
+    /// When the line has carried every byte paced so far.
+    free_at: Instant,
 }
 
 impl Pacer {
     fn new(baud: Option<u32>) -> Self {
         Self {
             bytes_per_sec: baud.filter(|&b| b > 0).map(|b| f64::from(b) / 10.0),
-            next: Instant::now(),
+            free_at: Instant::now(),
         }
     }
 
-    /// Waits until `n` more bytes have passed over the link.
-    fn pace(&mut self, n: usize) {
+    /// Waits until `n` bytes, ready since `ready`, have passed over the
+    /// link.
+    fn pace(&mut self, n: usize, ready: Instant) {
         let Some(rate) = self.bytes_per_sec else {
             return;
         };
-        let now = Instant::now();
-        // After an idle gap the line starts afresh; a sleep that overslept
-        // a little is made up on the next bytes, as a UART's clock would.
-        if now > self.next + Duration::from_millis(20) {
-            self.next = now;
-        }
-        self.next += Duration::from_secs_f64(n as f64 / rate);
-        if let Some(wait) = self.next.checked_duration_since(now) {
+        let start = self.free_at.max(ready);
+        self.free_at = start + Duration::from_secs_f64(n as f64 / rate);
+        if let Some(wait) = self.free_at.checked_duration_since(Instant::now()) {
             thread::sleep(wait);
         }
     }
@@ -159,26 +164,51 @@ impl Pacer {
 }
 
 /// A byte stream whose reads may time out: the host side of the link.
+///
+/// The simulator works best on a non-blocking stream (as [`PtyServer`] and
+/// [`TcpServer`] make theirs): a write that would block is then retried
+/// after [`Link::wait_writable`], and a host that stops reading cannot
+/// keep the simulator from stopping.
 pub trait Link: Read + Write {
     /// Waits up to `timeout` for bytes to read; true if some may be read.
     fn wait_readable(&mut self, timeout: Duration) -> io::Result<bool>;
+
+    /// Waits up to `timeout` for room to write; true if some bytes may be
+    /// written. The default says so at once (a blocking stream's writes
+    /// wait by themselves).
+    fn wait_writable(&mut self, timeout: Duration) -> io::Result<bool> {
+        let _ = timeout;
+        Ok(true)
+    }
 }
 
 impl Link for TcpStream {
     fn wait_readable(&mut self, timeout: Duration) -> io::Result<bool> {
-        wait_fd(self.as_fd(), timeout)
+        wait_fd(self.as_fd(), PollFlags::POLLIN, timeout)
+    }
+
+    fn wait_writable(&mut self, timeout: Duration) -> io::Result<bool> {
+        wait_fd(self.as_fd(), PollFlags::POLLOUT, timeout)
     }
 }
 
 impl Link for File {
     fn wait_readable(&mut self, timeout: Duration) -> io::Result<bool> {
-        wait_fd(self.as_fd(), timeout)
+        wait_fd(self.as_fd(), PollFlags::POLLIN, timeout)
+    }
+
+    fn wait_writable(&mut self, timeout: Duration) -> io::Result<bool> {
+        wait_fd(self.as_fd(), PollFlags::POLLOUT, timeout)
     }
 }
 
-fn wait_fd(fd: std::os::fd::BorrowedFd<'_>, timeout: Duration) -> io::Result<bool> {
+fn wait_fd(
+    fd: std::os::fd::BorrowedFd<'_>,
+    flags: PollFlags,
+    timeout: Duration,
+) -> io::Result<bool> {
     let ms = u16::try_from(timeout.as_millis()).unwrap_or(u16::MAX);
-    let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+    let mut fds = [PollFd::new(fd, flags)];
     match poll(&mut fds, PollTimeout::from(ms)) {
         Ok(n) => Ok(n > 0),
         Err(nix::errno::Errno::EINTR) => Ok(false),
@@ -211,9 +241,16 @@ impl Simulator {
         }
     }
 
+    /// The data connections its FTP backend opens, by the side that opens
+    /// them (a handle that stays valid while the simulator runs).
+    pub fn data_connections(&self) -> crate::DataConnections {
+        self.backend.data_connections()
+    }
+
     /// Serves one host over `link` until it closes or `stop` is set.
     pub fn run(&mut self, link: &mut impl Link, stop: &AtomicBool) -> io::Result<()> {
-        let mut buf = vec![0u8; self.rx.piece()];
+        // Everything the host has sent, in one read: it was all ready then.
+        let mut buf = vec![0u8; 64 * 1024];
         while !stop.load(Ordering::Relaxed) {
             let wait = match self.modem.poll_timeout() {
                 Some(t) => t
@@ -225,15 +262,21 @@ impl Simulator {
                 match link.read(&mut buf) {
                     Ok(0) => return Ok(()),
                     Ok(n) => {
-                        self.rx.pace(n);
-                        let mut input = buf.get(..n).unwrap_or_default();
-                        while !input.is_empty() {
-                            let now = self.epoch.elapsed();
-                            let taken = self.modem.handle_input(now, input);
-                            input = input.get(taken..).unwrap_or_default();
-                            self.work(link, stop)?;
-                            if taken == 0 {
-                                thread::sleep(Duration::from_millis(5));
+                        let ready = Instant::now();
+                        let read = buf.get(..n).unwrap_or_default();
+                        for piece in read.chunks(self.rx.piece()) {
+                            // The modem sees the bytes once the line has
+                            // carried them.
+                            self.rx.pace(piece.len(), ready);
+                            let mut input = piece;
+                            while !input.is_empty() {
+                                let now = self.epoch.elapsed();
+                                let taken = self.modem.handle_input(now, input);
+                                input = input.get(taken..).unwrap_or_default();
+                                self.work(link, stop)?;
+                                if taken == 0 {
+                                    thread::sleep(Duration::from_millis(5));
+                                }
                             }
                         }
                     }
@@ -263,16 +306,48 @@ impl Simulator {
             let Some(out) = self.modem.poll_output() else {
                 return Ok(());
             };
+            let ready = Instant::now();
             for piece in out.chunks(self.tx.piece()) {
-                if stop.load(Ordering::Relaxed) {
+                // The host sees the bytes once the line has carried them.
+                self.tx.pace(piece.len(), ready);
+                if !write_until_stopped(link, piece, stop)? {
                     return Ok(());
                 }
-                link.write_all(piece)?;
-                self.tx.pace(piece.len());
             }
             link.flush()?;
         }
     }
+}
+
+/// Writes all of `bytes`, waiting while the link is full; false if `stop`
+/// was set first (a host that stopped reading must not keep the simulator
+/// from stopping).
+fn write_until_stopped(link: &mut impl Link, bytes: &[u8], stop: &AtomicBool) -> io::Result<bool> {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
+        match link.write(rest) {
+            Ok(0) => return Err(ErrorKind::WriteZero.into()),
+            Ok(n) => rest = rest.get(n..).unwrap_or_default(),
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                link.wait_writable(Duration::from_millis(20))?;
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
+}
+
+/// Makes `fd`'s reads and writes return `WouldBlock` instead of waiting.
+fn nonblocking(fd: std::os::fd::BorrowedFd<'_>) -> io::Result<()> {
+    use nix::fcntl::{fcntl, FcntlArg, OFlag};
+    let flags = fcntl(fd, FcntlArg::F_GETFL).map_err(io::Error::from)?;
+    let flags = OFlag::from_bits_truncate(flags) | OFlag::O_NONBLOCK;
+    fcntl(fd, FcntlArg::F_SETFL(flags)).map_err(io::Error::from)?;
+    Ok(())
 }
 
 /// A running simulator thread; stopped when dropped.
@@ -335,6 +410,7 @@ impl PtyServer {
         }
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        nonblocking(pty.master.as_fd())?;
         let mut master = File::from(pty.master);
         // Kept open so that the line settings stay and the master never
         // reads end-of-file between two hosts.
@@ -400,7 +476,7 @@ impl TcpServer {
                 while !flag.load(Ordering::Relaxed) {
                     match listener.accept() {
                         Ok((mut stream, _)) => {
-                            stream.set_nonblocking(false)?;
+                            stream.set_nonblocking(true)?;
                             let _ = stream.set_nodelay(true);
                             match sim.run(&mut stream, &flag) {
                                 Ok(()) => {}
@@ -473,7 +549,7 @@ impl cellftp_session::driver::blocking::ReadTimeout for PtyPort {
 
 impl Read for PtyPort {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if !wait_fd(self.file.as_fd(), self.timeout)? {
+        if !wait_fd(self.file.as_fd(), PollFlags::POLLIN, self.timeout)? {
             return Err(ErrorKind::TimedOut.into());
         }
         self.file.read(buf)

@@ -65,6 +65,7 @@
 //! bearer. The `AT+SAPBR=3` tags `PHONENUM` and `RATE` are answered
 //! `ERROR`: the command decoder does not read them.
 
+use core::fmt;
 use core::time::Duration;
 use std::collections::VecDeque;
 
@@ -73,8 +74,9 @@ use cellftp_proto::simcom::{
 };
 use cellftp_proto::{Action, Decoded, Mode, ServCode, Setting, TransferType};
 
-use crate::fault::{Answer, Fault, Rng, Target};
+use crate::fault::{Answer, Fault, Rng};
 use crate::modem::ModemConfig;
+use crate::modem::{Held, Hidden};
 use crate::op::{FtpOp, FtpResult};
 
 /// The `<maxlength>` of every `+FTPPUT: 1,1,<maxlength>` credit: SIM800's
@@ -133,7 +135,8 @@ impl OpName {
 }
 
 /// The settings the FTP commands store (`SPEC-simcom.md` §3.3 to §3.12).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
 struct Settings {
     cid: u8,
     server: Option<String>,
@@ -147,6 +150,25 @@ struct Settings {
     get_name: Option<String>,
     put_path: Option<String>,
     put_name: Option<String>,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("cid", &self.cid)
+            .field("server", &self.server)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &Hidden(self.password.is_some()))
+            .field("mode", &self.mode)
+            .field("transfer_type", &self.transfer_type)
+            .field("rest", &self.rest)
+            .field("get_path", &self.get_path)
+            .field("get_name", &self.get_name)
+            .field("put_path", &self.put_path)
+            .field("put_name", &self.put_name)
+            .finish()
+    }
 }
 
 impl Default for Settings {
@@ -228,10 +250,15 @@ struct Noise {
     urc: f64,
     corrupt: f64,
     drop: f64,
+    /// `corrupt` and `drop` apply: no `bytes-from` fault, or its command
+    /// came.
+    bytes: bool,
 }
 
-/// The simulated SIMCom modem; see the module docs.
-#[derive(Debug)]
+/// The simulated SIMCom modem; see the module docs. Its `Debug` shows
+/// neither the password nor the bytes it holds (host bytes not read yet,
+/// answers not sent yet), which may be `AT+FTPPW="<password>"` and its
+/// echo.
 pub struct SimcomModem {
     config: ModemConfig,
     decoder: CommandDecoder,
@@ -264,6 +291,27 @@ pub struct SimcomModem {
     now: Duration,
 }
 
+impl fmt::Debug for SimcomModem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimcomModem")
+            .field("config", &self.config)
+            .field("rx", &Held(self.rx.len()))
+            .field("out", &Held(self.out.len()))
+            .field("held", &Held(self.held.len()))
+            .field("ops", &self.ops)
+            .field("state", &self.state)
+            .field("echo", &self.echo)
+            .field("bearer", &self.bearer)
+            .field("apn", &self.apn)
+            .field("settings", &self.settings)
+            .field("running", &self.running)
+            .field("late", &self.late)
+            .field("count", &self.count)
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
 impl SimcomModem {
     /// A modem just powered on: echo as `config.echo`, the bearer open when
     /// `config.pdp_active`, reads of at most `config.get_chunk` bytes,
@@ -293,6 +341,7 @@ impl SimcomModem {
                 Fault::Drop(r) => Some(*r),
                 _ => None,
             }),
+            bytes: faults.bytes_from().is_none(),
         };
         Self {
             echo: config.echo,
@@ -400,9 +449,8 @@ impl SimcomModem {
                     return;
                 }
                 Decoded::Item { item, consumed } => {
-                    let data = matches!(item, Request::PutData(_));
-                    if self.echo && !data {
-                        self.send_raw(buf.get(..consumed).unwrap_or_default());
+                    if self.echo {
+                        self.echo_item(&item, buf.get(..consumed).unwrap_or_default());
                     }
                     self.request(item);
                     consumed
@@ -410,6 +458,29 @@ impl SimcomModem {
             };
             self.rx = buf;
             self.rx.drain(..consumed.min(self.rx.len()));
+        }
+    }
+
+    /// Echoes a command line (`consumed`, the bytes the decoder took for
+    /// `item`) as the modem receives it, then the CR that ends it, before
+    /// the answer. Upload data is not echoed. The line ends the decoder
+    /// takes before an item (the last line's terminator, a stray LF) are
+    /// not echoed: which item takes them depends on how the input was
+    /// cut, and the echo must not.
+    fn echo_item(&mut self, item: &Request<'_>, consumed: &[u8]) {
+        let line_end = match item {
+            Request::PutData(_) => return,
+            // A full piece may be followed by more of the line.
+            Request::Overlong(piece) => piece.len() < cellftp_proto::MAX_LINE,
+            _ => true,
+        };
+        let start = consumed
+            .iter()
+            .position(|&b| b != b'\r' && b != b'\n')
+            .unwrap_or(consumed.len());
+        self.send_raw(consumed.get(start..).unwrap_or_default());
+        if line_end {
+            self.send_raw(b"\r");
         }
     }
 
@@ -453,17 +524,14 @@ impl SimcomModem {
                 1
             }
         };
-        let count = self.count;
-        self.config.faults.faults.iter().find_map(|f| match f {
-            Fault::Command { target, answer } => {
-                let hit = match *target {
-                    Target::Nth(k) => k == count,
-                    Target::Named { name: n, nth: k } => n == name.as_str() && k == nth,
-                };
-                hit.then_some(*answer)
-            }
-            _ => None,
-        })
+        let faults = &self.config.faults;
+        if faults
+            .bytes_from()
+            .is_some_and(|t| t.hits(self.count, name.as_str(), nth))
+        {
+            self.noise.bytes = true;
+        }
+        faults.answer_for(self.count, name.as_str(), nth)
     }
 
     fn command(&mut self, command: Command<'_>) {
@@ -890,10 +958,12 @@ impl SimcomModem {
                 let Some(dir) = dir.map(|d| directory(&d)) else {
                     return self.line("ERROR");
                 };
+                // Each operation logs in afresh: the path is the
+                // directory's own, from the login directory.
                 if op == OpName::Mkd {
-                    FtpOp::Mkdir(dir)
+                    FtpOp::Mkdir { path: None, dir }
                 } else {
-                    FtpOp::Rmdir(dir)
+                    FtpOp::Rmdir { path: None, dir }
                 }
             }
             _ => {
@@ -1133,7 +1203,7 @@ impl SimcomModem {
             return;
         }
         let noise = &mut self.noise;
-        if noise.corrupt == 0.0 && noise.drop == 0.0 {
+        if !noise.bytes || (noise.corrupt == 0.0 && noise.drop == 0.0) {
             self.out.extend_from_slice(bytes);
             return;
         }

@@ -3,7 +3,9 @@
 //! `CELLFTP_TEST_FTP` names one), in passive and active mode. Put, get,
 //! list, mkdir, rmdir and the configuration query; files of 0 bytes, 1
 //! byte, 1 MiB and binary content holding `\r\nOK\r\n`, NUL and 0x1A,
-//! byte-identical on both sides.
+//! byte-identical on both sides. The simulator's count of data
+//! connections shows which side opened them, so that active mode is known
+//! to have been used.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
@@ -52,6 +54,24 @@ fn round_trips(server: &Server, mode: Mode) {
         );
     }
 
+    // Every transfer's data connection was opened by the side the mode
+    // says: the server in active mode (after `PORT`), the simulator in
+    // passive mode; never the other.
+    let transfers = 2 * cases.len() as u64;
+    let (active, passive) = (bench.data.active(), bench.data.passive());
+    match mode {
+        Mode::Active => assert!(
+            active >= transfers && passive == 0,
+            "{}: active mode opened {active} active and {passive} passive data connections",
+            server.name()
+        ),
+        _ => assert!(
+            passive >= transfers && active == 0,
+            "{}: passive mode opened {active} active and {passive} passive data connections",
+            server.name()
+        ),
+    }
+
     // Directories and the listing.
     let sub = server.unique("dir");
     let mk = bench.session().mkdir(&sub).unwrap();
@@ -84,6 +104,15 @@ fn round_trips(server: &Server, mode: Mode) {
     assert!(items >= 10);
     let config = bench.seen.config[&scon].join("\n");
     assert!(config.contains("FtpServ"), "{config}");
+    // On the wire: the modem itself hides the password in `AT+FTPSCON`,
+    // and the password never came back from it.
+    let received = bench.wire.lock().unwrap().received_bytes();
+    let seen = |needle: &[u8]| received.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        seen(b"\r\n+FTPPW: <hidden>\r\n"),
+        "the modem shows it hidden"
+    );
+    assert!(!seen(b"sim@example.com"), "the password is never sent back");
     assert!(
         !config.contains("sim@example.com"),
         "the password is hidden"

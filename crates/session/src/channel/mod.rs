@@ -333,7 +333,7 @@ impl<D: Dialect> Channel<D> {
     ) -> Option<(Sent<D>, Result<(), ModemError>)> {
         let sent = self.in_flight()?;
         self.clear();
-        self.ready_at = self.now + D::guard(config);
+        self.guard(config);
         let result = match ModemError::from_final(result, declared) {
             None => Ok(()),
             Some(e) => Err(e),
@@ -371,9 +371,24 @@ impl<D: Dialect> Channel<D> {
             return self.probe_unanswered(config);
         }
         self.timers.stop(Timer::Response);
-        self.ready_at = self.now + D::guard(config);
+        self.guard(config);
         self.clear();
         Expired::TimedOut(sent)
+    }
+
+    /// The guard time starts; a hold ([`Channel::hold_for`]) that ends
+    /// later stays.
+    pub(super) fn guard(&mut self, config: &D::Config) {
+        self.ready_at = self.ready_at.max(self.now + D::guard(config));
+    }
+
+    /// Nothing staged goes out before `settle` has passed from now (a
+    /// restart's codes settling), whatever the guard time says.
+    pub(crate) fn hold_for(&mut self, settle: Duration) {
+        self.ready_at = self.ready_at.max(self.now + settle);
+        if let Slot::Staged(_) = self.slot {
+            self.timers.set(Timer::Guard, self.ready_at);
+        }
     }
 
     /// Drops the command, staged or in flight, and wipes the transmit

@@ -175,7 +175,7 @@ impl<D: Dialect> Channel<D> {
     /// The probe in flight is answered: the guard time starts.
     fn finish_probe(&mut self, config: &D::Config) {
         self.clear();
-        self.ready_at = self.now + D::guard(config);
+        self.guard(config);
     }
 
     /// The probe in flight passed its deadline: it is tried again, with a
@@ -183,11 +183,11 @@ impl<D: Dialect> Channel<D> {
     pub(super) fn probe_unanswered(&mut self, config: &D::Config) -> Expired<D> {
         self.timers.stop(Timer::Response);
         self.clear();
-        self.ready_at = if D::GUARD_BEFORE_PROBE_RETRY {
-            self.now + D::guard(config)
+        if D::GUARD_BEFORE_PROBE_RETRY {
+            self.guard(config);
         } else {
-            self.now
-        };
+            self.ready_at = self.ready_at.max(self.now);
+        }
         let attempts = match self.sync {
             Sync::Lost { attempts } | Sync::Naming { attempts } | Sync::Asking { attempts, .. } => {
                 attempts + 1

@@ -7,16 +7,20 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use cellftp_session::driver::blocking::Blocking;
+use cellftp_session::driver::blocking::{Blocking, ReadTimeout};
 use cellftp_session::driver::Handler;
 use cellftp_session::{
     BringUp, Config, Event, FtpConfig, JobError, JobId, Mode, Outcome, Session, Timeouts,
     TransferType,
 };
-use cellftp_sim::{EmbeddedServer, Faults, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator};
+use cellftp_sim::{
+    DataConnections, EmbeddedServer, Faults, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator,
+};
+
+pub mod modem;
 
 /// The distro FTP server for the end-to-end suite: `host:port`.
 pub const FTP_ENV: &str = "CELLFTP_TEST_FTP";
@@ -216,11 +220,66 @@ impl Handler for Seen {
     }
 }
 
+/// What crossed the host's port, each read and write with its time.
+#[derive(Default)]
+pub struct Wire {
+    pub sent: Vec<(Instant, Vec<u8>)>,
+    pub received: Vec<(Instant, Vec<u8>)>,
+}
+
+impl Wire {
+    /// Every byte the modem sent, in order.
+    pub fn received_bytes(&self) -> Vec<u8> {
+        self.received.iter().flat_map(|(_, b)| b.clone()).collect()
+    }
+}
+
+/// The host's port, recording what crosses it into a shared [`Wire`].
+pub struct Tap {
+    port: PtyPort,
+    wire: Arc<Mutex<Wire>>,
+}
+
+impl std::io::Read for Tap {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.port.read(buf)?;
+        if n > 0 {
+            let mut wire = self.wire.lock().unwrap();
+            wire.received.push((Instant::now(), buf[..n].to_vec()));
+        }
+        Ok(n)
+    }
+}
+
+impl std::io::Write for Tap {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let at = Instant::now();
+        let n = self.port.write(buf)?;
+        let mut wire = self.wire.lock().unwrap();
+        wire.sent.push((at, buf[..n].to_vec()));
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.port.flush()
+    }
+}
+
+impl ReadTimeout for Tap {
+    fn set_read_timeout(&mut self, timeout: Duration) -> std::io::Result<()> {
+        self.port.set_read_timeout(timeout)
+    }
+}
+
 /// A simulator on a pseudo-terminal in front of `server`, and the host
 /// side.
 pub struct Bench {
     pub pty: Option<PtyServer>,
-    pub port: Option<Blocking<PtyPort>>,
+    pub port: Option<Blocking<Tap>>,
+    /// What crossed the host's port.
+    pub wire: Arc<Mutex<Wire>>,
+    /// The simulator's data connections, by the side that opened them.
+    pub data: DataConnections,
     pub seen: Seen,
     pub ftp_port: u16,
     pub path: Option<String>,
@@ -249,12 +308,20 @@ impl Bench {
             ftp_timeout: Duration::from_secs(5),
             ..SimConfig::default()
         });
+        let data = sim.data_connections();
         let pty = PtyServer::start(sim, None).unwrap();
         let port = PtyPort::open(pty.path(), Duration::from_millis(10)).unwrap();
+        let wire = Arc::new(Mutex::new(Wire::default()));
+        let port = Tap {
+            port,
+            wire: wire.clone(),
+        };
         let session = Session::new(config).expect("a valid session configuration");
         Self {
             pty: Some(pty),
             port: Some(Blocking::new(port, session)),
+            wire,
+            data,
             seen: Seen::default(),
             ftp_port: server.port(),
             path: server.path().map(str::to_owned),
