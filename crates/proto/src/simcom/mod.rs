@@ -37,6 +37,7 @@
 mod command;
 mod decoder;
 mod error;
+mod field;
 pub(crate) mod grammar;
 mod response;
 mod text;
@@ -47,9 +48,8 @@ pub use command::{
 };
 pub use decoder::{CommandDecoder, Request, ResponseDecoder};
 pub use error::{SimcomErrorKind, SimcomFtpError};
-pub use response::{
-    Field, FieldIter, Fields, Info, InfoName, Op, OpStatus, OtherName, ReadOp, Response, Urc,
-};
+pub use field::{Field, FieldIter, Fields};
+pub use response::{Info, InfoName, Op, OpStatus, OtherName, ReadOp, Response, Urc};
 pub use text::{
     Password, PasswordBuf, Quoted, QuotedBuf, QuotedKind, SecretKind, MAX_QUOTED, MAX_SECRET,
 };

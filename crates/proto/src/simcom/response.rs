@@ -1,6 +1,7 @@
 //! What a SIMCom modem sends: the [`Response`] items of
-//! [`super::ResponseDecoder`], and their parts. Everything borrows from
-//! the caller's buffer.
+//! [`super::ResponseDecoder`], and their parts (the fields of an
+//! information line are `field.rs`'s). Everything borrows from the
+//! caller's buffer.
 
 use core::fmt;
 
@@ -10,6 +11,7 @@ use crate::secret::Redacted;
 
 use super::command::CommandName;
 use super::error::SimcomFtpError;
+use super::field::{Field, Fields};
 
 /// One item of the modem-to-host stream of the SIMCom dialect.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -287,82 +289,5 @@ impl fmt::Debug for SapbrFields<'_> {
             hide |= matches!(field, Field::Text(t) if t.eq_ignore_ascii_case(b"PWD"));
         }
         list.finish()
-    }
-}
-
-/// One field of an information line: a number, or a string with one pair
-/// of enclosing quotes removed.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Field<'a> {
-    /// 1 to 10 digits fitting a `u32`.
-    Number(u32),
-    /// Anything else, unquoted.
-    Text(&'a [u8]),
-}
-
-impl fmt::Debug for Field<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Field::Number(n) => f.debug_tuple("Number").field(n).finish(),
-            Field::Text(t) => f.debug_tuple("Text").field(&Bytes(t)).finish(),
-        }
-    }
-}
-
-/// The fields of an information line, checked when the line was read:
-/// iterating cannot fail.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Fields<'a> {
-    pub(crate) value: &'a [u8],
-}
-
-impl<'a> Fields<'a> {
-    /// How many fields there are (0 for an empty value).
-    pub fn len(&self) -> usize {
-        self.into_iter().count()
-    }
-
-    /// True for an empty value.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Field `i`, from 0.
-    pub fn get(&self, i: usize) -> Option<Field<'a>> {
-        self.into_iter().nth(i)
-    }
-
-    /// The raw value after the colon, trimmed.
-    pub fn raw(&self) -> &'a [u8] {
-        self.value
-    }
-}
-
-impl fmt::Debug for Fields<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(*self).finish()
-    }
-}
-
-impl<'a> IntoIterator for Fields<'a> {
-    type Item = Field<'a>;
-    type IntoIter = FieldIter<'a>;
-    fn into_iter(self) -> FieldIter<'a> {
-        FieldIter { rest: self.value }
-    }
-}
-
-/// The iterator over [`Fields`].
-#[derive(Debug, Clone)]
-pub struct FieldIter<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> Iterator for FieldIter<'a> {
-    type Item = Field<'a>;
-    fn next(&mut self) -> Option<Field<'a>> {
-        let (field, rest) = super::grammar::next_field(self.rest)?;
-        self.rest = rest;
-        Some(field)
     }
 }
