@@ -134,5 +134,5 @@ pub use response::{
     CmeError, FinalResult, Info, InfoName, InfoValue, Response, ResultCode, ServCode, Urc,
 };
 pub use secret::{secret_ranges, SecretRanges, REDACTED};
-pub use text::{Host, HostBuf, Password, PasswordBuf, Text, TextBuf};
+pub use text::{Host, HostBuf, Password, PasswordBuf, PasswordSlot, Text, TextBuf};
 pub use timeout::TimeoutClass;
