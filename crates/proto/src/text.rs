@@ -61,7 +61,9 @@ pub(crate) fn validate(kind: TextKind, bytes: &[u8]) -> Result<(), EncodeError> 
 
 fn as_str(bytes: &[u8]) -> &str {
     // Validated values are ASCII, so this never falls back.
-    core::str::from_utf8(bytes).unwrap_or("")
+    let s = core::str::from_utf8(bytes);
+    debug_assert!(s.is_ok(), "a validated value is ASCII");
+    s.unwrap_or("")
 }
 
 /// A validated string parameter: user name, file name, path or directory.

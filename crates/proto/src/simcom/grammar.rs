@@ -10,6 +10,7 @@ use winnow::error::{EmptyError, ErrMode};
 use winnow::prelude::*;
 use winnow::token::literal;
 
+use crate::bytes::within;
 use crate::grammar::{is_power_down, ListingHeader};
 use crate::lex::{number, parse_u32, spaces, trim, Parsed};
 use crate::response::CmeError;
@@ -58,7 +59,8 @@ fn name(input: &mut &[u8]) -> Parsed<InfoName> {
         .max_by_key(|(text, _)| text.len());
     match best {
         Some((text, name)) => {
-            *input = head.get(text.len()..).unwrap_or_default();
+            // `starts` checked the first `text.len()` bytes.
+            *input = within(head, text.len()..);
             Ok(name)
         }
         None => fail(),
