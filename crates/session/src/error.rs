@@ -138,9 +138,14 @@ impl ModemError {
             FinalResult::Code(ResultCode::ModemError(code)) => ModemError::Vendor { code },
             FinalResult::Code(ResultCode::NotSupported) => ModemError::NotSupported,
             FinalResult::Declared { ok: true, .. } => return None,
-            FinalResult::Declared { ok: false, .. } => ModemError::Declared {
-                index: declared.unwrap_or(0),
-            },
+            FinalResult::Declared { ok: false, .. } => {
+                // The session reads a declared code from the configuration
+                // and the channel finds its index there again: never none.
+                debug_assert!(declared.is_some(), "a declared code has its index");
+                ModemError::Declared {
+                    index: declared.unwrap_or(0),
+                }
+            }
             // A final result code proto adds later: a failure of some kind.
             _ => ModemError::Error,
         })
