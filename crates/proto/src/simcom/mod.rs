@@ -7,7 +7,9 @@
 //!
 //! - [`Command`] is the dialect's command table (one row per command in
 //!   `command.rs`); [`Command::encode`] validates every parameter before a
-//!   byte is written. Strings are [`Quoted`] (or a [`Password`]): printable
+//!   byte is written, and [`Command::from_seed`] builds a command of any
+//!   row for tests and fuzzers, which draw the rows from
+//!   [`CommandName::iter`]. Strings are [`Quoted`] (or a [`Password`]): printable
 //!   ASCII without `"` and `\`, within the lengths of the spec's §2.1.
 //! - [`ResponseDecoder`] turns what the modem sends into [`Response`]
 //!   items: final results, operation URCs ([`Urc::Ftp`]), read headers
