@@ -145,7 +145,7 @@ fn plus_line(t: &[u8]) -> Option<Response<'_>> {
     colon(&mut input).ok()?;
     let value = trim(input);
     if let InfoName::Command(command) = name {
-        if let Some(op) = op_of(command) {
+        if let Some(op) = Op::of(command) {
             return op_line(op, value);
         }
     }
@@ -232,20 +232,6 @@ fn bearer_deact(input: &mut &[u8]) -> Parsed<Urc> {
     )
         .parse_next(input)?;
     Ok(Urc::BearerDeact { cid })
-}
-
-/// The operation a command starts, if it reports by URC.
-fn op_of(command: CommandName) -> Option<Op> {
-    Some(match command {
-        CommandName::FtpGet => Op::Get,
-        CommandName::FtpPut => Op::Put,
-        CommandName::FtpList => Op::List,
-        CommandName::FtpMkd => Op::Mkd,
-        CommandName::FtpRmd => Op::Rmd,
-        CommandName::FtpDele => Op::Dele,
-        CommandName::FtpSize => Op::Size,
-        _ => None?,
-    })
 }
 
 /// The value of a line named by an operation: a URC (`1,…`), a put

@@ -104,38 +104,55 @@ pub enum ReadOp {
     List,
 }
 
-/// The operations that report by URC (`+<NAME>: 1,…`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Op {
-    /// `+FTPGET`.
-    Get,
-    /// `+FTPPUT`.
-    Put,
-    /// `+FTPLIST`.
-    List,
-    /// `+FTPMKD`.
-    Mkd,
-    /// `+FTPRMD`.
-    Rmd,
-    /// `+FTPDELE`.
-    Dele,
-    /// `+FTPSIZE`.
-    Size,
+/// Declares [`Op`]: each operation with the command that starts it, once,
+/// so that [`Op::command`] and [`Op::of`] (the grammar's way from a line's
+/// name to its operation) cannot disagree.
+macro_rules! ops {
+    ($( $(#[doc = $doc:literal])* $op:ident = $command:ident, )*) => {
+        /// The operations that report by URC (`+<NAME>: 1,…`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Op {
+            $( $(#[doc = $doc])* $op, )*
+        }
+
+        impl Op {
+            /// Every operation.
+            #[cfg(test)]
+            const ALL: &'static [Op] = &[$( Op::$op, )*];
+
+            /// The command that starts the operation.
+            pub const fn command(self) -> CommandName {
+                match self {
+                    $( Op::$op => CommandName::$command, )*
+                }
+            }
+
+            /// The operation `command` starts, if it reports by URC.
+            pub(crate) fn of(command: CommandName) -> Option<Op> {
+                match command {
+                    $( CommandName::$command => Some(Op::$op), )*
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
-impl Op {
-    /// The command that starts the operation.
-    pub const fn command(self) -> CommandName {
-        match self {
-            Op::Get => CommandName::FtpGet,
-            Op::Put => CommandName::FtpPut,
-            Op::List => CommandName::FtpList,
-            Op::Mkd => CommandName::FtpMkd,
-            Op::Rmd => CommandName::FtpRmd,
-            Op::Dele => CommandName::FtpDele,
-            Op::Size => CommandName::FtpSize,
-        }
-    }
+ops! {
+    /// `+FTPGET`.
+    Get = FtpGet,
+    /// `+FTPPUT`.
+    Put = FtpPut,
+    /// `+FTPLIST`.
+    List = FtpList,
+    /// `+FTPMKD`.
+    Mkd = FtpMkd,
+    /// `+FTPRMD`.
+    Rmd = FtpRmd,
+    /// `+FTPDELE`.
+    Dele = FtpDele,
+    /// `+FTPSIZE`.
+    Size = FtpSize,
 }
 
 /// What an operation's URC says.
@@ -289,5 +306,19 @@ impl fmt::Debug for SapbrFields<'_> {
             hide |= matches!(field, Field::Text(t) if t.eq_ignore_ascii_case(b"PWD"));
         }
         list.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_operation_is_its_command_s_and_no_other_s() {
+        for &op in Op::ALL {
+            assert_eq!(Op::of(op.command()), Some(op));
+        }
+        let ops = CommandName::iter().filter_map(Op::of).count();
+        assert_eq!(ops, Op::ALL.len());
     }
 }
