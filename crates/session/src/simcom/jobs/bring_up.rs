@@ -15,7 +15,7 @@ use super::{Ctx, Deadline, Flow, Reply, Step};
 use crate::error::ModemError;
 use crate::simcom::channel::Sent;
 use crate::simcom::config::Model;
-use crate::simcom::error::{JobError, ProtocolError};
+use crate::simcom::error::{Answer, Instead, JobError, ProtocolError};
 use crate::simcom::event::Outcome;
 use crate::Instant;
 
@@ -24,6 +24,8 @@ use crate::Instant;
 struct Query {
     /// The `<status>` of the answer, once it came.
     status: Option<u32>,
+    /// A `+SAPBR:` line came (its status a number or not).
+    line: bool,
     /// The query follows an `ERROR` to the open: this error unless
     /// status 1.
     open_error: Option<ModemError>,
@@ -96,6 +98,7 @@ impl BringUpJob {
         let set = |param| Command::Sapbr(Bearer::Set { cid, param });
         let query = State::Query(Query {
             status: None,
+            line: false,
             open_error: None,
         });
         loop {
@@ -140,6 +143,7 @@ impl BringUpJob {
                 name: InfoName::Command(CommandName::Sapbr),
                 fields,
             }) => {
+                q.line = true;
                 if let Some(Field::Number(status)) = fields.get(1) {
                     q.status = Some(status);
                 }
@@ -154,7 +158,14 @@ impl BringUpJob {
         let Some(status) = q.status else {
             return Flow::End(Err(JobError::Protocol {
                 command: CommandName::Sapbr,
-                error: ProtocolError::BadAnswer,
+                error: ProtocolError::BadAnswer {
+                    expected: Answer::BearerStatus,
+                    came: if q.line {
+                        Instead::NoStatus
+                    } else {
+                        Instead::OkAlone
+                    },
+                },
             }));
         };
         match (status, q.open_error) {
@@ -193,6 +204,7 @@ impl BringUpJob {
             }
             (State::Open, Err(error)) => State::Query(Query {
                 status: None,
+                line: false,
                 open_error: Some(error),
             }),
             (_, Err(error)) => {
@@ -208,6 +220,7 @@ impl BringUpJob {
             (State::User, Ok(())) => State::Password,
             (State::Password, Ok(())) => State::Query(Query {
                 status: None,
+                line: false,
                 open_error: None,
             }),
             (State::Open, Ok(())) => return Flow::End(Ok(Outcome::BroughtUp)),
