@@ -1,10 +1,24 @@
 //! How raw bytes appear in `Debug` output: `b"OK\r\n"`, escaped as Rust
-//! escapes a byte string literal.
+//! escapes a byte string literal; and [`within`], the one way the crate
+//! slices bytes by a range it computed itself.
 //!
 //! A leaf module: every item type that carries bytes formats them through
 //! [`Bytes`], so that one rule decides how they look.
 
 use core::fmt;
+use core::slice::SliceIndex;
+
+/// `bytes[range]`, for a range computed from `bytes` themselves and so in
+/// bounds whatever they hold (an index a search returned, a length checked
+/// just before). Out of bounds is a logic error: a debug build (fuzzing
+/// runs with debug assertions) stops at it instead of going on with the
+/// empty slice a release build gets.
+#[inline]
+pub(crate) fn within<R: SliceIndex<[u8], Output = [u8]>>(bytes: &[u8], range: R) -> &[u8] {
+    let slice = bytes.get(range);
+    debug_assert!(slice.is_some(), "a range computed within its bytes");
+    slice.unwrap_or_default()
+}
 
 /// Formats bytes as an escaped byte string, e.g. `b"OK\r\n"`: printable
 /// ASCII as it is, everything else escaped by [`<[u8]>::escape_ascii`].

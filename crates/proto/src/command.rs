@@ -2,8 +2,8 @@
 //!
 //! Each row of the `commands!` invocation below gives a command's variant,
 //! its text after `AT`, its form (which says which of the test, query, set
-//! and execute forms it has), the kind of its parameter, and its timeout
-//! classes. Everything else is generated from the rows: the [`Command`]
+//! and execute forms it has), the kind of its parameter, its [`Role`], and
+//! its timeout classes. Everything else is generated from the rows: the [`Command`]
 //! enum, [`CommandName`] and its text, the name lookup of the command and
 //! response grammars, the encoder's and the parser's dispatch, the timeout
 //! class, [`Command::from_seed`] for generators, and [`commands`], which
@@ -17,6 +17,7 @@ use crate::param::{
     Action, Cfun, Cgact, Form, FormKind, Mode, Operation, Param, Put, Seed, Setting, Sink,
     TransferType,
 };
+use crate::role::Role;
 use crate::text::{Host, Password, Text};
 use crate::timeout::TimeoutClass;
 
@@ -32,6 +33,8 @@ pub struct CommandSpec {
     pub forms: &'static [FormKind],
     /// Its parameter.
     pub param: Param,
+    /// What it does to the FTP connection.
+    pub role: Role,
     /// The timeout class of its set and execute forms.
     pub run_timeout: TimeoutClass,
     /// The timeout class of its test and query forms.
@@ -41,14 +44,15 @@ pub struct CommandSpec {
 /// Declares the command table; see the module docs.
 ///
 /// The first row is the bare `AT`, which has no form; every other row is
-/// `Variant(FormType) = "wire", kind: <Value::Kind>, timeout: <run> / <ask>;`.
+/// `Variant(FormType) = "wire", kind: <Value::Kind>, role: <Role>, timeout:
+/// <run> / <ask>;`.
 macro_rules! commands {
     (
         $(#[doc = $bare_doc:literal])*
-        $bare:ident = $bare_wire:literal, timeout: $bare_timeout:ident;
+        $bare:ident = $bare_wire:literal, role: $bare_role:ident, timeout: $bare_timeout:ident;
         $(
             $(#[doc = $doc:literal])*
-            $name:ident($form:ty) = $wire:literal, kind: $kind:expr, timeout: $run:ident / $ask:ident;
+            $name:ident($form:ty) = $wire:literal, kind: $kind:expr, role: $role:ident, timeout: $run:ident / $ask:ident;
         )*
     ) => {
         /// One command line the host sends.
@@ -113,6 +117,7 @@ macro_rules! commands {
                     wire: $bare_wire,
                     forms: &[FormKind::Execute],
                     param: Param::None,
+                    role: Role::$bare_role,
                     run_timeout: TimeoutClass::$bare_timeout,
                     ask_timeout: TimeoutClass::$bare_timeout,
                 },
@@ -121,6 +126,7 @@ macro_rules! commands {
                     wire: $wire,
                     forms: <$form as Form<'a>>::FORMS,
                     param: <$form as Form<'a>>::param($kind),
+                    role: Role::$role,
                     run_timeout: TimeoutClass::$run,
                     ask_timeout: TimeoutClass::$ask,
                 }, )*
@@ -215,47 +221,47 @@ macro_rules! commands {
 
 commands! {
     /// `AT`: is anyone there?
-    At = "", timeout: Local;
+    At = "", role: Modem, timeout: Local;
     /// `ATE0` (false) / `ATE1` (true): command echo off or on.
-    Echo(bool) = "E", kind: (), timeout: Local / Local;
+    Echo(bool) = "E", kind: (), role: Modem, timeout: Local / Local;
     /// `AT+CFUN`: set the modem's functionality level.
-    Cfun(Setting<Cfun>) = "+CFUN", kind: (), timeout: Cfun / Cfun;
+    Cfun(Setting<Cfun>) = "+CFUN", kind: (), role: Modem, timeout: Cfun / Cfun;
     /// `AT+CGACT`: activate or deactivate a PDP context.
-    Cgact(Setting<Cgact>) = "+CGACT", kind: (), timeout: Cgact / Cgact;
+    Cgact(Setting<Cgact>) = "+CGACT", kind: (), role: Modem, timeout: Cgact / Cgact;
     /// `AT+FTPPORT`: the server's control port (undocumented, see `SPEC.md`).
-    FtpPort(Setting<u16>) = "+FTPPORT", kind: (), timeout: Local / Local;
+    FtpPort(Setting<u16>) = "+FTPPORT", kind: (), role: ConnectionSetting, timeout: Local / Local;
     /// `AT+FTPMODE`: active or passive mode.
-    FtpMode(Setting<Mode>) = "+FTPMODE", kind: (), timeout: Local / Local;
+    FtpMode(Setting<Mode>) = "+FTPMODE", kind: (), role: ConnectionSetting, timeout: Local / Local;
     /// `AT+FTPTYPE`: binary or ASCII transfers.
-    FtpType(Setting<TransferType>) = "+FTPTYPE", kind: (), timeout: Local / Local;
+    FtpType(Setting<TransferType>) = "+FTPTYPE", kind: (), role: TransferSetting, timeout: Local / Local;
     /// `AT+FTPRESET`: the byte offset the next `AT+FTPGET` starts from.
-    FtpReset(Setting<u32>) = "+FTPRESET", kind: (), timeout: Local / Local;
+    FtpReset(Setting<u32>) = "+FTPRESET", kind: (), role: TransferSetting, timeout: Local / Local;
     /// `AT+FTPSERV`: connect to this server.
-    FtpServ(Setting<Host<'a>>) = "+FTPSERV", kind: (), timeout: Serv / Local;
+    FtpServ(Setting<Host<'a>>) = "+FTPSERV", kind: (), role: Connect, timeout: Serv / Local;
     /// `AT+FTPUN`: the user name.
-    FtpUn(Setting<Text<'a>>) = "+FTPUN", kind: TextKind::User, timeout: Local / Local;
+    FtpUn(Setting<Text<'a>>) = "+FTPUN", kind: TextKind::User, role: ConnectionSetting, timeout: Local / Local;
     /// `AT+FTPPW`: the password.
-    FtpPw(Setting<Password<'a>>) = "+FTPPW", kind: (), timeout: Local / Local;
+    FtpPw(Setting<Password<'a>>) = "+FTPPW", kind: (), role: ConnectionSetting, timeout: Local / Local;
     /// `AT+FTPGETNAME`: the file the next `AT+FTPGET` downloads.
-    FtpGetName(Setting<Text<'a>>) = "+FTPGETNAME", kind: TextKind::FileName, timeout: Local / Local;
+    FtpGetName(Setting<Text<'a>>) = "+FTPGETNAME", kind: TextKind::FileName, role: TransferSetting, timeout: Local / Local;
     /// `AT+FTPPATH`: the server directory for gets, puts and listings.
-    FtpPath(Setting<Text<'a>>) = "+FTPPATH", kind: TextKind::Path, timeout: Local / Local;
+    FtpPath(Setting<Text<'a>>) = "+FTPPATH", kind: TextKind::Path, role: TransferSetting, timeout: Local / Local;
     /// `AT+FTPPUTNAME`: the file the next `AT+FTPPUT` uploads to.
-    FtpPutName(Setting<Text<'a>>) = "+FTPPUTNAME", kind: TextKind::FileName, timeout: Local / Local;
+    FtpPutName(Setting<Text<'a>>) = "+FTPPUTNAME", kind: TextKind::FileName, role: TransferSetting, timeout: Local / Local;
     /// `AT+FTPMKD`: create a directory.
-    FtpMkd(Operation<Text<'a>>) = "+FTPMKD", kind: TextKind::Directory, timeout: Directory / Local;
+    FtpMkd(Operation<Text<'a>>) = "+FTPMKD", kind: TextKind::Directory, role: Control, timeout: Directory / Local;
     /// `AT+FTPRMD`: remove a directory.
-    FtpRmd(Operation<Text<'a>>) = "+FTPRMD", kind: TextKind::Directory, timeout: Directory / Local;
+    FtpRmd(Operation<Text<'a>>) = "+FTPRMD", kind: TextKind::Directory, role: Control, timeout: Directory / Local;
     /// `AT+FTPGET`: download the file named by `AT+FTPGETNAME`.
-    FtpGet(Action) = "+FTPGET", kind: (), timeout: Transfer / Local;
+    FtpGet(Action) = "+FTPGET", kind: (), role: Download, timeout: Transfer / Local;
     /// `AT+FTPPUT`: upload data to the file named by `AT+FTPPUTNAME`.
-    FtpPut(Put<'a>) = "+FTPPUT", kind: (), timeout: PutChunk / Local;
+    FtpPut(Put<'a>) = "+FTPPUT", kind: (), role: Upload, timeout: PutChunk / Local;
     /// `AT+FTPLIST`: list the directory set by `AT+FTPPATH`.
-    FtpList(Action) = "+FTPLIST", kind: (), timeout: Transfer / Local;
+    FtpList(Action) = "+FTPLIST", kind: (), role: Download, timeout: Transfer / Local;
     /// `AT+FTPSCON`: report the FTP configuration.
-    FtpScon(Action) = "+FTPSCON", kind: (), timeout: Local / Local;
+    FtpScon(Action) = "+FTPSCON", kind: (), role: Report, timeout: Local / Local;
     /// `AT+FTPQUIT`: close the FTP connection.
-    FtpQuit(Action) = "+FTPQUIT", kind: (), timeout: Quit / Local;
+    FtpQuit(Action) = "+FTPQUIT", kind: (), role: Quit, timeout: Quit / Local;
 }
 
 impl core::fmt::Display for CommandName {

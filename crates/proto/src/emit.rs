@@ -20,6 +20,7 @@
 
 use core::fmt::{self, Write as _};
 
+use crate::bytes::within;
 use crate::command::Command;
 use crate::grammar::{inline_header, listing_header, response_line, Direction, Header};
 use crate::limits::{MAX_COMMAND, MAX_FRAGMENT, MAX_LINE, MAX_PUT_DATA};
@@ -513,7 +514,8 @@ fn payload<'x>(
     } else {
         State::Raw { remaining, end }
     };
-    Ok((scratch.get(..n).unwrap_or_default(), next))
+    // The writer stops at the end of the scratch.
+    Ok((within(scratch, ..n), next))
 }
 
 /// Writes the text of a line item (without framing) into `scratch`.
@@ -608,14 +610,15 @@ fn checked_line<'x>(
     if let Some(slot) = scratch.get_mut(n) {
         *slot = b'\r';
     }
-    let framed = scratch.get(..n + 1).unwrap_or_default();
+    // `n` is at most MAX_LINE: the scratch has room for the terminator.
+    let framed = within(scratch, ..n + 1);
     if matches!(
         inline_header(Direction::FromModem, framed),
         Header::Found { .. } | Header::Incomplete
     ) {
         return Err(EmitError::Unreadable);
     }
-    let line = scratch.get(..n).unwrap_or_default();
+    let line = within(scratch, ..n);
     if response_line(line) != *item {
         return Err(EmitError::Unreadable);
     }

@@ -16,6 +16,7 @@
 
 use memchr::memchr2;
 
+use crate::bytes::within;
 use crate::grammar::{inline_header, listing_header, Direction, Header, ListingHeader};
 use crate::limits::{MAX_FRAGMENT, MAX_LINE};
 use crate::simcom::grammar::{data_header, put_header};
@@ -170,7 +171,7 @@ impl Framer {
     pub(crate) fn next<'b>(&mut self, buf: &'b [u8]) -> Framed<'b> {
         let mut at = 0;
         loop {
-            let rest = buf.get(at..).unwrap_or_default();
+            let rest = within(buf, at..);
             match self.state {
                 State::Lines => {
                     let mut rest = rest;
@@ -180,7 +181,7 @@ impl Framer {
                             // Separators: skipped here, without another
                             // turn of the loop.
                             at += skip;
-                            rest = rest.get(skip..).unwrap_or_default();
+                            rest = within(rest, skip..);
                             self.scanned = 0;
                             self.memo = Memo::Unknown;
                         }
@@ -208,7 +209,7 @@ impl Framer {
                                 }
                                 return self.emit(
                                     Frame::PayloadStart {
-                                        header: rest.get(..header).unwrap_or_default(),
+                                        header: within(rest, ..header),
                                         len,
                                         data,
                                     },
@@ -221,7 +222,7 @@ impl Framer {
                     }
                     match self.line_end(rest) {
                         LineEnd::At(p) => {
-                            let line = rest.get(..p).unwrap_or_default();
+                            let line = within(rest, ..p);
                             if self.overlong {
                                 self.overlong = false;
                                 self.scanned = 0;
@@ -267,7 +268,7 @@ impl Framer {
                         }
                         LineEnd::Overlong => {
                             self.overlong = true;
-                            let chunk = rest.get(..MAX_LINE).unwrap_or_default();
+                            let chunk = within(rest, ..MAX_LINE);
                             return self.emit(Frame::Overlong(chunk), at + MAX_LINE);
                         }
                         LineEnd::Pending(n) => {
@@ -304,7 +305,7 @@ impl Framer {
                             // Separators inside the listing: skipped here,
                             // without another turn of the loop.
                             remaining -= skip as u32;
-                            window = window.get(skip..).unwrap_or_default();
+                            window = within(window, skip..);
                         }
                     }
                     if window.is_empty() {
@@ -320,7 +321,7 @@ impl Framer {
                             return Framed::NeedMore { consumed: at };
                         }
                     };
-                    let line = window.get(..len).unwrap_or_default();
+                    let line = within(window, ..len);
                     // Taken before the listing's end clears it: the tail of
                     // an overlong last line is overlong too.
                     let was_overlong = self.overlong;
@@ -375,7 +376,7 @@ impl Framer {
     fn line_end(&self, window: &[u8]) -> LineEnd {
         let window = window.get(..MAX_LINE + 1).unwrap_or(window);
         let from = self.scanned.min(window.len());
-        let found = find_eol(window.get(from..).unwrap_or_default());
+        let found = find_eol(within(window, from..));
         match found {
             Some(i) => LineEnd::At(from + i),
             None if window.len() > MAX_LINE => LineEnd::Overlong,

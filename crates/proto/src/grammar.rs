@@ -17,6 +17,7 @@ use winnow::prelude::*;
 use winnow::stream::Partial;
 use winnow::token::literal;
 
+use crate::bytes::within;
 use crate::command::{basic, Command, CommandName, EXTENDED};
 use crate::lex::{colon, number, parse_u32, spaces, trim, Parsed, FULLWIDTH_CLOSE, FULLWIDTH_OPEN};
 use crate::limits::MAX_HEADER;
@@ -39,11 +40,12 @@ fn command_name(input: &mut &[u8]) -> Parsed<CommandName> {
     for (d, s) in buf.iter_mut().zip(input.iter()) {
         *d = s.to_ascii_uppercase();
     }
-    let head = buf.get(..n).unwrap_or_default();
+    let head = within(&buf, ..n);
     let fourth = head.get(3).copied();
     for &(text, name) in &EXTENDED {
         if text.get(3).copied() == fourth && head.starts_with(text) {
-            *input = input.get(text.len()..).unwrap_or_default();
+            // `head` is a copy of the input's first `n` bytes.
+            *input = within(input, text.len()..);
             return Ok(name);
         }
     }

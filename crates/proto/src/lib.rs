@@ -48,13 +48,14 @@
 //!
 //! ```text
 //! /// `AT+FTPMKD`: create a directory.
-//! FtpMkd(Operation<Text<'a>>) = "+FTPMKD", kind: TextKind::Directory, timeout: Directory / Local;
+//! FtpMkd(Operation<Text<'a>>) = "+FTPMKD", kind: TextKind::Directory, role: Control, timeout: Directory / Local;
 //! ```
 //!
 //! The row gives the [`Command`] variant and its form type (here an
 //! [`Operation`], which has a test and a run form, on a [`Text`]), the text
-//! after `AT`, the kind of the parameter, and the [`TimeoutClass`] of the
-//! forms that run (set, execute) and of those that only ask (test, query).
+//! after `AT`, the kind of the parameter, the command's [`Role`] for the FTP
+//! connection, and the [`TimeoutClass`] of the forms that run (set,
+//! execute) and of those that only ask (test, query).
 //! From the rows come [`Command`], [`CommandName`] with its text, the name
 //! lookup of both grammars, the encoder and the parser of each command,
 //! [`Command::timeout_class`], [`Command::from_seed`] (with which the property
@@ -70,7 +71,7 @@
 //!
 //!    ```text
 //!    /// `AT+FTPSIZE`: ask the server for a file's size.
-//!    FtpSize(Operation<Text<'a>>) = "+FTPSIZE", kind: TextKind::FileName, timeout: Serv / Local;
+//!    FtpSize(Operation<Text<'a>>) = "+FTPSIZE", kind: TextKind::FileName, role: Control, timeout: Serv / Local;
 //!    ```
 //!
 //!    The form and value types exist, so nothing else in the crate changes:
@@ -78,22 +79,34 @@
 //!    it back, and the response decoder reads `+FTPSIZE: 123` as an
 //!    [`Info`] line named `CommandName::FtpSize`. A new kind of value would
 //!    be one more `Value` impl in `param.rs`, a new shape of form one more
-//!    `Form` impl, and a new kind of timeout one more [`TimeoutClass`].
+//!    `Form` impl, a new kind of timeout one more [`TimeoutClass`], and a
+//!    new role one more [`Role`].
 //! 2. Refresh the fuzz dictionary: `UPDATE_DICT=1 cargo test -p
-//!    cellftp-proto --test table` rewrites its generated section of
+//!    cellftp-proto --test table` rewrites its generated sections of
 //!    `fuzz/at.dict`.
-//! 3. Run `cargo test -p cellftp-proto --all-features`: nothing in the
-//!    tests names the rows one by one. The `table` test checks the names,
-//!    their lookup by both decoders and the dictionary against the table;
-//!    the property tests and the `roundtrip` fuzz target draw the new row
-//!    like any other and check that it round-trips.
+//! 3. Run `cargo test -p cellftp-proto --all-features`: no test needs a
+//!    change. The tests that walk the table take the new row from it: the
+//!    `table` test checks its name, its lookup by both decoders and the
+//!    dictionary, and the property tests and the `roundtrip` fuzz target
+//!    build it in every form and check that it round-trips. The tests that
+//!    name rows (the timeout classes of `SPEC.md` §1.12, each form's
+//!    example bytes) are expectations written from `SPEC.md` for the rows
+//!    they name, so they pass unchanged; the new row's own cases go there
+//!    with its `SPEC.md` entry.
 //! 4. Document it in `SPEC.md` §3 and its timeout in §1.12. Code outside
 //!    this crate that matches on [`CommandName`] needs a look: both enums
 //!    are `#[non_exhaustive]`, so such a match has a wildcard arm and the
 //!    new name falls into it silently. The session does not match on
 //!    names for timeouts: it asks [`Command::timeout_class`], which reads
 //!    the row, and [`TimeoutClass`] is exhaustive, so a new class breaks
-//!    the build where a duration must be chosen for it.
+//!    the build where a duration must be chosen for it; nor for which
+//!    failures lose the connection: it reads the row's [`Role`], exhaustive
+//!    too.
+//!
+//! The SIMCom dialect's table ([`simcom::Command`]) works the same way,
+//! without the role column: [`simcom::Command::from_seed`] builds its rows
+//! for the tests, and the `table` test checks its section of the
+//! dictionary.
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
@@ -114,6 +127,7 @@ pub mod listing;
 mod param;
 mod request;
 mod response;
+mod role;
 mod secret;
 pub mod simcom;
 mod text;
@@ -133,6 +147,7 @@ pub use request::Request;
 pub use response::{
     CmeError, FinalResult, Info, InfoName, InfoValue, Response, ResultCode, ServCode, Urc,
 };
+pub use role::Role;
 pub use secret::{secret_ranges, SecretRanges, REDACTED};
-pub use text::{Host, HostBuf, Password, PasswordBuf, Text, TextBuf};
+pub use text::{Host, HostBuf, Password, PasswordBuf, PasswordSlot, Text, TextBuf};
 pub use timeout::TimeoutClass;

@@ -13,7 +13,7 @@
 use winnow::combinator::{alt, opt, preceded};
 use winnow::prelude::*;
 
-use crate::bytes::Bytes;
+use crate::bytes::{within, Bytes};
 use crate::error::{EncodeError, TextKind};
 use crate::lex::{number, parse_u32, spaces, trim};
 use crate::limits::MAX_PUT_DATA;
@@ -204,7 +204,7 @@ pub(crate) trait Sink {
                 break;
             }
         }
-        self.put(digits.get(i..).unwrap_or_default());
+        self.put(within(&digits, i..));
     }
 }
 
@@ -443,6 +443,7 @@ impl<'a> Form<'a> for Put<'a> {
             Put::Data(data) => {
                 out.put(b"=");
                 // `check` bounds the length by MAX_PUT_DATA.
+                debug_assert!(data.len() <= MAX_PUT_DATA, "put data checked first");
                 out.num(u32::try_from(data.len()).unwrap_or(u32::MAX));
                 out.put(b",");
                 out.put(data);

@@ -7,7 +7,7 @@
 use core::fmt;
 use core::ops::Range;
 
-use crate::bytes::Bytes;
+use crate::bytes::{within, Bytes};
 use crate::lex::{trim, FULLWIDTH_COLON};
 
 /// What replaces a hidden value in `Debug` output and transcripts.
@@ -57,9 +57,9 @@ impl Iterator for SecretRanges<'_> {
     fn next(&mut self) -> Option<Range<usize>> {
         while self.at < self.bytes.len() {
             let start = self.at;
-            let rest = self.bytes.get(start..).unwrap_or_default();
+            let rest = within(self.bytes, start..);
             let len = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
-            let line = rest.get(..len).unwrap_or_default();
+            let line = within(rest, ..len);
             // Past the line and its terminator byte (if any).
             self.at = start + len + 1;
             if let Some(value) = value_start(line) {
@@ -78,7 +78,7 @@ fn value_start(line: &[u8]) -> Option<usize> {
     let at = command_value(line)
         .or_else(|| named_value(line))
         .or_else(|| bearer_value(line))?;
-    let value = trim(line.get(at..).unwrap_or_default());
+    let value = trim(within(line, at..));
     (!value.is_empty() && value != b"?").then_some(at)
 }
 
@@ -92,7 +92,8 @@ fn command_value(line: &[u8]) -> Option<usize> {
             return None;
         }
         i = skip_spaces(line, i + 5);
-        i += separator(line.get(i..).unwrap_or_default()).unwrap_or(0);
+        // `i` is past the five bytes of the name, at most the line's end.
+        i += separator(within(line, i..)).unwrap_or(0);
         Some(skip_spaces(line, i))
     })
 }
@@ -171,15 +172,12 @@ impl fmt::Debug for Redacted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut shown = 0;
         for range in secret_ranges(self.0) {
-            fmt::Debug::fmt(
-                &Bytes(self.0.get(shown..range.start).unwrap_or_default()),
-                f,
-            )?;
+            fmt::Debug::fmt(&Bytes(within(self.0, shown..range.start)), f)?;
             f.write_str(REDACTED)?;
             shown = range.end;
         }
         if shown == 0 || shown < self.0.len() {
-            fmt::Debug::fmt(&Bytes(self.0.get(shown..).unwrap_or_default()), f)?;
+            fmt::Debug::fmt(&Bytes(within(self.0, shown..)), f)?;
         }
         Ok(())
     }

@@ -61,7 +61,9 @@ pub(crate) fn validate(kind: TextKind, bytes: &[u8]) -> Result<(), EncodeError> 
 
 fn as_str(bytes: &[u8]) -> &str {
     // Validated values are ASCII, so this never falls back.
-    core::str::from_utf8(bytes).unwrap_or("")
+    let s = core::str::from_utf8(bytes);
+    debug_assert!(s.is_ok(), "a validated value is ASCII");
+    s.unwrap_or("")
 }
 
 /// A validated string parameter: user name, file name, path or directory.
@@ -542,6 +544,19 @@ impl Inline {
         }
     }
 
+    /// Copies `src`, which validation kept to at most [`MAX_TEXT`] bytes,
+    /// over this value, where it lies; the bytes after it are zeroed.
+    fn fill(&mut self, src: &[u8]) {
+        debug_assert!(src.len() <= MAX_TEXT, "a validated value fits");
+        let len = src.len().min(MAX_TEXT);
+        let (head, tail) = self.bytes.split_at_mut(len);
+        if let Some(src) = src.get(..len) {
+            head.copy_from_slice(src);
+        }
+        tail.fill(0);
+        self.len = len as u8;
+    }
+
     fn get(&self) -> &[u8] {
         let value = self.bytes.get(..usize::from(self.len));
         debug_assert!(value.is_some(), "the length never exceeds the buffer");
@@ -673,5 +688,103 @@ impl Drop for PasswordBuf {
 impl fmt::Debug for PasswordBuf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("PasswordBuf(<redacted>)")
+    }
+}
+
+/// One fixed place for a [`Password`], filled and emptied where it lies:
+/// empty, or holding a validated password that [`PasswordSlot::password`]
+/// hands back without validating it again. For a caller that must keep the
+/// password in one spot from the moment it is copied from the caller's
+/// string (a [`PasswordBuf`] is made by value, and may be moved). Not
+/// `Clone`; `Debug` hides the password; dropping it overwrites it with
+/// zeros.
+///
+/// ```
+/// use cellftp_proto::{Password, PasswordSlot};
+/// let mut slot = PasswordSlot::new();
+/// assert_eq!(slot.password(), None);
+/// slot.fill(Password::new("hunter2")?);
+/// assert_eq!(slot.password().map(|p| p.expose()), Some(&b"hunter2"[..]));
+/// slot.clear(|bytes| bytes.fill(0));
+/// assert_eq!(slot.password(), None);
+/// assert_eq!(format!("{slot:?}"), "PasswordSlot(<empty>)");
+/// # Ok::<(), cellftp_proto::EncodeError>(())
+/// ```
+pub struct PasswordSlot(Inline);
+
+impl PasswordSlot {
+    /// An empty slot.
+    pub const fn new() -> Self {
+        Self(Inline {
+            len: 0,
+            bytes: [0; MAX_TEXT],
+        })
+    }
+
+    /// Copies `password`'s bytes into the slot, over what it held (the
+    /// bytes after them are zeroed).
+    pub fn fill(&mut self, password: Password<'_>) {
+        self.0.fill(password.0);
+    }
+
+    /// The password the slot holds; `None` once emptied. A validated
+    /// password is never empty, so an empty slot is told apart by its
+    /// length alone.
+    pub fn password(&self) -> Option<Password<'_>> {
+        (self.0.len > 0).then(|| Password(self.0.get()))
+    }
+
+    /// Empties the slot, then hands every byte of it to `wipe` to overwrite
+    /// (with `zeroize`, say): they no longer hold a password, so nothing
+    /// `wipe` writes is ever read as one.
+    pub fn clear(&mut self, wipe: impl FnOnce(&mut [u8; MAX_TEXT])) {
+        self.0.len = 0;
+        wipe(&mut self.0.bytes);
+    }
+}
+
+impl Default for PasswordSlot {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for PasswordSlot {
+    fn drop(&mut self) {
+        self.clear(|bytes| *bytes = [0; MAX_TEXT]);
+    }
+}
+
+impl fmt::Debug for PasswordSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.len == 0 {
+            "PasswordSlot(<empty>)"
+        } else {
+            "PasswordSlot(<redacted>)"
+        })
+    }
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_keeps_one_password_in_place() {
+        let mut slot = PasswordSlot::new();
+        slot.fill(Password::new("a much longer password").unwrap());
+        slot.fill(Password::new("short").unwrap());
+        assert_eq!(slot.password().map(|p| p.expose()), Some(&b"short"[..]));
+        // Nothing of the longer one is left behind the shorter one.
+        assert!(slot.0.bytes[5..].iter().all(|&b| b == 0));
+        assert!(!std::format!("{slot:?}").contains("short"));
+        let mut seen = 0;
+        slot.clear(|bytes| {
+            seen = bytes.len();
+            bytes.fill(0xff);
+        });
+        assert_eq!(seen, MAX_TEXT);
+        // What the wipe wrote is not a password.
+        assert_eq!(slot.password(), None);
     }
 }

@@ -1,6 +1,7 @@
 //! The SIMCom dialect (`SPEC-simcom.md`): the encoder's canonical forms and
-//! refusals, the error codes, the example sessions of §5 decoded, and the
-//! decoder's split invariance over generated streams.
+//! refusals, the error codes, the example sessions of §5 decoded, every
+//! command of the table built from a seed and read back, and the decoders'
+//! split invariance over generated streams.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
@@ -10,11 +11,11 @@ use std::string::String;
 use std::vec::Vec;
 
 use cellftp_proto::simcom::{
-    Bearer, BearerParam, Command, CommandDecoder, Op, OpStatus, Password, PutOpt, Quoted,
-    QuotedKind, ReadOp, Request, Response, ResponseDecoder, SecretKind, SimcomErrorKind,
+    Bearer, BearerParam, Command, CommandDecoder, CommandName, Op, OpStatus, Password, PutOpt,
+    Quoted, QuotedKind, ReadOp, Request, Response, ResponseDecoder, SecretKind, SimcomErrorKind,
     SimcomFtpError, Transfer, Upload, Urc, MAX_COMMAND, MAX_READ,
 };
-use cellftp_proto::{Action, CmeError, EncodeError, Mode, Setting, TextKind, TransferType};
+use cellftp_proto::{Action, CmeError, EncodeError, Mode, Seed, Setting, TextKind, TransferType};
 use cellftp_proto::{MAX_FRAGMENT, MAX_LINE, MIN_BUFFER};
 use common::{check, decode_cut, decode_whole, drain, Render};
 use proptest::prelude::*;
@@ -964,39 +965,131 @@ fn responses_host(input: &[u8], expected: &[Request<'_>]) {
     check::<CommandDecoder>(input, &want, b"");
 }
 
+/// The raw material of one command of any row of the table, in any form:
+/// [`Command::from_seed`] builds it, so the table, not a list here, says
+/// which commands and forms there are.
+#[derive(Debug, Clone)]
+struct Seeded {
+    name: CommandName,
+    form: u8,
+    number: u32,
+    flags: u8,
+    param: Vec<u8>,
+}
+
+impl Seeded {
+    /// The command, if `param` is a valid string for its row.
+    fn build(&self) -> Option<Command<'_>> {
+        let seed = Seed {
+            form: self.form,
+            number: self.number,
+            flags: self.flags,
+            param: &self.param,
+        };
+        Command::from_seed(self.name, &seed).ok()
+    }
+}
+
+/// A string parameter: a host name (valid for every kind, the server's
+/// included) or any quoted-string bytes (valid for all but the server).
+fn seeded_param() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        "[a-z][a-z0-9]{0,30}".prop_map(String::into_bytes),
+        "[ !#-\\[\\]-~]{0,32}".prop_map(String::into_bytes),
+    ]
+}
+
+/// Any row of the table, any form.
+fn seeded() -> impl Strategy<Value = Seeded> {
+    let names: Vec<CommandName> = CommandName::iter().collect();
+    (
+        prop::sample::select(names),
+        any::<u8>(),
+        any::<u32>(),
+        any::<u8>(),
+        seeded_param(),
+    )
+        .prop_map(|(name, form, number, flags, param)| Seeded {
+            name,
+            form,
+            number,
+            flags,
+            param,
+        })
+}
+
+/// An upload write (`AT+FTPPUT=2,<n>`), more often than the table's odds.
+fn seeded_write() -> impl Strategy<Value = Seeded> {
+    any::<u32>().prop_map(|number| Seeded {
+        name: CommandName::FtpPut,
+        form: 2,
+        number: number % 64,
+        flags: 0,
+        param: Vec::new(),
+    })
+}
+
+#[test]
+fn every_row_builds_from_a_seed() {
+    for name in CommandName::iter() {
+        let built = (0..6u8).find_map(|form| {
+            let seed = Seed {
+                form,
+                number: 1,
+                flags: 1,
+                param: b"a",
+            };
+            Command::from_seed(name, &seed).ok()
+        });
+        let command = built.unwrap_or_else(|| panic!("no seed builds {name}"));
+        assert_eq!(command.name(), name);
+    }
+}
+
 proptest! {
-    /// A host stream of commands and the upload bytes after each write
-    /// decodes to what it was made of, however it is cut.
+    /// Every command the table can build is valid as built, fits
+    /// MAX_COMMAND, and the command decoder reads it back.
+    #[test]
+    fn every_seeded_command_round_trips(seeded in seeded()) {
+        let built = seeded.build();
+        prop_assume!(built.is_some());
+        let command = built.unwrap();
+        prop_assert_eq!(command.name(), seeded.name);
+        let line = enc(command);
+        prop_assert!(line.len() <= MAX_COMMAND);
+        let (items, rest) = decode_whole::<CommandDecoder>(&line);
+        prop_assert!(rest.is_empty());
+        prop_assert_eq!(items, [Request::Command(command)]);
+    }
+
+    /// A host stream of commands of the table, and the upload bytes after
+    /// each write, decodes to what it was made of, however it is cut.
     #[test]
     fn host_stream_is_split_invariant(
         pieces in prop::collection::vec(
-            (0usize..6, prop::collection::vec(any::<u8>(), 1..40)),
+            (
+                prop_oneof![3 => seeded(), 1 => seeded_write()],
+                prop::collection::vec(any::<u8>(), 1..40),
+            ),
             0..12,
         ),
         cut_at in prop::collection::vec(any::<Index>(), 0..24),
     ) {
-        let lines: [&[u8]; 5] = [
-            b"AT+FTPPUT=1\r",
-            b"AT+FTPGETNAME=\"a, b\"\r",
-            b"AT+FTPREST=7\r",
-            b"ATE0\r",
-            b"AT+FTPPUT=2,0\r",
-        ];
         let mut bytes = Vec::new();
         let mut want = Vec::new();
-        for (kind, data) in &pieces {
-            if let Some(line) = lines.get(*kind) {
-                bytes.extend_from_slice(line);
-                let (items, _) = decode_whole::<CommandDecoder>(line);
-                want.extend(items.iter().map(Render::render));
-            } else {
-                let header = format!("AT+FTPPUT=2,{}\r", data.len());
-                bytes.extend_from_slice(header.as_bytes());
-                bytes.extend_from_slice(data);
-                want.push(Render::render(&Request::Command(Command::FtpPut(Upload::Write(
-                    data.len() as u16,
-                )))));
-                want.push(Render::render(&Request::PutData(data)));
+        for (seeded, data) in &pieces {
+            let Some(command) = seeded.build() else {
+                continue;
+            };
+            bytes.extend_from_slice(&enc(command));
+            want.push(Render::render(&Request::Command(command)));
+            if let Command::FtpPut(Upload::Write(n)) = command {
+                // Exactly the announced bytes follow, whatever they are.
+                let upload: Vec<u8> = data.iter().copied().cycle().take(usize::from(n)).collect();
+                bytes.extend_from_slice(&upload);
+                for chunk in upload.chunks(MAX_FRAGMENT) {
+                    want.push(Render::render(&Request::PutData(chunk)));
+                }
             }
         }
         let (items, rest) = decode_whole::<CommandDecoder>(&bytes);

@@ -1,11 +1,13 @@
-//! The command table against everything that must agree with it: the
+//! The command tables against everything that must agree with them: the
 //! names and their lookup by both decoders, the forms, the timeout classes
-//! of `SPEC.md` §1.12, and the fuzz dictionary (`fuzz/at.dict`).
+//! of `SPEC.md` §1.12, and the fuzz dictionary (`fuzz/at.dict`), whose
+//! sections of command names both tables generate.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use cellftp_proto::simcom;
 use cellftp_proto::{
     commands, Action, Cfun, Command, CommandDecoder, CommandName, Decoded, FormKind, Info,
     InfoValue, Operation, Put, Request, Response, ResponseDecoder, Seed, Setting, Text, TextKind,
@@ -174,44 +176,70 @@ fn dict_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/at.dict")
 }
 
-/// The dictionary section the table generates.
-fn generated_section() -> String {
-    let mut out = String::from(
-        "# Command names, generated from the command table of cellftp-proto:\n\
-         # refresh with `UPDATE_DICT=1 cargo test -p cellftp-proto --test table`.\n",
-    );
+/// The dictionary sections the two command tables generate: the first
+/// line of each, which finds it in the file, and the whole section.
+fn generated_sections() -> [(&'static str, String); 2] {
+    let refresh = "# refresh with `UPDATE_DICT=1 cargo test -p cellftp-proto --test table`.\n";
+    let mut first =
+        format!("# Command names, generated from the command table of cellftp-proto:\n{refresh}");
     for spec in commands().filter(|c| !c.wire.is_empty()) {
         let key = spec.wire.trim_start_matches('+').to_ascii_lowercase();
-        out.push_str(&format!("{key}=\"{}\"\n", spec.wire));
+        first.push_str(&format!("{key}=\"{}\"\n", spec.wire));
     }
-    out
+    let mut second = format!(
+        "# SIMCom command names, generated from the SIMCom command table of cellftp-proto:\n{refresh}"
+    );
+    for name in simcom::CommandName::iter().filter(|n| !n.as_str().is_empty()) {
+        let wire = name.as_str();
+        let key = wire.trim_start_matches('+').to_ascii_lowercase();
+        second.push_str(&format!("simcom_{key}=\"{wire}\"\n"));
+    }
+    [
+        ("# Command names, generated", first),
+        ("# SIMCom command names, generated", second),
+    ]
+}
+
+/// Every command name of both tables, as written after `AT`.
+fn table_names() -> BTreeSet<&'static str> {
+    commands()
+        .map(|c| c.wire)
+        .chain(simcom::CommandName::iter().map(simcom::CommandName::as_str))
+        .collect()
 }
 
 #[test]
 fn the_fuzz_dictionary_names_every_command() {
     let path = dict_path();
-    let dict = std::fs::read_to_string(&path).unwrap();
-    let start = dict
-        .find("# Command names, generated")
-        .expect("at.dict has lost its generated section");
-    let end = dict[start..]
-        .find("\n\n")
-        .map_or(dict.len(), |i| start + i + 1);
-    let want = generated_section();
-    if dict[start..end] != want {
+    let mut dict = std::fs::read_to_string(&path).unwrap();
+    let mut stale = Vec::new();
+    for (marker, want) in generated_sections() {
+        let start = dict
+            .find(marker)
+            .unwrap_or_else(|| panic!("at.dict has lost its section {marker:?}"));
+        let end = dict[start..]
+            .find("\n\n")
+            .map_or(dict.len(), |i| start + i + 1);
+        if dict[start..end] != want {
+            dict = format!("{}{want}{}", &dict[..start], &dict[end..]);
+            stale.push(want);
+        }
+    }
+    if !stale.is_empty() {
         if std::env::var_os("UPDATE_DICT").is_some() {
-            let updated = format!("{}{want}{}", &dict[..start], &dict[end..]);
-            std::fs::write(&path, updated).unwrap();
+            std::fs::write(&path, &dict).unwrap();
         } else {
             panic!(
-                "fuzz/at.dict does not match the command table; refresh it with \
+                "fuzz/at.dict does not match the command tables; refresh it with \
                  `UPDATE_DICT=1 cargo test -p cellftp-proto --test table`.\n\
-                 Expected section:\n{want}"
+                 Expected sections:\n{}",
+                stale.join("\n")
             );
         }
     }
-    // No stale command name anywhere else in the dictionary.
-    let names: BTreeSet<&str> = commands().map(|c| c.wire).collect();
+    // No stale command name anywhere else in the dictionary: an `+FTP…`
+    // name is a row of one of the tables.
+    let names = table_names();
     for line in dict.lines().filter(|l| !l.starts_with('#')) {
         let Some((_, value)) = line.split_once('=') else {
             continue;
@@ -221,7 +249,9 @@ fn the_fuzz_dictionary_names_every_command() {
             value.starts_with("+FTP") && value[1..].bytes().all(|b| b.is_ascii_uppercase());
         assert!(
             !is_ftp_name || names.contains(value),
-            "at.dict names {value}, which is not in the command table"
+            "at.dict names {value}, which is in neither command table"
         );
     }
+    // SIMCom's own names (`AT+FTPGETPATH`) are accepted, from its table.
+    assert!(names.contains("+FTPGETPATH") && names.contains("+SAPBR"));
 }

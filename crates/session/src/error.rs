@@ -4,7 +4,7 @@
 
 use core::fmt;
 
-use cellftp_proto::{CmeError, CommandName, EncodeError, FinalResult, ResultCode, ServCode};
+use cellftp_proto::{CmeError, CommandName, EncodeError, FinalResult, ResultCode, Role, ServCode};
 
 /// Why a job failed. Reported once, in [`crate::Event::JobDone`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -53,30 +53,39 @@ impl JobError {
         match self {
             JobError::Modem { command, error } => {
                 matches!(error, ModemError::Serv(_))
-                    || matches!(
-                        command,
-                        CommandName::FtpPort
-                            | CommandName::FtpMode
-                            | CommandName::FtpServ
-                            | CommandName::FtpUn
-                            | CommandName::FtpPw
-                            | CommandName::FtpPut
-                    )
+                    || refusal_loses_connection(command.spec().role)
             }
             JobError::Protocol { .. } | JobError::NotConfigured | JobError::NoAnswer => true,
             JobError::Cancelled => false,
-            JobError::Timeout { command } => matches!(
-                command,
-                CommandName::FtpPort
-                    | CommandName::FtpMode
-                    | CommandName::FtpServ
-                    | CommandName::FtpUn
-                    | CommandName::FtpPw
-                    | CommandName::FtpGet
-                    | CommandName::FtpPut
-                    | CommandName::FtpList
-            ),
+            JobError::Timeout { command } => timeout_loses_connection(command.spec().role),
         }
+    }
+}
+
+/// True if the modem's refusal of a command of `role` leaves the FTP
+/// connection unusable: a parameter of the connection or the connection
+/// itself was refused, or an upload, after which the modem's state is
+/// unknown. The role is the command table's column, and the `match` names
+/// every role, so a new one must be decided here.
+fn refusal_loses_connection(role: Role) -> bool {
+    match role {
+        Role::ConnectionSetting | Role::Connect | Role::Upload => true,
+        Role::Modem
+        | Role::TransferSetting
+        | Role::Control
+        | Role::Download
+        | Role::Report
+        | Role::Quit => false,
+    }
+}
+
+/// True if a command of `role` that timed out leaves the FTP connection
+/// unusable: the connection's commands, and transfers over a data
+/// connection.
+fn timeout_loses_connection(role: Role) -> bool {
+    match role {
+        Role::ConnectionSetting | Role::Connect | Role::Download | Role::Upload => true,
+        Role::Modem | Role::TransferSetting | Role::Control | Role::Report | Role::Quit => false,
     }
 }
 
@@ -174,9 +183,14 @@ impl ModemError {
             FinalResult::Code(ResultCode::ModemError(code)) => ModemError::Vendor { code },
             FinalResult::Code(ResultCode::NotSupported) => ModemError::NotSupported,
             FinalResult::Declared { ok: true, .. } => return None,
-            FinalResult::Declared { ok: false, .. } => ModemError::Declared {
-                index: declared.unwrap_or(0),
-            },
+            FinalResult::Declared { ok: false, .. } => {
+                // The session reads a declared code from the configuration
+                // and the channel finds its index there again: never none.
+                debug_assert!(declared.is_some(), "a declared code has its index");
+                ModemError::Declared {
+                    index: declared.unwrap_or(0),
+                }
+            }
             // A final result code proto adds later: a failure of some kind.
             _ => ModemError::Error,
         })
@@ -475,5 +489,52 @@ mod tests {
         assert!(!t.to_string().contains("hunter2"), "{t}");
         assert!(!std::format!("{t:?}").contains("hunter2"), "{t:?}");
         assert!(t.is_cut());
+    }
+
+    /// The commands whose refusal or timeout loses the connection, as the
+    /// session decided them before the table had a role column.
+    #[test]
+    fn which_failures_need_configure() {
+        use CommandName as N;
+        let refused = [
+            N::FtpPort,
+            N::FtpMode,
+            N::FtpServ,
+            N::FtpUn,
+            N::FtpPw,
+            N::FtpPut,
+        ];
+        let timed_out = [
+            N::FtpPort,
+            N::FtpMode,
+            N::FtpServ,
+            N::FtpUn,
+            N::FtpPw,
+            N::FtpGet,
+            N::FtpPut,
+            N::FtpList,
+        ];
+        for command in N::iter() {
+            let modem = JobError::Modem {
+                command,
+                error: ModemError::Error,
+            };
+            assert_eq!(
+                modem.needs_configure(),
+                refused.contains(&command),
+                "{command}"
+            );
+            let timeout = JobError::Timeout { command };
+            assert_eq!(
+                timeout.needs_configure(),
+                timed_out.contains(&command),
+                "{command}"
+            );
+        }
+        assert!(JobError::Modem {
+            command: N::FtpType,
+            error: ModemError::Serv(ServCode::Refused),
+        }
+        .needs_configure());
     }
 }

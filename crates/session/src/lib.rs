@@ -120,6 +120,7 @@ mod modem;
 mod secret;
 mod session;
 pub mod simcom;
+mod slice;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time;

@@ -4,57 +4,57 @@
 //! `zeroize` once the modem has answered `AT+FTPPW`, when the job ends, and
 //! when the session is dropped. It is never moved or copied anywhere else.
 
-use cellftp_proto::{Password, MAX_TEXT};
+use cellftp_proto::{Password, PasswordSlot};
 use zeroize::Zeroize;
 
-/// A password's bytes, in place.
-pub(crate) struct Secret {
-    len: u8,
-    bytes: [u8; MAX_TEXT],
-}
+/// A password's bytes, in place: proto's [`PasswordSlot`], which holds a
+/// validated password and gives it back without checking it again, wiped
+/// with `zeroize`.
+pub(crate) struct Secret(PasswordSlot);
 
 impl Secret {
     /// An empty slot.
     pub(crate) const fn new() -> Self {
-        Self {
-            len: 0,
-            bytes: [0; MAX_TEXT],
-        }
+        Self(PasswordSlot::new())
     }
 
-    /// Copies `password` (validated, so at most [`MAX_TEXT`] bytes) from the
-    /// caller's bytes into the slot.
+    /// Copies `password` from the caller's bytes into the slot.
     pub(crate) fn set(&mut self, password: Password<'_>) {
         self.wipe();
-        let src = password.expose();
-        debug_assert!(src.len() <= MAX_TEXT, "a validated password fits");
-        let len = src.len().min(MAX_TEXT);
-        if let (Some(dst), Some(src)) = (self.bytes.get_mut(..len), src.get(..len)) {
-            dst.copy_from_slice(src);
-        }
-        self.len = len as u8;
+        self.0.fill(password);
     }
 
-    /// The password, if the slot holds one.
+    /// The password; `None` only if the slot is empty (never filled, or
+    /// wiped).
     pub(crate) fn get(&self) -> Option<Password<'_>> {
-        if self.len == 0 {
-            return None;
-        }
-        let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
-        let password = Password::from_bytes(bytes);
-        debug_assert!(password.is_ok(), "the slot holds a validated password");
-        password.ok()
+        self.0.password()
     }
 
-    /// Overwrites the slot with zeros, in a way the compiler keeps.
+    /// Empties the slot and overwrites its bytes with zeros, in a way the
+    /// compiler keeps.
     pub(crate) fn wipe(&mut self) {
-        self.bytes.zeroize();
-        self.len.zeroize();
+        self.0.clear(|bytes| bytes.zeroize());
     }
 }
 
 impl Drop for Secret {
     fn drop(&mut self) {
         self.wipe();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_slot_gives_back_what_it_was_given_until_wiped() {
+        let mut secret = Secret::new();
+        assert_eq!(secret.get(), None);
+        secret.set(Password::new("a longer password").unwrap());
+        secret.set(Password::new("short").unwrap());
+        assert_eq!(secret.get().map(|p| p.expose()), Some(&b"short"[..]));
+        secret.wipe();
+        assert_eq!(secret.get(), None);
     }
 }

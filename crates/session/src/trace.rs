@@ -9,6 +9,8 @@ use core::ops::Range;
 
 use cellftp_proto::{secret_ranges, SecretRanges, REDACTED};
 
+use crate::slice::within;
+
 /// Which way a traced line went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
@@ -105,7 +107,7 @@ impl<'a> Iterator for Segments<'a> {
         }
         match self.next.clone() {
             Some(secret) if self.at < secret.start => {
-                let shown = self.bytes.get(self.at..secret.start).unwrap_or_default();
+                let shown = within(self.bytes, self.at..secret.start);
                 self.at = secret.start;
                 Some(Segment::Shown(shown))
             }
@@ -115,7 +117,7 @@ impl<'a> Iterator for Segments<'a> {
                 Some(Segment::Redacted)
             }
             None if self.at < self.bytes.len() => {
-                let shown = self.bytes.get(self.at..).unwrap_or_default();
+                let shown = within(self.bytes, self.at..);
                 self.at = self.bytes.len();
                 Some(Segment::Shown(shown))
             }

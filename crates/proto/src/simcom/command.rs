@@ -4,14 +4,16 @@
 //! Each row of the `commands!` invocation below gives a command's variant,
 //! its form type (which forms it has and how they are written), its text
 //! after `AT`, the [`QuotedKind`] of its string parameter (whose limits the
-//! encoder checks), and its [`TimeoutClass`] for the forms that run and for
-//! those that only ask. [`Command`], [`CommandName`], the name lookup of the
-//! response grammar, the encoder's dispatch and
-//! [`Command::timeout_class`] come from the rows.
+//! encoder checks; `()` for a row without one), and its [`TimeoutClass`]
+//! for the forms that run and for those that only ask. [`Command`],
+//! [`CommandName`], the name lookup of both grammars, the encoder's and the
+//! parser's dispatch, [`Command::timeout_class`] and [`Command::from_seed`]
+//! (with which tests and fuzzers build a command of every row) come from the
+//! rows.
 
 use crate::encode::{Counter, Writer};
 use crate::error::EncodeError;
-use crate::param::{Action, FormKind, Mode, Setting, Sink, TransferType};
+use crate::param::{Action, FormKind, Mode, Seed, Setting, Sink, TransferType};
 
 use crate::lex::{parse_u32, trim};
 
@@ -143,28 +145,35 @@ pub enum PutOpt {
     Stou,
 }
 
-/// One parameter value: how it is written, read back and checked.
+/// One parameter value: how it is written, read back, checked and seeded.
 pub(crate) trait Value<'a>: Sized {
+    /// What the row says beyond the type: the [`QuotedKind`] of a
+    /// [`Quoted`], nothing (`()`) for the others.
+    type Kind: Copy;
     fn emit<S: Sink>(&self, out: &mut S);
-    /// Reads a value (spaces around it trimmed, quotes still on); `kind` is
-    /// the row's kind of string. `None` if it is not one the encoder would
-    /// send.
-    fn parse(kind: Option<QuotedKind>, v: &'a [u8]) -> Option<Self>;
-    /// Refuses what the type allows but the row does not; `kind` is the
-    /// row's kind of string.
-    fn check(&self, _kind: Option<QuotedKind>) -> Result<(), EncodeError> {
+    /// Reads a value (spaces around it trimmed, quotes still on). `None` if
+    /// it is not one the encoder would send.
+    fn parse(kind: Self::Kind, v: &'a [u8]) -> Option<Self>;
+    /// Refuses what the type allows but the row does not.
+    fn check(&self, _kind: Self::Kind) -> Result<(), EncodeError> {
         Ok(())
     }
+    /// The value `seed` describes (see [`Command::from_seed`]).
+    fn from_seed(kind: Self::Kind, seed: &Seed<'a>) -> Result<Self, EncodeError>;
 }
 
-impl Value<'_> for u8 {
+impl<'a> Value<'a> for u8 {
+    type Kind = ();
     fn emit<S: Sink>(&self, out: &mut S) {
         out.num(u32::from(*self));
     }
-    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+    fn parse((): (), v: &[u8]) -> Option<Self> {
         u8::try_from(parse_u32(v)?).ok().filter(|n| *n <= 3)
     }
-    fn check(&self, _: Option<QuotedKind>) -> Result<(), EncodeError> {
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Ok((seed.number % 4) as u8)
+    }
+    fn check(&self, (): ()) -> Result<(), EncodeError> {
         // `AT+FTPCID` profile: 0 to 3 (0 on SIM7080 only; the session picks).
         if *self > 3 {
             return Err(EncodeError::OutOfRange {
@@ -178,14 +187,18 @@ impl Value<'_> for u8 {
     }
 }
 
-impl Value<'_> for u16 {
+impl<'a> Value<'a> for u16 {
+    type Kind = ();
     fn emit<S: Sink>(&self, out: &mut S) {
         out.num(u32::from(*self));
     }
-    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+    fn parse((): (), v: &[u8]) -> Option<Self> {
         u16::try_from(parse_u32(v)?).ok().filter(|n| *n != 0)
     }
-    fn check(&self, _: Option<QuotedKind>) -> Result<(), EncodeError> {
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Ok((seed.number % u32::from(u16::MAX)) as u16 + 1)
+    }
+    fn check(&self, (): ()) -> Result<(), EncodeError> {
         if *self == 0 {
             return Err(EncodeError::PortZero);
         }
@@ -193,48 +206,69 @@ impl Value<'_> for u16 {
     }
 }
 
-impl Value<'_> for u32 {
+impl<'a> Value<'a> for u32 {
+    type Kind = ();
     fn emit<S: Sink>(&self, out: &mut S) {
         out.num(*self);
     }
-    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+    fn parse((): (), v: &[u8]) -> Option<Self> {
         parse_u32(v)
+    }
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Ok(seed.number)
     }
 }
 
-impl Value<'_> for Mode {
+impl<'a> Value<'a> for Mode {
+    type Kind = ();
     fn emit<S: Sink>(&self, out: &mut S) {
         out.put(match self {
             Mode::Active => b"0",
             Mode::Passive => b"1",
         });
     }
-    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+    fn parse((): (), v: &[u8]) -> Option<Self> {
         match v {
             b"0" => Some(Mode::Active),
             b"1" => Some(Mode::Passive),
             _ => None,
         }
     }
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Ok(if seed.flags & 1 == 1 {
+            Mode::Passive
+        } else {
+            Mode::Active
+        })
+    }
 }
 
-impl Value<'_> for TransferType {
+impl<'a> Value<'a> for TransferType {
+    type Kind = ();
     fn emit<S: Sink>(&self, out: &mut S) {
         out.put(match self {
             TransferType::Ascii => b"\"A\"",
             TransferType::Binary => b"\"I\"",
         });
     }
-    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+    fn parse((): (), v: &[u8]) -> Option<Self> {
         match unquote(v)? {
             [b'A' | b'a'] => Some(TransferType::Ascii),
             [b'I' | b'i'] => Some(TransferType::Binary),
             _ => None,
         }
     }
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Ok(if seed.flags & 1 == 1 {
+            TransferType::Binary
+        } else {
+            TransferType::Ascii
+        })
+    }
 }
 
-impl Value<'_> for PutOpt {
+impl<'a> Value<'a> for PutOpt {
+    type Kind = ();
     fn emit<S: Sink>(&self, out: &mut S) {
         out.put(match self {
             PutOpt::Stor => b"\"STOR\"",
@@ -242,7 +276,14 @@ impl Value<'_> for PutOpt {
             PutOpt::Stou => b"\"STOU\"",
         });
     }
-    fn parse(_: Option<QuotedKind>, v: &[u8]) -> Option<Self> {
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Ok(match seed.number % 3 {
+            0 => PutOpt::Stor,
+            1 => PutOpt::Appe,
+            _ => PutOpt::Stou,
+        })
+    }
+    fn parse((): (), v: &[u8]) -> Option<Self> {
         let v = unquote(v)?;
         [
             (&b"STOR"[..], PutOpt::Stor),
@@ -262,28 +303,37 @@ fn quoted<S: Sink>(out: &mut S, bytes: &[u8]) {
 }
 
 impl<'a> Value<'a> for Quoted<'a> {
+    type Kind = QuotedKind;
     fn emit<S: Sink>(&self, out: &mut S) {
         quoted(out, self.as_bytes());
     }
-    fn parse(kind: Option<QuotedKind>, v: &'a [u8]) -> Option<Self> {
-        Quoted::from_bytes(kind?, unquote(v)?).ok()
+    fn parse(kind: QuotedKind, v: &'a [u8]) -> Option<Self> {
+        Quoted::from_bytes(kind, unquote(v)?).ok()
     }
-    fn check(&self, kind: Option<QuotedKind>) -> Result<(), EncodeError> {
-        match kind {
-            // Validated as another kind: the row's limits (and address rule)
-            // decide.
-            Some(k) if k != self.kind() => Quoted::from_bytes(k, self.as_bytes()).map(|_| ()),
-            _ => Ok(()),
+    fn check(&self, kind: QuotedKind) -> Result<(), EncodeError> {
+        if kind == self.kind() {
+            Ok(())
+        } else {
+            // Validated as another kind: the row's limits (and address
+            // rule) decide.
+            Quoted::from_bytes(kind, self.as_bytes()).map(|_| ())
         }
+    }
+    fn from_seed(kind: QuotedKind, seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Quoted::from_bytes(kind, seed.param)
     }
 }
 
 impl<'a> Value<'a> for Password<'a> {
+    type Kind = ();
     fn emit<S: Sink>(&self, out: &mut S) {
         quoted(out, self.expose());
     }
-    fn parse(_: Option<QuotedKind>, v: &'a [u8]) -> Option<Self> {
+    fn parse((): (), v: &'a [u8]) -> Option<Self> {
         Password::from_bytes(SecretKind::Ftp, unquote(v)?).ok()
+    }
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Password::from_bytes(SecretKind::Ftp, seed.param)
     }
 }
 
@@ -331,12 +381,16 @@ fn two_numbers(v: &[u8]) -> Option<(u32, u32)> {
 
 /// The shape of everything after a command's name.
 pub(crate) trait Form<'a>: Sized {
+    /// The [`Value::Kind`] of the value inside, `()` if none.
+    type Kind: Copy;
     fn form(&self) -> FormKind;
     /// Reads everything after the name; `None` if it is not a form the
     /// encoder would send.
-    fn parse(kind: Option<QuotedKind>, rest: &'a [u8]) -> Option<Self>;
+    fn parse(kind: Self::Kind, rest: &'a [u8]) -> Option<Self>;
     fn emit<S: Sink>(&self, out: &mut S);
-    fn check(&self, kind: Option<QuotedKind>) -> Result<(), EncodeError>;
+    fn check(&self, kind: Self::Kind) -> Result<(), EncodeError>;
+    /// The form and value `seed` describes (see [`Command::from_seed`]).
+    fn from_seed(kind: Self::Kind, seed: &Seed<'a>) -> Result<Self, EncodeError>;
     fn timeout(&self, run: TimeoutClass, ask: TimeoutClass) -> TimeoutClass {
         match self.form() {
             FormKind::Test | FormKind::Query => ask,
@@ -346,7 +400,8 @@ pub(crate) trait Form<'a>: Sized {
 }
 
 impl<'a, T: Value<'a>> Form<'a> for Setting<T> {
-    fn parse(kind: Option<QuotedKind>, rest: &'a [u8]) -> Option<Self> {
+    type Kind = T::Kind;
+    fn parse(kind: T::Kind, rest: &'a [u8]) -> Option<Self> {
         match raw(rest)? {
             Raw::Test => Some(Setting::Test),
             Raw::Query => Some(Setting::Query),
@@ -371,16 +426,24 @@ impl<'a, T: Value<'a>> Form<'a> for Setting<T> {
             }
         }
     }
-    fn check(&self, kind: Option<QuotedKind>) -> Result<(), EncodeError> {
+    fn check(&self, kind: T::Kind) -> Result<(), EncodeError> {
         match self {
             Setting::Set(v) => v.check(kind),
             _ => Ok(()),
         }
     }
+    fn from_seed(kind: T::Kind, seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Ok(match seed.form % 3 {
+            0 => Setting::Test,
+            1 => Setting::Query,
+            _ => Setting::Set(T::from_seed(kind, seed)?),
+        })
+    }
 }
 
-impl Form<'_> for Action {
-    fn parse(_: Option<QuotedKind>, rest: &[u8]) -> Option<Self> {
+impl<'a> Form<'a> for Action {
+    type Kind = ();
+    fn parse((): (), rest: &[u8]) -> Option<Self> {
         match raw(rest)? {
             Raw::Execute => Some(Action::Execute),
             Raw::Test | Raw::Query => Some(Action::Test),
@@ -398,13 +461,20 @@ impl Form<'_> for Action {
             out.put(b"=?");
         }
     }
-    fn check(&self, _: Option<QuotedKind>) -> Result<(), EncodeError> {
+    fn check(&self, (): ()) -> Result<(), EncodeError> {
         Ok(())
+    }
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Ok(match seed.form % 2 {
+            0 => Action::Test,
+            _ => Action::Execute,
+        })
     }
 }
 
-impl Form<'_> for bool {
-    fn parse(_: Option<QuotedKind>, rest: &[u8]) -> Option<Self> {
+impl<'a> Form<'a> for bool {
+    type Kind = ();
+    fn parse((): (), rest: &[u8]) -> Option<Self> {
         match rest {
             b"0" | b"" => Some(false),
             b"1" => Some(true),
@@ -417,8 +487,11 @@ impl Form<'_> for bool {
     fn emit<S: Sink>(&self, out: &mut S) {
         out.put(if *self { b"1" } else { b"0" });
     }
-    fn check(&self, _: Option<QuotedKind>) -> Result<(), EncodeError> {
+    fn check(&self, (): ()) -> Result<(), EncodeError> {
         Ok(())
+    }
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Ok(seed.flags & 1 == 1)
     }
 }
 
@@ -436,7 +509,8 @@ fn check_cid(cid: u8) -> Result<(), EncodeError> {
 }
 
 impl<'a> Form<'a> for Bearer<'a> {
-    fn parse(_: Option<QuotedKind>, rest: &'a [u8]) -> Option<Self> {
+    type Kind = ();
+    fn parse((): (), rest: &'a [u8]) -> Option<Self> {
         let v = match raw(rest)? {
             Raw::Test => return Some(Bearer::Test),
             Raw::Set(v) => v,
@@ -474,7 +548,7 @@ impl<'a> Form<'a> for Bearer<'a> {
             }
             _ => return None,
         };
-        bearer.check(None).ok().map(|()| bearer)
+        bearer.check(()).ok().map(|()| bearer)
     }
     fn form(&self) -> FormKind {
         match self {
@@ -516,14 +590,35 @@ impl<'a> Form<'a> for Bearer<'a> {
             }
         }
     }
-    fn check(&self, _: Option<QuotedKind>) -> Result<(), EncodeError> {
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        let cid = (seed.number % 3) as u8 + 1;
+        Ok(match seed.form % 6 {
+            0 => Bearer::Test,
+            1 => Bearer::Set {
+                cid,
+                param: match (seed.flags >> 1) % 4 {
+                    0 => BearerParam::ContypeGprs,
+                    1 => BearerParam::Apn(Quoted::from_bytes(QuotedKind::Apn, seed.param)?),
+                    2 => BearerParam::User(Quoted::from_bytes(QuotedKind::BearerUser, seed.param)?),
+                    _ => {
+                        BearerParam::Password(Password::from_bytes(SecretKind::Bearer, seed.param)?)
+                    }
+                },
+            },
+            2 => Bearer::Get { cid },
+            3 => Bearer::Open { cid },
+            4 => Bearer::Query { cid },
+            _ => Bearer::Close { cid },
+        })
+    }
+    fn check(&self, (): ()) -> Result<(), EncodeError> {
         match *self {
             Bearer::Test => Ok(()),
             Bearer::Set { cid, param } => {
                 check_cid(cid)?;
                 match param {
-                    BearerParam::Apn(v) => v.check(Some(QuotedKind::Apn)),
-                    BearerParam::User(v) => v.check(Some(QuotedKind::BearerUser)),
+                    BearerParam::Apn(v) => v.check(QuotedKind::Apn),
+                    BearerParam::User(v) => v.check(QuotedKind::BearerUser),
                     BearerParam::ContypeGprs | BearerParam::Password(_) => Ok(()),
                 }
             }
@@ -555,15 +650,21 @@ fn check_len(n: u16) -> Result<(), EncodeError> {
     }
 }
 
-impl Form<'_> for Transfer {
-    fn parse(_: Option<QuotedKind>, rest: &[u8]) -> Option<Self> {
+/// A read or write length from a seed: 1 to [`MAX_READ`].
+fn seeded_len(seed: &Seed<'_>) -> u16 {
+    (seed.number % u32::from(MAX_READ)) as u16 + 1
+}
+
+impl<'a> Form<'a> for Transfer {
+    type Kind = ();
+    fn parse((): (), rest: &[u8]) -> Option<Self> {
         match raw(rest)? {
             Raw::Test | Raw::Query => Some(Transfer::Test),
             Raw::Set(b"1") => Some(Transfer::Open),
             Raw::Set(v) => match two_numbers(v)? {
                 (2, n) => {
                     let read = Transfer::Read(u16::try_from(n).ok()?);
-                    read.check(None).ok().map(|()| read)
+                    read.check(()).ok().map(|()| read)
                 }
                 _ => None,
             },
@@ -586,11 +687,18 @@ impl Form<'_> for Transfer {
             }
         }
     }
-    fn check(&self, _: Option<QuotedKind>) -> Result<(), EncodeError> {
+    fn check(&self, (): ()) -> Result<(), EncodeError> {
         match *self {
             Transfer::Read(n) => check_len(n),
             _ => Ok(()),
         }
+    }
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Ok(match seed.form % 3 {
+            0 => Transfer::Test,
+            1 => Transfer::Open,
+            _ => Transfer::Read(seeded_len(seed)),
+        })
     }
     fn timeout(&self, run: TimeoutClass, ask: TimeoutClass) -> TimeoutClass {
         match self {
@@ -601,8 +709,9 @@ impl Form<'_> for Transfer {
     }
 }
 
-impl Form<'_> for Upload {
-    fn parse(_: Option<QuotedKind>, rest: &[u8]) -> Option<Self> {
+impl<'a> Form<'a> for Upload {
+    type Kind = ();
+    fn parse((): (), rest: &[u8]) -> Option<Self> {
         match raw(rest)? {
             Raw::Test | Raw::Query => Some(Upload::Test),
             Raw::Set(b"1") => Some(Upload::Open),
@@ -610,7 +719,7 @@ impl Form<'_> for Upload {
                 (2, 0) => Some(Upload::End),
                 (2, n) => {
                     let write = Upload::Write(u16::try_from(n).ok()?);
-                    write.check(None).ok().map(|()| write)
+                    write.check(()).ok().map(|()| write)
                 }
                 _ => None,
             },
@@ -634,11 +743,19 @@ impl Form<'_> for Upload {
             Upload::End => out.put(b"=2,0"),
         }
     }
-    fn check(&self, _: Option<QuotedKind>) -> Result<(), EncodeError> {
+    fn check(&self, (): ()) -> Result<(), EncodeError> {
         match *self {
             Upload::Write(n) => check_len(n),
             _ => Ok(()),
         }
+    }
+    fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
+        Ok(match seed.form % 4 {
+            0 => Upload::Test,
+            1 => Upload::Open,
+            2 => Upload::Write(seeded_len(seed)),
+            _ => Upload::End,
+        })
     }
     fn timeout(&self, run: TimeoutClass, ask: TimeoutClass) -> TimeoutClass {
         match self {
@@ -740,6 +857,46 @@ macro_rules! commands {
                 }
             }
 
+            /// Builds a command of row `name` from `seed`, as
+            /// [`crate::Command::from_seed`] does for the first dialect: a
+            /// property test or a fuzzer that draws a name from
+            /// [`CommandName::iter`] and a seed covers every command and
+            /// form of the table without a list of its own.
+            ///
+            /// `seed.form` picks the form, modulo the number the command
+            /// has (a `Setting`: test, query, set; an `Action`: test,
+            /// execute; [`Transfer`]: test, open, read; [`Upload`]: test,
+            /// open, write, end; [`Bearer`]: test, set, get, open, query,
+            /// close). `seed.number` is brought into its parameter's range:
+            /// the bearer profile 1 to 3 (`AT+FTPCID` 0 to 3), the port 1 to
+            /// 65535, a read or write length 1 to [`MAX_READ`], the
+            /// [`PutOpt`] (modulo 3); the restart offset is taken as it is.
+            /// Bit 0 of `seed.flags` is echo on, passive mode, binary type;
+            /// bits 1–2 pick the `AT+SAPBR=3` parameter (`Contype`, `APN`,
+            /// `USER`, `PWD`). `seed.param` is the string, validated as the
+            /// row's [`QuotedKind`] (or as the password it is).
+            ///
+            /// Fails only as [`Quoted::from_bytes`] and
+            /// [`Password::from_bytes`] do, when the command takes a string
+            /// and `seed.param` is not a valid one.
+            ///
+            /// ```
+            /// use cellftp_proto::simcom::{Command, CommandName, Transfer};
+            /// use cellftp_proto::Seed;
+            /// let seed = Seed { form: 2, number: 1459, ..Seed::default() };
+            /// let c = Command::from_seed(CommandName::FtpGet, &seed)?;
+            /// assert_eq!(c, Command::FtpGet(Transfer::Read(1460)));
+            /// # Ok::<(), cellftp_proto::EncodeError>(())
+            /// ```
+            pub fn from_seed(name: CommandName, seed: &Seed<'a>) -> Result<Self, EncodeError> {
+                Ok(match name {
+                    CommandName::$bare => Command::$bare,
+                    $( CommandName::$name => {
+                        Command::$name(<$form as Form<'a>>::from_seed($kind, seed)?)
+                    } )*
+                })
+            }
+
             /// Checks what the types cannot: ranges, the row's string limits.
             fn check(&self) -> Result<(), EncodeError> {
                 match self {
@@ -766,53 +923,53 @@ commands! {
     /// `AT`: is anyone there?
     At = "";
     /// `ATE0` (false) / `ATE1` (true): command echo off or on.
-    Echo(bool) = "E", kind: None, timeout: Local / Local;
+    Echo(bool) = "E", kind: (), timeout: Local / Local;
     /// `AT+SAPBR`: the bearer profile (not on SIM7080).
-    Sapbr(Bearer<'a>) = "+SAPBR", kind: None, timeout: Local / Local;
+    Sapbr(Bearer<'a>) = "+SAPBR", kind: (), timeout: Local / Local;
     /// `AT+FTPCID`: the bearer profile (PDP index on SIM7080) FTP uses.
-    FtpCid(Setting<u8>) = "+FTPCID", kind: None, timeout: Local / Local;
+    FtpCid(Setting<u8>) = "+FTPCID", kind: (), timeout: Local / Local;
     /// `AT+FTPSERV`: the server's address (only stored).
-    FtpServ(Setting<Quoted<'a>>) = "+FTPSERV", kind: Some(QuotedKind::Server), timeout: Local / Local;
+    FtpServ(Setting<Quoted<'a>>) = "+FTPSERV", kind: QuotedKind::Server, timeout: Local / Local;
     /// `AT+FTPPORT`: the control port.
-    FtpPort(Setting<u16>) = "+FTPPORT", kind: None, timeout: Local / Local;
+    FtpPort(Setting<u16>) = "+FTPPORT", kind: (), timeout: Local / Local;
     /// `AT+FTPUN`: the user name.
-    FtpUn(Setting<Quoted<'a>>) = "+FTPUN", kind: Some(QuotedKind::User), timeout: Local / Local;
+    FtpUn(Setting<Quoted<'a>>) = "+FTPUN", kind: QuotedKind::User, timeout: Local / Local;
     /// `AT+FTPPW`: the password.
-    FtpPw(Setting<Password<'a>>) = "+FTPPW", kind: None, timeout: Local / Local;
+    FtpPw(Setting<Password<'a>>) = "+FTPPW", kind: (), timeout: Local / Local;
     /// `AT+FTPMODE`: active or passive.
-    FtpMode(Setting<Mode>) = "+FTPMODE", kind: None, timeout: Local / Local;
+    FtpMode(Setting<Mode>) = "+FTPMODE", kind: (), timeout: Local / Local;
     /// `AT+FTPTYPE`: `"A"` ASCII or `"I"` binary.
-    FtpType(Setting<TransferType>) = "+FTPTYPE", kind: None, timeout: Local / Local;
+    FtpType(Setting<TransferType>) = "+FTPTYPE", kind: (), timeout: Local / Local;
     /// `AT+FTPPUTOPT`: store, append or store unique.
-    FtpPutOpt(Setting<PutOpt>) = "+FTPPUTOPT", kind: None, timeout: Local / Local;
+    FtpPutOpt(Setting<PutOpt>) = "+FTPPUTOPT", kind: (), timeout: Local / Local;
     /// `AT+FTPREST`: the byte offset the next get starts at.
-    FtpRest(Setting<u32>) = "+FTPREST", kind: None, timeout: Local / Local;
+    FtpRest(Setting<u32>) = "+FTPREST", kind: (), timeout: Local / Local;
     /// `AT+FTPGETNAME`: the file of get, delete and size.
-    FtpGetName(Setting<Quoted<'a>>) = "+FTPGETNAME", kind: Some(QuotedKind::FileName), timeout: Local / Local;
+    FtpGetName(Setting<Quoted<'a>>) = "+FTPGETNAME", kind: QuotedKind::FileName, timeout: Local / Local;
     /// `AT+FTPGETPATH`: the directory of get, delete, size, list, mkdir, rmdir.
-    FtpGetPath(Setting<Quoted<'a>>) = "+FTPGETPATH", kind: Some(QuotedKind::Path), timeout: Local / Local;
+    FtpGetPath(Setting<Quoted<'a>>) = "+FTPGETPATH", kind: QuotedKind::Path, timeout: Local / Local;
     /// `AT+FTPPUTNAME`: the file of put.
-    FtpPutName(Setting<Quoted<'a>>) = "+FTPPUTNAME", kind: Some(QuotedKind::FileName), timeout: Local / Local;
+    FtpPutName(Setting<Quoted<'a>>) = "+FTPPUTNAME", kind: QuotedKind::FileName, timeout: Local / Local;
     /// `AT+FTPPUTPATH`: the directory of put.
-    FtpPutPath(Setting<Quoted<'a>>) = "+FTPPUTPATH", kind: Some(QuotedKind::Path), timeout: Local / Local;
+    FtpPutPath(Setting<Quoted<'a>>) = "+FTPPUTPATH", kind: QuotedKind::Path, timeout: Local / Local;
     /// `AT+FTPGET`: download (`=1`) and read (`=2,<n>`).
-    FtpGet(Transfer) = "+FTPGET", kind: None, timeout: Operation / Local;
+    FtpGet(Transfer) = "+FTPGET", kind: (), timeout: Operation / Local;
     /// `AT+FTPPUT`: upload (`=1`), write (`=2,<n>`), end (`=2,0`).
-    FtpPut(Upload) = "+FTPPUT", kind: None, timeout: Operation / Local;
+    FtpPut(Upload) = "+FTPPUT", kind: (), timeout: Operation / Local;
     /// `AT+FTPLIST`: list (`=1`) and read (`=2,<n>`).
-    FtpList(Transfer) = "+FTPLIST", kind: None, timeout: Operation / Local;
+    FtpList(Transfer) = "+FTPLIST", kind: (), timeout: Operation / Local;
     /// `AT+FTPMKD`: create the directory `AT+FTPGETPATH` names.
-    FtpMkd(Action) = "+FTPMKD", kind: None, timeout: Operation / Local;
+    FtpMkd(Action) = "+FTPMKD", kind: (), timeout: Operation / Local;
     /// `AT+FTPRMD`: remove the directory `AT+FTPGETPATH` names.
-    FtpRmd(Action) = "+FTPRMD", kind: None, timeout: Operation / Local;
+    FtpRmd(Action) = "+FTPRMD", kind: (), timeout: Operation / Local;
     /// `AT+FTPDELE`: delete the file `AT+FTPGETPATH` + `AT+FTPGETNAME`.
-    FtpDele(Action) = "+FTPDELE", kind: None, timeout: Operation / Local;
+    FtpDele(Action) = "+FTPDELE", kind: (), timeout: Operation / Local;
     /// `AT+FTPSIZE`: the size of the file `AT+FTPGETPATH` + `AT+FTPGETNAME`.
-    FtpSize(Action) = "+FTPSIZE", kind: None, timeout: Operation / Local;
+    FtpSize(Action) = "+FTPSIZE", kind: (), timeout: Operation / Local;
     /// `AT+FTPSTATE`: 0 idle, 1 an operation runs.
-    FtpState(Action) = "+FTPSTATE", kind: None, timeout: Local / Local;
+    FtpState(Action) = "+FTPSTATE", kind: (), timeout: Local / Local;
     /// `AT+FTPQUIT`: end the running operation's FTP session.
-    FtpQuit(Action) = "+FTPQUIT", kind: None, timeout: Local / Local;
+    FtpQuit(Action) = "+FTPQUIT", kind: (), timeout: Local / Local;
 }
 
 impl core::fmt::Display for CommandName {

@@ -1,21 +1,24 @@
 //! The SIMCom dialect's line grammar: one complete line in, one
 //! [`Response`] out; and the rule the framer asks for payload headers
 //! ([`data_header`]). One small function per rule of `SPEC-simcom.md`
-//! §1.6, §1.7 and §1.9; names and tags match without regard to case.
+//! §1.6, §1.7 and §1.9; names and tags match without regard to case. The
+//! fields of an answer line (§1.7's `field`) are read in `field.rs`.
 
 use winnow::ascii::Caseless;
 use winnow::combinator::{alt, opt};
 use winnow::error::{EmptyError, ErrMode};
 use winnow::prelude::*;
-use winnow::token::{literal, take_till, take_while};
+use winnow::token::literal;
 
+use crate::bytes::within;
 use crate::grammar::{is_power_down, ListingHeader};
 use crate::lex::{number, parse_u32, spaces, trim, Parsed};
 use crate::response::CmeError;
 
 use super::command::{Command, CommandName, MAX_READ, WIRES};
 use super::error::SimcomFtpError;
-use super::response::{Field, Fields, Info, InfoName, Op, OpStatus, OtherName, Response, Urc};
+use super::field::{comma, Fields};
+use super::response::{Info, InfoName, Op, OpStatus, OtherName, Response, Urc};
 
 const fn fail<T>() -> Parsed<T> {
     Err(ErrMode::Backtrack(EmptyError))
@@ -56,7 +59,8 @@ fn name(input: &mut &[u8]) -> Parsed<InfoName> {
         .max_by_key(|(text, _)| text.len());
     match best {
         Some((text, name)) => {
-            *input = head.get(text.len()..).unwrap_or_default();
+            // `starts` checked the first `text.len()` bytes.
+            *input = within(head, text.len()..);
             Ok(name)
         }
         None => fail(),
@@ -66,11 +70,6 @@ fn name(input: &mut &[u8]) -> Parsed<InfoName> {
 /// `*SP ":" *SP`: the colon is required.
 fn colon(input: &mut &[u8]) -> Parsed<()> {
     (spaces, b':', spaces).void().parse_next(input)
-}
-
-/// `*SP "," *SP`.
-fn comma(input: &mut &[u8]) -> Parsed<()> {
-    (spaces, b',', spaces).void().parse_next(input)
 }
 
 /// `*SP` and the end of the line.
@@ -146,7 +145,7 @@ fn plus_line(t: &[u8]) -> Option<Response<'_>> {
     colon(&mut input).ok()?;
     let value = trim(input);
     if let InfoName::Command(command) = name {
-        if let Some(op) = op_of(command) {
+        if let Some(op) = Op::of(command) {
             return op_line(op, value);
         }
     }
@@ -235,20 +234,6 @@ fn bearer_deact(input: &mut &[u8]) -> Parsed<Urc> {
     Ok(Urc::BearerDeact { cid })
 }
 
-/// The operation a command starts, if it reports by URC.
-fn op_of(command: CommandName) -> Option<Op> {
-    Some(match command {
-        CommandName::FtpGet => Op::Get,
-        CommandName::FtpPut => Op::Put,
-        CommandName::FtpList => Op::List,
-        CommandName::FtpMkd => Op::Mkd,
-        CommandName::FtpRmd => Op::Rmd,
-        CommandName::FtpDele => Op::Dele,
-        CommandName::FtpSize => Op::Size,
-        _ => None?,
-    })
-}
-
 /// The value of a line named by an operation: a URC (`1,…`), a put
 /// header (`+FTPPUT: 2,<cnf>`), or an information line (a test answer).
 fn op_line(op: Op, value: &[u8]) -> Option<Response<'_>> {
@@ -297,10 +282,8 @@ fn ftp_urc(op: Op, input: &mut &[u8]) -> Parsed<OpStatus> {
 
 /// An information line, if its fields are well formed.
 fn info(name: InfoName, value: &[u8]) -> Option<Response<'_>> {
-    fields_ok(value).then_some(Response::Info(Info {
-        name,
-        fields: Fields { value },
-    }))
+    let fields = Fields::new(value)?;
+    Some(Response::Info(Info { name, fields }))
 }
 
 // ---------------------------------------------------------------- host side
@@ -364,72 +347,10 @@ pub(crate) fn put_header(line: &[u8]) -> Option<ListingHeader> {
     })
 }
 
-// ------------------------------------------------------------------- fields
-
-/// `quoted = DQUOTE *qchar DQUOTE`: the inside.
-fn quoted<'a>(input: &mut &'a [u8]) -> Parsed<&'a [u8]> {
-    (b'"', take_till(0.., b'"'), b'"')
-        .map(|(_, inside, _)| inside)
-        .parse_next(input)
-}
-
-/// `bare`: up to the next comma, without `"`, trimmed.
-fn bare<'a>(input: &mut &'a [u8]) -> Parsed<&'a [u8]> {
-    take_while(1.., |b: u8| b != b',' && b != b'"')
-        .map(trim)
-        .verify(|t: &[u8]| !t.is_empty())
-        .parse_next(input)
-}
-
-/// One field: a quoted string, a number, or a bare string.
-fn field<'a>(input: &mut &'a [u8]) -> Parsed<Field<'a>> {
-    spaces(input)?;
-    if input.first() == Some(&b'"') {
-        let inside = quoted(input)?;
-        spaces(input)?;
-        return Ok(Field::Text(inside));
-    }
-    let t = bare(input)?;
-    Ok(match parse_u32(t) {
-        Some(n) => Field::Number(n),
-        None => Field::Text(t),
-    })
-}
-
-/// The first field of `rest` and what follows its comma; `None` at the end.
-pub(crate) fn next_field(rest: &[u8]) -> Option<(Field<'_>, &[u8])> {
-    if rest.is_empty() {
-        return None;
-    }
-    let mut input = rest;
-    let f = field(&mut input).ok()?;
-    let _ = comma(&mut input);
-    Some((f, input))
-}
-
-/// True if `value` (trimmed) is empty or fields separated by commas.
-fn fields_ok(value: &[u8]) -> bool {
-    let mut input = value;
-    if input.is_empty() {
-        return true;
-    }
-    loop {
-        if field(&mut input).is_err() {
-            return false;
-        }
-        if input.is_empty() {
-            return true;
-        }
-        if comma(&mut input).is_err() || input.is_empty() {
-            return false;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simcom::ReadOp;
+    use crate::simcom::{Field, ReadOp};
 
     fn line(l: &[u8]) -> Response<'_> {
         response_line(l)

@@ -7,7 +7,9 @@
 //!
 //! - [`Command`] is the dialect's command table (one row per command in
 //!   `command.rs`); [`Command::encode`] validates every parameter before a
-//!   byte is written. Strings are [`Quoted`] (or a [`Password`]): printable
+//!   byte is written, and [`Command::from_seed`] builds a command of any
+//!   row for tests and fuzzers, which draw the rows from
+//!   [`CommandName::iter`]. Strings are [`Quoted`] (or a [`Password`]): printable
 //!   ASCII without `"` and `\`, within the lengths of the spec's §2.1.
 //! - [`ResponseDecoder`] turns what the modem sends into [`Response`]
 //!   items: final results, operation URCs ([`Urc::Ftp`]), read headers
@@ -37,6 +39,7 @@
 mod command;
 mod decoder;
 mod error;
+mod field;
 pub(crate) mod grammar;
 mod response;
 mod text;
@@ -47,9 +50,8 @@ pub use command::{
 };
 pub use decoder::{CommandDecoder, Request, ResponseDecoder};
 pub use error::{SimcomErrorKind, SimcomFtpError};
-pub use response::{
-    Field, FieldIter, Fields, Info, InfoName, Op, OpStatus, OtherName, ReadOp, Response, Urc,
-};
+pub use field::{Field, FieldIter, Fields};
+pub use response::{Info, InfoName, Op, OpStatus, OtherName, ReadOp, Response, Urc};
 pub use text::{
     Password, PasswordBuf, Quoted, QuotedBuf, QuotedKind, SecretKind, MAX_QUOTED, MAX_SECRET,
 };

@@ -1,6 +1,7 @@
 //! What a SIMCom modem sends: the [`Response`] items of
-//! [`super::ResponseDecoder`], and their parts. Everything borrows from
-//! the caller's buffer.
+//! [`super::ResponseDecoder`], and their parts (the fields of an
+//! information line are `field.rs`'s). Everything borrows from the
+//! caller's buffer.
 
 use core::fmt;
 
@@ -10,6 +11,7 @@ use crate::secret::Redacted;
 
 use super::command::CommandName;
 use super::error::SimcomFtpError;
+use super::field::{Field, Fields};
 
 /// One item of the modem-to-host stream of the SIMCom dialect.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -102,38 +104,55 @@ pub enum ReadOp {
     List,
 }
 
-/// The operations that report by URC (`+<NAME>: 1,…`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Op {
-    /// `+FTPGET`.
-    Get,
-    /// `+FTPPUT`.
-    Put,
-    /// `+FTPLIST`.
-    List,
-    /// `+FTPMKD`.
-    Mkd,
-    /// `+FTPRMD`.
-    Rmd,
-    /// `+FTPDELE`.
-    Dele,
-    /// `+FTPSIZE`.
-    Size,
+/// Declares [`Op`]: each operation with the command that starts it, once,
+/// so that [`Op::command`] and [`Op::of`] (the grammar's way from a line's
+/// name to its operation) cannot disagree.
+macro_rules! ops {
+    ($( $(#[doc = $doc:literal])* $op:ident = $command:ident, )*) => {
+        /// The operations that report by URC (`+<NAME>: 1,…`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Op {
+            $( $(#[doc = $doc])* $op, )*
+        }
+
+        impl Op {
+            /// Every operation.
+            #[cfg(test)]
+            const ALL: &'static [Op] = &[$( Op::$op, )*];
+
+            /// The command that starts the operation.
+            pub const fn command(self) -> CommandName {
+                match self {
+                    $( Op::$op => CommandName::$command, )*
+                }
+            }
+
+            /// The operation `command` starts, if it reports by URC.
+            pub(crate) fn of(command: CommandName) -> Option<Op> {
+                match command {
+                    $( CommandName::$command => Some(Op::$op), )*
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
-impl Op {
-    /// The command that starts the operation.
-    pub const fn command(self) -> CommandName {
-        match self {
-            Op::Get => CommandName::FtpGet,
-            Op::Put => CommandName::FtpPut,
-            Op::List => CommandName::FtpList,
-            Op::Mkd => CommandName::FtpMkd,
-            Op::Rmd => CommandName::FtpRmd,
-            Op::Dele => CommandName::FtpDele,
-            Op::Size => CommandName::FtpSize,
-        }
-    }
+ops! {
+    /// `+FTPGET`.
+    Get = FtpGet,
+    /// `+FTPPUT`.
+    Put = FtpPut,
+    /// `+FTPLIST`.
+    List = FtpList,
+    /// `+FTPMKD`.
+    Mkd = FtpMkd,
+    /// `+FTPRMD`.
+    Rmd = FtpRmd,
+    /// `+FTPDELE`.
+    Dele = FtpDele,
+    /// `+FTPSIZE`.
+    Size = FtpSize,
 }
 
 /// What an operation's URC says.
@@ -290,79 +309,16 @@ impl fmt::Debug for SapbrFields<'_> {
     }
 }
 
-/// One field of an information line: a number, or a string with one pair
-/// of enclosing quotes removed.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Field<'a> {
-    /// 1 to 10 digits fitting a `u32`.
-    Number(u32),
-    /// Anything else, unquoted.
-    Text(&'a [u8]),
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl fmt::Debug for Field<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Field::Number(n) => f.debug_tuple("Number").field(n).finish(),
-            Field::Text(t) => f.debug_tuple("Text").field(&Bytes(t)).finish(),
+    #[test]
+    fn each_operation_is_its_command_s_and_no_other_s() {
+        for &op in Op::ALL {
+            assert_eq!(Op::of(op.command()), Some(op));
         }
-    }
-}
-
-/// The fields of an information line, checked when the line was read:
-/// iterating cannot fail.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Fields<'a> {
-    pub(crate) value: &'a [u8],
-}
-
-impl<'a> Fields<'a> {
-    /// How many fields there are (0 for an empty value).
-    pub fn len(&self) -> usize {
-        self.into_iter().count()
-    }
-
-    /// True for an empty value.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Field `i`, from 0.
-    pub fn get(&self, i: usize) -> Option<Field<'a>> {
-        self.into_iter().nth(i)
-    }
-
-    /// The raw value after the colon, trimmed.
-    pub fn raw(&self) -> &'a [u8] {
-        self.value
-    }
-}
-
-impl fmt::Debug for Fields<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(*self).finish()
-    }
-}
-
-impl<'a> IntoIterator for Fields<'a> {
-    type Item = Field<'a>;
-    type IntoIter = FieldIter<'a>;
-    fn into_iter(self) -> FieldIter<'a> {
-        FieldIter { rest: self.value }
-    }
-}
-
-/// The iterator over [`Fields`].
-#[derive(Debug, Clone)]
-pub struct FieldIter<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> Iterator for FieldIter<'a> {
-    type Item = Field<'a>;
-    fn next(&mut self) -> Option<Field<'a>> {
-        let (field, rest) = super::grammar::next_field(self.rest)?;
-        self.rest = rest;
-        Some(field)
+        let ops = CommandName::iter().filter_map(Op::of).count();
+        assert_eq!(ops, Op::ALL.len());
     }
 }

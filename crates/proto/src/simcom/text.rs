@@ -55,7 +55,9 @@ fn validate(
 
 fn as_str(bytes: &[u8]) -> &str {
     // Validated values are ASCII.
-    core::str::from_utf8(bytes).unwrap_or("")
+    let s = core::str::from_utf8(bytes);
+    debug_assert!(s.is_ok(), "a validated value is ASCII");
+    s.unwrap_or("")
 }
 
 /// Which quoted parameter a [`Quoted`] is; its limits are `SPEC-simcom.md`

@@ -10,11 +10,11 @@
 //! so once it came, the next final result is the query's, and every answer
 //! after it belongs to a command sent after it. Every item before it is
 //! stale, and reported as such. The dialect builds the two commands and
-//! recognises the name in its answer ([`Dialect::sync_set`],
-//! [`Dialect::sync_query`], [`Dialect::is_sync_name`]); the bookkeeping is
-//! here.
-
-use super::{Channel, Dialect, Expired, Timer};
+//! recognises the name in its answer (`Dialect::sync_set`,
+//! `Dialect::sync_query`, `Dialect::is_sync_name`). This module holds the
+//! probe's states and its name; the channel's methods that move between
+//! them are in the parent module, beside the rest of its transitions, so
+//! that this one stays a leaf.
 
 /// Where the channel stands with the modem's answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,144 +63,6 @@ pub(crate) fn sync_name(n: u32, buf: &mut [u8; 24]) -> &[u8] {
         }
     }
     buf.get(..at).unwrap_or_default()
-}
-
-impl<D: Dialect> Channel<D> {
-    /// True until the channel is in step with the modem again.
-    pub(crate) fn out_of_sync(&self) -> bool {
-        self.sync != Sync::Steady
-    }
-
-    /// Asks for a resynchronisation before the next command, unless one is
-    /// under way.
-    pub(crate) fn lost_sync(&mut self) {
-        if self.sync == Sync::Steady {
-            self.sync = Sync::Lost { attempts: 0 };
-        }
-    }
-
-    /// Starts a resynchronisation under way again from its first probe,
-    /// with a new name.
-    pub(crate) fn restart_sync(&mut self) {
-        if let Sync::Naming { attempts } | Sync::Asking { attempts, .. } = self.sync {
-            self.sync = Sync::Lost { attempts };
-        }
-    }
-
-    /// Stages the next resynchronising probe if an answer was lost; returns
-    /// true if the channel is resynchronising. The channel must be free.
-    pub(crate) fn resync(&mut self, config: &D::Config) -> bool {
-        debug_assert!(self.is_free(), "one command at a time");
-        match self.sync {
-            Sync::Steady => false,
-            // A name dropped before its answer (a restart cleared the
-            // channel) is set anew, with a new number.
-            Sync::Lost { attempts } | Sync::Naming { attempts } => {
-                self.nonce = self.nonce.wrapping_add(1);
-                let mut buf = [0u8; 24];
-                let name = sync_name(self.nonce, &mut buf);
-                match D::sync_set(name) {
-                    Some(command) => {
-                        self.sync = Sync::Naming { attempts };
-                        self.stage_as(&command, config, true);
-                    }
-                    None => {
-                        debug_assert!(false, "the probe's name is a valid file name");
-                        self.sync = Sync::Steady;
-                    }
-                }
-                true
-            }
-            Sync::Asking { attempts, .. } => {
-                // Asked again from the start if the query was dropped.
-                self.sync = Sync::Asking {
-                    attempts,
-                    seen: false,
-                };
-                self.stage_as(&D::sync_query(), config, true);
-                true
-            }
-        }
-    }
-
-    /// An item that arrived while a probe is in flight.
-    pub(crate) fn on_sync_item(
-        &mut self,
-        item: &<D::Decoder as cellftp_proto::Decoder>::Item<'_>,
-        config: &D::Config,
-    ) -> SyncReply {
-        if !self.in_flight().is_some_and(|s| s.sync) {
-            return SyncReply::Stale;
-        }
-        match (self.sync, D::is_final(item)) {
-            // The name's own answer or a stale one: either way, ask next
-            // (if the name was not set, the query says so).
-            (Sync::Naming { attempts }, true) => {
-                self.finish_probe(config);
-                self.sync = Sync::Asking {
-                    attempts,
-                    seen: false,
-                };
-                SyncReply::Quiet
-            }
-            (
-                Sync::Asking {
-                    attempts,
-                    seen: false,
-                },
-                false,
-            ) => {
-                let mut buf = [0u8; 24];
-                if D::is_sync_name(item, sync_name(self.nonce, &mut buf)) {
-                    self.sync = Sync::Asking {
-                        attempts,
-                        seen: true,
-                    };
-                    SyncReply::Quiet
-                } else {
-                    SyncReply::Stale
-                }
-            }
-            (Sync::Asking { seen: true, .. }, true) => {
-                self.finish_probe(config);
-                self.sync = Sync::Steady;
-                SyncReply::Quiet
-            }
-            // A final result before the name came back: a stale one. The
-            // query stays in flight until its own answer or its deadline.
-            _ => SyncReply::Stale,
-        }
-    }
-
-    /// The probe in flight is answered: the guard time starts.
-    fn finish_probe(&mut self, config: &D::Config) {
-        self.clear();
-        self.guard(config);
-    }
-
-    /// The probe in flight passed its deadline: it is tried again, with a
-    /// new name, until [`Dialect::probe_attempts`] went unanswered.
-    pub(super) fn probe_unanswered(&mut self, config: &D::Config) -> Expired<D> {
-        self.timers.stop(Timer::Response);
-        self.clear();
-        if D::GUARD_BEFORE_PROBE_RETRY {
-            self.guard(config);
-        } else {
-            self.ready_at = self.ready_at.max(self.now);
-        }
-        let attempts = match self.sync {
-            Sync::Lost { attempts } | Sync::Naming { attempts } | Sync::Asking { attempts, .. } => {
-                attempts + 1
-            }
-            Sync::Steady => 1,
-        };
-        if attempts < D::probe_attempts(config) {
-            self.sync = Sync::Lost { attempts };
-            return Expired::SyncRetry;
-        }
-        self.sync = Sync::Lost { attempts: 0 };
-        Expired::SyncFailed
-    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use cellftp_proto::{
 };
 
 use super::{refused, Flow, Reply, Step};
-use crate::error::ModemError;
+use crate::error::{JobError, ModemError};
 use crate::event::Outcome;
 
 /// Where the configure job is: the command of each state is in flight, or
@@ -71,10 +71,17 @@ impl ConfigureJob {
                 State::Mode => Some(Command::FtpMode(Setting::Set(self.mode))),
                 State::Serv(_) => Some(Command::FtpServ(Setting::Set(self.server.host()))),
                 State::User => Some(Command::FtpUn(Setting::Set(self.user.text()))),
-                State::Password => {
-                    debug_assert!(password.is_some(), "a configure job has its password");
-                    password.map(|p| Command::FtpPw(Setting::Set(p)))
-                }
+                State::Password => match password {
+                    Some(p) => Some(Command::FtpPw(Setting::Set(p))),
+                    None => {
+                        // The slot is filled when the job is queued and
+                        // emptied only once `AT+FTPPW` is answered: never
+                        // empty here. Were it, the job ends: it never skips
+                        // the password and reports a login it did not make.
+                        debug_assert!(false, "a configure job has its password");
+                        return Step::Done(Err(JobError::NotConfigured));
+                    }
+                },
                 State::Type => Some(Command::FtpType(Setting::Set(self.transfer_type))),
                 State::Path => self
                     .path
@@ -132,5 +139,46 @@ fn next(state: State) -> State {
         State::Password => State::Type,
         State::Type => State::Path,
         State::Path | State::Done => State::Done,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at_password() -> ConfigureJob {
+        let mut job = ConfigureJob::new(
+            HostBuf::new("1.2.3.4").unwrap(),
+            None,
+            Mode::Passive,
+            TransferType::Binary,
+            TextBuf::new(cellftp_proto::TextKind::User, "u").unwrap(),
+            None,
+        );
+        job.state = State::Password;
+        job
+    }
+
+    #[test]
+    fn the_password_is_sent_as_given() {
+        let mut job = at_password();
+        let password = Password::new("hunter2").unwrap();
+        let Step::Send(Command::FtpPw(Setting::Set(sent))) = job.poll(Some(password)) else {
+            panic!("AT+FTPPW expected");
+        };
+        assert_eq!(sent.expose(), b"hunter2");
+    }
+
+    /// Without its password the job ends with an error: it never goes on
+    /// to `AT+FTPTYPE` and `Configured` (in a debug build the assertion
+    /// stops it first).
+    #[test]
+    #[cfg_attr(debug_assertions, should_panic(expected = "its password"))]
+    fn without_its_password_the_job_fails() {
+        let mut job = at_password();
+        assert!(matches!(
+            job.poll(None),
+            Step::Done(Err(JobError::NotConfigured))
+        ));
     }
 }

@@ -9,8 +9,10 @@
 //! - [`Job::on_timeout`]: the job's command passed its deadline;
 //! - [`Job::on_unexpected`]: a response of another command's kind arrived.
 //!
-//! The session routes between the channel, the jobs and the events; it
-//! knows no job's steps. [`Jobs`] keeps the queued jobs where they were put
+//! The interface's types ([`Ctx`], [`Step`], [`Reply`], [`Flow`]) live in
+//! `interface.rs`, a leaf that the jobs and this dispatch both use. The
+//! session routes between the channel, the jobs and the events; it knows
+//! no job's steps. [`Jobs`] keeps the queued jobs where they were put
 //! until they end, and beside each job slot a [`Secret`] slot: a configure
 //! job's password is written there straight from the caller's string and
 //! never moves (the job itself holds no copy).
@@ -19,6 +21,7 @@ mod bring_up;
 mod configure;
 mod dir;
 mod get;
+mod interface;
 mod list;
 mod put;
 mod query_config;
@@ -36,82 +39,17 @@ pub(crate) use quit::QuitJob;
 pub use raw::MAX_RAW_LINE;
 pub(crate) use raw::{validate as validate_raw, RawJob, RawRefusal};
 
-use cellftp_proto::{Command, CommandName, Password, Response, TimeoutClass};
+pub(crate) use interface::{after, refused, Ctx, Flow, Reply, Step};
+
+use cellftp_proto::{CommandName, Password, Response};
 use heapless::Deque;
 
-use crate::config::Config;
 use crate::error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError};
-use crate::event::{Event, JobId, Outcome};
-use crate::modem::Modem;
+use crate::event::JobId;
 use crate::secret::Secret;
 
 /// How many jobs can wait in the queue behind the running one.
 pub const MAX_QUEUED_JOBS: usize = 8;
-
-/// What a job reads to decide its next step.
-#[derive(Clone, Copy)]
-pub(crate) struct Ctx<'a> {
-    /// The job's number.
-    pub(crate) id: JobId,
-    /// What is known about the modem.
-    pub(crate) modem: &'a Modem,
-    /// The session's settings.
-    pub(crate) config: &'a Config,
-}
-
-/// What a job wants next.
-#[derive(Debug)]
-pub(crate) enum Step<'j> {
-    /// Send this command and wait for its final result.
-    Send(Command<'j>),
-    /// Send this caller's line (CR included) and wait for its final
-    /// result; `name` and `class` as the command table knows it, if it does.
-    SendRaw {
-        line: &'j [u8],
-        name: CommandName,
-        class: TimeoutClass,
-    },
-    /// Wait for the caller (a put job's data); this event tells the caller.
-    Wait(Option<Event<'static>>),
-    /// The job is over.
-    Done(Result<Outcome, JobError>),
-}
-
-/// What a job made of an item that arrived while its command was in flight.
-#[derive(Debug)]
-pub(crate) enum Reply<'b> {
-    /// Payload of the command in flight: its inactivity timer restarts.
-    Payload(Option<Event<'b>>),
-    /// An answer that belongs to the command in flight.
-    Answer(Option<Event<'b>>),
-    /// A response of the command's own kind that cannot be right here.
-    Unexpected(ResponseKind),
-    /// Not the command's: the session decides.
-    NotMine,
-}
-
-/// Whether a job goes on after a final result, a timeout or an unexpected
-/// response.
-#[derive(Debug)]
-pub(crate) enum Flow {
-    /// The job goes on: poll it.
-    Continue,
-    /// The job is over.
-    End(Result<Outcome, JobError>),
-}
-
-/// The failure of `command` that the modem refused.
-pub(crate) fn refused(command: CommandName, error: ModemError) -> Flow {
-    Flow::End(Err(JobError::Modem { command, error }))
-}
-
-/// The end of a job after a command that must succeed: `then` if it did.
-pub(crate) fn after(command: CommandName, result: Result<(), ModemError>, then: Flow) -> Flow {
-    match result {
-        Ok(()) => then,
-        Err(e) => refused(command, e),
-    }
-}
 
 /// A job: the dispatch to each job's own state machine.
 #[derive(Debug)]

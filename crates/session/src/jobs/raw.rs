@@ -12,6 +12,7 @@ use heapless::Vec;
 use super::{after, Ctx, Flow, Reply, Step};
 use crate::error::ModemError;
 use crate::event::{Event, Outcome};
+use crate::slice::within;
 
 /// The longest raw command line, `AT` included and the final CR excluded.
 pub const MAX_RAW_LINE: usize = 128;
@@ -107,7 +108,8 @@ pub(crate) fn validate(line: &[u8]) -> Result<(CommandName, TimeoutClass), RawRe
     if let Some(cr) = buf.get_mut(len) {
         *cr = b'\r';
     }
-    let known = match CommandDecoder::new().decode(buf.get(..=len).unwrap_or_default()) {
+    // At most MAX_RAW_LINE bytes and the CR: the buffer holds them.
+    let known = match CommandDecoder::new().decode(within(&buf, ..=len)) {
         Decoded::Item {
             item: Request::Command(command),
             ..

@@ -4,7 +4,9 @@
 //! whose fault), the modem broke the protocol ([`JobError::Protocol`]), or
 //! time ran out ([`JobError::Timeout`]).
 
-use cellftp_proto::simcom::{CommandName, SimcomErrorKind, SimcomFtpError};
+use core::fmt;
+
+use cellftp_proto::simcom::{CommandName, ReadOp, SimcomErrorKind, SimcomFtpError};
 
 use crate::error::ModemError;
 
@@ -94,12 +96,101 @@ pub enum ProtocolError {
     /// The upload was reported finished before the host ended it.
     #[error("the upload was reported finished before it was ended")]
     FinishedEarly,
-    /// An answer that is not the expected one (a bearer status line
-    /// without a status, a read without its header).
-    #[error("the answer was not the one expected")]
-    BadAnswer,
+    /// The answer a command must give did not come: `came` did instead
+    /// (a bearer status query answered `OK` alone, a read without its
+    /// header).
+    #[error("expected {expected}, but {came}")]
+    BadAnswer {
+        /// The answer the command must give.
+        expected: Answer,
+        /// What came instead.
+        came: Instead,
+    },
     /// `RDY` or `+CFUN: 1` arrived: the modem restarted and lost the bearer
     /// and every FTP setting.
     #[error("the modem restarted: run bring-up, then configure again")]
     ModemRestarted,
+}
+
+/// An answer a SIMCom command must give before its final result, for
+/// [`ProtocolError::BadAnswer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Answer {
+    /// `+SAPBR: <cid>,<status>,<ip>`, to `AT+SAPBR=2,<cid>`.
+    BearerStatus,
+    /// `+FTPGET: 2,<len>` or `+FTPLIST: 2,<len>`, to a read.
+    ReadHeader(ReadOp),
+}
+
+impl fmt::Display for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Answer::BearerStatus => "the bearer status +SAPBR: <cid>,<status>,<ip>",
+            Answer::ReadHeader(ReadOp::Get) => "the read header +FTPGET: 2,<len>",
+            Answer::ReadHeader(ReadOp::List) => "the read header +FTPLIST: 2,<len>",
+        })
+    }
+}
+
+/// What came instead of an [`Answer`], for [`ProtocolError::BadAnswer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Instead {
+    /// The final result `OK`, with no such line before it.
+    OkAlone,
+    /// A line of that name whose status is not a number.
+    NoStatus,
+}
+
+impl fmt::Display for Instead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Instead::OkAlone => "OK came without it",
+            Instead::NoStatus => "its line came without a status number",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::string::ToString;
+
+    use super::*;
+
+    /// The protocol errors read as sentences that say what was expected
+    /// and what came.
+    #[test]
+    fn bad_answers_say_what_was_expected_and_what_came() {
+        let cases = [
+            (
+                CommandName::Sapbr,
+                Answer::BearerStatus,
+                Instead::OkAlone,
+                "protocol error during AT+SAPBR: expected the bearer status \
+                 +SAPBR: <cid>,<status>,<ip>, but OK came without it",
+            ),
+            (
+                CommandName::Sapbr,
+                Answer::BearerStatus,
+                Instead::NoStatus,
+                "protocol error during AT+SAPBR: expected the bearer status \
+                 +SAPBR: <cid>,<status>,<ip>, but its line came without a status number",
+            ),
+            (
+                CommandName::FtpList,
+                Answer::ReadHeader(ReadOp::List),
+                Instead::OkAlone,
+                "protocol error during AT+FTPLIST: expected the read header \
+                 +FTPLIST: 2,<len>, but OK came without it",
+            ),
+        ];
+        for (command, expected, came, text) in cases {
+            let error = JobError::Protocol {
+                command,
+                error: ProtocolError::BadAnswer { expected, came },
+            };
+            assert_eq!(error.to_string(), text);
+        }
+    }
 }

@@ -10,6 +10,8 @@ use cellftp_proto::listing::Entry;
 use cellftp_proto::simcom::MAX_PUT_DATA;
 use cellftp_proto::MAX_LINE;
 
+use crate::slice::{within, within_mut};
+
 /// Room for a partial line and a whole read.
 const LINE_BUF: usize = MAX_PUT_DATA + MAX_LINE;
 
@@ -65,7 +67,7 @@ impl LineBuf {
     /// Appends what fits of `data`; returns how many bytes.
     pub(crate) fn push(&mut self, data: &[u8]) -> usize {
         self.release();
-        let room = self.bytes.get_mut(self.len..).unwrap_or_default();
+        let room = within_mut(&mut self.bytes, self.len..);
         let n = room.len().min(data.len());
         if let (Some(dst), Some(src)) = (room.get_mut(..n), data.get(..n)) {
             dst.copy_from_slice(src);
@@ -76,27 +78,21 @@ impl LineBuf {
 
     /// True if bytes of the listing wait (a line or a partial one).
     pub(crate) fn is_empty(&self) -> bool {
-        self.bytes
-            .get(self.taken..self.len)
-            .map_or(true, |rest| rest.iter().all(|&b| is_eol(b)))
+        within(&self.bytes, self.taken..self.len)
+            .iter()
+            .all(|&b| is_eol(b))
     }
 
     /// The next line's range, if one is complete (`last`: the listing is
     /// over, so a partial line is complete too); counted.
     pub(crate) fn take(&mut self, last: bool) -> Option<Range<usize>> {
         self.release();
-        let skip = self
-            .bytes
-            .get(..self.len)
-            .unwrap_or_default()
+        let skip = within(&self.bytes, ..self.len)
             .iter()
             .take_while(|&&b| is_eol(b))
             .count();
         self.drop_front(skip);
-        let window = self
-            .bytes
-            .get(..self.len.min(MAX_LINE + 1))
-            .unwrap_or_default();
+        let window = within(&self.bytes, ..self.len.min(MAX_LINE + 1));
         let (end, taken) = match window.iter().position(|&b| is_eol(b)) {
             Some(p) if p <= MAX_LINE => (p, p + 1),
             _ if self.len >= MAX_LINE => (MAX_LINE, MAX_LINE),
@@ -104,7 +100,7 @@ impl LineBuf {
             _ => return None,
         };
         self.taken = taken;
-        let line = self.bytes.get(..end).unwrap_or_default();
+        let line = within(&self.bytes, ..end);
         self.lines += 1;
         self.entries += u32::from(Entry::parse(line).is_ok());
         Some(0..end)
@@ -112,14 +108,14 @@ impl LineBuf {
 
     /// The line `range` returned by [`LineBuf::take`].
     pub(crate) fn get(&self, range: Range<usize>) -> &[u8] {
-        self.bytes.get(range).unwrap_or_default()
+        within(&self.bytes, range)
     }
 
     /// True if a complete line waits.
     pub(crate) fn has_line(&self) -> bool {
-        let rest = self.bytes.get(self.taken..self.len).unwrap_or_default();
+        let rest = within(&self.bytes, self.taken..self.len);
         let start = rest.iter().take_while(|&&b| is_eol(b)).count();
-        let rest = rest.get(start..).unwrap_or_default();
+        let rest = within(rest, start..);
         rest.len() >= MAX_LINE || rest.iter().any(|&b| is_eol(b))
     }
 }
@@ -150,7 +146,7 @@ impl PutBuf {
 
     /// The first `n` bytes of the chunk.
     pub(crate) fn front(&self, n: usize) -> &[u8] {
-        self.bytes.get(..n.min(self.len)).unwrap_or_default()
+        within(&self.bytes, ..n.min(self.len))
     }
 
     /// Drops the first `n` bytes: the modem took them.

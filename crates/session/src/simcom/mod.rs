@@ -38,6 +38,14 @@ mod session;
 
 pub use channel::RX_CAPACITY;
 pub use config::{BearerConfig, Config, ConfigError, FtpConfig, Model, Timeouts};
-pub use error::{JobError, ProtocolError};
+pub use error::{Answer, Instead, JobError, ProtocolError};
 pub use event::{Event, Outcome};
 pub use session::Session;
+
+/// The protocol types this module's API takes and returns, so that an
+/// embedder depends on this crate alone (the rest of the dialect is
+/// [`crate::proto::simcom`]).
+pub use cellftp_proto::simcom::{
+    CommandName, PutOpt, ReadOp, Response, SimcomErrorKind, SimcomFtpError, TimeoutClass,
+    MAX_PUT_DATA,
+};

@@ -15,7 +15,7 @@ use super::{Ctx, Deadline, Flow, Reply, Step};
 use crate::error::ModemError;
 use crate::simcom::channel::Sent;
 use crate::simcom::config::Model;
-use crate::simcom::error::{JobError, ProtocolError};
+use crate::simcom::error::{Answer, Instead, JobError, ProtocolError};
 use crate::simcom::event::Outcome;
 use crate::Instant;
 
@@ -24,6 +24,8 @@ use crate::Instant;
 struct Query {
     /// The `<status>` of the answer, once it came.
     status: Option<u32>,
+    /// A `+SAPBR:` line came (its status a number or not).
+    line: bool,
     /// The query follows an `ERROR` to the open: this error unless
     /// status 1.
     open_error: Option<ModemError>,
@@ -46,12 +48,24 @@ enum State {
     Open,
 }
 
+/// The bearer password, from given to sent.
+#[derive(Debug)]
+enum Secret {
+    /// None was given: `PWD` is not set.
+    Absent,
+    /// Given, not yet answered by the modem.
+    Pending(PasswordBuf),
+    /// Sent, answered and wiped: it cannot be sent again (a wiped
+    /// [`PasswordBuf`] would read as the empty password).
+    Answered,
+}
+
 /// The bring-up job.
 #[derive(Debug)]
 pub(crate) struct BringUpJob {
     apn: QuotedBuf,
     user: Option<QuotedBuf>,
-    password: Option<PasswordBuf>,
+    password: Secret,
     /// When the first status query was answered "connecting".
     waiting_since: Option<Instant>,
     state: State,
@@ -66,7 +80,10 @@ impl BringUpJob {
         Self {
             apn,
             user,
-            password,
+            password: match password {
+                Some(p) => Secret::Pending(p),
+                None => Secret::Absent,
+            },
             waiting_since: None,
             state: State::Probe { tries: 0 },
         }
@@ -77,40 +94,44 @@ impl BringUpJob {
             // `SPEC-simcom.md` §3.2.1: not verified against the manual.
             return Step::Done(Err(JobError::Unsupported));
         }
-        // The optional parameters not given are skipped.
-        if self.state == State::User && self.user.is_none() {
-            self.state = State::Password;
-        }
-        if self.state == State::Password && self.password.is_none() {
-            self.state = State::Query(Query {
-                status: None,
-                open_error: None,
-            });
-        }
-        if self.state == State::Pause {
-            self.state = State::Query(Query {
-                status: None,
-                open_error: None,
-            });
-            return Step::Pause(ctx.config.bearer_poll);
-        }
         let cid = ctx.config.cid();
         let set = |param| Command::Sapbr(Bearer::Set { cid, param });
-        Step::Send(match (self.state, &self.user, &self.password) {
-            (State::Probe { .. }, _, _) => Command::At,
-            (State::EchoOff, _, _) => Command::Echo(false),
-            (State::Contype, _, _) => set(BearerParam::ContypeGprs),
-            (State::Apn, _, _) => set(BearerParam::Apn(self.apn.quoted())),
-            (State::User, Some(u), _) => set(BearerParam::User(u.quoted())),
-            (State::Password, _, Some(p)) => set(BearerParam::Password(p.password())),
-            (State::Open, _, _) => Command::Sapbr(Bearer::Open { cid }),
-            (State::Query(_), _, _) => Command::Sapbr(Bearer::Query { cid }),
-            // Left above: skipped, or the pause taken.
-            (State::User | State::Password | State::Pause, _, _) => {
-                debug_assert!(false, "a skipped bring-up state polled");
-                Command::Sapbr(Bearer::Query { cid })
-            }
-        })
+        let query = State::Query(Query {
+            status: None,
+            line: false,
+            open_error: None,
+        });
+        loop {
+            let command = match self.state {
+                State::Probe { .. } => Command::At,
+                State::EchoOff => Command::Echo(false),
+                State::Contype => set(BearerParam::ContypeGprs),
+                State::Apn => set(BearerParam::Apn(self.apn.quoted())),
+                State::User => match &self.user {
+                    Some(u) => set(BearerParam::User(u.quoted())),
+                    // Not given: skipped.
+                    None => {
+                        self.state = State::Password;
+                        continue;
+                    }
+                },
+                State::Password => match &self.password {
+                    Secret::Pending(p) => set(BearerParam::Password(p.password())),
+                    // Not given, or already answered: nothing to send.
+                    Secret::Absent | Secret::Answered => {
+                        self.state = query;
+                        continue;
+                    }
+                },
+                State::Pause => {
+                    self.state = query;
+                    return Step::Pause(ctx.config.bearer_poll);
+                }
+                State::Open => Command::Sapbr(Bearer::Open { cid }),
+                State::Query(_) => Command::Sapbr(Bearer::Query { cid }),
+            };
+            return Step::Send(command);
+        }
     }
 
     pub(crate) fn on_item<'b>(&mut self, item: &Response<'b>) -> Reply<'b> {
@@ -122,6 +143,7 @@ impl BringUpJob {
                 name: InfoName::Command(CommandName::Sapbr),
                 fields,
             }) => {
+                q.line = true;
                 if let Some(Field::Number(status)) = fields.get(1) {
                     q.status = Some(status);
                 }
@@ -136,7 +158,14 @@ impl BringUpJob {
         let Some(status) = q.status else {
             return Flow::End(Err(JobError::Protocol {
                 command: CommandName::Sapbr,
-                error: ProtocolError::BadAnswer,
+                error: ProtocolError::BadAnswer {
+                    expected: Answer::BearerStatus,
+                    came: if q.line {
+                        Instead::NoStatus
+                    } else {
+                        Instead::OkAlone
+                    },
+                },
             }));
         };
         match (status, q.open_error) {
@@ -175,6 +204,7 @@ impl BringUpJob {
             }
             (State::Open, Err(error)) => State::Query(Query {
                 status: None,
+                line: false,
                 open_error: Some(error),
             }),
             (_, Err(error)) => {
@@ -190,6 +220,7 @@ impl BringUpJob {
             (State::User, Ok(())) => State::Password,
             (State::Password, Ok(())) => State::Query(Query {
                 status: None,
+                line: false,
                 open_error: None,
             }),
             (State::Open, Ok(())) => return Flow::End(Ok(Outcome::BroughtUp)),
@@ -224,8 +255,7 @@ impl BringUpJob {
     pub(crate) fn on_restart(&mut self) -> bool {
         let restartable = match self.state {
             State::Probe { .. } => return true,
-            State::EchoOff | State::Contype | State::Apn | State::User | State::Password => true,
-            State::Query(_) | State::Pause | State::Open => self.password.is_none(),
+            _ => !matches!(self.password, Secret::Answered),
         };
         if restartable {
             self.state = State::Probe { tries: 0 };
@@ -238,8 +268,9 @@ impl BringUpJob {
     /// answered.
     pub(crate) fn wipe(&mut self) {
         if self.state == State::Password {
-            if let Some(p) = &mut self.password {
+            if let Secret::Pending(p) = &mut self.password {
                 p.wipe();
+                self.password = Secret::Answered;
             }
         }
     }

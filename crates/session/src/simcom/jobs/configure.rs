@@ -79,8 +79,59 @@ impl ConfigureJob {
         Flow::Continue
     }
 
-    /// The modem answered `AT+FTPPW`: the password is needed no more.
+    /// The modem answered `AT+FTPPW`: the password is needed no more. The
+    /// session calls this just before [`ConfigureJob::on_final`], which
+    /// leaves [`State::Password`] whatever the answer, so a wiped password
+    /// (which reads as the empty one, valid in this dialect) is never sent.
+    /// In any other state the password has not been sent and is kept.
     pub(crate) fn wipe(&mut self) {
-        self.password.wipe();
+        debug_assert_eq!(
+            self.state,
+            State::Password,
+            "AT+FTPPW answered in its state"
+        );
+        if self.state == State::Password {
+            self.password.wipe();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cellftp_proto::simcom::{Password, QuotedKind, SecretKind};
+
+    use super::*;
+
+    /// Only the answer to `AT+FTPPW` wipes the password: a wipe in another
+    /// state would leave the empty password (valid in this dialect) to be
+    /// sent, so it keeps the password, and a debug build stops.
+    #[test]
+    #[cfg_attr(
+        debug_assertions,
+        should_panic(expected = "AT+FTPPW answered in its state")
+    )]
+    fn a_wipe_before_the_password_keeps_it() {
+        let mut job = ConfigureJob::new(
+            QuotedBuf::new(QuotedKind::Server, "1.2.3.4").unwrap(),
+            21,
+            QuotedBuf::new(QuotedKind::User, "u").unwrap(),
+            PasswordBuf::from(Password::new(SecretKind::Ftp, "hunter2").unwrap()),
+            Mode::Passive,
+        );
+        job.wipe();
+        job.state = State::Password;
+        let config = crate::simcom::Config::default();
+        let ctx = Ctx {
+            id: crate::event::JobId(0),
+            config: &config,
+            now: crate::Instant::from_millis(0),
+            echo_on: false,
+            listed: (0, 0),
+            lines_pending: false,
+        };
+        let Step::Send(Command::FtpPw(Setting::Set(sent))) = job.poll(ctx) else {
+            panic!("AT+FTPPW expected");
+        };
+        assert_eq!(sent.expose(), b"hunter2");
     }
 }

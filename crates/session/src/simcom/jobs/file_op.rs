@@ -3,14 +3,14 @@
 //! size `AT+FTPGETNAME`, then the operation, answered `OK` and later by its
 //! URC `+<NAME>: 1,0[,<size>]` or `+<NAME>: 1,<err>`.
 
-use cellftp_proto::simcom::{Command, CommandName, Op, OpStatus, QuotedBuf, Response};
+use cellftp_proto::simcom::{Command, Op, OpStatus, QuotedBuf, Response};
 
 use cellftp_proto::{Action, Setting, TransferType};
 
 use super::{op_urc, refused, timed_out, Deadline, Flow, Reply, Step};
 use crate::error::ModemError;
 use crate::simcom::channel::Sent;
-use crate::simcom::error::{JobError, ProtocolError};
+use crate::simcom::error::JobError;
 use crate::simcom::event::Outcome;
 
 /// Which operation.
@@ -79,11 +79,12 @@ impl FileOpJob {
             State::Name => match &self.name {
                 Some(name) => Command::FtpGetName(Setting::Set(name.quoted())),
                 None => {
+                    // The verbs give delete and size their name: never
+                    // none. Were it, the job ends before the server is
+                    // asked anything (it never runs the operation on the
+                    // name the modem had before).
                     debug_assert!(false, "a name for delete and size");
-                    return Step::Done(Err(JobError::Protocol {
-                        command: CommandName::FtpGetName,
-                        error: ProtocolError::BadAnswer,
-                    }));
+                    return Step::Done(Err(JobError::Cancelled));
                 }
             },
             State::Run { .. } => match self.op {

@@ -13,7 +13,7 @@ use cellftp_proto::{Setting, TransferType};
 use super::{op_urc, refused, timed_out, Ctx, Deadline, Flow, Reply, Step};
 use crate::error::ModemError;
 use crate::simcom::channel::Sent;
-use crate::simcom::error::{JobError, ProtocolError};
+use crate::simcom::error::{Answer, Instead, JobError, ProtocolError};
 use crate::simcom::event::{Event, Outcome};
 
 /// A read in flight: what its header said, and what the URCs said
@@ -203,7 +203,10 @@ impl GetJob {
             (State::Reading(read), Ok(())) => match read.header {
                 None => Flow::End(Err(JobError::Protocol {
                     command: COMMAND,
-                    error: ProtocolError::BadAnswer,
+                    error: ProtocolError::BadAnswer {
+                        expected: Answer::ReadHeader(ReadOp::Get),
+                        came: Instead::OkAlone,
+                    },
                 })),
                 Some(0) if read.draining || read.finished => Flow::End(self.done()),
                 // Empty for now: wait for the next `+FTPGET: 1,1`.

@@ -11,7 +11,7 @@ use cellftp_proto::Setting;
 use super::{op_urc, refused, Ctx, Flow, Reply, Step};
 use crate::error::ModemError;
 use crate::simcom::channel::Sent;
-use crate::simcom::error::{JobError, ProtocolError};
+use crate::simcom::error::{Answer, Instead, JobError, ProtocolError};
 use crate::simcom::event::Outcome;
 
 /// A read in flight.
@@ -178,7 +178,10 @@ impl ListJob {
             (State::Reading(read), Ok(())) => match read.header {
                 None => Flow::End(Err(JobError::Protocol {
                     command: COMMAND,
-                    error: ProtocolError::BadAnswer,
+                    error: ProtocolError::BadAnswer {
+                        expected: Answer::ReadHeader(ReadOp::List),
+                        came: Instead::OkAlone,
+                    },
                 })),
                 Some(0) if read.draining || read.finished => self.next(State::Flushing),
                 Some(0) => self.next(State::AwaitData),

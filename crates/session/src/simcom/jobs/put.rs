@@ -23,8 +23,11 @@ use crate::simcom::event::{Event, Outcome};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Write {
     n: u32,
-    /// The modem's `<cnf>`, once its header came.
-    cnf: Option<u32>,
+    /// The bytes written for it: the `<cnf>` of the modem's
+    /// `+FTPPUT: 2,<cnf>` (the session writes them right after), 0 until
+    /// that header comes, and 0 for a `<cnf>` above `n` (nothing is
+    /// written). An `OK` without the header took no bytes.
+    written: u32,
 }
 
 /// Where the upload is.
@@ -146,7 +149,7 @@ impl PutJob {
         } else if self.pending > 0 {
             self.state = State::Writing(Write {
                 n: self.pending.min(max),
-                cnf: None,
+                written: 0,
             });
         } else {
             self.state = State::AwaitCaller {
@@ -172,7 +175,7 @@ impl PutJob {
         self.pending = len as u32;
         self.state = State::Writing(Write {
             n: len as u32,
-            cnf: None,
+            written: 0,
         });
     }
 
@@ -197,7 +200,6 @@ impl PutJob {
 
     pub(crate) fn on_item<'b>(&mut self, item: &Response<'b>) -> Reply<'b> {
         if let (State::Writing(w), Response::PutHeader { cnf }) = (&mut self.state, *item) {
-            w.cnf = Some(cnf);
             if cnf > w.n {
                 // Nothing is written; the final result (or its timeout)
                 // comes, then the upload is ended.
@@ -208,9 +210,10 @@ impl PutJob {
                         confirmed: cnf,
                     },
                 });
-                w.cnf = Some(0);
+                w.written = 0;
                 return Reply::Took(None);
             }
+            w.written = cnf;
             return if cnf == 0 {
                 Reply::Took(None)
             } else {
@@ -287,9 +290,8 @@ impl PutJob {
                         error,
                     });
                 } else {
-                    let cnf = w.cnf.unwrap_or(0);
-                    self.bytes += u64::from(cnf);
-                    self.pending = self.pending.saturating_sub(cnf);
+                    self.bytes += u64::from(w.written);
+                    self.pending = self.pending.saturating_sub(w.written);
                 }
                 if self.closed {
                     return self.end();
