@@ -119,6 +119,8 @@ struct Reader {
     open: Option<(Open, usize)>,
     /// An `AT+FTPPATH` outside a configure job: the next listing's path.
     list_path: Option<(String, usize, String)>,
+    /// The session's resynchronising probe set its name: its query follows.
+    probing: bool,
 }
 
 impl Reader {
@@ -184,6 +186,22 @@ impl Reader {
                 }
             }
             return;
+        }
+        // The session's own resynchronising probe (SPEC.md §5 item 40),
+        // which ends whatever job was open and belongs to none.
+        match c {
+            Command::FtpGetName(Setting::Set(name))
+                if cellftp_session::is_resync_name(name.as_str().as_bytes()) =>
+            {
+                self.close();
+                self.probing = true;
+                return;
+            }
+            Command::FtpGetName(Setting::Query) if self.probing => {
+                self.probing = false;
+                return;
+            }
+            _ => self.probing = false,
         }
         // The type and path commands that belong to a get, a put or a list.
         let in_configure = matches!(&self.open, Some((Open::Configure { step, .. }, _)) if configure_step(c).is_some_and(|s| s > *step));
@@ -338,6 +356,7 @@ pub fn jobs_in(transcript: &Transcript, dialect: Dialect) -> Reconstruction {
         out: Reconstruction::default(),
         open: None,
         list_path: None,
+        probing: false,
     };
     let mut decoder = CommandDecoder::new();
     let mut buf: Vec<u8> = Vec::new();
@@ -426,5 +445,28 @@ mod tests {
         let declared: Vec<JobSpec> = t.jobs().cloned().collect();
         let found: Vec<JobSpec> = jobs(&t).jobs.into_iter().map(|j| j.spec).collect();
         assert_eq!(found, declared);
+    }
+
+    /// The session's resynchronising probe (a numbered download name and
+    /// its query) is neither a job nor a stray, and ends the job before
+    /// it; a caller's own query of the name is still a stray.
+    #[test]
+    fn the_resynchronising_probe_is_no_job() {
+        let t = Transcript::parse(concat!(
+            "> AT+FTPMKD=a\\r\n< \\r\\nOK\\r\\n\n",
+            "> AT+FTPGETNAME=cellftp-sync-3\\r\n< \\r\\nOK\\r\\n\n",
+            "> AT+FTPGETNAME?\\r\n< \\r\\n+FTPGETNAME: cellftp-sync-3\\r\\n\\r\\nOK\\r\\n\n",
+            "> AT+FTPRMD=a\\r\n< \\r\\nOK\\r\\n\n",
+            "> AT+FTPGETNAME?\\r\n< \\r\\nOK\\r\\n\n",
+        ))
+        .unwrap_or_default();
+        let r = jobs(&t);
+        let specs: Vec<JobSpec> = r.jobs.into_iter().map(|j| j.spec).collect();
+        assert_eq!(
+            specs,
+            [JobSpec::Mkdir("a".into()), JobSpec::Rmdir("a".into())]
+        );
+        assert_eq!(r.strays.len(), 1, "{:?}", r.strays);
+        assert_eq!(r.commands, 5);
     }
 }

@@ -514,6 +514,8 @@ pub(crate) fn reconstruct(t: &Transcript) -> Reconstruction {
     // Which settings group is open: bring-up (true) or configure (false).
     let mut group: Option<bool> = None;
     let mut put: Option<(usize, SimcomJob)> = None;
+    // The session's resynchronising probe set its name: its query follows.
+    let mut probing = false;
     let close_group = |out: &mut Reconstruction,
                        p: &mut Params,
                        group: &mut Option<bool>,
@@ -565,6 +567,22 @@ pub(crate) fn reconstruct(t: &Transcript) -> Reconstruction {
         };
         out.commands += 1;
         let line = line.trim_ascii();
+        // The session's own resynchronising probe (SPEC-simcom.md §6 item
+        // 32), which belongs to no job.
+        match c {
+            Command::FtpGetName(Setting::Set(n))
+                if cellftp_session::is_resync_name(n.as_str().as_bytes()) =>
+            {
+                close_group(&mut out, &mut p, &mut group, &mut first);
+                probing = true;
+                return;
+            }
+            Command::FtpGetName(Setting::Query) if probing => {
+                probing = false;
+                return;
+            }
+            _ => probing = false,
+        }
         let start = |first: &mut Option<usize>| {
             first.get_or_insert(record);
         };
@@ -822,5 +840,29 @@ pub(crate) fn outcome_text(o: &Outcome) -> String {
         Outcome::Size { bytes } => format!("size {}", counted(*bytes, "byte", "bytes")),
         Outcome::Quit => "no operation running".to_owned(),
         other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The session's resynchronising probe (a numbered download name and
+    /// its query) belongs to no job and is no stray.
+    #[test]
+    fn the_resynchronising_probe_is_no_job() {
+        let t = Transcript::parse(concat!(
+            "! dialect simcom\n",
+            "> AT+FTPGETPATH=\"/a/\"\\r\n< \\r\\nOK\\r\\n\n",
+            "> AT+FTPMKD\\r\n< \\r\\nOK\\r\\n\\r\\n+FTPMKD: 1,0\\r\\n\n",
+            "> AT+FTPGETNAME=\"cellftp-sync-3\"\\r\n< \\r\\nOK\\r\\n\n",
+            "> AT+FTPGETNAME?\\r\n< \\r\\n+FTPGETNAME: \"cellftp-sync-3\"\\r\\n\\r\\nOK\\r\\n\n",
+        ))
+        .unwrap_or_default();
+        let r = reconstruct(&t);
+        let specs: Vec<JobSpec> = r.jobs.into_iter().map(|j| j.spec).collect();
+        assert_eq!(specs, [JobSpec::Simcom(SimcomJob::Mkdir("/a/".into()))]);
+        assert!(r.strays.is_empty(), "{:?}", r.strays);
+        assert_eq!(r.commands, 4);
     }
 }

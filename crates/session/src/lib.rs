@@ -126,7 +126,7 @@ pub mod testing;
 mod time;
 mod trace;
 
-pub use channel::RX_CAPACITY;
+pub use channel::{is_resync_name, RX_CAPACITY};
 pub use config::{BringUp, Config, ConfigError, ExtraFinal, FtpConfig, Timeouts, MAX_EXTRA_FINALS};
 pub use error::{
     ErrorText, JobError, ModemError, ProtocolError, ResponseKind, UsageError, MAX_ERROR_TEXT,

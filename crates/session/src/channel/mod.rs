@@ -34,6 +34,7 @@ use crate::Instant;
 pub(crate) use echo::is_echo_of;
 pub use receiver::RX_CAPACITY;
 pub(crate) use receiver::{Next, Receiver};
+pub use sync::is_resync_name;
 pub(crate) use sync::{sync_name, Sync, SyncReply};
 use timers::Timers;
 

@@ -39,9 +39,26 @@ pub(crate) enum SyncReply {
     Quiet,
 }
 
+/// What every resynchronising probe's name starts with.
+const HEAD: &[u8] = b"cellftp-sync-";
+
+/// True if `name` is one the session's resynchronising probe sets
+/// (`cellftp-sync-<n>`, `<n>` a decimal number of at most 10 digits), as
+/// in `AT+FTPGETNAME=cellftp-sync-3`: a reader of a log tells the session's
+/// own probe from a download by it.
+///
+/// ```
+/// assert!(cellftp_session::is_resync_name(b"cellftp-sync-42"));
+/// assert!(!cellftp_session::is_resync_name(b"cellftp-sync-"));
+/// assert!(!cellftp_session::is_resync_name(b"report.csv"));
+/// ```
+pub fn is_resync_name(name: &[u8]) -> bool {
+    name.strip_prefix(HEAD)
+        .is_some_and(|n| (1..=10).contains(&n.len()) && n.iter().all(u8::is_ascii_digit))
+}
+
 /// The name the resynchronising probe sets: `cellftp-sync-<n>`.
 pub(crate) fn sync_name(n: u32, buf: &mut [u8; 24]) -> &[u8] {
-    const HEAD: &[u8] = b"cellftp-sync-";
     let mut digits = [0u8; 10];
     let mut len = 0;
     let mut v = n;
@@ -74,5 +91,8 @@ mod tests {
         let mut buf = [0u8; 24];
         assert_eq!(sync_name(0, &mut buf), b"cellftp-sync-0");
         assert_eq!(sync_name(u32::MAX, &mut buf), b"cellftp-sync-4294967295");
+        for n in [0, 7, 4_294_967_295] {
+            assert!(super::is_resync_name(sync_name(n, &mut buf)));
+        }
     }
 }
