@@ -438,7 +438,9 @@ fn session_seeds(seeds: &mut Vec<Seed>) {
     ops.push(Op::ToDeadline(0));
     seeds.push(session_seed("failures", ConfigInput::default(), ops));
 
-    // A booting modem: the probes time out, then RDY and answers.
+    // A booting modem: the probes time out, then RDY and answers; the
+    // answered retry is followed by the resynchronising probe (the name
+    // set, then asked back), then `ATE0`.
     let config = ConfigInput {
         timeouts: Some([10, 20, 30, 40, 50, 60, 70, 80, 90]),
         ..ConfigInput::default()
@@ -449,6 +451,8 @@ fn session_seeds(seeds: &mut Vec<Seed>) {
         Op::Advance(1000),
     ];
     raw(&mut ops, "\r\nRDY\r\n\r\n+CPIN: READY\r\n");
+    ok(&mut ops);
+    ok(&mut ops);
     ok(&mut ops);
     ok(&mut ops);
     // `AT+CFUN=1` answered with `+CFUN: 1`, which is no restart here.

@@ -569,6 +569,9 @@ struct Tracker {
     put_ready: Option<(JobId, usize)>,
     /// The last command line sent.
     last_tx: Vec<u8>,
+    /// The download name last set (`AT+FTPGETNAME=<name>`), which a query
+    /// of it gets back.
+    get_name: Vec<u8>,
     /// The last bytes the modem sent, to keep secrets out across reads.
     rx_tail: Vec<u8>,
     /// What happened, if asked for (see [`session_log`]).
@@ -763,6 +766,9 @@ impl Tracker {
             other => panic!("the session sends {tx:?}, which decodes as {other:?}"),
         }
         self.last_tx = tx.to_vec();
+        if let Some(name) = tx.strip_prefix(b"AT+FTPGETNAME=") {
+            self.get_name = name.strip_suffix(b"\r").unwrap_or(name).to_vec();
+        }
         if let Some(log) = self.log.as_mut() {
             log.push(format!("sent {:?}", String::from_utf8_lossy(tx)));
         }
@@ -822,8 +828,9 @@ const LISTINGS: [&str; 3] = [
     "",
 ];
 
-/// What a modem would answer to `command`, the line `sent`.
-fn answer(command: Option<CommandName>, sent: &[u8], variant: u8) -> Vec<u8> {
+/// What a modem would answer to `command`, the line `sent`; `get_name` is
+/// the download name last set, which its query gets back.
+fn answer(command: Option<CommandName>, sent: &[u8], get_name: &[u8], variant: u8) -> Vec<u8> {
     let ok = b"\r\nOK\r\n".to_vec();
     let pick = usize::from(variant / 8);
     let success = |out: &mut Vec<u8>| match command {
@@ -849,6 +856,11 @@ fn answer(command: Option<CommandName>, sent: &[u8], variant: u8) -> Vec<u8> {
         Some(CommandName::FtpScon) => out.extend_from_slice(
             "\r\n+FTPSCON \u{ff1a}\r\nXXX\r\nmode:1 type:I\r\n\r\nOK\r\n".as_bytes(),
         ),
+        Some(CommandName::FtpGetName) if sent.ends_with(b"?\r") => {
+            out.extend_from_slice(b"\r\n+FTPGETNAME: ");
+            out.extend_from_slice(get_name);
+            out.extend_from_slice(b"\r\n\r\nOK\r\n");
+        }
         Some(CommandName::Cfun) if pick % 2 == 1 => {
             out.extend_from_slice(b"\r\n+CFUN: 1\r\n\r\nOK\r\n");
         }
@@ -1095,7 +1107,12 @@ impl Harness {
                 return;
             }
             Op::Answer { variant, chunk } => {
-                let bytes = answer(self.t.last_command(), &self.t.last_tx, *variant);
+                let bytes = answer(
+                    self.t.last_command(),
+                    &self.t.last_tx,
+                    &self.t.get_name,
+                    *variant,
+                );
                 self.feed(&bytes, *chunk);
                 return;
             }

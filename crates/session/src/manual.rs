@@ -128,6 +128,11 @@ pub(crate) struct State {
     /// the modem boots (a caller's raw line is named `AT` too, and is never
     /// sent twice).
     probe: bool,
+    /// An `AT` probe sent more than once was answered: which copy the
+    /// answer was for is unknown, and the other's may still come, so the
+    /// channel resynchronises before the job's next command (SPEC.md §5
+    /// item 53).
+    sync_in_job: bool,
     /// `AT+CFUN` was sent: its `+CFUN: 1` is not a restart.
     expect_cfun: bool,
 }
@@ -279,7 +284,12 @@ impl Channel {
             FinalResult::Declared { line, .. } => config.extra_final(line).map(|(i, _)| i),
             _ => None,
         };
+        let retried = self.inner.state.probe && self.inner.state.probes > 0;
         let (sent, result) = self.inner.complete(result, declared, config)?;
+        if retried && !sent.sync {
+            self.inner.lost_sync();
+            self.inner.state.sync_in_job = true;
+        }
         self.inner.state.probes = 0;
         self.inner.state.restarting = false;
         if sent.name != CommandName::Cfun {
@@ -294,6 +304,26 @@ impl Channel {
     /// flight: what an echo must repeat.
     pub(crate) fn sent_line(&self) -> Option<&[u8]> {
         self.inner.sent_line()
+    }
+
+    /// Stages the resynchronising probe a job must wait for before its next
+    /// command (a retried `AT` was answered); returns true while it runs.
+    /// The channel must be free.
+    pub(crate) fn sync_in_job(&mut self, config: &Config) -> bool {
+        if !self.inner.state.sync_in_job {
+            return false;
+        }
+        if self.inner.resync(config) {
+            return true;
+        }
+        self.inner.state.sync_in_job = false;
+        false
+    }
+
+    /// The resynchronisation a job waited for failed: the job cannot go on.
+    /// Returns true if a job was waiting for it.
+    pub(crate) fn take_sync_in_job(&mut self) -> bool {
+        core::mem::take(&mut self.inner.state.sync_in_job)
     }
 
     /// Checks the deadline of the command in flight. A probe (`AT`) is sent

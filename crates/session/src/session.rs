@@ -497,7 +497,12 @@ impl Core {
             };
             match entry.job.poll(ctx, password) {
                 Step::Send(command) => {
-                    self.channel.stage(&command, &self.config);
+                    // A retried `AT` was answered: the job's next command
+                    // waits for the channel to be in step again (bring-up's
+                    // poll gives the same command when asked again).
+                    if !self.channel.sync_in_job(&self.config) {
+                        self.channel.stage(&command, &self.config);
+                    }
                     return;
                 }
                 Step::SendRaw { line, name, class } => {
@@ -731,9 +736,12 @@ impl Core {
                 self.push(Event::NoAnswer {
                     command: CommandName::FtpGetName,
                 });
-                // The job waiting for the modem cannot run: it fails, and
-                // the next one probes again.
-                if let Some(Err((id, e))) = self.jobs.start_next(|_| Err(JobError::NoAnswer)) {
+                // The job waiting for the modem cannot go on, or cannot
+                // run: it fails, and the next one probes again.
+                if self.channel.take_sync_in_job() && self.jobs.current_ref().is_some() {
+                    self.finish(Err(JobError::NoAnswer));
+                } else if let Some(Err((id, e))) = self.jobs.start_next(|_| Err(JobError::NoAnswer))
+                {
                     self.report(id, Err(e));
                 }
                 pending.is_some()

@@ -76,6 +76,10 @@ fn probe_is_retried_while_the_modem_boots() {
     h.wait(5_000);
     events!(h, Ev::NoAnswer(CommandName::At));
     exchange!(h, b"AT\r" => OK);
+    // Which copy of `AT` the `OK` answered is unknown (the others' may
+    // still come): the channel resynchronises before the next step
+    // (`SPEC.md` §5 item 53).
+    resync(&mut h);
     exchange!(h, b"ATE0\r" => OK);
     exchange!(h, b"AT+CFUN=1\r" => OK);
     exchange!(h, b"AT+CGACT=1,1\r" => OK);
@@ -143,6 +147,9 @@ fn probe_attempts_start_again_after_an_answer() {
             pdp_context: None,
         })
     });
+    // The first copy's answer may still come: in step again first
+    // (`SPEC.md` §5 item 53).
+    resync(&mut h);
     recv!(h, b"AT\r");
     h.wait(5_000);
     exchange!(h, b"AT\r" => OK);

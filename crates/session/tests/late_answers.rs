@@ -298,3 +298,44 @@ fn config_is_validated() {
     }
     assert!(Config::default().validate().is_ok());
 }
+
+/// A modem that boots slowly answers the first `AT` after the probe's
+/// deadline, when the second copy is already sent: both copies are
+/// answered, in order. Which copy the first `OK` answered is unknown, so
+/// the channel resynchronises before `ATE0`; the second `OK` never answers
+/// a later step, and the refused `AT+CGACT` fails the job (before, each
+/// step took the previous step's answer and the job reported
+/// `BroughtUp`).
+#[test]
+fn a_retried_probe_answered_twice_is_never_mispaired() {
+    fn no_pdp(line: &[u8]) -> Vec<u8> {
+        if line.to_ascii_uppercase().starts_with(b"AT+CGACT=") {
+            b"\r\nERROR\r\n".to_vec()
+        } else {
+            b"\r\nOK\r\n".to_vec()
+        }
+    }
+    let mut model = Model::new(no_pdp);
+    model.hung_until = 6_000;
+    let mut run = Run::new(Session::default(), model);
+    let up = run.session.bring_up(BringUp::default()).unwrap();
+    run.until(1, 600_000);
+    let result = run.result(up).expect("the job ends");
+    assert!(
+        matches!(
+            result,
+            Err(JobError::Modem {
+                command: CommandName::Cgact,
+                error: ModemError::Error
+            })
+        ),
+        "{result:?}\n{:#?}",
+        run.events
+    );
+    let sent: Vec<&[u8]> = run.model.received.iter().map(Vec::as_slice).collect();
+    let ate0 = sent.iter().position(|l| *l == b"ATE0").expect("ATE0 sent");
+    assert!(
+        sent[..ate0].contains(&&b"AT+FTPGETNAME?"[..]),
+        "the probe comes before ATE0: {sent:?}"
+    );
+}

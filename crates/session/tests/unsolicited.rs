@@ -272,6 +272,9 @@ fn modem_restart_during_bring_up_forgets_the_settings() {
     events!(h, unsolicited("Urc(Ready)"));
     h.wait(5_000);
     exchange!(h, b"AT\r" => OK);
+    // A retried `AT` was answered: in step again before `ATE0`
+    // (`SPEC.md` §5 item 53).
+    resync(&mut h);
     exchange!(h, b"ATE0\r" => OK);
     exchange!(h, b"AT+CFUN=1\r" => OK);
     exchange!(h, b"AT+CGACT=1,1\r" => OK);

@@ -758,6 +758,15 @@ impl Core {
             if sent.name == CommandName::Echo && result.is_ok() {
                 self.echo_on = false;
             }
+            if sent.name == CommandName::At
+                && result.is_ok()
+                && matches!(&self.current, Some(Entry { job: Job::BringUp(j), .. }) if j.probe_retried())
+            {
+                // Which copy of `AT` this answered is unknown, and the
+                // other's may still come: in step again before the next
+                // command (`SPEC-simcom.md` §6 item 36).
+                self.channel.lost_sync();
+            }
             let flow = self.with_job(|job, ctx| {
                 job.wipe_secret(sent.name);
                 job.on_final(ctx, sent, result)

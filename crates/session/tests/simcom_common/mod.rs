@@ -35,6 +35,16 @@ pub fn expect_configure(modem: &mut ScriptedModem) {
         .expect(b"AT+FTPMODE=1\r", OK);
 }
 
+/// The resynchronisation's exchanges (`SPEC-simcom.md` §6 item 32): probe
+/// `n` sets the download name `cellftp-sync-<n>` and asks it back.
+pub fn expect_resync(modem: &mut ScriptedModem, n: u32) {
+    let set = format!("AT+FTPGETNAME=\"cellftp-sync-{n}\"\r");
+    let answer = [&line(&format!("+FTPGETNAME: \"cellftp-sync-{n}\""))[..], OK].concat();
+    modem
+        .expect(set.as_bytes(), OK)
+        .expect(b"AT+FTPGETNAME?\r", &answer);
+}
+
 /// Runs `session` against `modem` from time 0 and checks that the script
 /// was played out exactly.
 pub fn run(

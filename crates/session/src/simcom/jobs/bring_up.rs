@@ -192,6 +192,12 @@ impl BringUpJob {
         }
     }
 
+    /// True while the probe in flight is `AT` sent again after an
+    /// unanswered copy.
+    pub(crate) fn probe_retried(&self) -> bool {
+        matches!(self.state, State::Probe { tries } if tries > 0)
+    }
+
     pub(crate) fn on_final_at(
         &mut self,
         ctx: Ctx<'_>,
