@@ -377,6 +377,8 @@ fn record(scenario: &Scenario, dir: &Path) -> Result<Transcript, String> {
 struct SimcomScenario {
     name: &'static str,
     about: &'static str,
+    /// The simulator's fault spec (`cellftp_sim::Faults`).
+    faults: &'static str,
     /// Files put on the server before the run.
     files: Vec<(&'static str, Vec<u8>)>,
     jobs: Vec<SimcomJob>,
@@ -408,6 +410,7 @@ fn simcom_scenarios(port: u16) -> Vec<SimcomScenario> {
         SimcomScenario {
             name: "simcom-transfer",
             about: "The SIMCom dialect against the simulator and a real FTP server: a binary file larger than one <maxlength> goes up in chunks, comes back whole and resumed from byte 1700, and its size is asked.",
+            faults: "",
             files: Vec::new(),
             jobs: setup(vec![
                 SimcomJob::Put { dir: root(), name: "blob.bin".into(), opt: PutOpt::Stor, data: blob },
@@ -420,6 +423,7 @@ fn simcom_scenarios(port: u16) -> Vec<SimcomScenario> {
         SimcomScenario {
             name: "simcom-files",
             about: "The SIMCom dialect's other operations: list, delete, a get of the deleted file failing with error 77, mkdir and rmdir.",
+            faults: "",
             files: vec![("notes.txt", b"twelve bytes".to_vec())],
             jobs: setup(vec![
                 SimcomJob::List(root()),
@@ -430,8 +434,36 @@ fn simcom_scenarios(port: u16) -> Vec<SimcomScenario> {
                 SimcomJob::Quit,
             ]),
         },
+        SimcomScenario {
+            name: "simcom-error-codes",
+            about: "Every error code of SPEC-simcom 7, each ending one operation's URC (+FTPGET: 1,<e>, +FTPLIST: 1,<e>, +FTPPUT: 1,<e>, +FTPMKD: 1,<e>, +FTPRMD: 1,<e>, +FTPDELE: 1,<e>, +FTPSIZE: 1,<e>,0): each job fails with its code's meaning, the session asks AT+FTPSTATE after it, and the next job goes on.",
+            faults: SIMCOM_ERROR_FAULTS,
+            files: vec![("e.txt", b"error codes".to_vec())],
+            jobs: setup({
+                let get = || SimcomJob::Get { dir: root(), name: "e.txt".into(), offset: 0 };
+                let mut v: Vec<SimcomJob> = (0..12).map(|_| get()).collect();
+                v.extend([
+                    SimcomJob::List(root()),
+                    SimcomJob::Put { dir: root(), name: "up.txt".into(), opt: PutOpt::Stor, data: b"x".to_vec() },
+                    SimcomJob::Mkdir("/m".into()),
+                    SimcomJob::Rmdir("/r".into()),
+                    SimcomJob::Delete { dir: root(), name: "e.txt".into() },
+                    SimcomJob::Size { dir: root(), name: "e.txt".into() },
+                    SimcomJob::Quit,
+                ]);
+                v
+            }),
+        },
     ]
 }
+
+/// The faults of the `simcom-error-codes` scenario: each of the 18 codes of
+/// `SPEC-simcom.md` §7 once, as the error URC of one operation.
+const SIMCOM_ERROR_FAULTS: &str =
+    "cme=FTPGET#1:61,cme=FTPGET#2:62,cme=FTPGET#3:63,cme=FTPGET#4:64,\
+cme=FTPGET#5:65,cme=FTPGET#6:66,cme=FTPGET#7:70,cme=FTPGET#8:71,cme=FTPGET#9:72,\
+cme=FTPGET#10:73,cme=FTPGET#11:74,cme=FTPGET#12:79,cme=FTPLIST#1:75,\
+cme=FTPPUT#1:78,cme=FTPMKD#1:76,cme=FTPRMD#1:85,cme=FTPDELE#1:77,cme=FTPSIZE#1:86";
 
 /// Runs a SIMCom scenario through the simulator; the transcript of it.
 fn record_simcom(scenario: &SimcomScenario, dir: &Path) -> Result<Transcript, String> {
@@ -441,6 +473,10 @@ fn record_simcom(scenario: &SimcomScenario, dir: &Path) -> Result<Transcript, St
     let fail = |e: String| format!("{}: {e}", scenario.name);
     let sim = Simulator::new(SimConfig {
         dialect: cellftp_sim::Dialect::Simcom,
+        modem: ModemConfig {
+            faults: scenario.faults.parse().map_err(|e| fail(format!("{e}")))?,
+            ..ModemConfig::default()
+        },
         ..SimConfig::default()
     });
     for (name, data) in &scenario.files {
