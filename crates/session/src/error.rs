@@ -315,9 +315,11 @@ impl fmt::Display for ErrorText {
 }
 
 impl fmt::Debug for ErrorText {
-    /// The text as a string literal, followed by `...` if it was cut.
+    /// The text in double quotes, escaped byte by byte
+    /// (`<[u8]>::escape_ascii`: the text is ASCII, so no Unicode tables are
+    /// linked into firmware for it), followed by `...` if it was cut.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)?;
+        write!(f, "\"{}\"", self.as_str().as_bytes().escape_ascii())?;
         if self.cut {
             f.write_str("...")?;
         }
