@@ -460,8 +460,19 @@ impl Core {
     }
 
     /// Moves the jobs on until one waits for the modem, the caller or room
-    /// in the event queue.
+    /// in the event queue. Most calls find a command in flight: they cost
+    /// this one check where they are made.
+    #[inline]
     fn advance(&mut self) {
+        if self.events.is_full() || !self.channel.is_free() {
+            return;
+        }
+        self.advance_jobs();
+    }
+
+    /// [`Core::advance`] past its first check.
+    #[inline(never)]
+    fn advance_jobs(&mut self) {
         loop {
             if self.events.is_full() || !self.channel.is_free() {
                 return;

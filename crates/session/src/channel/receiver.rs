@@ -82,6 +82,10 @@ impl<D> Receiver<D> {
     /// Overwrites the bytes [`Cursor::mark_last_quiet`] marked with zeros.
     pub(crate) fn wipe_marked(&mut self) {
         let range = core::mem::replace(&mut self.cursor.to_wipe, 0..0);
+        // Nearly always nothing is marked: skip the wipe's call then.
+        if range.is_empty() {
+            return;
+        }
         if let Some(line) = self.bytes.get_mut(range) {
             line.zeroize();
         }

@@ -626,14 +626,31 @@ impl Core {
     }
 
     /// Moves the jobs on until one waits for the modem, the caller, a
-    /// pause or room in the event queue.
+    /// pause or room in the event queue. Most calls find a command in
+    /// flight: they cost this one check where they are made.
+    #[inline]
     fn advance(&mut self) {
+        if !self.can_advance() {
+            return;
+        }
+        self.advance_jobs();
+    }
+
+    /// True when nothing holds the jobs back: room for an event, the
+    /// channel free and not pausing, no line to hand out first.
+    #[inline]
+    fn can_advance(&self) -> bool {
+        !self.events.is_full()
+            && self.channel.is_free()
+            && !self.channel.pausing()
+            && !self.lines.has_line()
+    }
+
+    /// [`Core::advance`] past its first check.
+    #[inline(never)]
+    fn advance_jobs(&mut self) {
         loop {
-            if self.events.is_full()
-                || !self.channel.is_free()
-                || self.channel.pausing()
-                || self.lines.has_line()
-            {
+            if !self.can_advance() {
                 return;
             }
             if self.cancelling {
