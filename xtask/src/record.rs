@@ -23,7 +23,7 @@ use cellftp_session::driver::blocking::Blocking;
 use cellftp_session::driver::blocking::ReadTimeout;
 use cellftp_session::driver::Handler;
 use cellftp_session::proto::simcom::PutOpt;
-use cellftp_session::{BringUp, Event, FtpConfig, JobId, Mode, Session, TransferType};
+use cellftp_session::{BringUp, Event, JobId, Mode, Session, TransferType};
 use cellftp_sim::{EmbeddedServer, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator};
 
 /// A port that records what crosses it. A silence of [`GAP`] or more
@@ -301,43 +301,16 @@ fn record(scenario: &Scenario, dir: &Path) -> Result<Transcript, String> {
     let mut ids = Vec::new();
     for job in &scenario.jobs {
         let s = driver.session();
-        let id = match job {
-            JobSpec::BringUp(b) => s.bring_up(*b),
-            JobSpec::Configure {
-                server,
-                port,
-                mode,
-                transfer_type,
-                user,
-                password,
-                path,
-            } => s.configure(&FtpConfig {
-                server,
-                port: *port,
-                mode: *mode,
-                transfer_type: *transfer_type,
-                user,
-                password,
-                path: path.as_deref(),
-            }),
-            JobSpec::Put { name, data } => s.put(name).inspect(|&id| {
-                host.uploads.push((id, data.clone(), 0));
-            }),
-            JobSpec::Get { name, offset } => s.get(name, *offset),
-            JobSpec::List(p) => s.list(p.as_deref()),
-            JobSpec::Mkdir(d) => s.mkdir(d),
-            JobSpec::Rmdir(d) => s.rmdir(d),
-            JobSpec::QueryConfig => s.query_config(),
-            JobSpec::Quit => s.quit(),
-            JobSpec::Raw(l) => s.raw(l),
-            JobSpec::Simcom(_) => {
-                return Err(format!(
-                    "{}: a SIMCom job in a scenario of the first dialect",
-                    scenario.name
-                ))
-            }
+        let Some(queued) = job.queue_on(s) else {
+            return Err(format!(
+                "{}: a SIMCom job in a scenario of the first dialect",
+                scenario.name
+            ));
+        };
+        let id = queued.map_err(|e| format!("{}: {e}", scenario.name))?;
+        if let Some(data) = job.upload() {
+            host.uploads.push((id, data.to_vec(), 0));
         }
-        .map_err(|e| format!("{}: {e}", scenario.name))?;
         ids.push(id);
     }
     driver
@@ -467,7 +440,7 @@ cme=FTPPUT#1:78,cme=FTPMKD#1:76,cme=FTPRMD#1:85,cme=FTPDELE#1:77,cme=FTPSIZE#1:8
 
 /// Runs a SIMCom scenario through the simulator; the transcript of it.
 fn record_simcom(scenario: &SimcomScenario, dir: &Path) -> Result<Transcript, String> {
-    use cellftp_session::simcom::{BearerConfig, Event, FtpConfig as SimcomFtp, Session as Simcom};
+    use cellftp_session::simcom::{Event, Session as Simcom};
     use cellftp_session::{Instant, UsageError};
 
     let fail = |e: String| format!("{}: {e}", scenario.name);
@@ -503,46 +476,10 @@ fn record_simcom(scenario: &SimcomScenario, dir: &Path) -> Result<Transcript, St
         let taken = session.handle_input(now(), &inbox);
         inbox.drain(..taken.min(inbox.len()));
         while let Some(&(index, job)) = waiting.front() {
-            let queued = match job {
-                SimcomJob::BringUp {
-                    apn,
-                    user,
-                    password,
-                } => session.bring_up(&BearerConfig {
-                    apn,
-                    user: user.as_deref(),
-                    password: password.as_deref(),
-                }),
-                SimcomJob::Configure {
-                    server,
-                    port,
-                    mode,
-                    user,
-                    password,
-                } => session.configure(&SimcomFtp {
-                    server,
-                    port: *port,
-                    user,
-                    password,
-                    mode: *mode,
-                }),
-                SimcomJob::Put {
-                    dir,
-                    name,
-                    opt,
-                    data,
-                } => {
-                    uploads.push((index, data));
-                    session.put(dir, name, *opt)
-                }
-                SimcomJob::Get { dir, name, offset } => session.get(dir, name, *offset),
-                SimcomJob::List(d) => session.list(d),
-                SimcomJob::Mkdir(d) => session.mkdir(d),
-                SimcomJob::Rmdir(d) => session.rmdir(d),
-                SimcomJob::Delete { dir, name } => session.delete(dir, name),
-                SimcomJob::Size { dir, name } => session.size(dir, name),
-                SimcomJob::Quit => session.quit(),
-            };
+            let queued = job.queue_on(&mut session);
+            if let (Ok(_), Some(data)) = (&queued, job.upload()) {
+                uploads.push((index, data));
+            }
             match queued {
                 Ok(id) => ids.push((id.get(), index)),
                 Err(UsageError::QueueFull) => break,

@@ -9,19 +9,21 @@
 //! in record order and tells the command decoder each `<cnf>`
 //! (`CommandDecoder::expect_put_data`) before those bytes are decoded.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::time::Duration;
 
 use cellftp_proto::simcom::{
     Bearer, BearerParam, Command, CommandDecoder, PutOpt, Request, Response, ResponseDecoder,
     Transfer, Upload,
 };
 use cellftp_proto::{Action, Decoded, Decoder, Mode, Setting};
-use cellftp_session::simcom::{BearerConfig, Config, Event, FtpConfig, Outcome, Session};
-use cellftp_session::{Instant, UsageError};
+use cellftp_session::simcom::{Config, Event, Outcome, Session};
 
+use crate::lockstep::{Note, Queued, Replayed};
 use crate::reconstruct::{Reconstructed, Reconstruction, Stray};
 use crate::redact_passwords;
-use crate::replay::{Failure, JobResult, JobRun, Report};
+use crate::report::{JobResult, Report};
 use crate::transcript::{escape, JobSpec, Record, SimcomJob, Transcript};
 
 /// One item of either stream, as [`walk`] reads it.
@@ -122,360 +124,54 @@ fn recorded_put_chunks(t: &Transcript) -> VecDeque<usize> {
     out
 }
 
-/// The bytes a command line of the session would show in a transcript:
-/// the password values redacted, as the transcript writer redacts them.
-fn as_recorded(tx: &[u8]) -> Vec<u8> {
-    redact_passwords(tx)
-}
-
-/// True for one whole command line: `AT…` and a single CR at the end.
-fn is_command_line(tx: &[u8]) -> bool {
-    tx.len() >= 3
-        && tx.get(..2).is_some_and(|p| p.eq_ignore_ascii_case(b"AT"))
-        && tx.iter().position(|&b| b == b'\r') == Some(tx.len() - 1)
-}
-
-/// Runs a SIMCom transcript's jobs through a session in lock-step with its
-/// records.
-pub(crate) struct SimcomReplay<'t, 'r> {
-    transcript: &'t Transcript,
-    report: &'r mut Report,
-    session: Session,
-    now: Instant,
-    waiting: VecDeque<(u32, &'t SimcomJob)>,
-    uploads: Vec<(u32, &'t [u8])>,
-    expected: Vec<u8>,
-    sent_commands: usize,
-    results: Vec<Option<String>>,
-    ids: Vec<(u32, u32)>,
-    broken: bool,
-    put_chunks: VecDeque<usize>,
-    at: usize,
-}
-
-impl<'t, 'r> SimcomReplay<'t, 'r> {
-    pub(crate) fn new(transcript: &'t Transcript, report: &'r mut Report) -> Self {
-        let mut waiting = VecDeque::new();
-        for (i, spec) in transcript.jobs().enumerate() {
-            report.jobs.push(JobRun {
-                spec: spec.clone(),
-                result: None,
-                refused: None,
-                data: Vec::new(),
-                entries: Vec::new(),
-                config: Vec::new(),
-            });
-            match spec {
-                JobSpec::Simcom(job) => waiting.push_back((i as u32, job)),
-                // A job of the other dialect cannot run on this session.
-                _ => {
-                    report
-                        .failures
-                        .push(Failure::WrongDialect { job: i as u32 });
-                    report.failure_records.push(None);
-                }
-            }
-        }
-        let results = vec![None; report.jobs.len()];
-        Self {
-            transcript,
-            report,
-            session: Session::new(Config::default()).unwrap_or_else(|e| {
-                debug_assert!(false, "the default settings are valid: {e}");
-                Session::default()
-            }),
-            now: Instant::from_millis(0),
-            waiting,
-            uploads: Vec::new(),
-            expected: Vec::new(),
-            sent_commands: 0,
-            results,
-            ids: Vec::new(),
-            broken: false,
-            put_chunks: recorded_put_chunks(transcript),
-            at: 0,
-        }
+/// The SIMCom dialect's session, replayed.
+impl Replayed for Session {
+    fn for_transcript(_: &Transcript) -> Self {
+        Session::new(Config::default()).unwrap_or_else(|e| {
+            debug_assert!(false, "the default settings are valid: {e}");
+            Session::default()
+        })
     }
 
-    fn fail(&mut self, failure: Failure) {
-        self.report.failures.push(failure);
-        self.report.failure_records.push(Some(self.at));
+    fn guard(&self) -> Duration {
+        self.config().guard
     }
 
-    pub(crate) fn run(mut self) {
-        self.enqueue();
-        for (at, record) in self.transcript.records.iter().enumerate() {
-            if self.broken {
-                break;
-            }
-            self.at = at;
-            match record {
-                Record::Time(ms) => {
-                    self.now = self.now.max(Instant::from_millis(*ms));
-                    self.session.handle_timeout(self.now);
-                    self.drain();
-                }
-                Record::Sent(bytes) => {
-                    self.expected.extend_from_slice(bytes);
-                    self.pump();
-                }
-                Record::Received(bytes) => {
-                    let mut input = bytes.as_slice();
-                    while !input.is_empty() {
-                        let n = self.session.handle_input(self.now, input);
-                        input = input.get(n..).unwrap_or_default();
-                        self.drain();
-                    }
-                    self.drain();
-                }
-                Record::Comment(_)
-                | Record::Dialect(_)
-                | Record::Job(_)
-                | Record::Expect { .. } => {}
-            }
-        }
-        self.finish();
+    fn owns(spec: &JobSpec) -> bool {
+        matches!(spec, JobSpec::Simcom(_))
     }
 
-    fn enqueue(&mut self) {
-        while let Some(&(index, spec)) = self.waiting.front() {
-            let s = &mut self.session;
-            let queued = match spec {
-                SimcomJob::BringUp {
-                    apn,
-                    user,
-                    password,
-                } => s.bring_up(&BearerConfig {
-                    apn,
-                    user: user.as_deref(),
-                    password: password.as_deref(),
-                }),
-                SimcomJob::Configure {
-                    server,
-                    port,
-                    mode,
-                    user,
-                    password,
-                } => s.configure(&FtpConfig {
-                    server,
-                    port: *port,
-                    user,
-                    password,
-                    mode: *mode,
-                }),
-                SimcomJob::Put {
-                    dir,
-                    name,
-                    opt,
-                    data,
-                } => {
-                    self.uploads.push((index, data));
-                    s.put(dir, name, *opt)
-                }
-                SimcomJob::Get { dir, name, offset } => s.get(dir, name, *offset),
-                SimcomJob::List(d) => s.list(d),
-                SimcomJob::Mkdir(d) => s.mkdir(d),
-                SimcomJob::Rmdir(d) => s.rmdir(d),
-                SimcomJob::Delete { dir, name } => s.delete(dir, name),
-                SimcomJob::Size { dir, name } => s.size(dir, name),
-                SimcomJob::Quit => s.quit(),
-            };
-            match queued {
-                Ok(id) => self.ids.push((id.get(), index)),
-                Err(UsageError::QueueFull) => return,
-                Err(error) => {
-                    self.fail(Failure::Refused { job: index, error });
-                    if let Some(r) = self.results.get_mut(index as usize) {
-                        *r = Some(format!("refused: {error}"));
-                    }
-                    if let Some(job) = self.report.jobs.get_mut(index as usize) {
-                        job.refused = Some(error);
-                    }
-                }
-            }
-            self.waiting.pop_front();
-        }
-    }
-
-    fn index_of(&self, id: u32) -> Option<u32> {
-        self.ids.iter().find(|(i, _)| *i == id).map(|(_, j)| *j)
-    }
-
-    fn run_of(&mut self, id: u32) -> Option<&mut JobRun> {
-        let index = self.index_of(id)?;
-        self.report.jobs.get_mut(index as usize)
-    }
-
-    fn drain(&mut self) {
-        loop {
-            let (text, ready, done) = match self.session.poll_event() {
-                None => break,
-                Some(Event::PutProgress { .. }) => continue,
-                Some(event) => {
-                    let text = format!("{event:?}");
-                    let mut ready = None;
-                    let mut done = None;
-                    let mut data = None;
-                    let mut entry = None;
-                    let mut unsolicited = None;
-                    match event {
-                        Event::PutReady { job, max } => ready = Some((job.get(), max)),
-                        Event::JobDone { job, result } => done = Some((job.get(), result)),
-                        Event::Data { job, data: d, .. } => data = Some((job.get(), d.to_vec())),
-                        Event::ListLine {
-                            job, entry: Ok(e), ..
-                        } => entry = Some((job.get(), e.name.to_vec())),
-                        Event::Unsolicited(item) => unsolicited = Some(format!("{item:?}")),
-                        _ => {}
-                    }
-                    if let Some((id, d)) = data {
-                        if let Some(run) = self.run_of(id) {
-                            run.data.extend_from_slice(&d);
-                        }
-                    }
-                    if let Some((id, name)) = entry {
-                        if let Some(run) = self.run_of(id) {
-                            run.entries.push(name);
-                        }
-                    }
-                    if let Some(item) = unsolicited {
-                        self.report.unsolicited.push((self.at, item));
-                    }
-                    (text, ready, done)
-                }
-            };
-            self.report.events.push(text);
-            if let Some((id, result)) = done {
-                let index = self.index_of(id);
-                if let Some(slot) = index.and_then(|i| self.results.get_mut(i as usize)) {
-                    *slot = Some(format!("{result:?}"));
-                }
-                if let Some(run) = self.run_of(id) {
-                    run.result = Some(JobResult::Simcom(result));
-                }
-                self.enqueue();
-            }
-            if let Some((id, max)) = ready {
-                self.answer_put(id, max);
-            }
-        }
-    }
-
-    /// Gives put job `id` its next chunk (as the host cut it, where that
-    /// fits), or ends it.
-    fn answer_put(&mut self, id: u32, max: usize) {
-        let index = self.index_of(id);
-        let data = self.uploads.iter_mut().find(|(i, _)| Some(*i) == index);
-        let mut given: &[u8] = &[];
-        let outcome = match data {
-            Some((_, rest)) if !rest.is_empty() => {
-                let n = match self.put_chunks.pop_front() {
-                    Some(n) if n > 0 && n <= rest.len() && n <= max => n,
-                    _ => rest.len().min(max),
-                };
-                let chunk = rest.get(..n).unwrap_or_default();
-                let taken = self.session.send_data(chunk);
-                if let Ok(k) = taken {
-                    given = chunk.get(..k).unwrap_or_default();
-                    *rest = rest.get(k..).unwrap_or_default();
-                }
-                taken.map(|_| ())
-            }
-            _ => self.session.finish_put(),
+    fn enqueue<'t>(&mut self, spec: &'t JobSpec) -> Option<Queued<'t>> {
+        let JobSpec::Simcom(job) = spec else {
+            return None;
         };
-        match outcome {
-            Ok(()) => {
-                if let Some(run) = index.and_then(|i| self.report.jobs.get_mut(i as usize)) {
-                    run.data.extend_from_slice(given);
-                }
-            }
-            Err(error) => {
-                let job = index.unwrap_or(u32::MAX);
-                self.fail(Failure::Refused { job, error });
-            }
+        Some(job.queue_on(self).map(|id| (id, job.upload())))
+    }
+
+    fn note<'e>(event: &'e Event<'_>) -> Note<'e> {
+        match event {
+            Event::PutProgress { .. } => Note::Omitted,
+            Event::Data { job, data, .. } => Note::Data(*job, data),
+            Event::ListLine {
+                job, entry: Ok(e), ..
+            } => Note::Entry(*job, e.name),
+            Event::Unsolicited(item) => Note::Unsolicited(format!("{item:?}")),
+            Event::JobDone { job, result } => Note::Done(*job, JobResult::Simcom(*result)),
+            _ => Note::Other,
         }
     }
 
-    fn pump(&mut self) {
-        let mut waited = false;
-        while !self.expected.is_empty() && !self.broken {
-            self.drain();
-            let Some(tx) = self.session.poll_transmit(self.now) else {
-                if !waited {
-                    waited = true;
-                    self.now = self.now + self.session.config().guard;
-                    continue;
-                }
-                let recorded = escape(&self.expected);
-                self.fail(Failure::MissingCommand { recorded });
-                self.broken = true;
-                return;
-            };
-            waited = false;
-            // Bytes as recorded match; so does a command line whose
-            // redacted form (the transcript's) is recorded: the session
-            // sends the `<redacted>` password quoted, the writer shows the
-            // quoted value redacted.
-            let shown = if self.expected.starts_with(tx) || !is_command_line(tx) {
-                tx.to_vec()
-            } else {
-                as_recorded(tx)
-            };
-            let recorded = self.expected.get(..shown.len()).unwrap_or(&self.expected);
-            if recorded != shown.as_slice() {
-                let failure = Failure::CommandMismatch {
-                    index: self.sent_commands,
-                    sent: escape(&as_recorded(tx)),
-                    recorded: escape(recorded),
-                };
-                self.fail(failure);
-                self.broken = true;
-                return;
-            }
-            let n = shown.len();
-            self.expected.drain(..n);
-            self.sent_commands += 1;
-        }
-        self.drain();
+    fn text(event: &Event<'_>) -> String {
+        format!("{event:?}")
     }
 
-    fn finish(mut self) {
-        if !self.broken {
-            self.drain();
-            self.now = self.now + self.session.config().guard;
-            if let Some(tx) = self.session.poll_transmit(self.now) {
-                let sent = escape(&as_recorded(tx));
-                self.fail(Failure::ExtraCommand { sent });
-            }
-        }
-        self.report.departed = self.broken;
-        for (at, record) in self.transcript.records.iter().enumerate() {
-            if let Record::Expect { job, result } = record {
-                let got = self.results.get(*job as usize).cloned().flatten();
-                if got.as_deref() != Some(result.as_str()) {
-                    self.at = at;
-                    self.fail(Failure::UnexpectedResult {
-                        job: *job,
-                        expected: result.clone(),
-                        got: got.unwrap_or_else(|| "nothing".to_owned()),
-                    });
-                }
-            }
-        }
-        for (job, result) in self.results.iter().enumerate() {
-            match result {
-                Some(r) => self.report.results.push(format!("{job}: {r}")),
-                None => {
-                    self.report.results.push(format!("{job}: unfinished"));
-                    if !self.broken {
-                        self.report
-                            .failures
-                            .push(Failure::Unfinished { job: job as u32 });
-                        self.report.failure_records.push(None);
-                    }
-                }
-            }
-        }
+    fn recorded_put_chunks(transcript: &Transcript) -> VecDeque<usize> {
+        recorded_put_chunks(transcript)
+    }
+
+    /// The password values redacted, as the transcript writer redacts them.
+    fn as_recorded(tx: &[u8]) -> Cow<'_, [u8]> {
+        Cow::Owned(redact_passwords(tx))
     }
 }
 

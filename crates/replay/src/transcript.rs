@@ -32,7 +32,8 @@ use std::fmt::{self, Write as _};
 
 use cellftp_proto::simcom::PutOpt;
 use cellftp_proto::{Mode, TransferType};
-use cellftp_session::BringUp;
+use cellftp_session::simcom::{BearerConfig, FtpConfig as SimcomFtpConfig};
+use cellftp_session::{BringUp, FtpConfig, JobId, UsageError};
 
 use crate::redact::{redact_passwords, Redactor};
 
@@ -583,6 +584,53 @@ impl<'a> Words<'a> {
 }
 
 impl SimcomJob {
+    /// Queues this job on `session`, as the verb of its name.
+    pub fn queue_on(
+        &self,
+        session: &mut cellftp_session::simcom::Session,
+    ) -> Result<JobId, UsageError> {
+        match self {
+            SimcomJob::BringUp {
+                apn,
+                user,
+                password,
+            } => session.bring_up(&BearerConfig {
+                apn,
+                user: user.as_deref(),
+                password: password.as_deref(),
+            }),
+            SimcomJob::Configure {
+                server,
+                port,
+                mode,
+                user,
+                password,
+            } => session.configure(&SimcomFtpConfig {
+                server,
+                port: *port,
+                user,
+                password,
+                mode: *mode,
+            }),
+            SimcomJob::Put { dir, name, opt, .. } => session.put(dir, name, *opt),
+            SimcomJob::Get { dir, name, offset } => session.get(dir, name, *offset),
+            SimcomJob::List(d) => session.list(d),
+            SimcomJob::Mkdir(d) => session.mkdir(d),
+            SimcomJob::Rmdir(d) => session.rmdir(d),
+            SimcomJob::Delete { dir, name } => session.delete(dir, name),
+            SimcomJob::Size { dir, name } => session.size(dir, name),
+            SimcomJob::Quit => session.quit(),
+        }
+    }
+
+    /// The data a put job uploads; `None` for every other job.
+    pub fn upload(&self) -> Option<&[u8]> {
+        match self {
+            SimcomJob::Put { data, .. } => Some(data),
+            _ => None,
+        }
+    }
+
     fn parse(text: &str, line: usize) -> Result<Self, ParseError> {
         let w = Words::split(text, line)?;
         let bad = |why| ParseError::BadJob { line, why };
@@ -725,6 +773,53 @@ impl SimcomJob {
 }
 
 impl JobSpec {
+    /// Queues this job on `session`, as the verb of its name; `None` for a
+    /// SIMCom job, which the first dialect's session cannot run.
+    pub fn queue_on(
+        &self,
+        session: &mut cellftp_session::Session,
+    ) -> Option<Result<JobId, UsageError>> {
+        Some(match self {
+            JobSpec::BringUp(b) => session.bring_up(*b),
+            JobSpec::Configure {
+                server,
+                port,
+                mode,
+                transfer_type,
+                user,
+                password,
+                path,
+            } => session.configure(&FtpConfig {
+                server,
+                port: *port,
+                mode: *mode,
+                transfer_type: *transfer_type,
+                user,
+                password,
+                path: path.as_deref(),
+            }),
+            JobSpec::Put { name, .. } => session.put(name),
+            JobSpec::Get { name, offset } => session.get(name, *offset),
+            JobSpec::List(path) => session.list(path.as_deref()),
+            JobSpec::Mkdir(d) => session.mkdir(d),
+            JobSpec::Rmdir(d) => session.rmdir(d),
+            JobSpec::QueryConfig => session.query_config(),
+            JobSpec::Quit => session.quit(),
+            JobSpec::Raw(l) => session.raw(l),
+            JobSpec::Simcom(_) => return None,
+        })
+    }
+
+    /// The data a put job uploads (either dialect); `None` for every other
+    /// job.
+    pub fn upload(&self) -> Option<&[u8]> {
+        match self {
+            JobSpec::Put { data, .. } => Some(data),
+            JobSpec::Simcom(job) => job.upload(),
+            _ => None,
+        }
+    }
+
     fn parse(dialect: Dialect, text: &str, line: usize) -> Result<Self, ParseError> {
         if dialect == Dialect::Simcom {
             return SimcomJob::parse(text, line).map(JobSpec::Simcom);
