@@ -10,7 +10,9 @@
 //! Reading the whole stream at once ([`crate::WHOLE`]) skips the buffer: the
 //! decoder reads straight from the stream.
 
-use cellftp_proto::{CmeError, Decoded, InfoValue, Response, ResponseDecoder, Urc, MIN_BUFFER};
+use cellftp_proto::{
+    CmeError, Decoded, Decoder, InfoValue, Response, ResponseDecoder, Urc, MIN_BUFFER,
+};
 
 use crate::stream::{Item, UrcItem, Value};
 
@@ -29,15 +31,32 @@ pub struct DecodeError {
 }
 
 /// Decodes `bytes` cut into reads of `read` bytes (`WHOLE` for one read of
-/// everything) and calls `f` with each item. Returns how many bytes were
-/// left unconsumed at the end.
+/// everything) with the first dialect's [`ResponseDecoder`] and calls `f`
+/// with each item. Returns how many bytes were left unconsumed at the end.
 ///
 /// Allocates nothing: the buffer lives on the stack.
-pub fn decode_with<F>(bytes: &[u8], read: usize, mut f: F) -> Result<usize, DecodeError>
+pub fn decode_with<F>(bytes: &[u8], read: usize, f: F) -> Result<usize, DecodeError>
 where
     F: FnMut(Response<'_>),
 {
-    let mut decoder = ResponseDecoder::new();
+    feed(&mut ResponseDecoder::new(), bytes, read, f)
+}
+
+/// Decodes `bytes` cut into reads of `read` bytes (`WHOLE` for one read of
+/// everything) with `decoder`, either direction or dialect, and calls `f`
+/// with each item. Returns how many bytes were left unconsumed at the end.
+///
+/// Allocates nothing: the buffer lives on the stack.
+pub fn feed<D, F>(
+    decoder: &mut D,
+    bytes: &[u8],
+    read: usize,
+    mut f: F,
+) -> Result<usize, DecodeError>
+where
+    D: Decoder,
+    F: for<'b> FnMut(D::Item<'b>),
+{
     if read >= bytes.len() {
         let mut rest = bytes;
         loop {

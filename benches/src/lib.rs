@@ -17,7 +17,7 @@ pub mod simcom;
 pub mod stream;
 pub mod transcripts;
 
-pub use drive::{decode_items, decode_with, tally, Collector, DecodeError, Tally, BUF_LEN};
+pub use drive::{decode_items, decode_with, feed, tally, Collector, DecodeError, Tally, BUF_LEN};
 pub use simcom::{decode_simcom, decode_simcom_with, stream_s, SimcomItem, SimcomStream};
 pub use stream::{stream_a, stream_b, stream_c, Item, Stream, UrcItem, Value, STREAM_LEN};
 

@@ -11,9 +11,8 @@
 //! size through a [`BUF_LEN`] buffer, joining each payload's fragments.
 
 use cellftp_proto::simcom::{Op, OpStatus, ReadOp, Response, ResponseDecoder, SimcomFtpError, Urc};
-use cellftp_proto::Decoded;
 
-use crate::drive::{DecodeError, BUF_LEN};
+use crate::drive::{feed, DecodeError};
 use crate::Rng;
 
 /// One item of stream S, owned.
@@ -195,67 +194,13 @@ impl SimcomCollector {
 }
 
 /// Decodes `bytes` in reads of `read` bytes (`usize::MAX`: one read)
-/// through a [`BUF_LEN`] buffer, calling `f` with each response; returns
+/// through a [`crate::BUF_LEN`] buffer ([`feed`]), calling `f` with each response; returns
 /// the bytes left unconsumed at the end. Allocates nothing.
-pub fn decode_simcom_with<F>(bytes: &[u8], read: usize, mut f: F) -> Result<usize, DecodeError>
+pub fn decode_simcom_with<F>(bytes: &[u8], read: usize, f: F) -> Result<usize, DecodeError>
 where
     F: FnMut(Response<'_>),
 {
-    let mut decoder = ResponseDecoder::new();
-    if read >= bytes.len() {
-        let mut rest = bytes;
-        loop {
-            match decoder.decode(rest) {
-                Decoded::Item { item, consumed } => {
-                    f(item);
-                    rest = rest.get(consumed..).unwrap_or_default();
-                }
-                Decoded::NeedMore { consumed } => return Ok(rest.len().saturating_sub(consumed)),
-            }
-        }
-    }
-    let read = read.max(1);
-    let mut buf = [0u8; BUF_LEN];
-    let (mut start, mut end) = (0usize, 0usize);
-    let mut input = bytes;
-    while !input.is_empty() {
-        let want = read.min(input.len());
-        if BUF_LEN - end < want && start > 0 {
-            buf.copy_within(start..end, 0);
-            end -= start;
-            start = 0;
-        }
-        let n = want.min(BUF_LEN - end);
-        if n == 0 {
-            return Err(DecodeError {
-                offset: bytes.len() - input.len(),
-            });
-        }
-        let (Some(dst), Some(src)) = (buf.get_mut(end..end + n), input.get(..n)) else {
-            break;
-        };
-        dst.copy_from_slice(src);
-        end += n;
-        input = input.get(n..).unwrap_or_default();
-        loop {
-            let window = buf.get(start..end).unwrap_or_default();
-            match decoder.decode(window) {
-                Decoded::Item { item, consumed } => {
-                    f(item);
-                    start += consumed;
-                }
-                Decoded::NeedMore { consumed } => {
-                    start += consumed;
-                    break;
-                }
-            }
-        }
-        if start == end {
-            start = 0;
-            end = 0;
-        }
-    }
-    Ok(end - start)
+    feed(&mut ResponseDecoder::new(), bytes, read, f)
 }
 
 /// Decodes `bytes` in reads of `read` bytes into owned items; also returns
