@@ -316,6 +316,132 @@ fn target(text: &str) -> Option<Target> {
     Some(Target::Named { name, nth })
 }
 
+/// A modem's fault bookkeeping, which a restart keeps: the command lines
+/// counted (all, and by name), the `drop-data` faults not used yet, and
+/// the random faults with the seeded numbers that decide them. Both
+/// dialects' modems inject their faults through it.
+#[derive(Debug, Clone)]
+pub(crate) struct Injector {
+    faults: Faults,
+    /// Command lines received (1-based once counted).
+    count: u32,
+    /// Command lines received by name.
+    counts: Vec<(&'static str, u32)>,
+    /// `drop-data` faults not used yet, in order.
+    drops: std::collections::VecDeque<u64>,
+    rng: Rng,
+    urc: f64,
+    corrupt: f64,
+    drop: f64,
+    /// `corrupt` and `drop` apply: no `bytes-from` fault, or its command
+    /// came.
+    bytes: bool,
+}
+
+impl Injector {
+    /// The bookkeeping of a modem powered on with `faults`.
+    pub(crate) fn new(faults: &Faults) -> Self {
+        let drops = faults
+            .faults
+            .iter()
+            .filter_map(|f| match f {
+                Fault::DropData(n) => Some(*n),
+                _ => None,
+            })
+            .collect();
+        Self {
+            count: 0,
+            counts: Vec::new(),
+            drops,
+            rng: Rng::new(faults.seed),
+            urc: faults.rate(|f| match f {
+                Fault::Urc(r) => Some(*r),
+                _ => None,
+            }),
+            corrupt: faults.rate(|f| match f {
+                Fault::Corrupt(r) => Some(*r),
+                _ => None,
+            }),
+            drop: faults.rate(|f| match f {
+                Fault::Drop(r) => Some(*r),
+                _ => None,
+            }),
+            bytes: faults.bytes_from().is_none(),
+            faults: faults.clone(),
+        }
+    }
+
+    /// Counts a line that is no command (unknown, overlong): it moves the
+    /// count faults' numbering on, and no fault hits it.
+    pub(crate) fn count_other(&mut self) {
+        self.count += 1;
+    }
+
+    /// Counts the command line `name` (its text after `AT`) and returns the
+    /// answer fault that hits it, if any; a `bytes-from` naming it starts
+    /// the byte faults.
+    pub(crate) fn command(&mut self, name: &'static str) -> Option<Answer> {
+        self.count += 1;
+        let nth = match self.counts.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, c)) => {
+                *c += 1;
+                *c
+            }
+            None => {
+                self.counts.push((name, 1));
+                1
+            }
+        };
+        if self
+            .faults
+            .bytes_from()
+            .is_some_and(|t| t.hits(self.count, name, nth))
+        {
+            self.bytes = true;
+        }
+        self.faults.answer_for(self.count, name, nth)
+    }
+
+    /// Command lines counted so far.
+    pub(crate) fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// The next `drop-data` fault's byte count, used up by the transfer
+    /// that takes it.
+    pub(crate) fn next_drop(&mut self) -> Option<u64> {
+        self.drops.pop_front()
+    }
+
+    /// True when the `urc` fault puts an unsolicited line here.
+    pub(crate) fn urc_now(&mut self) -> bool {
+        self.rng.chance(self.urc)
+    }
+
+    /// A number in `0..n` from the seeded numbers (which unsolicited line).
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.rng.below(n)
+    }
+
+    /// Appends `bytes` to `out` through the `corrupt` and `drop` faults.
+    pub(crate) fn send(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
+        if !self.bytes || (self.corrupt == 0.0 && self.drop == 0.0) {
+            out.extend_from_slice(bytes);
+            return;
+        }
+        for &b in bytes {
+            if self.rng.chance(self.drop) {
+                continue;
+            }
+            if self.rng.chance(self.corrupt) {
+                out.push(self.rng.next_u64() as u8);
+            } else {
+                out.push(b);
+            }
+        }
+    }
+}
+
 /// A small seeded random number generator (SplitMix64): the same seed
 /// gives the same faults on every platform and every run.
 #[derive(Debug, Clone)]

@@ -26,7 +26,7 @@ use cellftp_proto::{
     MAX_FRAGMENT, MAX_LINE,
 };
 
-use crate::fault::{Answer, Fault, Faults, Rng};
+use crate::fault::{Answer, Faults, Injector};
 use crate::op::{FtpOp, FtpResult};
 
 /// Host bytes kept while the modem is busy; more are refused (a real modem's
@@ -151,17 +151,8 @@ pub struct Modem {
     /// Inside an overlong line already answered.
     overlong: bool,
     settings: Settings,
-    /// Command lines received, all and by name (1-based once counted).
-    count: u32,
-    counts: Vec<(CommandName, u32)>,
-    /// `drop-data` faults not used yet, in order.
-    drops: VecDeque<u64>,
-    rng: Rng,
-    urc_rate: f64,
-    corrupt_rate: f64,
-    drop_rate: f64,
-    /// The byte faults apply: no `bytes-from` fault, or its command came.
-    noisy: bool,
+    /// The faults' bookkeeping, kept across restarts.
+    injector: Injector,
     now: Duration,
 }
 
@@ -182,8 +173,7 @@ impl fmt::Debug for Modem {
             .field("logged_in", &self.logged_in)
             .field("upload", &self.upload)
             .field("settings", &self.settings)
-            .field("count", &self.count)
-            .field("noisy", &self.noisy)
+            .field("count", &self.injector.count())
             .field("now", &self.now)
             .finish_non_exhaustive()
     }
@@ -214,31 +204,8 @@ const ITEM_ROOM: usize = MAX_FRAGMENT + 64 + 4;
 impl Modem {
     /// A modem just powered on.
     pub fn new(config: ModemConfig) -> Self {
-        let drops = config
-            .faults
-            .faults
-            .iter()
-            .filter_map(|f| match f {
-                Fault::DropData(n) => Some(*n),
-                _ => None,
-            })
-            .collect();
-        let pick = |f: fn(&Fault) -> Option<f64>| config.faults.rate(f);
-        let urc_rate = pick(|f| match f {
-            Fault::Urc(r) => Some(*r),
-            _ => None,
-        });
-        let corrupt_rate = pick(|f| match f {
-            Fault::Corrupt(r) => Some(*r),
-            _ => None,
-        });
-        let drop_rate = pick(|f| match f {
-            Fault::Drop(r) => Some(*r),
-            _ => None,
-        });
-        let config_noisy = config.faults.bytes_from().is_none();
         Self {
-            rng: Rng::new(config.faults.seed),
+            injector: Injector::new(&config.faults),
             echo: config.echo,
             pdp: config.pdp_active,
             config,
@@ -259,13 +226,6 @@ impl Modem {
             skipping_put: false,
             overlong: false,
             settings: Settings::default(),
-            count: 0,
-            counts: Vec::new(),
-            drops,
-            urc_rate,
-            corrupt_rate,
-            drop_rate,
-            noisy: config_noisy,
             now: Duration::ZERO,
         }
     }
@@ -413,20 +373,20 @@ impl Modem {
             Request::FtpPutStart { .. } => {
                 self.overlong = false;
                 self.skipping_put = true;
-                self.count += 1;
+                self.injector.count_other();
                 self.final_result(Response::Error);
             }
             Request::Continuation(_) => {}
             Request::Unknown(_) => {
                 self.overlong = false;
                 self.skipping_put = false;
-                self.count += 1;
+                self.injector.count_other();
                 self.final_result(Response::Error);
             }
             Request::Overlong(_) => {
                 if !self.overlong {
                     self.overlong = true;
-                    self.count += 1;
+                    self.injector.count_other();
                     self.final_result(Response::Error);
                 }
             }
@@ -439,25 +399,7 @@ impl Modem {
 
     /// Counts the command and returns the fault that hits it, if any.
     fn fault_for(&mut self, name: CommandName) -> Option<Answer> {
-        self.count += 1;
-        let nth = match self.counts.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, c)) => {
-                *c += 1;
-                *c
-            }
-            None => {
-                self.counts.push((name, 1));
-                1
-            }
-        };
-        let faults = &self.config.faults;
-        if faults
-            .bytes_from()
-            .is_some_and(|t| t.hits(self.count, name.as_str(), nth))
-        {
-            self.noisy = true;
-        }
-        faults.answer_for(self.count, name.as_str(), nth)
+        self.injector.command(name.as_str())
     }
 
     fn command(&mut self, command: Command<'_>) {
@@ -491,13 +433,7 @@ impl Modem {
     fn restart(&mut self) {
         self.ops.push_back(FtpOp::Reset);
         let faults = self.config.faults.clone();
-        let (count, counts, drops, rng, noisy) = (
-            self.count,
-            core::mem::take(&mut self.counts),
-            core::mem::take(&mut self.drops),
-            self.rng.clone(),
-            self.noisy,
-        );
+        let injector = self.injector.clone();
         let out = core::mem::take(&mut self.out);
         let ops = core::mem::take(&mut self.ops);
         *self = Modem::new(ModemConfig {
@@ -506,11 +442,7 @@ impl Modem {
         });
         self.out = out;
         self.ops = ops;
-        self.count = count;
-        self.counts = counts;
-        self.drops = drops;
-        self.rng = rng;
-        self.noisy = noisy;
+        self.injector = injector;
         for urc in [Urc::Ready, Urc::Cfun(1), Urc::Cpin(b"READY")] {
             self.item(&Response::Urc(urc));
         }
@@ -731,7 +663,7 @@ impl Modem {
                         // A new upload: a `drop-data` fault applies to it.
                         self.put_pending = false;
                         self.upload = Some(0);
-                        self.upload_drop = self.drops.pop_front();
+                        self.upload_drop = self.injector.next_drop();
                         0
                     }
                 };
@@ -796,7 +728,7 @@ impl Modem {
         if !self.logged_in {
             return self.final_result(Response::Error);
         }
-        let drop = self.drops.pop_front();
+        let drop = self.injector.next_drop();
         match &mut op {
             FtpOp::Get { drop_after, .. } | FtpOp::List { drop_after, .. } => *drop_after = drop,
             _ => {}
@@ -1009,13 +941,13 @@ impl Modem {
             item,
             Response::Continuation(_) | Response::ListLine(_) | Response::Overlong(_)
         );
-        if line_item && self.encoder.is_between_items() && self.rng.chance(self.urc_rate) {
-            let urc: &[u8] = match self.rng.below(3) {
+        if line_item && self.encoder.is_between_items() && self.injector.urc_now() {
+            let urc: &[u8] = match self.injector.below(3) {
                 0 => b"READY",
                 _ => b"",
             };
             let noise = if urc.is_empty() {
-                Response::Urc(Urc::Cgev(if self.rng.below(2) == 0 {
+                Response::Urc(Urc::Cgev(if self.injector.below(2) == 0 {
                     b"ME PDN ACT 1"
                 } else {
                     b"NW MODIFY 1,0,0"
@@ -1058,20 +990,7 @@ impl Modem {
             self.held.extend_from_slice(bytes);
             return;
         }
-        if !self.noisy || (self.corrupt_rate == 0.0 && self.drop_rate == 0.0) {
-            self.out.extend_from_slice(bytes);
-            return;
-        }
-        for &b in bytes {
-            if self.rng.chance(self.drop_rate) {
-                continue;
-            }
-            if self.rng.chance(self.corrupt_rate) {
-                self.out.push(self.rng.next_u64() as u8);
-            } else {
-                self.out.push(b);
-            }
-        }
+        self.injector.send(bytes, &mut self.out);
     }
 }
 

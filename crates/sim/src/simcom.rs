@@ -74,7 +74,7 @@ use cellftp_proto::simcom::{
 };
 use cellftp_proto::{Action, Decoded, Mode, ServCode, Setting, TransferType};
 
-use crate::fault::{Answer, Fault, Rng};
+use crate::fault::{Answer, Injector};
 use crate::modem::ModemConfig;
 use crate::modem::{Held, Hidden};
 use crate::op::{FtpOp, FtpResult};
@@ -243,18 +243,6 @@ struct OpenUpload {
     drop: Option<u64>,
 }
 
-/// The random faults' rates and the seeded numbers that decide them.
-#[derive(Debug, Clone)]
-struct Noise {
-    rng: Rng,
-    urc: f64,
-    corrupt: f64,
-    drop: f64,
-    /// `corrupt` and `drop` apply: no `bytes-from` fault, or its command
-    /// came.
-    bytes: bool,
-}
-
 /// The simulated SIMCom modem; see the module docs. Its `Debug` shows
 /// neither the password nor the bytes it holds (host bytes not read yet,
 /// answers not sent yet), which may be `AT+FTPPW="<password>"` and its
@@ -282,12 +270,8 @@ pub struct SimcomModem {
     /// A `late` answer: everything said is held until then.
     late: Option<Duration>,
     held: Vec<u8>,
-    /// Command lines received, all and by name (1-based once counted).
-    count: u32,
-    counts: Vec<(CommandName, u32)>,
-    /// `drop-data` faults not used yet, in order.
-    drops: VecDeque<u64>,
-    noise: Noise,
+    /// The faults' bookkeeping, kept across restarts.
+    injector: Injector,
     now: Duration,
 }
 
@@ -306,7 +290,7 @@ impl fmt::Debug for SimcomModem {
             .field("settings", &self.settings)
             .field("running", &self.running)
             .field("late", &self.late)
-            .field("count", &self.count)
+            .field("count", &self.injector.count())
             .field("now", &self.now)
             .finish_non_exhaustive()
     }
@@ -318,32 +302,8 @@ impl SimcomModem {
     /// `config.faults` injected as the module docs say.
     pub fn new(config: ModemConfig) -> Self {
         let open = if config.pdp_active { 1 } else { 3 };
-        let faults = &config.faults;
-        let drops = faults
-            .faults
-            .iter()
-            .filter_map(|f| match f {
-                Fault::DropData(n) => Some(*n),
-                _ => None,
-            })
-            .collect();
-        let noise = Noise {
-            rng: Rng::new(faults.seed),
-            urc: faults.rate(|f| match f {
-                Fault::Urc(r) => Some(*r),
-                _ => None,
-            }),
-            corrupt: faults.rate(|f| match f {
-                Fault::Corrupt(r) => Some(*r),
-                _ => None,
-            }),
-            drop: faults.rate(|f| match f {
-                Fault::Drop(r) => Some(*r),
-                _ => None,
-            }),
-            bytes: faults.bytes_from().is_none(),
-        };
         Self {
+            injector: Injector::new(&config.faults),
             echo: config.echo,
             config,
             decoder: CommandDecoder::new(),
@@ -361,10 +321,6 @@ impl SimcomModem {
             dropping: false,
             late: None,
             held: Vec::new(),
-            count: 0,
-            counts: Vec::new(),
-            drops,
-            noise,
             now: Duration::ZERO,
         }
     }
@@ -494,13 +450,13 @@ impl SimcomModem {
             }
             Request::Unknown(_) => {
                 self.overlong = false;
-                self.count += 1;
+                self.injector.count_other();
                 self.line("ERROR");
             }
             Request::Overlong(_) => {
                 if !self.overlong {
                     self.overlong = true;
-                    self.count += 1;
+                    self.injector.count_other();
                     self.line("ERROR");
                 }
             }
@@ -513,25 +469,7 @@ impl SimcomModem {
 
     /// Counts the command and returns the fault that hits it, if any.
     fn fault_for(&mut self, name: CommandName) -> Option<Answer> {
-        self.count += 1;
-        let nth = match self.counts.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, c)) => {
-                *c += 1;
-                *c
-            }
-            None => {
-                self.counts.push((name, 1));
-                1
-            }
-        };
-        let faults = &self.config.faults;
-        if faults
-            .bytes_from()
-            .is_some_and(|t| t.hits(self.count, name.as_str(), nth))
-        {
-            self.noise.bytes = true;
-        }
-        faults.answer_for(self.count, name.as_str(), nth)
+        self.injector.command(name.as_str())
     }
 
     fn command(&mut self, command: Command<'_>) {
@@ -785,7 +723,7 @@ impl SimcomModem {
                 };
                 if self.running.is_none() {
                     // A transfer that starts: the next `drop-data` is its.
-                    let drop = self.drops.pop_front();
+                    let drop = self.injector.next_drop();
                     if let FtpOp::Get { drop_after, .. } | FtpOp::List { drop_after, .. } =
                         &mut work
                     {
@@ -856,7 +794,7 @@ impl SimcomModem {
                 };
                 if self.running.is_none() {
                     self.upload = None;
-                    upload.drop = self.drops.pop_front();
+                    upload.drop = self.injector.next_drop();
                 }
                 // The connection and login; the STOR opens with the first
                 // chunk (or at the end, for an empty file).
@@ -1001,22 +939,13 @@ impl SimcomModem {
         let late = self.late.take();
         let mut ops = core::mem::take(&mut self.ops);
         ops.push_back(FtpOp::Reset);
-        let (count, counts, drops, noise, now) = (
-            self.count,
-            core::mem::take(&mut self.counts),
-            core::mem::take(&mut self.drops),
-            self.noise.clone(),
-            self.now,
-        );
+        let (injector, now) = (self.injector.clone(), self.now);
         *self = SimcomModem::new(self.config.clone());
         self.out = out;
         self.held = held;
         self.late = late;
         self.ops = ops;
-        self.count = count;
-        self.counts = counts;
-        self.drops = drops;
-        self.noise = noise;
+        self.injector = injector;
         self.now = now;
         for line in ["RDY", "+CFUN: 1", "+CPIN: READY"] {
             self.line(line);
@@ -1185,9 +1114,8 @@ impl SimcomModem {
     /// The `urc` fault: now and then an unsolicited line no FTP job cares
     /// about.
     fn noise_line(&mut self) {
-        let rate = self.noise.urc;
-        if self.noise.rng.chance(rate) {
-            let urc = match self.noise.rng.below(2) {
+        if self.injector.urc_now() {
+            let urc = match self.injector.below(2) {
                 0 => "+CPIN: READY",
                 _ => "Call Ready",
             };
@@ -1202,21 +1130,7 @@ impl SimcomModem {
             self.held.extend_from_slice(bytes);
             return;
         }
-        let noise = &mut self.noise;
-        if !noise.bytes || (noise.corrupt == 0.0 && noise.drop == 0.0) {
-            self.out.extend_from_slice(bytes);
-            return;
-        }
-        for &b in bytes {
-            if noise.rng.chance(noise.drop) {
-                continue;
-            }
-            if noise.rng.chance(noise.corrupt) {
-                self.out.push(noise.rng.next_u64() as u8);
-            } else {
-                self.out.push(b);
-            }
-        }
+        self.injector.send(bytes, &mut self.out);
     }
 }
 
