@@ -8,7 +8,7 @@
 //! bytes of 0 to 1460 (random, or built to mislead a line reader with
 //! `\r\nOK\r\n`, URC text and NUL), CR LF, `OK`. [`decode_simcom`] reads a
 //! stream with `cellftp_proto::simcom::ResponseDecoder` in reads of a given
-//! size through a [`BUF_LEN`] buffer, joining each payload's fragments.
+//! size through a [`crate::BUF_LEN`] buffer, joining each payload's fragments.
 
 use cellftp_proto::simcom::{Op, OpStatus, ReadOp, Response, ResponseDecoder, SimcomFtpError, Urc};
 
