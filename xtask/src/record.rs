@@ -10,7 +10,7 @@
 //!
 //! The SIMCom scenarios (`sim-simcom-<scenario>.cftx`, `! dialect simcom`)
 //! run the same way against the simulator's `SimcomModem`, the host side
-//! being `cellftp_session::simcom::Session` on a small blocking loop.
+//! being `cellftp_session::simcom::Session` on the same blocking driver.
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -21,10 +21,13 @@ use std::collections::VecDeque;
 use cellftp_replay::{replay, Dialect, JobSpec, Record, SimcomJob, Transcript};
 use cellftp_session::driver::blocking::Blocking;
 use cellftp_session::driver::blocking::ReadTimeout;
-use cellftp_session::driver::Handler;
+use cellftp_session::driver::{Control, Drive, Handler};
 use cellftp_session::proto::simcom::PutOpt;
-use cellftp_session::{BringUp, Event, JobId, Mode, Session, TransferType};
-use cellftp_sim::{EmbeddedServer, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator};
+use cellftp_session::simcom::{Event as SimcomEvent, Session as Simcom};
+use cellftp_session::{BringUp, Event, JobId, Mode, Session, TransferType, UsageError};
+use cellftp_sim::{
+    Dialect as SimDialect, EmbeddedServer, ModemConfig, PtyPort, PtyServer, SimConfig, Simulator,
+};
 
 /// A port that records what crosses it. A silence of [`GAP`] or more
 /// (a late answer, a timeout) is written as a `@ <ms>` record before the
@@ -118,17 +121,136 @@ impl<P: Write> Write for Recorder<P> {
     }
 }
 
-/// The caller's side: files to upload, results.
-#[derive(Default)]
-struct Host {
-    uploads: Vec<(JobId, Vec<u8>, usize)>,
-    results: Vec<(JobId, String)>,
+/// A dialect as the recorder runs it: its session, its jobs, how the
+/// simulator and the transcript name it.
+trait Recorded: Drive + Default {
+    /// A job of the dialect, as a scenario lists it.
+    type Job: Clone;
+    /// The simulator's modem for the dialect.
+    const SIM: SimDialect;
+    /// The transcript's `! dialect` line, if the dialect needs one.
+    const DECLARED: Option<Dialect>;
+    /// Queues `job`; `None` when it is the other dialect's.
+    fn queue(&mut self, job: &Self::Job) -> Option<Result<JobId, UsageError>>;
+    /// The data a put job uploads.
+    fn upload(job: &Self::Job) -> Option<&[u8]>;
+    /// `job` as a transcript's `!` line holds it.
+    fn spec(job: Self::Job) -> JobSpec;
+    /// The job `event` ended, and its result as a transcript's `=` line has it.
+    fn done(event: &Self::Event<'_>) -> Option<(JobId, String)>;
 }
 
-impl Handler for Host {
-    fn event(&mut self, event: &Event<'_>) {
-        if let Event::JobDone { job, result } = event {
-            self.results.push((*job, format!("{result:?}")));
+impl Recorded for Session {
+    type Job = JobSpec;
+    const SIM: SimDialect = SimDialect::Manual;
+    const DECLARED: Option<Dialect> = None;
+
+    fn queue(&mut self, job: &JobSpec) -> Option<Result<JobId, UsageError>> {
+        job.queue_on(self)
+    }
+
+    fn upload(job: &JobSpec) -> Option<&[u8]> {
+        job.upload()
+    }
+
+    fn spec(job: JobSpec) -> JobSpec {
+        job
+    }
+
+    fn done(event: &Event<'_>) -> Option<(JobId, String)> {
+        match event {
+            Event::JobDone { job, result } => Some((*job, format!("{result:?}"))),
+            _ => None,
+        }
+    }
+}
+
+impl Recorded for Simcom {
+    type Job = SimcomJob;
+    const SIM: SimDialect = SimDialect::Simcom;
+    const DECLARED: Option<Dialect> = Some(Dialect::Simcom);
+
+    fn queue(&mut self, job: &SimcomJob) -> Option<Result<JobId, UsageError>> {
+        Some(job.queue_on(self))
+    }
+
+    fn upload(job: &SimcomJob) -> Option<&[u8]> {
+        job.upload()
+    }
+
+    fn spec(job: SimcomJob) -> JobSpec {
+        JobSpec::Simcom(job)
+    }
+
+    fn done(event: &SimcomEvent<'_>) -> Option<(JobId, String)> {
+        match event {
+            SimcomEvent::JobDone { job, result } => Some((*job, format!("{result:?}"))),
+            _ => None,
+        }
+    }
+}
+
+/// The caller's side: the jobs not queued yet (the session's queue is
+/// bounded), the files to upload, the results.
+struct Host<'s, J> {
+    waiting: VecDeque<(usize, &'s J)>,
+    /// Session job → scenario job index.
+    ids: Vec<(JobId, usize)>,
+    uploads: Vec<(JobId, &'s [u8], usize)>,
+    results: Vec<Option<String>>,
+    /// Why the run was stopped, if it was.
+    error: Option<String>,
+}
+
+impl<'s, J> Host<'s, J> {
+    fn new(jobs: &'s [J]) -> Self {
+        Self {
+            waiting: jobs.iter().enumerate().collect(),
+            ids: Vec::new(),
+            uploads: Vec::new(),
+            results: vec![None; jobs.len()],
+            error: None,
+        }
+    }
+
+    /// Queues the waiting jobs while the session has room; false (and
+    /// `error` set) if it refused one.
+    fn queue_waiting<S: Recorded<Job = J>>(
+        &mut self,
+        mut queue: impl FnMut(&J) -> Option<Result<JobId, UsageError>>,
+    ) -> bool {
+        while let Some(&(index, job)) = self.waiting.front() {
+            match queue(job) {
+                Some(Ok(id)) => {
+                    self.ids.push((id, index));
+                    if let Some(data) = S::upload(job) {
+                        self.uploads.push((id, data, 0));
+                    }
+                }
+                Some(Err(UsageError::QueueFull)) => return true,
+                Some(Err(e)) => {
+                    self.error = Some(format!("job {index}: {e}"));
+                    return false;
+                }
+                None => {
+                    self.error = Some(format!("job {index} is the other dialect's"));
+                    return false;
+                }
+            }
+            self.waiting.pop_front();
+        }
+        true
+    }
+}
+
+impl<S: Recorded> Handler<S> for Host<'_, S::Job> {
+    fn event(&mut self, event: &S::Event<'_>) {
+        let Some((job, result)) = S::done(event) else {
+            return;
+        };
+        let index = self.ids.iter().find(|(id, _)| *id == job).map(|(_, i)| *i);
+        if let Some(slot) = index.and_then(|i| self.results.get_mut(i)) {
+            *slot = Some(result);
         }
     }
 
@@ -143,19 +265,34 @@ impl Handler for Host {
         *at += n;
         n
     }
+
+    fn control(&mut self, control: &mut Control<'_, S>) {
+        if !self.queue_waiting::<S>(|job| {
+            let mut queued = None;
+            let _ = control.queue(|s| {
+                queued = s.queue(job);
+                queued.unwrap_or(Err(UsageError::QueueFull))
+            });
+            queued
+        }) {
+            control.stop();
+        }
+    }
 }
 
-/// One scenario: its name, what it shows, its faults and its jobs.
-struct Scenario {
+/// One scenario: its name, what it shows, its faults and its jobs (of
+/// either dialect, `J`).
+struct Scenario<J> {
     name: &'static str,
     about: &'static str,
+    /// The simulator's fault spec (`cellftp_sim::Faults`).
     faults: &'static str,
     /// Files put on the server before the run.
     files: Vec<(&'static str, Vec<u8>)>,
-    jobs: Vec<JobSpec>,
+    jobs: Vec<J>,
 }
 
-fn scenarios(port: u16) -> Vec<Scenario> {
+fn scenarios(port: u16) -> Vec<Scenario<JobSpec>> {
     let configure = JobSpec::Configure {
         server: "127.0.0.1".into(),
         port: Some(port),
@@ -282,10 +419,14 @@ fn scenarios(port: u16) -> Vec<Scenario> {
     ]
 }
 
-fn record(scenario: &Scenario, dir: &Path) -> Result<Transcript, String> {
+/// Runs a scenario through the simulator's modem of dialect `S`, the host
+/// side on the blocking driver; the transcript of it.
+fn record<S: Recorded>(scenario: &Scenario<S::Job>, dir: &Path) -> Result<Transcript, String> {
+    let fail = |e: String| format!("{}: {e}", scenario.name);
     let sim = Simulator::new(SimConfig {
+        dialect: S::SIM,
         modem: ModemConfig {
-            faults: scenario.faults.parse().map_err(|e| format!("{e}"))?,
+            faults: scenario.faults.parse().map_err(|e| fail(format!("{e}")))?,
             ..ModemConfig::default()
         },
         ..SimConfig::default()
@@ -295,49 +436,42 @@ fn record(scenario: &Scenario, dir: &Path) -> Result<Transcript, String> {
     }
     let pty = PtyServer::start(sim, None).map_err(|e| format!("pseudo-terminal: {e}"))?;
     let port = PtyPort::open(pty.path(), Duration::from_millis(10)).map_err(|e| e.to_string())?;
-    let recorder = Recorder::new(port);
-    let mut driver = Blocking::new(recorder, Session::default());
-    let mut host = Host::default();
-    let mut ids = Vec::new();
-    for job in &scenario.jobs {
-        let s = driver.session();
-        let Some(queued) = job.queue_on(s) else {
-            return Err(format!(
-                "{}: a SIMCom job in a scenario of the first dialect",
-                scenario.name
-            ));
-        };
-        let id = queued.map_err(|e| format!("{}: {e}", scenario.name))?;
-        if let Some(data) = job.upload() {
-            host.uploads.push((id, data.to_vec(), 0));
-        }
-        ids.push(id);
+    let mut driver = Blocking::new(Recorder::new(port), S::default());
+    let mut host = Host::new(&scenario.jobs);
+    let session = driver.session();
+    if host.queue_waiting::<S>(|job| session.queue(job)) {
+        driver.run(&mut host).map_err(|e| fail(e.to_string()))?;
     }
-    driver
-        .run(&mut host)
-        .map_err(|e| format!("{}: {e}", scenario.name))?;
+    if let Some(e) = host.error {
+        return Err(fail(e));
+    }
     let (recorder, _) = driver.into_parts();
     let _ = pty.stop();
+    let against = match S::DECLARED {
+        Some(dialect) => format!("cellftp-sim --dialect {dialect}"),
+        None => "cellftp-sim".to_owned(),
+    };
+    let faults = match scenario.faults {
+        "" => "none",
+        faults => faults,
+    };
     let mut records = vec![
         Record::Comment(scenario.about.to_owned()),
         Record::Comment(format!(
-            "Recorded by `cargo xtask record` against cellftp-sim (faults: {}).",
-            if scenario.faults.is_empty() {
-                "none"
-            } else {
-                scenario.faults
-            }
+            "Recorded by `cargo xtask record` against {against} (faults: {faults})."
         )),
     ];
-    records.extend(scenario.jobs.iter().cloned().map(Record::Job));
-    records.extend(recorder.finish());
-    for (i, id) in ids.iter().enumerate() {
-        let result = host
-            .results
+    records.extend(S::DECLARED.map(Record::Dialect));
+    records.extend(
+        scenario
+            .jobs
             .iter()
-            .find(|(j, _)| j == id)
-            .map(|(_, r)| r.clone())
-            .ok_or_else(|| format!("{}: job {i} never ended", scenario.name))?;
+            .cloned()
+            .map(|j| Record::Job(S::spec(j))),
+    );
+    records.extend(recorder.finish());
+    for (i, result) in host.results.into_iter().enumerate() {
+        let result = result.ok_or_else(|| fail(format!("job {i} never ended")))?;
         records.push(Record::Expect {
             job: i as u32,
             result,
@@ -346,18 +480,7 @@ fn record(scenario: &Scenario, dir: &Path) -> Result<Transcript, String> {
     Ok(Transcript { records })
 }
 
-/// One SIMCom scenario: its name, what it shows and its jobs.
-struct SimcomScenario {
-    name: &'static str,
-    about: &'static str,
-    /// The simulator's fault spec (`cellftp_sim::Faults`).
-    faults: &'static str,
-    /// Files put on the server before the run.
-    files: Vec<(&'static str, Vec<u8>)>,
-    jobs: Vec<SimcomJob>,
-}
-
-fn simcom_scenarios(port: u16) -> Vec<SimcomScenario> {
+fn simcom_scenarios(port: u16) -> Vec<Scenario<SimcomJob>> {
     let setup = |more: Vec<SimcomJob>| {
         let mut v = vec![
             SimcomJob::BringUp {
@@ -380,7 +503,7 @@ fn simcom_scenarios(port: u16) -> Vec<SimcomScenario> {
     blob.extend((0..=255u8).cycle().take(3000));
     let root = || "/".to_owned();
     vec![
-        SimcomScenario {
+        Scenario {
             name: "simcom-transfer",
             about: "The SIMCom dialect against the simulator and a real FTP server: a binary file larger than one <maxlength> goes up in chunks, comes back whole and resumed from byte 1700, and its size is asked.",
             faults: "",
@@ -393,7 +516,7 @@ fn simcom_scenarios(port: u16) -> Vec<SimcomScenario> {
                 SimcomJob::Quit,
             ]),
         },
-        SimcomScenario {
+        Scenario {
             name: "simcom-files",
             about: "The SIMCom dialect's other operations: list, delete, a get of the deleted file failing with error 77, mkdir and rmdir.",
             faults: "",
@@ -407,7 +530,7 @@ fn simcom_scenarios(port: u16) -> Vec<SimcomScenario> {
                 SimcomJob::Quit,
             ]),
         },
-        SimcomScenario {
+        Scenario {
             name: "simcom-error-codes",
             about: "Every error code of SPEC-simcom 7, each ending one operation's URC (+FTPGET: 1,<e>, +FTPLIST: 1,<e>, +FTPPUT: 1,<e>, +FTPMKD: 1,<e>, +FTPRMD: 1,<e>, +FTPDELE: 1,<e>, +FTPSIZE: 1,<e>,0): each job fails with its code's meaning, the session asks AT+FTPSTATE after it, and the next job goes on.",
             faults: SIMCOM_ERROR_FAULTS,
@@ -437,142 +560,6 @@ const SIMCOM_ERROR_FAULTS: &str =
 cme=FTPGET#5:65,cme=FTPGET#6:66,cme=FTPGET#7:70,cme=FTPGET#8:71,cme=FTPGET#9:72,\
 cme=FTPGET#10:73,cme=FTPGET#11:74,cme=FTPGET#12:79,cme=FTPLIST#1:75,\
 cme=FTPPUT#1:78,cme=FTPMKD#1:76,cme=FTPRMD#1:85,cme=FTPDELE#1:77,cme=FTPSIZE#1:86";
-
-/// Runs a SIMCom scenario through the simulator; the transcript of it.
-fn record_simcom(scenario: &SimcomScenario, dir: &Path) -> Result<Transcript, String> {
-    use cellftp_session::simcom::{Event, Session as Simcom};
-    use cellftp_session::{Instant, UsageError};
-
-    let fail = |e: String| format!("{}: {e}", scenario.name);
-    let sim = Simulator::new(SimConfig {
-        dialect: cellftp_sim::Dialect::Simcom,
-        modem: ModemConfig {
-            faults: scenario.faults.parse().map_err(|e| fail(format!("{e}")))?,
-            ..ModemConfig::default()
-        },
-        ..SimConfig::default()
-    });
-    for (name, data) in &scenario.files {
-        std::fs::write(dir.join(name), data).map_err(|e| format!("{name}: {e}"))?;
-    }
-    let pty = PtyServer::start(sim, None).map_err(|e| format!("pseudo-terminal: {e}"))?;
-    let port = PtyPort::open(pty.path(), Duration::from_millis(10)).map_err(|e| e.to_string())?;
-    let mut io = Recorder::new(port);
-    let mut session = Simcom::default();
-    let mut waiting: VecDeque<(usize, &SimcomJob)> = scenario.jobs.iter().enumerate().collect();
-    // Job index → session id, result; upload data left per job index.
-    let mut ids: Vec<(u32, usize)> = Vec::new();
-    let mut results: Vec<Option<String>> = vec![None; scenario.jobs.len()];
-    let mut uploads: Vec<(usize, &[u8])> = Vec::new();
-    let origin = std::time::Instant::now();
-    let now =
-        || Instant::from_millis(u64::try_from(origin.elapsed().as_millis()).unwrap_or(u64::MAX));
-    let mut buf = [0u8; 512];
-    // Modem bytes the session has not taken yet.
-    let mut inbox: Vec<u8> = Vec::new();
-    loop {
-        // What the session cannot take now it takes after the events are
-        // drained, on a later turn.
-        let taken = session.handle_input(now(), &inbox);
-        inbox.drain(..taken.min(inbox.len()));
-        while let Some(&(index, job)) = waiting.front() {
-            let queued = job.queue_on(&mut session);
-            if let (Ok(_), Some(data)) = (&queued, job.upload()) {
-                uploads.push((index, data));
-            }
-            match queued {
-                Ok(id) => ids.push((id.get(), index)),
-                Err(UsageError::QueueFull) => break,
-                Err(e) => return Err(fail(e.to_string())),
-            }
-            waiting.pop_front();
-        }
-        loop {
-            let mut ready = None;
-            match session.poll_event() {
-                None => break,
-                Some(Event::PutReady { job, max }) => ready = Some((job.get(), max)),
-                Some(Event::JobDone { job, result }) => {
-                    if let Some((_, i)) = ids.iter().find(|(id, _)| *id == job.get()) {
-                        if let Some(slot) = results.get_mut(*i) {
-                            *slot = Some(format!("{result:?}"));
-                        }
-                    }
-                }
-                Some(_) => {}
-            }
-            if let Some((id, max)) = ready {
-                let index = ids.iter().find(|(i, _)| *i == id).map(|(_, j)| *j);
-                let rest = uploads.iter_mut().find(|(i, _)| Some(*i) == index);
-                match rest {
-                    Some((_, data)) if !data.is_empty() => {
-                        let n = data.len().min(max);
-                        let taken = session
-                            .send_data(data.get(..n).unwrap_or_default())
-                            .map_err(|e| fail(e.to_string()))?;
-                        *data = data.get(taken..).unwrap_or_default();
-                    }
-                    _ => session.finish_put().map_err(|e| fail(e.to_string()))?,
-                }
-            }
-        }
-        let t = now();
-        while let Some(bytes) = session.poll_transmit(t) {
-            io.write_all(bytes).map_err(|e| fail(e.to_string()))?;
-        }
-        io.flush().map_err(|e| fail(e.to_string()))?;
-        if session.is_idle() && waiting.is_empty() && inbox.is_empty() {
-            break;
-        }
-        if origin.elapsed() > Duration::from_secs(120) {
-            return Err(fail("the scenario did not finish in 120 s".to_owned()));
-        }
-        let wait = session
-            .poll_timeout()
-            .map_or(Duration::from_millis(50), |d| {
-                d.saturating_duration_since(t)
-            })
-            .clamp(Duration::from_millis(1), Duration::from_millis(50));
-        io.set_read_timeout(wait).map_err(|e| fail(e.to_string()))?;
-        match io.read(&mut buf) {
-            Ok(n) => inbox.extend_from_slice(buf.get(..n).unwrap_or_default()),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::TimedOut
-                        | io::ErrorKind::WouldBlock
-                        | io::ErrorKind::Interrupted
-                ) => {}
-            Err(e) => return Err(fail(e.to_string())),
-        }
-        session.handle_timeout(now());
-    }
-    let _ = pty.stop();
-    let mut records = vec![
-        Record::Comment(scenario.about.to_owned()),
-        Record::Comment(
-            "Recorded by `cargo xtask record` against cellftp-sim --dialect simcom (faults: none)."
-                .to_owned(),
-        ),
-        Record::Dialect(Dialect::Simcom),
-    ];
-    records.extend(
-        scenario
-            .jobs
-            .iter()
-            .cloned()
-            .map(|j| Record::Job(JobSpec::Simcom(j))),
-    );
-    records.extend(io.finish());
-    for (i, result) in results.into_iter().enumerate() {
-        let result = result.ok_or_else(|| fail(format!("job {i} never ended")))?;
-        records.push(Record::Expect {
-            job: i as u32,
-            result,
-        });
-    }
-    Ok(Transcript { records })
-}
 
 /// Writes `transcript` to `path`, reads it back and replays it; false if it
 /// does not replay clean.
@@ -609,14 +596,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let server = EmbeddedServer::start(&served).map_err(|e| format!("FTP server: {e}"))?;
     let mut failed = 0;
     for scenario in scenarios(server.addr().port()) {
-        let transcript = record(&scenario, &served)?;
+        let transcript = record::<Session>(&scenario, &served)?;
         let path = out.join(format!("sim-{}.cftx", scenario.name));
         if !write_checked(&path, &transcript, scenario.jobs.len())? {
             failed += 1;
         }
     }
     for scenario in simcom_scenarios(server.addr().port()) {
-        let transcript = record_simcom(&scenario, &served)?;
+        let transcript = record::<Simcom>(&scenario, &served)?;
         let path = out.join(format!("sim-{}.cftx", scenario.name));
         if !write_checked(&path, &transcript, scenario.jobs.len())? {
             failed += 1;
