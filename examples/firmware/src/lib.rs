@@ -1,8 +1,10 @@
-//! What the firmware programs share: the stack measurement and the panic
-//! handler, which reports over semihosting and exits QEMU with failure.
+//! What the firmware programs share: printing without `core::fmt`, the
+//! stack measurement and the panic handler, which reports over semihosting
+//! and exits QEMU with failure.
 #![no_std]
 #![deny(unsafe_code)]
 
+pub mod out;
 pub mod stack;
 
 use core::panic::PanicInfo;
