@@ -363,7 +363,11 @@ fn drive(session: &mut Session, out: &mut Out) -> bool {
 
 /// Writes `job <number> <name>: `.
 fn job_line(out: &mut Out, job: JobId, name: &str) {
-    out.str("job ").num(job.get().into()).str(" ").str(name).str(": ");
+    out.str("job ")
+        .num(job.get().into())
+        .str(" ")
+        .str(name)
+        .str(": ");
 }
 
 /// Writes `Ok(<outcome>)`, the outcome as its `Debug` form reads.
