@@ -5,6 +5,17 @@
 
 use cortex_m_semihosting::hio::{self, HostStream};
 
+/// 10^19 down to 1: every decimal place of a `u64`.
+const POWERS_OF_TEN: [u64; 20] = {
+    let mut powers = [1u64; 20];
+    let mut i = 19;
+    while i > 0 {
+        i -= 1;
+        powers[i] = powers[i + 1] * 10;
+    }
+    powers
+};
+
 /// The host's standard output; printing to it never fails the program (as
 /// with `hprintln!`, a host that cannot print loses the text).
 pub struct Out(Option<HostStream>);
@@ -17,31 +28,39 @@ impl Out {
 
     /// Writes `text`.
     pub fn str(&mut self, text: &str) -> &mut Self {
-        if let Some(stream) = &mut self.0 {
-            // Lost text is all a failed write costs.
-            let _ = stream.write_all(text.as_bytes());
-        }
-        self
+        self.bytes(text.as_bytes())
     }
 
-    /// Writes `n` in decimal.
+    /// Writes `n` in decimal: by subtracting powers of ten, as a 64-bit
+    /// division would link a routine of its own on this 32-bit core.
     pub fn num(&mut self, n: u64) -> &mut Self {
         let mut digits = [0u8; 20];
-        let mut at = digits.len();
+        let mut len = 0;
         let mut rest = n;
-        loop {
-            at -= 1;
-            if let Some(d) = digits.get_mut(at) {
-                *d = b'0' + (rest % 10) as u8;
+        for (i, &power) in POWERS_OF_TEN.iter().enumerate() {
+            let mut digit = 0u8;
+            while rest >= power {
+                rest -= power;
+                digit += 1;
             }
-            rest /= 10;
-            if rest == 0 || at == 0 {
-                break;
+            // No leading zeros, but the last digit always.
+            if digit > 0 || len > 0 || i + 1 == POWERS_OF_TEN.len() {
+                if let Some(d) = digits.get_mut(len) {
+                    *d = b'0' + digit;
+                }
+                len += 1;
             }
         }
-        let text = digits.get(at..).unwrap_or_default();
-        // ASCII digits only.
-        self.str(core::str::from_utf8(text).unwrap_or_default())
+        self.bytes(digits.get(..len).unwrap_or_default())
+    }
+
+    /// Writes `bytes`.
+    fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+        if let Some(stream) = &mut self.0 {
+            // Lost text is all a failed write costs.
+            let _ = stream.write_all(bytes);
+        }
+        self
     }
 
     /// Writes `text` and ends the line.
