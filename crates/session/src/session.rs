@@ -724,7 +724,10 @@ impl Core {
 
     /// Handles a passed deadline; returns true if the receive side must be
     /// reset. `pending` is what the decoder still expects of a payload and
-    /// how much of it is buffered.
+    /// how much of it is buffered. Not inlined: a rare path, whose events
+    /// and errors would otherwise take room in the frame of every caller
+    /// of [`Session::handle_timeout`] (a driver's loop).
+    #[inline(never)]
     fn expire(&mut self, pending: Option<(u32, u32)>) -> bool {
         match self.channel.expire(&self.config) {
             Expired::No => false,
