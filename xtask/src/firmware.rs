@@ -4,7 +4,8 @@
 //! The rustup toolchain has no standard library for that target, so `core`
 //! is built from source by Debian's Rust (`rustc-web`, `cargo-web`,
 //! `rust-web-src`) with `RUSTC_BOOTSTRAP=1 -Zbuild-std=core`, and linked by
-//! the `rust-lld` that ships inside the rustup toolchain. Both programs of
+//! the `rust-lld` that ships inside the rustup toolchain; `core` and the
+//! programs are built with `panic = "immediate-abort"`. Both programs of
 //! the crate run under `qemu-system-arm` (board `mps2-an386`) with
 //! semihosting: `cellftp-firmware` runs the manual's session and must exit
 //! with success after printing the expected outcomes; `baseline` is the
@@ -167,9 +168,13 @@ fn build(crate_dir: &Path, target_dir: &Path, lld: &Path) -> Result<(), String> 
         // -Zbuild-std is unstable; Debian's stable compiler allows it so.
         .env("RUSTC_BOOTSTRAP", "1")
         .env(format!("CARGO_TARGET_{target_env}_LINKER"), lld)
+        // A panic is an undefined instruction (the program's hard fault
+        // handler reports it and fails), as in a firmware built for size:
+        // no panic messages or their source locations in flash, `core`
+        // included (`-Zbuild-std` builds it with these flags too).
         .env(
             format!("CARGO_TARGET_{target_env}_RUSTFLAGS"),
-            "-C link-arg=-Tlink.x",
+            "-C link-arg=-Tlink.x -Zunstable-options -Cpanic=immediate-abort",
         )
         .args([
             "build",

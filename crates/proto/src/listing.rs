@@ -20,7 +20,7 @@
 
 use core::iter::FusedIterator;
 
-use memchr::{memchr2, memmem};
+use memchr::memchr2;
 use winnow::ascii::{digit1, space0, space1, Caseless};
 use winnow::combinator::{alt, dispatch, eof, opt, peek, preceded};
 use winnow::prelude::*;
@@ -387,10 +387,13 @@ fn name<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
         .parse_next(input)
 }
 
-/// Splits a symlink's `name -> target` at the first ` -> `.
+/// Splits a symlink's `name -> target` at the first ` -> `. A plain scan:
+/// it runs on symlinks' names only, and `memmem`'s searchers would cost a
+/// microcontroller 1.3 KiB of flash.
 fn split_link(name: &[u8]) -> (&[u8], Option<&[u8]>) {
     const ARROW: &[u8] = b" -> ";
-    memmem::find(name, ARROW)
+    name.windows(ARROW.len())
+        .position(|w| w == ARROW)
         .and_then(|at| name.split_at_checked(at))
         .and_then(|(name, arrow_target)| Some((name, Some(arrow_target.strip_prefix(ARROW)?))))
         .unwrap_or((name, None))
@@ -439,9 +442,16 @@ fn dos_dir_or_size(input: &mut Input<'_>) -> ModalResult<(EntryKind, Option<u64>
 
 /// `1*DIGIT` as a `u64`; a number too large for one does not match.
 fn decimal(input: &mut Input<'_>) -> ModalResult<u64> {
-    digit1
-        .verify_map(|digits: &[u8]| core::str::from_utf8(digits).ok()?.parse().ok())
-        .parse_next(input)
+    digit1.verify_map(parse_u64).parse_next(input)
+}
+
+/// ASCII digits as a `u64`, `None` if it overflows: digit by digit, as
+/// `str::parse` would link its general parser (signs, radixes) into firmware.
+fn parse_u64(digits: &[u8]) -> Option<u64> {
+    digits.iter().try_fold(0u64, |n, &d| {
+        n.checked_mul(10)?
+            .checked_add(u64::from(d.wrapping_sub(b'0')))
+    })
 }
 
 #[cfg(test)]
@@ -454,7 +464,7 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::{entries, Entry, EntryKind, ListingError, ListingStyle};
+    use super::{entries, parse_u64, Entry, EntryKind, ListingError, ListingStyle};
 
     /// A unix entry with the given fields, for comparisons.
     fn unix<'a>(
@@ -971,6 +981,14 @@ lrwxrwxrwx 1 root root 7 Mar 3 12:00 link -> target
                 }),
                 "line {:?}", expected.line
             );
+        }
+    }
+
+    proptest! {
+        /// Digits read as `str::parse` reads them, overflow included.
+        #[test]
+        fn digits_are_read_as_str_parse_reads_them(digits in "[0-9]{1,25}") {
+            prop_assert_eq!(parse_u64(digits.as_bytes()), digits.parse::<u64>().ok());
         }
     }
 }

@@ -94,16 +94,7 @@ impl Session {
     fn with_valid_config(config: Config) -> Self {
         Self {
             rx: Receiver::new(),
-            core: Core {
-                config,
-                channel: Channel::new(),
-                modem: Modem::default(),
-                jobs: Jobs::new(),
-                events: Deque::new(),
-                cancelled: Deque::new(),
-                wipe_echo: false,
-                trace: None,
-            },
+            core: Core::new(config),
         }
     }
 
@@ -439,6 +430,23 @@ fn kind_of(item: &Response<'_>) -> Option<ResponseKind> {
 }
 
 impl Core {
+    /// No jobs, nothing sent. Not inlined: it then writes straight into
+    /// the session being built, not into a temporary on the stack that is
+    /// copied (3.9 KiB of stack on a microcontroller).
+    #[inline(never)]
+    fn new(config: Config) -> Self {
+        Self {
+            config,
+            channel: Channel::new(),
+            modem: Modem::default(),
+            jobs: Jobs::new(),
+            events: Deque::new(),
+            cancelled: Deque::new(),
+            wipe_echo: false,
+            trace: None,
+        }
+    }
+
     fn enqueue(&mut self, job: Job) -> Result<JobId, UsageError> {
         self.enqueue_with(job, None)
     }
@@ -727,7 +735,10 @@ impl Core {
 
     /// Handles a passed deadline; returns true if the receive side must be
     /// reset. `pending` is what the decoder still expects of a payload and
-    /// how much of it is buffered.
+    /// how much of it is buffered. Not inlined: a rare path, whose events
+    /// and errors would otherwise take room in the frame of every caller
+    /// of [`Session::handle_timeout`] (a driver's loop).
+    #[inline(never)]
     fn expire(&mut self, pending: Option<(u32, u32)>) -> bool {
         match self.channel.expire(&self.config) {
             Expired::No => false,

@@ -5,6 +5,9 @@
 //! every command, answer and outcome matched. At the end it prints the peak
 //! stack (from the painted stack) and `size_of::<Session>()` on this target.
 //!
+//! It prints without `core::fmt` ([`Out`]): an outcome as its `Debug` form
+//! reads, an error by its kind and command.
+//!
 //! `cargo xtask firmware` builds it, runs it under `qemu-system-arm` and
 //! reports the sizes of its sections.
 #![no_std]
@@ -13,6 +16,7 @@
 
 mod modem;
 
+use cellftp_firmware::out::Out;
 use cellftp_firmware::stack;
 use cellftp_proto::listing::EntryKind;
 use cellftp_proto::{Mode, TransferType};
@@ -20,10 +24,10 @@ use cellftp_session::driver::embedded::{run, DriverError};
 use cellftp_session::driver::Handler;
 use cellftp_session::{BringUp, Event, FtpConfig, JobError, JobId, Outcome, Session, UsageError};
 use cortex_m_rt::entry;
-use cortex_m_semihosting::{debug, hprintln};
+use cortex_m_semihosting::debug;
 use embassy_futures::block_on;
 
-use crate::modem::{Modem, Step, VirtualClock};
+use crate::modem::{Modem, ScriptError, Step, VirtualClock};
 
 /// The upload staging buffer the driver fills from [`Handler::fill`].
 const CHUNK: usize = 64;
@@ -223,21 +227,26 @@ fn main() -> ! {
     let mut session = new_session();
     let building = stack::peak();
     stack::repaint();
-    let passed = drive(&mut session);
+    let mut out = Out::open();
+    let passed = drive(&mut session, &mut out);
     let running = stack::peak();
-    hprintln!(
-        "stack: peak {} of {} bytes (building the session {}, running the jobs {})",
-        building.max(running),
-        stack::size(),
-        building,
-        running
-    );
-    hprintln!("size_of::<Session>(): {}", core::mem::size_of::<Session>());
+    out.str("stack: peak ")
+        .num(building.max(running) as u64)
+        .str(" of ")
+        .num(stack::size() as u64)
+        .str(" bytes (building the session ")
+        .num(building as u64)
+        .str(", running the jobs ")
+        .num(running as u64)
+        .line(")");
+    out.str("size_of::<Session>(): ")
+        .num(core::mem::size_of::<Session>() as u64)
+        .line("");
     if passed {
-        hprintln!("firmware: PASS");
+        out.line("firmware: PASS");
         debug::exit(debug::EXIT_SUCCESS);
     } else {
-        hprintln!("firmware: FAIL");
+        out.line("firmware: FAIL");
         debug::exit(debug::EXIT_FAILURE);
     }
     loop {}
@@ -250,9 +259,10 @@ fn new_session() -> Session {
     Session::default()
 }
 
-/// Runs every job on `session`; true if everything matched.
+/// Runs every job on `session`, printing to `out`; true if everything
+/// matched.
 #[inline(never)]
-fn drive(session: &mut Session) -> bool {
+fn drive(session: &mut Session, out: &mut Out) -> bool {
     let mut modem = Modem::new(&SCRIPT, PIECE);
     let clock = VirtualClock::default();
     let mut host = Host::default();
@@ -265,7 +275,9 @@ fn drive(session: &mut Session) -> bool {
         let id = match queue(session, verb) {
             Ok(id) => id,
             Err(e) => {
-                hprintln!("{}: refused: {}", name, e);
+                out.str(name).str(": refused: ");
+                usage_error(out, &e);
+                out.line("");
                 return false;
             }
         };
@@ -278,32 +290,47 @@ fn drive(session: &mut Session) -> bool {
             &mut read_buf,
         ));
         if let Err(e) = ran {
+            out.str(name);
             match e {
-                DriverError::Io(Some(e)) => {
-                    hprintln!("{}: the modem's script was not followed: {:?}", name, e)
+                DriverError::Io(Some(ScriptError::Mismatch { step, at })) => out
+                    .str(": the modem's script was not followed: step ")
+                    .num(step as u64)
+                    .str(", byte ")
+                    .num(at as u64)
+                    .line(" differs"),
+                DriverError::Io(Some(ScriptError::PastTheEnd)) => {
+                    out.line(": the modem's script was not followed: a command after the last step")
                 }
-                DriverError::Io(None) => hprintln!("{}: the modem hung up", name),
-                DriverError::Usage(e) => hprintln!("{}: {}", name, e),
-                _ => hprintln!("{}: the driver stopped", name),
+                DriverError::Io(None) => out.line(": the modem hung up"),
+                DriverError::Usage(e) => {
+                    out.str(": ");
+                    usage_error(out, &e);
+                    out.line("");
+                }
+                _ => out.line(": the driver stopped"),
             }
             return false;
         }
         match host.done {
             Some((job, Ok(outcome))) if job == id && outcome == expected => {
-                hprintln!("job {} {}: Ok({:?})", id.get(), name, outcome);
+                job_line(out, job, name);
+                print_outcome(out, &outcome);
+                out.line("");
             }
             Some((job, result)) => {
-                hprintln!(
-                    "job {} {}: {:?}, expected Ok({:?})",
-                    job.get(),
-                    name,
-                    result,
-                    expected
-                );
+                job_line(out, job, name);
+                match result {
+                    Ok(outcome) => print_outcome(out, &outcome),
+                    Err(e) => job_error(out, &e),
+                }
+                out.str(", expected ");
+                print_outcome(out, &expected);
+                out.line("");
                 passed = false;
             }
             None => {
-                hprintln!("job {} {}: never ended", id.get(), name);
+                job_line(out, id, name);
+                out.line("never ended");
                 passed = false;
             }
         }
@@ -323,9 +350,80 @@ fn drive(session: &mut Session) -> bool {
     ];
     for (ok, what) in checks {
         if !ok {
-            hprintln!("check failed: {} (step {})", what, modem.steps_played());
+            out.str("check failed: ")
+                .str(what)
+                .str(" (step ")
+                .num(modem.steps_played() as u64)
+                .line(")");
             passed = false;
         }
     }
     passed
+}
+
+/// Writes `job <number> <name>: `.
+fn job_line(out: &mut Out, job: JobId, name: &str) {
+    out.str("job ")
+        .num(job.get().into())
+        .str(" ")
+        .str(name)
+        .str(": ");
+}
+
+/// Writes `Ok(<outcome>)`, the outcome as its `Debug` form reads.
+fn print_outcome(out: &mut Out, outcome: &Outcome) {
+    out.str("Ok(");
+    match *outcome {
+        Outcome::BroughtUp => out.str("BroughtUp"),
+        Outcome::Configured => out.str("Configured"),
+        Outcome::Uploaded { bytes } => out.str("Uploaded { bytes: ").num(bytes).str(" }"),
+        Outcome::Downloaded { offset, bytes } => out
+            .str("Downloaded { offset: ")
+            .num(offset.into())
+            .str(", bytes: ")
+            .num(bytes)
+            .str(" }"),
+        Outcome::Listed { entries, lines } => out
+            .str("Listed { entries: ")
+            .num(entries.into())
+            .str(", lines: ")
+            .num(lines.into())
+            .str(" }"),
+        Outcome::DirectoryCreated => out.str("DirectoryCreated"),
+        Outcome::DirectoryRemoved => out.str("DirectoryRemoved"),
+        Outcome::ConfigReported { items } => out
+            .str("ConfigReported { items: ")
+            .num(items.into())
+            .str(" }"),
+        Outcome::Quit => out.str("Quit"),
+        Outcome::RawDone { lines } => out.str("RawDone { lines: ").num(lines.into()).str(" }"),
+        _ => out.str("an outcome this program does not know"),
+    };
+    out.str(")");
+}
+
+/// Writes `Err(<what went wrong>)`: the error's kind and command.
+fn job_error(out: &mut Out, error: &JobError) {
+    out.str("Err(");
+    match *error {
+        JobError::Modem { command, .. } => out.str("the modem refused AT").str(command.as_str()),
+        JobError::Protocol { command, .. } => {
+            out.str("a protocol error during AT").str(command.as_str())
+        }
+        JobError::Timeout { command } => out.str("AT").str(command.as_str()).str(" timed out"),
+        JobError::NotConfigured => out.str("not configured"),
+        JobError::NoAnswer => out.str("the modem does not answer"),
+        JobError::Cancelled => out.str("cancelled"),
+        _ => out.str("an error this program does not know"),
+    };
+    out.str(")");
+}
+
+/// Writes what a refused verb was told, by its kind.
+fn usage_error(out: &mut Out, error: &UsageError) {
+    out.str(match error {
+        UsageError::Invalid(_) => "an invalid parameter",
+        UsageError::QueueFull => "the job queue is full",
+        _ => "a verb used out of turn",
+    });
 }

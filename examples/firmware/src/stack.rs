@@ -45,16 +45,26 @@ pub fn peak() -> usize {
     top - untouched
 }
 
-/// Paints the stack below the stack pointer again.
+/// Below the stack pointer read by [`repaint`], room left unpainted for
+/// [`repaint`]'s own frame: the compiler may read the stack pointer before
+/// it pushes the return address (shrink-wrapping, as `opt-level = "s"`
+/// does), and painting over that would return to the paint value.
+const OWN_FRAME: usize = 64;
+
+/// Paints the stack below the stack pointer again (all but the
+/// [`OWN_FRAME`] bytes right below it, which the later, deeper part of the
+/// program overwrites anyway).
 #[inline(never)]
 pub fn repaint() {
     let (bottom, _) = region();
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = (cortex_m::register::msp::read() as usize).saturating_sub(OWN_FRAME);
     let mut at = bottom;
     while at < sp {
-        // SAFETY: the words between the bottom of the stack region and the
-        // stack pointer are in no frame (no interrupt is enabled, and this
-        // loop calls nothing), so overwriting them disturbs nothing.
+        // SAFETY: the words between the bottom of the stack region and
+        // `OWN_FRAME` bytes below the stack pointer are in no frame (no
+        // interrupt is enabled, this loop calls nothing, and this
+        // function's own frame is within `OWN_FRAME` of the stack pointer
+        // it read), so overwriting them disturbs nothing.
         unsafe { core::ptr::write_volatile(at as *mut u32, STACK_PAINT_VALUE) };
         at += 4;
     }

@@ -182,6 +182,9 @@ pub(crate) struct Channel<D: Dialect> {
 }
 
 impl<D: Dialect> Channel<D> {
+    /// A free channel. Not inlined: it then writes straight into the
+    /// session being built, not into a temporary copied there.
+    #[inline(never)]
     pub(crate) fn new() -> Self {
         Self {
             now: Instant::default(),

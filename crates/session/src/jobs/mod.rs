@@ -196,6 +196,18 @@ pub(crate) struct Entry {
 const SLOTS: usize = MAX_QUEUED_JOBS + 1;
 const _: () = assert!(SLOTS <= u8::MAX as usize, "slot numbers are u8");
 
+/// Empty job slots (see [`Jobs::new`]).
+#[inline(never)]
+fn no_slots() -> [Option<Entry>; SLOTS] {
+    [const { None }; SLOTS]
+}
+
+/// Empty password slots (see [`Jobs::new`]).
+#[inline(never)]
+fn no_secrets() -> [Secret; SLOTS] {
+    [const { Secret::new() }; SLOTS]
+}
+
 /// The queued jobs and the running one. A job stays in the slot it was put
 /// in until it ends; the queue holds slot numbers. A configure job's
 /// password is in the [`Secret`] of the same number.
@@ -208,10 +220,15 @@ pub(crate) struct Jobs {
 }
 
 impl Jobs {
+    /// No jobs. Not inlined, nor are the arrays' constructors: each then
+    /// writes straight into the session being built, instead of into a
+    /// temporary on the stack that is copied (2.5 KiB of stack on a
+    /// microcontroller).
+    #[inline(never)]
     pub(crate) fn new() -> Self {
         Self {
-            slots: core::array::from_fn(|_| None),
-            secrets: [const { Secret::new() }; SLOTS],
+            slots: no_slots(),
+            secrets: no_secrets(),
             queue: Deque::new(),
             current: None,
             next_id: 0,
