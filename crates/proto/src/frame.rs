@@ -180,12 +180,12 @@ impl Framer {
         }
     }
 
-    /// [`Framer::next`] for a plain line between items or in a listing, or
-    /// a line-structured payload's header: what [`Framer::next_item`] would
-    /// return and leave behind. `None` for everything else (an inline
-    /// payload header, a raw payload, an overlong line), with nothing
-    /// changed that [`Framer::next_item`] does not then change the same way:
-    /// at most the end of a listing, passed over.
+    /// [`Framer::next`] for the items of a well-formed stream: lines between
+    /// items and in a listing, payload headers and their fragments. What
+    /// [`Framer::next_item`] would return and leave behind, or `None` for
+    /// an overlong line, with nothing changed that [`Framer::next_item`]
+    /// does not then change the same way (at most the end of a listing,
+    /// passed over).
     #[inline(always)]
     pub(crate) fn next_line<'b>(&mut self, buf: &'b [u8]) -> Option<Framed<'b>> {
         if self.overlong {
@@ -204,6 +204,15 @@ impl Framer {
         }
         match self.state {
             State::Lines => {
+                // A payload header already found, whose first fragment was
+                // not complete, when the buffer starts at the header (a
+                // caller that kept separators before it has them skipped,
+                // and the header read again, below).
+                if let (Memo::Found { header, len }, Some(&first)) = (self.memo, buf.first()) {
+                    if !is_eol(first) {
+                        return Some(self.payload_start(buf, 0, header, len));
+                    }
+                }
                 let front = front(buf);
                 let skip = front.skip;
                 let rest = within(buf, skip..);
@@ -218,13 +227,19 @@ impl Framer {
                     self.memo = memo;
                     return Some(Framed::NeedMore { consumed: skip });
                 }
-                let not_header = match memo {
-                    Memo::Unknown => inline_header(self.direction, rest) == Header::None,
-                    Memo::NotHeader => true,
-                    Memo::Found { .. } => false,
-                };
-                if !not_header {
-                    return None;
+                if memo == Memo::Unknown {
+                    match inline_header(self.direction, rest) {
+                        Header::Found { header, len } => {
+                            self.scanned = scanned;
+                            return Some(self.payload_start(rest, skip, header, len));
+                        }
+                        Header::Incomplete => {
+                            self.scanned = scanned;
+                            self.memo = memo;
+                            return Some(Framed::NeedMore { consumed: skip });
+                        }
+                        Header::None => {}
+                    }
                 }
                 let end = match front.end {
                     Some(end) => LineEnd::At(end - skip),
@@ -244,8 +259,60 @@ impl Framer {
                     LineEnd::Overlong => None,
                 }
             }
-            State::Listing { .. } | State::Raw { .. } => None,
+            State::Raw { remaining } => Some(self.fragment(buf, 0, remaining)),
+            // Left above.
+            State::Listing { .. } => None,
         }
+    }
+
+    /// Frames the start of an inline payload: `rest`, `at` bytes into the
+    /// caller's buffer, starts with a header of `header` bytes before its
+    /// comma announcing `len` bytes. The header and the first fragment, or
+    /// the header remembered until the fragment is complete. Out of line:
+    /// payloads are few and long.
+    #[inline(never)]
+    fn payload_start<'b>(
+        &mut self,
+        rest: &'b [u8],
+        at: usize,
+        header: usize,
+        len: u32,
+    ) -> Framed<'b> {
+        let first = (len as usize).min(MAX_FRAGMENT);
+        let start = header + 1;
+        let Some(data) = rest.get(start..start + first) else {
+            self.memo = Memo::Found { header, len };
+            return Framed::NeedMore { consumed: at };
+        };
+        let remaining = len - first as u32;
+        if remaining > 0 {
+            self.state = State::Raw { remaining };
+        }
+        self.emit(
+            Frame::PayloadStart {
+                header: within(rest, ..header),
+                len,
+                data,
+            },
+            at + start + first,
+        )
+    }
+
+    /// Frames the next fragment of a raw payload of which `remaining` bytes
+    /// are still to come; `rest` is `at` bytes into the caller's buffer.
+    #[inline(never)]
+    fn fragment<'b>(&mut self, rest: &'b [u8], at: usize, remaining: u32) -> Framed<'b> {
+        let n = (remaining as usize).min(MAX_FRAGMENT);
+        let Some(data) = rest.get(..n) else {
+            return Framed::NeedMore { consumed: at };
+        };
+        let left = remaining - n as u32;
+        self.state = if left == 0 {
+            State::Lines
+        } else {
+            State::Raw { remaining: left }
+        };
+        self.emit(Frame::Fragment(data), at + n)
     }
 
     /// [`Framer::next_line`] inside a listing: `window` is the rest of the
@@ -375,24 +442,7 @@ impl Framer {
                         };
                         match verdict {
                             Header::Found { header, len } => {
-                                let first = (len as usize).min(MAX_FRAGMENT);
-                                let start = header + 1;
-                                let Some(data) = rest.get(start..start + first) else {
-                                    self.memo = Memo::Found { header, len };
-                                    return Framed::NeedMore { consumed: at };
-                                };
-                                let remaining = len - first as u32;
-                                if remaining > 0 {
-                                    self.state = State::Raw { remaining };
-                                }
-                                return self.emit(
-                                    Frame::PayloadStart {
-                                        header: within(rest, ..header),
-                                        len,
-                                        data,
-                                    },
-                                    at + start + first,
-                                );
+                                return self.payload_start(rest, at, header, len);
                             }
                             Header::Incomplete => return Framed::NeedMore { consumed: at },
                             Header::None => self.memo = Memo::NotHeader,
@@ -422,19 +472,7 @@ impl Framer {
                         }
                     }
                 }
-                State::Raw { remaining } => {
-                    let n = (remaining as usize).min(MAX_FRAGMENT);
-                    let Some(data) = rest.get(..n) else {
-                        return Framed::NeedMore { consumed: at };
-                    };
-                    let left = remaining - n as u32;
-                    self.state = if left == 0 {
-                        State::Lines
-                    } else {
-                        State::Raw { remaining: left }
-                    };
-                    return self.emit(Frame::Fragment(data), at + n);
-                }
+                State::Raw { remaining } => return self.fragment(rest, at, remaining),
                 State::Listing { remaining } => {
                     let mut remaining = remaining;
                     let mut window = rest.get(..remaining as usize).unwrap_or(rest);
@@ -578,11 +616,17 @@ fn front(buf: &[u8]) -> Front {
     }
 }
 
-/// How many line separators (CR, LF) `buf` starts with, the first eight
-/// bytes looked at as one word.
+/// How many line separators (CR, LF) `buf` starts with: CR LF before a
+/// line, as inside a listing, at once, or the first eight bytes looked at
+/// as one word.
 #[inline]
 fn separators(buf: &[u8]) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    if let [b'\r', b'\n', next, ..] = buf {
+        if !is_eol(*next) {
+            return 2;
+        }
+    }
     if let Some(&word) = buf.first_chunk::<8>() {
         let eol = eol_bytes(u64::from_le_bytes(word));
         let skip = ((!eol & HIGH).trailing_zeros() / 8) as usize;
