@@ -143,6 +143,8 @@ impl ResponseDecoder {
 
     /// Decodes the next item from the front of `buf`; see [`Decoder`] for
     /// what the caller must do with `consumed`.
+    // Always inlined into the caller's loop: on short lines a call, with
+    // its item returned through memory, was one instruction in twenty.
     #[inline(always)]
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
         // Each path read on its own: the common one, a plain line, then
