@@ -143,14 +143,15 @@ impl ResponseDecoder {
 
     /// Decodes the next item from the front of `buf`; see [`Decoder`] for
     /// what the caller must do with `consumed`.
-    #[inline]
+    // Always inlined into the caller's loop: on short lines a call, with
+    // its item returned through memory, was one instruction in twenty.
+    #[inline(always)]
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
-        match self.framer.next(buf) {
-            Framed::NeedMore { consumed } => Decoded::NeedMore { consumed },
-            Framed::Frame { frame, consumed } => Decoded::Item {
-                item: response(frame),
-                consumed,
-            },
+        // Each path read on its own: the common one, a plain line, then
+        // needs no dispatch on what kind of frame it found.
+        match self.framer.next_line(buf) {
+            Some(framed) => decoded(framed, response),
+            None => decoded(self.framer.next_item(buf), response),
         }
     }
 }
@@ -178,6 +179,19 @@ impl Default for ResponseDecoder {
     }
 }
 
+/// A framer's answer as a decoder's, each frame read by `item`.
+#[inline(always)]
+fn decoded<'b, T>(framed: Framed<'b>, item: fn(Frame<'b>) -> T) -> Decoded<T> {
+    match framed {
+        Framed::NeedMore { consumed } => Decoded::NeedMore { consumed },
+        Framed::Frame { frame, consumed } => Decoded::Item {
+            item: item(frame),
+            consumed,
+        },
+    }
+}
+
+#[inline]
 fn response(frame: Frame<'_>) -> Response<'_> {
     match frame {
         Frame::Line(line) => grammar::response_line(line),

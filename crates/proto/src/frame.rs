@@ -168,7 +168,252 @@ impl Framer {
 
     /// Frames the next item of `buf`, which starts where the previous call's
     /// `consumed` ended.
+    ///
+    /// Most items are plain lines: [`Framer::next_line`] frames those, small
+    /// enough to be inlined into the decoders' loops; every other case is
+    /// left to [`Framer::next_item`].
+    #[inline(always)]
     pub(crate) fn next<'b>(&mut self, buf: &'b [u8]) -> Framed<'b> {
+        match self.next_line(buf) {
+            Some(framed) => framed,
+            None => self.next_item(buf),
+        }
+    }
+
+    /// [`Framer::next`] for the items of a well-formed stream: lines between
+    /// items and in a listing, payload headers and their fragments. What
+    /// [`Framer::next_item`] would return and leave behind, or `None` for
+    /// an overlong line, with nothing changed that [`Framer::next_item`]
+    /// does not then change the same way (at most the end of a listing,
+    /// passed over).
+    #[inline(always)]
+    pub(crate) fn next_line<'b>(&mut self, buf: &'b [u8]) -> Option<Framed<'b>> {
+        if self.overlong {
+            return None;
+        }
+        if let State::Listing { remaining } = self.state {
+            let window = buf.get(..remaining as usize).unwrap_or(buf);
+            let skip = separators(window);
+            let left = remaining - skip as u32;
+            if left > 0 {
+                return self.listing_line(window, skip, left);
+            }
+            // Separators end the listing: what follows is lines again, and
+            // its separators are skipped with them.
+            self.state = State::Lines;
+        }
+        match self.state {
+            State::Lines => {
+                // A payload header already found, whose first fragment was
+                // not complete, when the buffer starts at the header (a
+                // caller that kept separators before it has them skipped,
+                // and the header read again, below).
+                if let (Memo::Found { header, len }, Some(&first)) = (self.memo, buf.first()) {
+                    if !is_eol(first) {
+                        return Some(self.payload_start(buf, 0, header, len));
+                    }
+                }
+                let front = front(buf);
+                let skip = front.skip;
+                let rest = within(buf, skip..);
+                // Separators start a new item: nothing is known about it.
+                let (scanned, memo) = if skip > 0 {
+                    (0, Memo::Unknown)
+                } else {
+                    (self.scanned, self.memo)
+                };
+                if rest.is_empty() {
+                    self.scanned = scanned;
+                    self.memo = memo;
+                    return Some(Framed::NeedMore { consumed: skip });
+                }
+                if memo == Memo::Unknown {
+                    match inline_header(self.direction, rest) {
+                        Header::Found { header, len } => {
+                            self.scanned = scanned;
+                            return Some(self.payload_start(rest, skip, header, len));
+                        }
+                        Header::Incomplete => {
+                            self.scanned = scanned;
+                            self.memo = memo;
+                            return Some(Framed::NeedMore { consumed: skip });
+                        }
+                        Header::None => {}
+                    }
+                }
+                let end = match front.end {
+                    Some(end) => LineEnd::At(end - skip),
+                    None => line_end(rest, scanned.max(front.clean)),
+                };
+                match end {
+                    LineEnd::At(p) => {
+                        self.scanned = scanned;
+                        self.memo = Memo::NotHeader;
+                        Some(self.line(rest, p, skip))
+                    }
+                    LineEnd::Pending(n) => {
+                        self.scanned = n;
+                        self.memo = Memo::NotHeader;
+                        Some(Framed::NeedMore { consumed: skip })
+                    }
+                    LineEnd::Overlong => None,
+                }
+            }
+            State::Raw { remaining } => Some(self.fragment(buf, 0, remaining)),
+            // Left above.
+            State::Listing { .. } => None,
+        }
+    }
+
+    /// Frames the start of an inline payload: `rest`, `at` bytes into the
+    /// caller's buffer, starts with a header of `header` bytes before its
+    /// comma announcing `len` bytes. The header and the first fragment, or
+    /// the header remembered until the fragment is complete. Out of line:
+    /// payloads are few and long.
+    #[inline(never)]
+    fn payload_start<'b>(
+        &mut self,
+        rest: &'b [u8],
+        at: usize,
+        header: usize,
+        len: u32,
+    ) -> Framed<'b> {
+        let first = (len as usize).min(MAX_FRAGMENT);
+        let start = header + 1;
+        let Some(data) = rest.get(start..start + first) else {
+            self.memo = Memo::Found { header, len };
+            return Framed::NeedMore { consumed: at };
+        };
+        let remaining = len - first as u32;
+        if remaining > 0 {
+            self.state = State::Raw { remaining };
+        }
+        self.emit(
+            Frame::PayloadStart {
+                header: within(rest, ..header),
+                len,
+                data,
+            },
+            at + start + first,
+        )
+    }
+
+    /// Frames the next fragment of a raw payload of which `remaining` bytes
+    /// are still to come; `rest` is `at` bytes into the caller's buffer.
+    #[inline(never)]
+    fn fragment<'b>(&mut self, rest: &'b [u8], at: usize, remaining: u32) -> Framed<'b> {
+        let n = (remaining as usize).min(MAX_FRAGMENT);
+        let Some(data) = rest.get(..n) else {
+            return Framed::NeedMore { consumed: at };
+        };
+        let left = remaining - n as u32;
+        self.state = if left == 0 {
+            State::Lines
+        } else {
+            State::Raw { remaining: left }
+        };
+        self.emit(Frame::Fragment(data), at + n)
+    }
+
+    /// [`Framer::next_line`] inside a listing: `window` is the rest of the
+    /// listing in the buffer, starting with `skip` separators, after which
+    /// `left` > 0 bytes of it remain.
+    #[inline(always)]
+    fn listing_line<'b>(&mut self, window: &'b [u8], skip: usize, left: u32) -> Option<Framed<'b>> {
+        let window = within(window, skip..);
+        if window.is_empty() {
+            return None;
+        }
+        let scanned = if skip > 0 { 0 } else { self.scanned };
+        match line_end(window, scanned) {
+            // A line end inside the listing: the listing goes on after it,
+            // `left - p` > 0.
+            LineEnd::At(p) => {
+                self.state = State::Listing {
+                    remaining: left - p as u32,
+                };
+                let line = within(window, ..p);
+                Some(self.emit(Frame::PayloadLine(line), skip + p))
+            }
+            LineEnd::Pending(n) if n < left as usize => {
+                self.state = State::Listing { remaining: left };
+                self.scanned = n;
+                Some(Framed::NeedMore { consumed: skip })
+            }
+            // The listing ends before any line end: its last line, and
+            // lines again after it.
+            LineEnd::Pending(n) => {
+                self.state = State::Lines;
+                let line = within(window, ..n);
+                Some(self.emit(Frame::PayloadLine(line), skip + n))
+            }
+            LineEnd::Overlong => None,
+        }
+    }
+
+    /// Frames the complete line of `rest` that ends at `p`, `at` bytes into
+    /// the caller's buffer: a plain line, or a header whose payload follows
+    /// its line end (a listing header, the SIMCom dialect's read and upload
+    /// headers).
+    #[inline(always)]
+    fn line<'b>(&mut self, rest: &'b [u8], p: usize, at: usize) -> Framed<'b> {
+        let line = within(rest, ..p);
+        let header = match self.direction {
+            // The SIMCom dialect's read headers, raw.
+            Direction::SimcomFromModem => data_header(line),
+            Direction::SimcomFromHost => put_header(line),
+            _ => listing_header(self.direction, line),
+        };
+        let Some(header) = header else {
+            return self.emit(Frame::Line(line), at + p);
+        };
+        self.header_line(rest, p, at, header)
+    }
+
+    /// [`Framer::line`] for a header line: the header frame, once the whole
+    /// line end before its payload is there.
+    #[inline(never)]
+    fn header_line<'b>(
+        &mut self,
+        rest: &'b [u8],
+        p: usize,
+        at: usize,
+        header: ListingHeader,
+    ) -> Framed<'b> {
+        let frame = Frame::ListingHeader {
+            line: within(rest, ..p),
+            header,
+        };
+        // An empty payload leaves nothing to frame: the header is done at
+        // its line end.
+        let len = header.len;
+        if len == 0 {
+            return self.emit(frame, at + p);
+        }
+        // The payload starts after the whole line end, so a CR must be
+        // followed by a look at the next byte.
+        let end = match (rest.get(p), rest.get(p + 1)) {
+            // The host ends its lines with one byte.
+            _ if self.direction == Direction::SimcomFromHost => p + 1,
+            (Some(b'\r'), None) => {
+                self.scanned = p;
+                return Framed::NeedMore { consumed: at };
+            }
+            (Some(b'\r'), Some(b'\n')) => p + 2,
+            _ => p + 1,
+        };
+        self.state = if header.raw {
+            State::Raw { remaining: len }
+        } else {
+            State::Listing { remaining: len }
+        };
+        self.emit(frame, at + end)
+    }
+
+    /// [`Framer::next`] for every item: lines, payload headers, payloads,
+    /// overlong lines.
+    #[inline(never)]
+    pub(crate) fn next_item<'b>(&mut self, buf: &'b [u8]) -> Framed<'b> {
         let mut at = 0;
         loop {
             let rest = within(buf, at..);
@@ -197,24 +442,7 @@ impl Framer {
                         };
                         match verdict {
                             Header::Found { header, len } => {
-                                let first = (len as usize).min(MAX_FRAGMENT);
-                                let start = header + 1;
-                                let Some(data) = rest.get(start..start + first) else {
-                                    self.memo = Memo::Found { header, len };
-                                    return Framed::NeedMore { consumed: at };
-                                };
-                                let remaining = len - first as u32;
-                                if remaining > 0 {
-                                    self.state = State::Raw { remaining };
-                                }
-                                return self.emit(
-                                    Frame::PayloadStart {
-                                        header: within(rest, ..header),
-                                        len,
-                                        data,
-                                    },
-                                    at + start + first,
-                                );
+                                return self.payload_start(rest, at, header, len);
                             }
                             Header::Incomplete => return Framed::NeedMore { consumed: at },
                             Header::None => self.memo = Memo::NotHeader,
@@ -231,40 +459,7 @@ impl Framer {
                                 }
                                 return self.emit(Frame::Overlong(line), at + p);
                             }
-                            let header = match self.direction {
-                                // The SIMCom dialect's read headers, raw.
-                                Direction::SimcomFromModem => data_header(line),
-                                Direction::SimcomFromHost => put_header(line),
-                                _ => listing_header(self.direction, line),
-                            };
-                            let Some(header) = header else {
-                                return self.emit(Frame::Line(line), at + p);
-                            };
-                            let frame = Frame::ListingHeader { line, header };
-                            // An empty payload leaves nothing to frame: the
-                            // header is done at its line end.
-                            let len = header.len;
-                            if len == 0 {
-                                return self.emit(frame, at + p);
-                            }
-                            // The payload starts after the whole line end, so
-                            // a CR must be followed by a look at the next byte.
-                            let end = match (rest.get(p), rest.get(p + 1)) {
-                                // The host ends its lines with one byte.
-                                _ if self.direction == Direction::SimcomFromHost => p + 1,
-                                (Some(b'\r'), None) => {
-                                    self.scanned = p;
-                                    return Framed::NeedMore { consumed: at };
-                                }
-                                (Some(b'\r'), Some(b'\n')) => p + 2,
-                                _ => p + 1,
-                            };
-                            self.state = if header.raw {
-                                State::Raw { remaining: len }
-                            } else {
-                                State::Listing { remaining: len }
-                            };
-                            return self.emit(frame, at + end);
+                            return self.line(rest, p, at);
                         }
                         LineEnd::Overlong => {
                             self.overlong = true;
@@ -277,19 +472,7 @@ impl Framer {
                         }
                     }
                 }
-                State::Raw { remaining } => {
-                    let n = (remaining as usize).min(MAX_FRAGMENT);
-                    let Some(data) = rest.get(..n) else {
-                        return Framed::NeedMore { consumed: at };
-                    };
-                    let left = remaining - n as u32;
-                    self.state = if left == 0 {
-                        State::Lines
-                    } else {
-                        State::Raw { remaining: left }
-                    };
-                    return self.emit(Frame::Fragment(data), at + n);
-                }
+                State::Raw { remaining } => return self.fragment(rest, at, remaining),
                 State::Listing { remaining } => {
                     let mut remaining = remaining;
                     let mut window = rest.get(..remaining as usize).unwrap_or(rest);
@@ -374,13 +557,97 @@ impl Framer {
     /// Looks for a line end in the first [`MAX_LINE`] + 1 bytes of `window`,
     /// starting where the previous call stopped.
     fn line_end(&self, window: &[u8]) -> LineEnd {
-        let window = window.get(..MAX_LINE + 1).unwrap_or(window);
-        let from = self.scanned.min(window.len());
-        let found = find_eol(within(window, from..));
-        match found {
-            Some(i) => LineEnd::At(from + i),
-            None if window.len() > MAX_LINE => LineEnd::Overlong,
-            None => LineEnd::Pending(window.len()),
+        line_end(window, self.scanned)
+    }
+}
+
+/// Looks for a line end in the first [`MAX_LINE`] + 1 bytes of `window`,
+/// starting after the `scanned` bytes already known to hold none.
+#[inline]
+fn line_end(window: &[u8], scanned: usize) -> LineEnd {
+    let window = window.get(..MAX_LINE + 1).unwrap_or(window);
+    let from = scanned.min(window.len());
+    let found = find_eol(within(window, from..));
+    match found {
+        Some(i) => LineEnd::At(from + i),
+        None if window.len() > MAX_LINE => LineEnd::Overlong,
+        None => LineEnd::Pending(window.len()),
+    }
+}
+
+/// What the first bytes of a buffer show: the separators (CR, LF) it starts
+/// with, and where the line after them ends if that is among the first
+/// eight bytes.
+#[derive(Debug, Clone, Copy)]
+struct Front {
+    /// How many separators the buffer starts with.
+    skip: usize,
+    /// Where the line after them ends, from the buffer's start, if within
+    /// the first eight bytes.
+    end: Option<usize>,
+    /// How many bytes after the separators are known to hold no line end.
+    clean: usize,
+}
+
+/// [`Front`] of `buf`. Items are separated by two to four separators and
+/// many lines are short (`OK`): one pass over the first eight bytes, as one
+/// word, finds both.
+#[inline]
+fn front(buf: &[u8]) -> Front {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if let Some(&word) = buf.first_chunk::<8>() {
+        let eol = eol_bytes(u64::from_le_bytes(word));
+        let skip = ((!eol & HIGH).trailing_zeros() / 8) as usize;
+        if skip < 8 {
+            // The separators' bits cleared: the first line end after them.
+            let after = eol & (u64::MAX << (skip * 8));
+            let end = (after != 0).then_some((after.trailing_zeros() / 8) as usize);
+            return Front {
+                skip,
+                end,
+                clean: 8 - skip,
+            };
         }
     }
+    Front {
+        skip: buf.iter().take_while(|&&b| is_eol(b)).count(),
+        end: None,
+        clean: 0,
+    }
+}
+
+/// How many line separators (CR, LF) `buf` starts with: CR LF before a
+/// line, as inside a listing, at once, or the first eight bytes looked at
+/// as one word.
+#[inline]
+fn separators(buf: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if let [b'\r', b'\n', next, ..] = buf {
+        if !is_eol(*next) {
+            return 2;
+        }
+    }
+    if let Some(&word) = buf.first_chunk::<8>() {
+        let eol = eol_bytes(u64::from_le_bytes(word));
+        let skip = ((!eol & HIGH).trailing_zeros() / 8) as usize;
+        if skip < 8 {
+            return skip;
+        }
+    }
+    buf.iter().take_while(|&&b| is_eol(b)).count()
+}
+
+/// The high bit of each byte of `word` that is CR or LF, all else clear.
+#[inline]
+fn eol_bytes(word: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Each byte's high bit set iff the byte is not zero: adding 0x7f to
+    // its low seven bits carries into the high bit unless they are all
+    // zero, and the byte's own high bit is or-ed in; no carry crosses a
+    // byte.
+    let nonzero = |x: u64| ((x & LOW7) + LOW7) | x;
+    let not_cr = nonzero(word ^ u64::from_le_bytes([b'\r'; 8]));
+    let not_lf = nonzero(word ^ u64::from_le_bytes([b'\n'; 8]));
+    !(not_cr & not_lf) & HIGH
 }

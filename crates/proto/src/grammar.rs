@@ -37,9 +37,11 @@ fn command_name(input: &mut &[u8]) -> Parsed<CommandName> {
     const LONGEST: usize = 10;
     let mut buf = [0u8; LONGEST];
     let n = input.len().min(LONGEST);
-    for (d, s) in buf.iter_mut().zip(input.iter()) {
-        *d = s.to_ascii_uppercase();
+    if let (Some(d), Some(s)) = (buf.get_mut(..n), input.get(..n)) {
+        d.copy_from_slice(s);
     }
+    // The whole array at once, a fixed-size loop the compiler vectorises.
+    buf.make_ascii_uppercase();
     let head = within(&buf, ..n);
     let fourth = head.get(3).copied();
     for &(text, name) in &EXTENDED {
@@ -55,26 +57,49 @@ fn command_name(input: &mut &[u8]) -> Parsed<CommandName> {
 // ---------------------------------------------------------------- modem side
 
 /// One complete line from the modem.
+///
+/// `OK` as the modem spells it, the commonest line, is decided here, inline
+/// in the decoder; every other line by [`any_response_line`].
+#[inline]
 pub(crate) fn response_line(line: &[u8]) -> Response<'_> {
+    if line == b"OK" {
+        Response::Ok
+    } else {
+        any_response_line(line)
+    }
+}
+
+/// One complete line from the modem, any spelling: the first byte picks the
+/// rule, and each arm returns its item directly.
+fn any_response_line(line: &[u8]) -> Response<'_> {
     let t = trim(line);
-    let parsed = match t.first() {
-        Some(b'O' | b'o') if t.eq_ignore_ascii_case(b"OK") => Some(Response::Ok),
-        Some(b'E' | b'e') if t.eq_ignore_ascii_case(b"ERROR") => Some(Response::Error),
-        Some(b'+') => plus_line(t),
-        Some(b'R' | b'r') if t.eq_ignore_ascii_case(b"RDY") => Some(Response::Urc(Urc::Ready)),
+    match t.first() {
+        Some(b'O' | b'o') if t.eq_ignore_ascii_case(b"OK") => Response::Ok,
+        Some(b'E' | b'e') if t.eq_ignore_ascii_case(b"ERROR") => Response::Error,
+        Some(b'+') => plus_line(t).unwrap_or(Response::Unknown(line)),
+        Some(b'R' | b'r') if t.eq_ignore_ascii_case(b"RDY") => Response::Urc(Urc::Ready),
         Some(b'A' | b'a') if t.get(..2).is_some_and(|p| p.eq_ignore_ascii_case(b"AT")) => {
-            Some(Response::Echo(match command_line(line) {
+            Response::Echo(match command_line(line) {
                 Some(c) => Request::Command(c),
                 None => Request::Unknown(line),
-            }))
+            })
         }
-        Some(b'N' | b'n' | b'B' | b'b' | b'M' | b'm' | b'C' | b'c') => result_code(t)
-            .map(Response::ResultCode)
-            .or_else(|| is_power_down(t).then_some(Response::Urc(Urc::PowerDown(t)))),
-        Some(_) if is_power_down(t) => Some(Response::Urc(Urc::PowerDown(t))),
-        _ => None,
-    };
-    parsed.unwrap_or(Response::Unknown(line))
+        Some(b'N' | b'n' | b'B' | b'b' | b'M' | b'm' | b'C' | b'c') => match result_code(t) {
+            Some(code) => Response::ResultCode(code),
+            None => power_down(line, t),
+        },
+        _ => power_down(line, t),
+    }
+}
+
+/// The trimmed line `t` of `line` as a power-down URC, or `line` not
+/// understood.
+fn power_down<'a>(line: &'a [u8], t: &'a [u8]) -> Response<'a> {
+    if is_power_down(t) {
+        Response::Urc(Urc::PowerDown(t))
+    } else {
+        Response::Unknown(line)
+    }
 }
 
 /// The V.250 and vendor failure codes, whole line (trimmed), any case.
@@ -389,6 +414,7 @@ pub(crate) fn listing_header(direction: Direction, line: &[u8]) -> Option<Listin
 const FOLD: u64 = u64::from_le_bytes([0, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20]);
 
 /// [`listing_header`] past its first byte.
+#[inline]
 fn parse_listing_header(line: &[u8]) -> Option<ListingHeader> {
     const WANT: u64 = u64::from_le_bytes(*b"+ftplist");
     // The modem's own spelling, `+FTPLIST:<mode>,<len>` without spaces, is
@@ -424,6 +450,7 @@ fn plain_list_fields(rest: &[u8]) -> Option<ListingHeader> {
 }
 
 /// [`listing_header`] through the line grammar.
+#[inline(never)]
 fn general_listing_header(line: &[u8]) -> Option<ListingHeader> {
     let t = trim(line);
     // Only a `+FTPLIST` line can be one: check that before the full parse.
