@@ -119,6 +119,11 @@ impl Harnessed for simcom::CommandDecoder {
 /// The `<n>` of an `AT+FTPPUT=2,<n>` line the decoder did not read as a
 /// command (out of range), when it is one: its bytes follow all the same.
 fn put_count(line: &[u8]) -> Option<u32> {
+    // Such a line holds `+` and `=` (`AT+FTPPUT=2,<n>`): most Unknown lines
+    // are not decoded a second time.
+    if memchr::memchr(b'+', line).is_none() || memchr::memchr(b'=', line).is_none() {
+        return None;
+    }
     let mut d = simcom::CommandDecoder::new();
     let mut framed = line.to_vec();
     framed.push(b'\r');
@@ -418,7 +423,12 @@ fn whole<D: Harnessed>(stream: &[u8]) -> Whole<'_, D> {
 struct Feed<'w, 's, D: Harnessed> {
     decoder: D,
     payload: Payload,
+    /// The buffer: the caller's bytes not yet consumed are `buf[start..]`.
     buf: Vec<u8>,
+    /// Where the unconsumed bytes start: consumed bytes are dropped from
+    /// the front once per read, not after every item (which moved the
+    /// rest of the buffer for each item).
+    start: usize,
     whole: &'w Whole<'s, D>,
     /// Items returned so far.
     n: usize,
@@ -430,18 +440,19 @@ impl<D: Harnessed> Feed<'_, '_, D> {
     /// Takes every item out of the buffer the way the contract says: decode,
     /// drop `consumed`, repeat until `NeedMore`.
     fn drain(&mut self) {
-        let mut budget = budget(self.buf.len());
+        let mut budget = budget(self.buffered());
         loop {
             assert!(budget > 0, "the decoder returns items without progress");
             budget -= 1;
-            let (consumed, more) = match self.decoder.decode(&self.buf) {
+            let buf = self.buf.get(self.start..).unwrap_or_default();
+            let (consumed, more) = match self.decoder.decode(buf) {
                 Decoded::Item { item, consumed } => {
                     assert!(
-                        consumed <= self.buf.len(),
+                        consumed <= buf.len(),
                         "{item:?} consumed {consumed} bytes of a {}-byte buffer",
-                        self.buf.len()
+                        buf.len()
                     );
-                    let region = self.buf.get(..consumed).unwrap_or_default();
+                    let region = buf.get(..consumed).unwrap_or_default();
                     D::check(&item, region, &mut self.payload);
                     match self.whole.items.get(self.n) {
                         Some(want) if D::same(&item, want) => {}
@@ -460,14 +471,14 @@ impl<D: Harnessed> Feed<'_, '_, D> {
                 }
                 Decoded::NeedMore { consumed } => {
                     assert!(
-                        consumed <= self.buf.len(),
+                        consumed <= buf.len(),
                         "NeedMore consumed {consumed} bytes of a {}-byte buffer",
-                        self.buf.len()
+                        buf.len()
                     );
                     (consumed, false)
                 }
             };
-            self.buf.drain(..consumed);
+            self.start += consumed;
             if !more {
                 return;
             }
@@ -477,13 +488,15 @@ impl<D: Harnessed> Feed<'_, '_, D> {
     /// Hands over one read, in as many pieces as the buffer's room makes.
     fn read(&mut self, mut read: &[u8]) {
         loop {
+            self.buf.drain(..self.start);
+            self.start = 0;
             let room = MIN_BUFFER - self.buf.len();
             let (now, later) = read.split_at(room.min(read.len()));
             self.buf.extend_from_slice(now);
             read = later;
             self.drain();
             assert!(
-                self.buf.len() < MIN_BUFFER,
+                self.buffered() < MIN_BUFFER,
                 "a full {MIN_BUFFER}-byte buffer without an item to take out \
                  (decoder in payload: {})",
                 self.decoder.in_payload()
@@ -492,6 +505,11 @@ impl<D: Harnessed> Feed<'_, '_, D> {
                 return;
             }
         }
+    }
+
+    /// The bytes in the buffer not yet consumed.
+    fn buffered(&self) -> usize {
+        self.buf.len() - self.start
     }
 
     /// The feed ended: it must have ended where one read did.
@@ -506,7 +524,7 @@ impl<D: Harnessed> Feed<'_, '_, D> {
             whole.items.len()
         );
         assert_eq!(
-            (self.buf.len(), self.decoder.in_payload()),
+            (self.buffered(), self.decoder.in_payload()),
             (whole.left, whole.in_payload),
             "(bytes left, in payload) differ between one read and {}",
             (self.how)()
@@ -526,6 +544,7 @@ fn feed<'s, D: Harnessed>(
         decoder: D::default(),
         payload: Payload::default(),
         buf: Vec::with_capacity(MIN_BUFFER),
+        start: 0,
         whole,
         n: 0,
         how,

@@ -134,8 +134,10 @@ fn bearer_value(line: &[u8]) -> Option<usize> {
         line.get(at..at + word.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
-    (0..line.len()).find(|&at| has(at, b"SAPBR"))?;
-    (0..line.len()).find_map(|at| {
+    // Each word can only start at its first letter: `memchr` finds those
+    // rather than trying every position.
+    memchr::memchr2_iter(b'S', b's', line).find(|&at| has(at, b"SAPBR"))?;
+    memchr::memchr2_iter(b'P', b'p', line).find_map(|at| {
         if !has(at, b"PWD") {
             return None;
         }

@@ -39,28 +39,90 @@ const OTHER: &[(&[u8], OtherName)] = &[
     (b"CNACT", OtherName::Cnact),
 ];
 
+/// No name of [`WIRES`] or [`OTHER`] is longer (a test checks).
+const LONGEST_NAME: usize = 16;
+
+/// Up to [`LONGEST_NAME`] bytes as one integer, the first byte lowest.
+const fn pack(mut bytes: &[u8]) -> u128 {
+    let mut packed = 0;
+    let mut shift = 0;
+    while let [b, rest @ ..] = bytes {
+        if shift == 8 * LONGEST_NAME {
+            break;
+        }
+        packed |= (*b as u128) << shift;
+        shift += 8;
+        bytes = rest;
+    }
+    packed
+}
+
+/// A known name: its text packed ([`pack`]), the mask of its bytes, its
+/// length.
+type Packed = (u128, u128, usize, InfoName);
+
+/// Every name of [`WIRES`] (after its `+`) and of [`OTHER`], packed at
+/// compile time; `None` for the rows without a `+` name (`AT`, `ATE`).
+const NAMES: [Option<Packed>; WIRES.len() + OTHER.len()] = {
+    const fn packed(text: &[u8], name: InfoName) -> Option<Packed> {
+        let mask = if text.len() >= LONGEST_NAME {
+            u128::MAX
+        } else {
+            (1 << (8 * text.len())) - 1
+        };
+        Some((pack(text), mask, text.len(), name))
+    }
+    let mut names = [None; WIRES.len() + OTHER.len()];
+    let mut i = 0;
+    let mut wires = WIRES;
+    while let [(name, wire), rest @ ..] = wires {
+        if let [b'+', text @ ..] = wire.as_bytes() {
+            // Evaluated by the compiler: an index out of range fails the
+            // build.
+            #[allow(clippy::indexing_slicing)]
+            {
+                names[i] = packed(text, InfoName::Command(*name));
+            }
+        }
+        i += 1;
+        wires = rest;
+    }
+    let mut other = OTHER;
+    while let [(text, name), rest @ ..] = other {
+        #[allow(clippy::indexing_slicing)]
+        {
+            names[i] = packed(text, InfoName::Other(*name));
+        }
+        i += 1;
+        other = rest;
+    }
+    names
+};
+
 /// `<name>` after the `+`: the longest known name, any case.
+///
+/// The names are written in upper case and hold no NUL byte (a test
+/// checks), so the first bytes of the input, upper-cased, are packed into
+/// one integer, and a name matches when those bytes under its mask equal
+/// it: one comparison per name rather than one per byte, each folding the
+/// case of both sides. Input shorter than a name leaves zero bytes where
+/// the name has others.
 fn name(input: &mut &[u8]) -> Parsed<InfoName> {
     let head = *input;
-    let starts = |text: &[u8]| {
-        head.get(..text.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(text))
-    };
-    let table = WIRES.iter().filter_map(|&(name, wire)| {
-        let text = wire.as_bytes().strip_prefix(b"+")?;
-        Some((text, InfoName::Command(name)))
-    });
-    let other = OTHER
+    let mut upper = [0u8; LONGEST_NAME];
+    for (u, &h) in upper.iter_mut().zip(head) {
+        *u = h.to_ascii_uppercase();
+    }
+    let packed = pack(&upper);
+    let best = NAMES
         .iter()
-        .map(|&(text, name)| (text, InfoName::Other(name)));
-    let best = table
-        .chain(other)
-        .filter(|(text, _)| starts(text))
-        .max_by_key(|(text, _)| text.len());
+        .flatten()
+        .filter(|&&(text, mask, _, _)| packed & mask == text)
+        .max_by_key(|&&(_, _, len, _)| len);
     match best {
-        Some((text, name)) => {
-            // `starts` checked the first `text.len()` bytes.
-            *input = within(head, text.len()..);
+        Some(&(_, _, len, name)) => {
+            // The name's `len` bytes matched the input's first bytes.
+            *input = within(head, len..);
             Ok(name)
         }
         None => fail(),
@@ -358,6 +420,19 @@ mod tests {
 
     fn urc(op: Op, status: OpStatus) -> Response<'static> {
         Response::Urc(Urc::Ftp { op, status })
+    }
+
+    #[test]
+    fn names_are_upper_case_and_short() {
+        let wires = WIRES.iter().filter_map(|(_, w)| w.strip_prefix('+'));
+        for text in wires
+            .map(str::as_bytes)
+            .chain(OTHER.iter().map(|(t, _)| *t))
+        {
+            assert!(!text.is_empty() && text.len() <= LONGEST_NAME, "{text:?}");
+            assert_eq!(text, text.to_ascii_uppercase(), "{text:?}");
+            assert!(!text.contains(&0), "{text:?}");
+        }
     }
 
     #[test]
