@@ -200,7 +200,7 @@ pub fn decode_simcom_with<F>(bytes: &[u8], read: usize, f: F) -> Result<usize, D
 where
     F: FnMut(Response<'_>),
 {
-    feed(&mut ResponseDecoder::new(), bytes, read, f)
+    feed(ResponseDecoder::new(), bytes, read, f)
 }
 
 /// Decodes `bytes` in reads of `read` bytes into owned items; also returns

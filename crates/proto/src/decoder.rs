@@ -159,7 +159,8 @@ impl ResponseDecoder {
 impl Decoder for ResponseDecoder {
     type Item<'b> = Response<'b>;
 
-    #[inline]
+    // As the inherent method: a generic caller's loop gets it inlined too.
+    #[inline(always)]
     fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
         ResponseDecoder::decode(self, buf)
     }

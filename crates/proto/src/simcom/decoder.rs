@@ -74,6 +74,7 @@ impl ResponseDecoder {
 
     /// Decodes the next item from the front of `buf`; see [`Decoder`] for
     /// what the caller must do with `consumed`.
+    #[inline]
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
         match self.framer.next(buf) {
             Framed::NeedMore { consumed } => Decoded::NeedMore { consumed },
@@ -94,6 +95,9 @@ impl Default for ResponseDecoder {
 impl Decoder for ResponseDecoder {
     type Item<'b> = Response<'b>;
 
+    // Inlined into a generic caller's loop, as the inherent method is
+    // into its callers.
+    #[inline(always)]
     fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
         ResponseDecoder::decode(self, buf)
     }
