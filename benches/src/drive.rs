@@ -46,9 +46,10 @@ where
 /// everything) with `decoder`, either direction or dialect, and calls `f`
 /// with each item. Returns how many bytes were left unconsumed at the end.
 ///
-/// Allocates nothing: the buffer lives on the stack. The decoder is taken
-/// by value, so that its state can live in registers: behind a reference
-/// it cost the 1-byte reads a tenth more instructions.
+/// Allocates nothing: the buffer lives on the stack. The loop costs the
+/// same as a hand-written one for a concrete decoder only because the
+/// decoders' `Decoder::decode` is inlined (not, it was measured, because
+/// the decoder is taken by value).
 pub fn feed<D, F>(mut decoder: D, bytes: &[u8], read: usize, mut f: F) -> Result<usize, DecodeError>
 where
     D: Decoder,
