@@ -149,9 +149,9 @@ impl ResponseDecoder {
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Response<'b>> {
         // Each path read on its own: the common one, a plain line, then
         // needs no dispatch on what kind of frame it found.
-        match self.framer.next_line(buf) {
-            Some(framed) => decoded(framed, response),
-            None => decoded(self.framer.next_item(buf), response),
+        match self.framer.next_line(buf, Direction::FromModem, response) {
+            Some(framed) => decoded(framed),
+            None => decoded(self.framer.next_item(buf).map(response)),
         }
     }
 }
@@ -180,13 +180,13 @@ impl Default for ResponseDecoder {
     }
 }
 
-/// A framer's answer as a decoder's, each frame read by `item`.
+/// A framer's answer, its frame already read, as a decoder's.
 #[inline(always)]
-fn decoded<'b, T>(framed: Framed<'b>, item: fn(Frame<'b>) -> T) -> Decoded<T> {
+fn decoded<T>(framed: Framed<T>) -> Decoded<T> {
     match framed {
         Framed::NeedMore { consumed } => Decoded::NeedMore { consumed },
         Framed::Frame { frame, consumed } => Decoded::Item {
-            item: item(frame),
+            item: frame,
             consumed,
         },
     }

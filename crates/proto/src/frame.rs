@@ -53,14 +53,29 @@ pub(crate) enum Frame<'b> {
     PayloadLine(&'b [u8]),
 }
 
-/// What [`Framer::next`] found.
+/// What [`Framer::next`] found: a [`Frame`], or on the decoders' fast
+/// path the item the decoder makes of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Framed<'b> {
+pub(crate) enum Framed<F> {
     /// A frame; `consumed` bytes (separators before it included) are done.
-    Frame { frame: Frame<'b>, consumed: usize },
+    Frame { frame: F, consumed: usize },
     /// No complete frame yet; `consumed` leading bytes were separators and
     /// are done, the rest must be presented again with more appended.
     NeedMore { consumed: usize },
+}
+
+impl<F> Framed<F> {
+    /// The same answer with its frame read by `item`.
+    #[inline(always)]
+    pub(crate) fn map<T>(self, item: impl FnOnce(F) -> T) -> Framed<T> {
+        match self {
+            Framed::Frame { frame, consumed } => Framed::Frame {
+                frame: item(frame),
+                consumed,
+            },
+            Framed::NeedMore { consumed } => Framed::NeedMore { consumed },
+        }
+    }
 }
 
 /// Where the framer is in the stream.
@@ -173,8 +188,8 @@ impl Framer {
     /// enough to be inlined into the decoders' loops; every other case is
     /// left to [`Framer::next_item`].
     #[inline(always)]
-    pub(crate) fn next<'b>(&mut self, buf: &'b [u8]) -> Framed<'b> {
-        match self.next_line(buf) {
+    pub(crate) fn next<'b>(&mut self, buf: &'b [u8]) -> Framed<Frame<'b>> {
+        match self.next_line(buf, self.direction, |frame| frame) {
             Some(framed) => framed,
             None => self.next_item(buf),
         }
@@ -186,8 +201,19 @@ impl Framer {
     /// an overlong line, with nothing changed that [`Framer::next_item`]
     /// does not then change the same way (at most the end of a listing,
     /// passed over).
+    ///
+    /// `direction` is the framer's own, given by a caller that knows it
+    /// statically so that the checks on it fold away once inlined; `item`
+    /// reads each frame where it is made, where its kind is known, so that
+    /// a decoder does not dispatch on the kind again.
     #[inline(always)]
-    pub(crate) fn next_line<'b>(&mut self, buf: &'b [u8]) -> Option<Framed<'b>> {
+    pub(crate) fn next_line<'b, T>(
+        &mut self,
+        buf: &'b [u8],
+        direction: Direction,
+        item: impl Fn(Frame<'b>) -> T + Copy,
+    ) -> Option<Framed<T>> {
+        debug_assert_eq!(direction, self.direction);
         if self.overlong {
             return None;
         }
@@ -196,7 +222,7 @@ impl Framer {
             let skip = separators(window);
             let left = remaining - skip as u32;
             if left > 0 {
-                return self.listing_line(window, skip, left);
+                return self.listing_line(window, skip, left, item);
             }
             // Separators end the listing: what follows is lines again, and
             // its separators are skipped with them.
@@ -210,7 +236,7 @@ impl Framer {
                 // and the header read again, below).
                 if let (Memo::Found { header, len }, Some(&first)) = (self.memo, buf.first()) {
                     if !is_eol(first) {
-                        return Some(self.payload_start(buf, 0, header, len));
+                        return Some(self.payload_start(buf, 0, header, len).map(item));
                     }
                 }
                 let front = front(buf);
@@ -228,10 +254,10 @@ impl Framer {
                     return Some(Framed::NeedMore { consumed: skip });
                 }
                 if memo == Memo::Unknown {
-                    match inline_header(self.direction, rest) {
+                    match inline_header(direction, rest) {
                         Header::Found { header, len } => {
                             self.scanned = scanned;
-                            return Some(self.payload_start(rest, skip, header, len));
+                            return Some(self.payload_start(rest, skip, header, len).map(item));
                         }
                         Header::Incomplete => {
                             self.scanned = scanned;
@@ -249,7 +275,7 @@ impl Framer {
                     LineEnd::At(p) => {
                         self.scanned = scanned;
                         self.memo = Memo::NotHeader;
-                        Some(self.line(rest, p, skip))
+                        Some(self.line(rest, p, skip, direction, item))
                     }
                     LineEnd::Pending(n) => {
                         self.scanned = n;
@@ -259,7 +285,7 @@ impl Framer {
                     LineEnd::Overlong => None,
                 }
             }
-            State::Raw { remaining } => Some(self.fragment(buf, 0, remaining)),
+            State::Raw { remaining } => Some(self.fragment(buf, 0, remaining).map(item)),
             // Left above.
             State::Listing { .. } => None,
         }
@@ -277,7 +303,7 @@ impl Framer {
         at: usize,
         header: usize,
         len: u32,
-    ) -> Framed<'b> {
+    ) -> Framed<Frame<'b>> {
         let first = (len as usize).min(MAX_FRAGMENT);
         let start = header + 1;
         let Some(data) = rest.get(start..start + first) else {
@@ -301,7 +327,7 @@ impl Framer {
     /// Frames the next fragment of a raw payload of which `remaining` bytes
     /// are still to come; `rest` is `at` bytes into the caller's buffer.
     #[inline(never)]
-    fn fragment<'b>(&mut self, rest: &'b [u8], at: usize, remaining: u32) -> Framed<'b> {
+    fn fragment<'b>(&mut self, rest: &'b [u8], at: usize, remaining: u32) -> Framed<Frame<'b>> {
         let n = (remaining as usize).min(MAX_FRAGMENT);
         let Some(data) = rest.get(..n) else {
             return Framed::NeedMore { consumed: at };
@@ -319,7 +345,13 @@ impl Framer {
     /// listing in the buffer, starting with `skip` separators, after which
     /// `left` > 0 bytes of it remain.
     #[inline(always)]
-    fn listing_line<'b>(&mut self, window: &'b [u8], skip: usize, left: u32) -> Option<Framed<'b>> {
+    fn listing_line<'b, T>(
+        &mut self,
+        window: &'b [u8],
+        skip: usize,
+        left: u32,
+        item: impl Fn(Frame<'b>) -> T,
+    ) -> Option<Framed<T>> {
         let window = within(window, skip..);
         if window.is_empty() {
             return None;
@@ -333,7 +365,7 @@ impl Framer {
                     remaining: left - p as u32,
                 };
                 let line = within(window, ..p);
-                Some(self.emit(Frame::PayloadLine(line), skip + p))
+                Some(self.emit(item(Frame::PayloadLine(line)), skip + p))
             }
             LineEnd::Pending(n) if n < left as usize => {
                 self.state = State::Listing { remaining: left };
@@ -345,7 +377,7 @@ impl Framer {
             LineEnd::Pending(n) => {
                 self.state = State::Lines;
                 let line = within(window, ..n);
-                Some(self.emit(Frame::PayloadLine(line), skip + n))
+                Some(self.emit(item(Frame::PayloadLine(line)), skip + n))
             }
             LineEnd::Overlong => None,
         }
@@ -356,18 +388,25 @@ impl Framer {
     /// its line end (a listing header, the SIMCom dialect's read and upload
     /// headers).
     #[inline(always)]
-    fn line<'b>(&mut self, rest: &'b [u8], p: usize, at: usize) -> Framed<'b> {
+    fn line<'b, T>(
+        &mut self,
+        rest: &'b [u8],
+        p: usize,
+        at: usize,
+        direction: Direction,
+        item: impl Fn(Frame<'b>) -> T,
+    ) -> Framed<T> {
         let line = within(rest, ..p);
-        let header = match self.direction {
+        let header = match direction {
             // The SIMCom dialect's read headers, raw.
             Direction::SimcomFromModem => data_header(line),
             Direction::SimcomFromHost => put_header(line),
-            _ => listing_header(self.direction, line),
+            _ => listing_header(direction, line),
         };
         let Some(header) = header else {
-            return self.emit(Frame::Line(line), at + p);
+            return self.emit(item(Frame::Line(line)), at + p);
         };
-        self.header_line(rest, p, at, header)
+        self.header_line(rest, p, at, header).map(item)
     }
 
     /// [`Framer::line`] for a header line: the header frame, once the whole
@@ -379,7 +418,7 @@ impl Framer {
         p: usize,
         at: usize,
         header: ListingHeader,
-    ) -> Framed<'b> {
+    ) -> Framed<Frame<'b>> {
         let frame = Frame::ListingHeader {
             line: within(rest, ..p),
             header,
@@ -413,7 +452,7 @@ impl Framer {
     /// [`Framer::next`] for every item: lines, payload headers, payloads,
     /// overlong lines.
     #[inline(never)]
-    pub(crate) fn next_item<'b>(&mut self, buf: &'b [u8]) -> Framed<'b> {
+    pub(crate) fn next_item<'b>(&mut self, buf: &'b [u8]) -> Framed<Frame<'b>> {
         let mut at = 0;
         loop {
             let rest = within(buf, at..);
@@ -459,7 +498,7 @@ impl Framer {
                                 }
                                 return self.emit(Frame::Overlong(line), at + p);
                             }
-                            return self.line(rest, p, at);
+                            return self.line(rest, p, at, self.direction, |frame| frame);
                         }
                         LineEnd::Overlong => {
                             self.overlong = true;
@@ -548,7 +587,7 @@ impl Framer {
         };
     }
 
-    fn emit<'b>(&mut self, frame: Frame<'b>, consumed: usize) -> Framed<'b> {
+    fn emit<F>(&mut self, frame: F, consumed: usize) -> Framed<F> {
         self.scanned = 0;
         self.memo = Memo::Unknown;
         Framed::Frame { frame, consumed }
