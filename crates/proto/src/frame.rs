@@ -219,7 +219,13 @@ impl Framer {
         }
         if let State::Listing { remaining } = self.state {
             let window = buf.get(..remaining as usize).unwrap_or(buf);
-            let skip = separators(window);
+            // A line searched in part before starts the buffer: no
+            // separators to skip (see `resumed`).
+            let skip = if self.resumed() {
+                0
+            } else {
+                separators(window)
+            };
             let left = remaining - skip as u32;
             if left > 0 {
                 return self.listing_line(window, skip, left, item);
@@ -585,6 +591,16 @@ impl Framer {
         } else {
             State::Listing { remaining }
         };
+    }
+
+    /// True when the previous call left a line searched in part: under the
+    /// contract the buffer then starts with that line, whose first
+    /// `scanned` > 0 bytes are neither CR nor LF. (A caller breaking the
+    /// contract gets meaningless items, never a panic: every search
+    /// clamps `scanned` to what the buffer holds.)
+    #[inline(always)]
+    fn resumed(&self) -> bool {
+        self.scanned > 0
     }
 
     fn emit<F>(&mut self, frame: F, consumed: usize) -> Framed<F> {
