@@ -242,7 +242,12 @@ impl Framer {
                 // and the header read again, below).
                 if let (Memo::Found { header, len }, Some(&first)) = (self.memo, buf.first()) {
                     if !is_eol(first) {
-                        return Some(self.payload_start(buf, 0, header, len).map(item));
+                        // Until its first fragment is complete, as
+                        // `payload_start` would find, without the call.
+                        if buf.len() < header + 1 + (len as usize).min(MAX_FRAGMENT) {
+                            return Some(Framed::NeedMore { consumed: 0 });
+                        }
+                        return Some(self.payload_start(buf, 0, header, len, item));
                     }
                 }
                 let front = front(buf);
@@ -263,7 +268,7 @@ impl Framer {
                     match inline_header(direction, rest) {
                         Header::Found { header, len } => {
                             self.scanned = scanned;
-                            return Some(self.payload_start(rest, skip, header, len).map(item));
+                            return Some(self.payload_start(rest, skip, header, len, item));
                         }
                         Header::Incomplete => {
                             self.scanned = scanned;
@@ -291,7 +296,12 @@ impl Framer {
                     LineEnd::Overlong => None,
                 }
             }
-            State::Raw { remaining } => Some(self.fragment(buf, 0, remaining).map(item)),
+            // Until the fragment is complete, as `fragment` would find,
+            // without the call.
+            State::Raw { remaining } if buf.len() < (remaining as usize).min(MAX_FRAGMENT) => {
+                Some(Framed::NeedMore { consumed: 0 })
+            }
+            State::Raw { remaining } => Some(self.fragment(buf, 0, remaining, item)),
             // Left above.
             State::Listing { .. } => None,
         }
@@ -303,13 +313,14 @@ impl Framer {
     /// the header remembered until the fragment is complete. Out of line:
     /// payloads are few and long.
     #[inline(never)]
-    fn payload_start<'b>(
+    fn payload_start<'b, T>(
         &mut self,
         rest: &'b [u8],
         at: usize,
         header: usize,
         len: u32,
-    ) -> Framed<Frame<'b>> {
+        item: impl FnOnce(Frame<'b>) -> T,
+    ) -> Framed<T> {
         let first = (len as usize).min(MAX_FRAGMENT);
         let start = header + 1;
         let Some(data) = rest.get(start..start + first) else {
@@ -321,11 +332,11 @@ impl Framer {
             self.state = State::Raw { remaining };
         }
         self.emit(
-            Frame::PayloadStart {
+            item(Frame::PayloadStart {
                 header: within(rest, ..header),
                 len,
                 data,
-            },
+            }),
             at + start + first,
         )
     }
@@ -333,7 +344,13 @@ impl Framer {
     /// Frames the next fragment of a raw payload of which `remaining` bytes
     /// are still to come; `rest` is `at` bytes into the caller's buffer.
     #[inline(never)]
-    fn fragment<'b>(&mut self, rest: &'b [u8], at: usize, remaining: u32) -> Framed<Frame<'b>> {
+    fn fragment<'b, T>(
+        &mut self,
+        rest: &'b [u8],
+        at: usize,
+        remaining: u32,
+        item: impl FnOnce(Frame<'b>) -> T,
+    ) -> Framed<T> {
         let n = (remaining as usize).min(MAX_FRAGMENT);
         let Some(data) = rest.get(..n) else {
             return Framed::NeedMore { consumed: at };
@@ -344,7 +361,7 @@ impl Framer {
         } else {
             State::Raw { remaining: left }
         };
-        self.emit(Frame::Fragment(data), at + n)
+        self.emit(item(Frame::Fragment(data)), at + n)
     }
 
     /// [`Framer::next_line`] inside a listing: `window` is the rest of the
@@ -487,7 +504,7 @@ impl Framer {
                         };
                         match verdict {
                             Header::Found { header, len } => {
-                                return self.payload_start(rest, at, header, len);
+                                return self.payload_start(rest, at, header, len, |frame| frame);
                             }
                             Header::Incomplete => return Framed::NeedMore { consumed: at },
                             Header::None => self.memo = Memo::NotHeader,
@@ -517,7 +534,9 @@ impl Framer {
                         }
                     }
                 }
-                State::Raw { remaining } => return self.fragment(rest, at, remaining),
+                State::Raw { remaining } => {
+                    return self.fragment(rest, at, remaining, |frame| frame)
+                }
                 State::Listing { remaining } => {
                     let mut remaining = remaining;
                     let mut window = rest.get(..remaining as usize).unwrap_or(rest);
@@ -620,13 +639,14 @@ impl Framer {
 /// starting after the `scanned` bytes already known to hold none.
 #[inline]
 fn line_end(window: &[u8], scanned: usize) -> LineEnd {
-    let window = window.get(..MAX_LINE + 1).unwrap_or(window);
-    let from = scanned.min(window.len());
-    let found = find_eol(within(window, from..));
-    match found {
+    let end = window.len().min(MAX_LINE + 1);
+    let from = scanned.min(end);
+    // `from <= end <= window.len()`: never empty for want of bounds.
+    let hay = window.get(from..end).unwrap_or_default();
+    match find_eol(hay) {
         Some(i) => LineEnd::At(from + i),
-        None if window.len() > MAX_LINE => LineEnd::Overlong,
-        None => LineEnd::Pending(window.len()),
+        None if end > MAX_LINE => LineEnd::Overlong,
+        None => LineEnd::Pending(end),
     }
 }
 
