@@ -375,19 +375,19 @@ impl Framer {
         left: u32,
         item: impl Fn(Frame<'b>) -> T,
     ) -> Option<Framed<T>> {
-        let window = within(window, skip..);
-        if window.is_empty() {
-            return None;
-        }
+        // The separators were counted within the window, the line end is
+        // found within it: neither `get` fails, and a failure would only
+        // leave the item to `next_item`, nothing changed yet.
+        let window = window.get(skip..).filter(|w| !w.is_empty())?;
         let scanned = if skip > 0 { 0 } else { self.scanned };
         match line_end(window, scanned) {
             // A line end inside the listing: the listing goes on after it,
             // `left - p` > 0.
             LineEnd::At(p) => {
+                let line = window.get(..p)?;
                 self.state = State::Listing {
                     remaining: left - p as u32,
                 };
-                let line = within(window, ..p);
                 Some(self.emit(item(Frame::PayloadLine(line)), skip + p))
             }
             LineEnd::Pending(n) if n < left as usize => {
