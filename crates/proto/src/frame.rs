@@ -127,6 +127,28 @@ fn find_eol(hay: &[u8]) -> Option<usize> {
     memchr2(b'\r', b'\n', hay)
 }
 
+/// [`find_eol`] for a listing, whose lines are long: fewer than 16 bytes
+/// are left to search only where a read cut a line, and memchr would go
+/// through them byte by byte. Those are looked at as two words that
+/// overlap: the first line end in the second is the first of all, as the
+/// bytes they share hold none.
+#[inline]
+fn find_eol_short(hay: &[u8]) -> Option<usize> {
+    if let (true, Some(first), Some(last)) = (
+        hay.len() < 16,
+        hay.first_chunk::<8>(),
+        hay.last_chunk::<8>(),
+    ) {
+        let first = eol_bytes(u64::from_le_bytes(*first));
+        if first != 0 {
+            return Some((first.trailing_zeros() / 8) as usize);
+        }
+        let last = eol_bytes(u64::from_le_bytes(*last));
+        return (last != 0).then(|| hay.len() - 8 + (last.trailing_zeros() / 8) as usize);
+    }
+    find_eol(hay)
+}
+
 const fn is_eol(b: u8) -> bool {
     b == b'\r' || b == b'\n'
 }
@@ -380,7 +402,7 @@ impl Framer {
         // leave the item to `next_item`, nothing changed yet.
         let window = window.get(skip..).filter(|w| !w.is_empty())?;
         let scanned = if skip > 0 { 0 } else { self.scanned };
-        match line_end(window, scanned) {
+        match line_end_with(window, scanned, find_eol_short) {
             // A line end inside the listing: the listing goes on after it,
             // `left - p` > 0.
             LineEnd::At(p) => {
@@ -639,11 +661,17 @@ impl Framer {
 /// starting after the `scanned` bytes already known to hold none.
 #[inline]
 fn line_end(window: &[u8], scanned: usize) -> LineEnd {
+    line_end_with(window, scanned, find_eol)
+}
+
+/// [`line_end`] with the search `find`.
+#[inline(always)]
+fn line_end_with(window: &[u8], scanned: usize, find: fn(&[u8]) -> Option<usize>) -> LineEnd {
     let end = window.len().min(MAX_LINE + 1);
     let from = scanned.min(end);
     // `from <= end <= window.len()`: never empty for want of bounds.
     let hay = window.get(from..end).unwrap_or_default();
-    match find_eol(hay) {
+    match find(hay) {
         Some(i) => LineEnd::At(from + i),
         None if end > MAX_LINE => LineEnd::Overlong,
         None => LineEnd::Pending(end),
