@@ -305,11 +305,9 @@ impl Framer {
                     None => line_end(rest, scanned.max(front.clean)),
                 };
                 match end {
-                    LineEnd::At(p) => {
-                        self.scanned = scanned;
-                        self.memo = Memo::NotHeader;
-                        Some(self.line(rest, p, skip, direction, item))
-                    }
+                    // `line` leaves `scanned` and `memo` as they must be
+                    // after the item, or after a header waiting for its LF.
+                    LineEnd::At(p) => Some(self.line(rest, p, skip, direction, item)),
                     LineEnd::Pending(n) => {
                         self.scanned = n;
                         self.memo = Memo::NotHeader;
@@ -481,6 +479,7 @@ impl Framer {
             _ if self.direction == Direction::SimcomFromHost => p + 1,
             (Some(b'\r'), None) => {
                 self.scanned = p;
+                self.memo = Memo::NotHeader;
                 return Framed::NeedMore { consumed: at };
             }
             (Some(b'\r'), Some(b'\n')) => p + 2,
