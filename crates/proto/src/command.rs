@@ -101,6 +101,16 @@ macro_rules! commands {
                 }
             }
 
+            /// What the command does to the FTP connection: its row's
+            /// [`Role`] (the same as `self.spec().role`, without building
+            /// the whole row).
+            pub const fn role(self) -> Role {
+                match self {
+                    CommandName::$bare => Role::$bare_role,
+                    $( CommandName::$name => Role::$role, )*
+                }
+            }
+
             /// The command's row of the table.
             pub fn spec(self) -> CommandSpec {
                 spec(self)
@@ -341,4 +351,16 @@ pub(crate) fn basic() -> impl Iterator<Item = (CommandName, &'static [u8])> {
         .iter()
         .filter(|(_, w)| !w.is_empty() && !w.starts_with('+'))
         .map(|&(name, w)| (name, w.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::commands;
+
+    #[test]
+    fn role_is_the_rows_role() {
+        for row in commands() {
+            assert_eq!(row.name.role(), row.role, "{:?}", row.name);
+        }
+    }
 }
