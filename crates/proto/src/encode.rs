@@ -6,6 +6,7 @@
 
 use crate::command::Command;
 use crate::error::EncodeError;
+use crate::limits::MAX_COMMAND;
 use crate::param::Sink;
 
 /// The encoder's one sink: writes into a buffer the sizing pass checked.
@@ -56,16 +57,24 @@ impl Command<'_> {
     /// # Ok::<(), EncodeError>(())
     /// ```
     pub fn encode(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
-        let needed = self.encoded_len()?;
-        if needed > buf.len() {
-            return Err(EncodeError::BufferTooSmall {
-                needed,
-                available: buf.len(),
-            });
+        self.check()?;
+        // With room for the longest command, one pass writes it; with
+        // less, a counting pass first makes sure a refusal writes nothing.
+        if buf.len() < MAX_COMMAND {
+            let mut counter = Writer::counter();
+            self.emit(&mut counter);
+            if counter.at > buf.len() {
+                return Err(EncodeError::BufferTooSmall {
+                    needed: counter.at,
+                    available: buf.len(),
+                });
+            }
         }
+        let available = buf.len();
         let mut writer = Writer { buf, at: 0 };
         self.emit(&mut writer);
-        Ok(needed)
+        debug_assert!(writer.at <= available, "MAX_COMMAND bytes hold any command");
+        Ok(writer.at)
     }
 
     /// The number of bytes [`Command::encode`] writes for this command.
