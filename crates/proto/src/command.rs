@@ -94,10 +94,21 @@ macro_rules! commands {
         impl CommandName {
             /// The command as written after `AT`, e.g. `"+FTPSERV"`; `"E"`
             /// for echo and `""` for the bare `AT`.
+            #[allow(clippy::indexing_slicing)] // Every name has its row: a constant index in range.
             pub const fn as_str(self) -> &'static str {
+                // `WIRES` lists the names in declaration order: a name's
+                // discriminant is its row, read from the table rather than
+                // by a `match` of its own.
+                WIRES[self as usize].1
+            }
+
+            /// What the command does to the FTP connection: its row's
+            /// [`Role`] (the same as `self.spec().role`, without building
+            /// the whole row).
+            pub const fn role(self) -> Role {
                 match self {
-                    CommandName::$bare => $bare_wire,
-                    $( CommandName::$name => $wire, )*
+                    CommandName::$bare => Role::$bare_role,
+                    $( CommandName::$name => Role::$role, )*
                 }
             }
 
@@ -341,4 +352,17 @@ pub(crate) fn basic() -> impl Iterator<Item = (CommandName, &'static [u8])> {
         .iter()
         .filter(|(_, w)| !w.is_empty() && !w.starts_with('+'))
         .map(|&(name, w)| (name, w.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::commands;
+
+    #[test]
+    fn role_and_text_are_the_rows() {
+        for row in commands() {
+            assert_eq!(row.name.role(), row.role, "{:?}", row.name);
+            assert_eq!(row.name.as_str(), row.wire, "{:?}", row.name);
+        }
+    }
 }

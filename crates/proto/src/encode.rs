@@ -6,26 +6,33 @@
 
 use crate::command::Command;
 use crate::error::EncodeError;
+use crate::limits::MAX_COMMAND;
 use crate::param::Sink;
 
-/// The sizing pass's sink: counts bytes.
-pub(crate) struct Counter(pub(crate) usize);
-
-impl Sink for Counter {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0 += bytes.len();
-    }
-}
-
-/// The writing pass's sink: writes into a buffer the sizing pass checked.
+/// The encoder's one sink: writes into a buffer the sizing pass checked.
+/// Over no room ([`Writer::counter`]) it only counts, which is the sizing
+/// pass: one sink type, so each command's `emit` is compiled once, not
+/// once per pass.
 pub(crate) struct Writer<'b> {
     pub(crate) buf: &'b mut [u8],
     pub(crate) at: usize,
 }
 
+impl Writer<'static> {
+    /// The sizing pass's writer: no room, so it writes nothing and counts
+    /// the bytes in `at`.
+    pub(crate) fn counter() -> Self {
+        Writer {
+            buf: &mut [],
+            at: 0,
+        }
+    }
+}
+
 impl Sink for Writer<'_> {
     fn put(&mut self, bytes: &[u8]) {
-        // The sizing pass guarantees the room; `get_mut` keeps it panic-free.
+        // The sizing pass guarantees the room (and has none, so writes
+        // nothing); `get_mut` keeps it panic-free.
         if let Some(dst) = self.buf.get_mut(self.at..self.at + bytes.len()) {
             dst.copy_from_slice(bytes);
         }
@@ -51,26 +58,31 @@ impl Command<'_> {
     /// ```
     pub fn encode(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
         self.check()?;
-        let mut counter = Counter(0);
-        self.emit(&mut counter);
-        let needed = counter.0;
-        if needed > buf.len() {
-            return Err(EncodeError::BufferTooSmall {
-                needed,
-                available: buf.len(),
-            });
+        // With room for the longest command, one pass writes it; with
+        // less, a counting pass first makes sure a refusal writes nothing.
+        if buf.len() < MAX_COMMAND {
+            let mut counter = Writer::counter();
+            self.emit(&mut counter);
+            if counter.at > buf.len() {
+                return Err(EncodeError::BufferTooSmall {
+                    needed: counter.at,
+                    available: buf.len(),
+                });
+            }
         }
+        let available = buf.len();
         let mut writer = Writer { buf, at: 0 };
         self.emit(&mut writer);
-        Ok(needed)
+        debug_assert!(writer.at <= available, "MAX_COMMAND bytes hold any command");
+        Ok(writer.at)
     }
 
     /// The number of bytes [`Command::encode`] writes for this command.
     pub fn encoded_len(&self) -> Result<usize, EncodeError> {
         self.check()?;
-        let mut counter = Counter(0);
+        let mut counter = Writer::counter();
         self.emit(&mut counter);
-        Ok(counter.0)
+        Ok(counter.at)
     }
 }
 

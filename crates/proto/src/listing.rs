@@ -23,6 +23,7 @@ use core::iter::FusedIterator;
 use memchr::memchr2;
 use winnow::ascii::{digit1, space0, space1, Caseless};
 use winnow::combinator::{alt, dispatch, eof, opt, peek, preceded};
+use winnow::error::EmptyError;
 use winnow::prelude::*;
 use winnow::stream::{AsChar, Offset};
 use winnow::token::{any, one_of, rest, take_till, take_while};
@@ -238,9 +239,14 @@ enum Line<'a> {
 /// The grammar's input: one complete line, terminator removed.
 type Input<'a> = &'a [u8];
 
+/// A rule's result. A failure says nothing but where it stopped (the
+/// input's position), all [`ListingError::Unrecognised`] reports: an error
+/// type without context keeps the grammar small on a microcontroller.
+type Parsed<T> = ModalResult<T, EmptyError>;
+
 /// `line = dos-entry / total / unix-entry`, told apart by the first byte: a
 /// digit starts a DOS date, and no unix file type is `t`.
-fn listing_line<'a>(input: &mut Input<'a>) -> ModalResult<Line<'a>> {
+fn listing_line<'a>(input: &mut Input<'a>) -> Parsed<Line<'a>> {
     dispatch! {peek(any);
         b'0'..=b'9' => dos_entry.map(Line::Entry),
         b't' => total.value(Line::Total),
@@ -251,7 +257,7 @@ fn listing_line<'a>(input: &mut Input<'a>) -> ModalResult<Line<'a>> {
 
 /// `total = "total" SP+ 1*DIGIT [unit]`, e.g. `total 12`, or `total 1.5K`
 /// from `ls -h`.
-fn total(input: &mut Input<'_>) -> ModalResult<()> {
+fn total(input: &mut Input<'_>) -> Parsed<()> {
     (
         "total",
         space1,
@@ -264,7 +270,7 @@ fn total(input: &mut Input<'_>) -> ModalResult<()> {
 }
 
 /// `unix-entry = type permissions [acl] SP+ links SP+ owner SP+ size-and-date SP+ name`
-fn unix_entry<'a>(input: &mut Input<'a>) -> ModalResult<Entry<'a>> {
+fn unix_entry<'a>(input: &mut Input<'a>) -> Parsed<Entry<'a>> {
     let kind = file_type.parse_next(input)?;
     let permissions = permissions.parse_next(input)?;
     (opt(acl_marker), space1, link_count, space1, owner, space1)
@@ -288,7 +294,7 @@ fn unix_entry<'a>(input: &mut Input<'a>) -> ModalResult<Entry<'a>> {
 }
 
 /// `type = "-" / "d" / "l" / "b" / "c" / "p" / "s" / "D" / "P" / "w"`
-fn file_type(input: &mut Input<'_>) -> ModalResult<EntryKind> {
+fn file_type(input: &mut Input<'_>) -> Parsed<EntryKind> {
     any.verify_map(|b| match b {
         b'-' => Some(EntryKind::File),
         b'd' => Some(EntryKind::Directory),
@@ -300,23 +306,23 @@ fn file_type(input: &mut Input<'_>) -> ModalResult<EntryKind> {
 }
 
 /// `permissions = 9("r" / "w" / "x" / "-" / "s" / "S" / "t" / "T" / "l")`
-fn permissions<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
+fn permissions<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     take_while(9, |b: u8| b"rwx-sStTl".contains(&b)).parse_next(input)
 }
 
 /// `acl = "+" / "@" / "."`: an ACL, extended attributes, or a `SELinux`
 /// security context.
-fn acl_marker(input: &mut Input<'_>) -> ModalResult<u8> {
+fn acl_marker(input: &mut Input<'_>) -> Parsed<u8> {
     one_of([b'+', b'@', b'.']).parse_next(input)
 }
 
 /// `links = 1*DIGIT`
-fn link_count<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
+fn link_count<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     digit1.parse_next(input)
 }
 
 /// `owner = 1*(any byte but SP and TAB)`; the group has the same form.
-fn owner<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
+fn owner<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     take_till(1.., [b' ', b'\t']).parse_next(input)
 }
 
@@ -325,31 +331,31 @@ fn owner<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
 /// Some servers leave out the group. The reading without a group is tried
 /// first, and it can only succeed on a line that has none: with a group, the
 /// token after the first would have to be both a size and a month name.
-fn size_and_date<'a>(input: &mut Input<'a>) -> ModalResult<(Option<u64>, &'a [u8])> {
+fn size_and_date<'a>(input: &mut Input<'a>) -> Parsed<(Option<u64>, &'a [u8])> {
     let size_date = || (unix_size, preceded(space1, unix_date));
     alt((size_date(), preceded((owner, space1), size_date()))).parse_next(input)
 }
 
 /// `size = device-numbers / 1*DIGIT`
-fn unix_size(input: &mut Input<'_>) -> ModalResult<Option<u64>> {
+fn unix_size(input: &mut Input<'_>) -> Parsed<Option<u64>> {
     alt((device_numbers.value(None), decimal.map(Some))).parse_next(input)
 }
 
 /// `device-numbers = 1*DIGIT "," *SP 1*DIGIT`: `major, minor`, listed
 /// instead of a size for device files.
-fn device_numbers(input: &mut Input<'_>) -> ModalResult<()> {
+fn device_numbers(input: &mut Input<'_>) -> Parsed<()> {
     (digit1, b',', space0, digit1).void().parse_next(input)
 }
 
 /// `date = month SP+ day SP+ (time / year)`, as the slice it spans.
-fn unix_date<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
+fn unix_date<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     (month, space1, day, space1, alt((clock, year)))
         .take()
         .parse_next(input)
 }
 
 /// `month = "Jan" / "Feb" / ... / "Dec"`, in any case.
-fn month<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
+fn month<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     const MONTHS: [&[u8]; 12] = [
         b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
         b"dec",
@@ -360,12 +366,12 @@ fn month<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
 }
 
 /// `day = 1*2DIGIT`
-fn day<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
+fn day<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     take_while(1..=2, AsChar::is_dec_digit).parse_next(input)
 }
 
 /// `clock = 1*2DIGIT ":" 2DIGIT`
-fn clock<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
+fn clock<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     (
         take_while(1..=2, AsChar::is_dec_digit),
         b':',
@@ -376,13 +382,13 @@ fn clock<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
 }
 
 /// `year = 4DIGIT`
-fn year<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
+fn year<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     take_while(4, AsChar::is_dec_digit).parse_next(input)
 }
 
 /// `name = 1*OCTET`: the rest of the line, which starts after the blanks that
 /// separate it from the date.
-fn name<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
+fn name<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     rest.verify(|name: &[u8]| !name.is_empty())
         .parse_next(input)
 }
@@ -400,7 +406,7 @@ fn split_link(name: &[u8]) -> (&[u8], Option<&[u8]>) {
 }
 
 /// `dos-entry = dos-date SP+ dos-time SP+ ("<DIR>" / size) SP+ name`
-fn dos_entry<'a>(input: &mut Input<'a>) -> ModalResult<Entry<'a>> {
+fn dos_entry<'a>(input: &mut Input<'a>) -> Parsed<Entry<'a>> {
     let date = (dos_date, space1, dos_time).take().parse_next(input)?;
     let (kind, size) = preceded(space1, dos_dir_or_size).parse_next(input)?;
     let name = preceded(space1, name).parse_next(input)?;
@@ -416,7 +422,7 @@ fn dos_entry<'a>(input: &mut Input<'a>) -> ModalResult<Entry<'a>> {
 }
 
 /// `dos-date = 1*2DIGIT "-" 1*2DIGIT "-" (4DIGIT / 2DIGIT)`, month first.
-fn dos_date<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
+fn dos_date<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     let two_digits = || take_while(1..=2, AsChar::is_dec_digit);
     let year = take_while(2..=4, AsChar::is_dec_digit).verify(|year: &[u8]| year.len() != 3);
     (two_digits(), b'-', two_digits(), b'-', year)
@@ -425,14 +431,14 @@ fn dos_date<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
 }
 
 /// `dos-time = clock ["AM" / "PM"]`, the suffix in any case.
-fn dos_time<'a>(input: &mut Input<'a>) -> ModalResult<&'a [u8]> {
+fn dos_time<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     (clock, opt(alt((Caseless("AM"), Caseless("PM")))))
         .take()
         .parse_next(input)
 }
 
 /// `"<DIR>"` for a directory, else the file's size.
-fn dos_dir_or_size(input: &mut Input<'_>) -> ModalResult<(EntryKind, Option<u64>)> {
+fn dos_dir_or_size(input: &mut Input<'_>) -> Parsed<(EntryKind, Option<u64>)> {
     alt((
         "<DIR>".value((EntryKind::Directory, None)),
         decimal.map(|size| (EntryKind::File, Some(size))),
@@ -441,7 +447,7 @@ fn dos_dir_or_size(input: &mut Input<'_>) -> ModalResult<(EntryKind, Option<u64>
 }
 
 /// `1*DIGIT` as a `u64`; a number too large for one does not match.
-fn decimal(input: &mut Input<'_>) -> ModalResult<u64> {
+fn decimal(input: &mut Input<'_>) -> Parsed<u64> {
     digit1.verify_map(parse_u64).parse_next(input)
 }
 

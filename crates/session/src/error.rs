@@ -52,12 +52,11 @@ impl JobError {
     pub fn needs_configure(&self) -> bool {
         match self {
             JobError::Modem { command, error } => {
-                matches!(error, ModemError::Serv(_))
-                    || refusal_loses_connection(command.spec().role)
+                matches!(error, ModemError::Serv(_)) || refusal_loses_connection(command.role())
             }
             JobError::Protocol { .. } | JobError::NotConfigured | JobError::NoAnswer => true,
             JobError::Cancelled => false,
-            JobError::Timeout { command } => timeout_loses_connection(command.spec().role),
+            JobError::Timeout { command } => timeout_loses_connection(command.role()),
         }
     }
 }

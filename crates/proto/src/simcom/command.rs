@@ -11,7 +11,7 @@
 //! (with which tests and fuzzers build a command of every row) come from the
 //! rows.
 
-use crate::encode::{Counter, Writer};
+use crate::encode::Writer;
 use crate::error::EncodeError;
 use crate::param::{Action, FormKind, Mode, Seed, Setting, Sink, TransferType};
 
@@ -1014,8 +1014,8 @@ impl Command<'_> {
     /// The number of bytes [`Command::encode`] writes.
     pub fn encoded_len(&self) -> Result<usize, EncodeError> {
         self.check()?;
-        let mut counter = Counter(0);
+        let mut counter = Writer::counter();
         self.emit(&mut counter);
-        Ok(counter.0)
+        Ok(counter.at)
     }
 }
