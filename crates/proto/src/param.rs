@@ -10,9 +10,12 @@
 //! [`Password`]. A new command whose form and values already exist is one
 //! row of the table; a new value type is one `Value` impl.
 
+use winnow::combinator::{alt, opt, preceded};
+use winnow::prelude::*;
+
 use crate::bytes::{within, Bytes};
 use crate::error::{EncodeError, TextKind};
-use crate::lex::{parse_u32, trim};
+use crate::lex::{number, parse_u32, spaces, trim};
 use crate::limits::MAX_PUT_DATA;
 use crate::text::{Host, Password, Text};
 use crate::timeout::TimeoutClass;
@@ -641,49 +644,9 @@ impl<'a> Value<'a> for u32 {
     }
 }
 
-/// `0` or `1`, the whole of `v`.
-fn digit_bool(v: &[u8]) -> Option<bool> {
-    match v {
-        b"0" => Some(false),
-        b"1" => Some(true),
-        _ => None,
-    }
-}
-
-/// `1*10DIGIT` at the start of `v`, whose value fits a `u8`, and the rest.
-/// These small parameters are read by hand, not by winnow's combinators:
-/// an echoed `AT+CFUN` or `AT+CGACT` is all they read, and each combinator
-/// is code of its own on a microcontroller.
-fn leading_u8(v: &[u8]) -> Option<(u8, &[u8])> {
-    let end = v
-        .iter()
-        .position(|b| !b.is_ascii_digit())
-        .unwrap_or(v.len());
-    let (digits, rest) = v.split_at_checked(end)?;
-    if digits.len() > 10 {
-        return None;
-    }
-    Some((u8::try_from(parse_u32(digits)?).ok()?, rest))
-}
-
-/// After a value's first part: nothing (`None`), or `*SP "," *SP` and the
-/// rest (`Some`); `Err` for anything else.
-fn after_comma(rest: &[u8]) -> Result<Option<&[u8]>, ()> {
-    if rest.is_empty() {
-        return Ok(None);
-    }
-    match trim_start(rest) {
-        [b',', second @ ..] => Ok(Some(trim_start(second))),
-        _ => Err(()),
-    }
-}
-
-/// `v` without its leading spaces.
-fn trim_start(mut v: &[u8]) -> &[u8] {
-    while let [b' ', rest @ ..] = v {
-        v = rest;
-    }
-    v
+/// `0` or `1`.
+fn digit_bool(input: &mut &[u8]) -> crate::lex::Parsed<bool> {
+    alt((b'0'.value(false), b'1'.value(true))).parse_next(input)
 }
 
 impl<'a> Value<'a> for Cfun {
@@ -697,13 +660,14 @@ impl<'a> Value<'a> for Cfun {
     }
 
     /// `<fun>[,<rst>]`.
-    fn parse((): (), v: &'a [u8]) -> Option<Self> {
-        let (fun, rest) = leading_u8(v)?;
-        let reset = match after_comma(rest).ok()? {
-            None => None,
-            Some(rst) => Some(digit_bool(rst)?),
-        };
-        Some(Cfun { fun, reset })
+    fn parse((): (), mut v: &'a [u8]) -> Option<Self> {
+        let (fun, reset) = (
+            number.verify_map(|n| u8::try_from(n).ok()),
+            opt(preceded((spaces, b',', spaces), digit_bool)),
+        )
+            .parse_next(&mut v)
+            .ok()?;
+        v.is_empty().then_some(Cfun { fun, reset })
     }
 
     fn param((): ()) -> Param {
@@ -734,17 +698,17 @@ impl<'a> Value<'a> for Cgact {
     }
 
     /// `<state>[,<cid>]`.
-    fn parse((): (), v: &'a [u8]) -> Option<Self> {
-        let (state, rest) = v.split_at_checked(1)?;
-        let activate = digit_bool(state)?;
-        let cid = match after_comma(rest).ok()? {
-            None => None,
-            Some(cid) => match leading_u8(cid)? {
-                (cid, []) => Some(cid),
-                _ => return None,
-            },
-        };
-        Some(Cgact { activate, cid })
+    fn parse((): (), mut v: &'a [u8]) -> Option<Self> {
+        let (activate, cid) = (
+            digit_bool,
+            opt(preceded(
+                (spaces, b',', spaces),
+                number.verify_map(|n| u8::try_from(n).ok()),
+            )),
+        )
+            .parse_next(&mut v)
+            .ok()?;
+        v.is_empty().then_some(Cgact { activate, cid })
     }
 
     fn param((): ()) -> Param {
@@ -816,38 +780,5 @@ impl<'a> Value<'a> for Password<'a> {
 
     fn from_seed((): (), seed: &Seed<'a>) -> Result<Self, EncodeError> {
         Password::from_bytes(seed.param)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Cfun, Cgact, Value};
-
-    #[test]
-    fn cfun_and_cgact_values() {
-        let cfun = |v: &[u8]| Cfun::parse((), v).map(|c| (c.fun, c.reset));
-        assert_eq!(cfun(b"1"), Some((1, None)));
-        assert_eq!(cfun(b"01"), Some((1, None)));
-        assert_eq!(cfun(b"4,0"), Some((4, Some(false))));
-        assert_eq!(cfun(b"1 ,  1"), Some((1, Some(true))));
-        for bad in [
-            &b""[..],
-            b"256",
-            b"1,",
-            b"1,2",
-            b"1 1",
-            b"1,1x",
-            b"x",
-            b"12345678901",
-        ] {
-            assert_eq!(cfun(bad), None, "{bad:?}");
-        }
-        let cgact = |v: &[u8]| Cgact::parse((), v).map(|c| (c.activate, c.cid));
-        assert_eq!(cgact(b"1"), Some((true, None)));
-        assert_eq!(cgact(b"0,1"), Some((false, Some(1))));
-        assert_eq!(cgact(b"1 , 255"), Some((true, Some(255))));
-        for bad in [&b""[..], b"2", b"10", b"1,", b"1,256", b"1,1 x", b"1,x"] {
-            assert_eq!(cgact(bad), None, "{bad:?}");
-        }
     }
 }
