@@ -782,3 +782,36 @@ impl<'a> Value<'a> for Password<'a> {
         Password::from_bytes(seed.param)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Cfun, Cgact, Value};
+
+    #[test]
+    fn cfun_and_cgact_values() {
+        let cfun = |v: &[u8]| Cfun::parse((), v).map(|c| (c.fun, c.reset));
+        assert_eq!(cfun(b"1"), Some((1, None)));
+        assert_eq!(cfun(b"01"), Some((1, None)));
+        assert_eq!(cfun(b"4,0"), Some((4, Some(false))));
+        assert_eq!(cfun(b"1 ,  1"), Some((1, Some(true))));
+        for bad in [
+            &b""[..],
+            b"256",
+            b"1,",
+            b"1,2",
+            b"1 1",
+            b"1,1x",
+            b"x",
+            b"12345678901",
+        ] {
+            assert_eq!(cfun(bad), None, "{bad:?}");
+        }
+        let cgact = |v: &[u8]| Cgact::parse((), v).map(|c| (c.activate, c.cid));
+        assert_eq!(cgact(b"1"), Some((true, None)));
+        assert_eq!(cgact(b"0,1"), Some((false, Some(1))));
+        assert_eq!(cgact(b"1 , 255"), Some((true, Some(255))));
+        for bad in [&b""[..], b"2", b"10", b"1,", b"1,256", b"1,1 x", b"1,x"] {
+            assert_eq!(cgact(bad), None, "{bad:?}");
+        }
+    }
+}
