@@ -343,8 +343,8 @@ impl Transcript {
                         .parse()
                         .map_err(|_| ParseError::BadNumber { line })?,
                 ),
-                "!" => match data.split_whitespace().collect::<Vec<_>>().as_slice() {
-                    ["dialect", name] => {
+                "!" => match first_three_words(data) {
+                    (Some("dialect"), Some(name), None) => {
                         if !dialect_open {
                             return Err(ParseError::BadJob {
                                 line,
@@ -395,7 +395,10 @@ impl Transcript {
                 Record::Dialect(d) => writeln!(out, "! dialect {d}"),
                 Record::Job(j) => writeln!(out, "! {}", j.to_line()),
                 Record::Time(t) => writeln!(out, "@ {t}"),
-                Record::Sent(b) => writeln!(out, "> {}", escape(&sent.push(b))),
+                Record::Sent(b) => {
+                    byte_line(&mut out, '>', &sent.push(b));
+                    Ok(())
+                }
                 Record::Received(b) => {
                     let shown = received.push(b);
                     // The modem's `+FTPPUT: 2,<cnf>` says how many upload
@@ -403,7 +406,8 @@ impl Transcript {
                     if let Some(cnf) = received.take_put_header() {
                         sent.expect_put_data(cnf);
                     }
-                    writeln!(out, "< {}", escape(&shown))
+                    byte_line(&mut out, '<', &shown);
+                    Ok(())
                 }
                 Record::Expect { job, result } => writeln!(out, "= {job} {}", one_line(result)),
             };
@@ -454,6 +458,21 @@ const LOSSY: &str = "lossy: ";
 /// Free text on one line: line ends become spaces.
 fn one_line(text: &str) -> String {
     text.replace(['\r', '\n'], " ")
+}
+
+/// The first three words of `text`: enough to tell `! dialect <name>` from
+/// a job without splitting the rest (a put's data may be long).
+fn first_three_words(text: &str) -> (Option<&str>, Option<&str>, Option<&str>) {
+    let mut words = text.split_whitespace();
+    (words.next(), words.next(), words.next())
+}
+
+/// Appends the record line `<marker> <escaped bytes>` to `out`.
+fn byte_line(out: &mut String, marker: char, bytes: &[u8]) {
+    out.push(marker);
+    out.push(' ');
+    out.push_str(&escape(bytes));
+    out.push('\n');
 }
 
 /// Writes bytes in the transcript's escaped form.
@@ -526,12 +545,15 @@ pub fn unescape(text: &str, line: usize) -> Result<Vec<u8>, ParseError> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b != b'\\' {
-            out.push(b);
-            i += 1;
-            continue;
-        }
+    loop {
+        // The bytes up to the next backslash are themselves.
+        let rest = bytes.get(i..).unwrap_or_default();
+        let Some(run) = memchr::memchr(b'\\', rest) else {
+            out.extend_from_slice(rest);
+            break;
+        };
+        out.extend_from_slice(rest.get(..run).unwrap_or_default());
+        i += run;
         let bad = ParseError::BadEscape {
             line,
             column: i + 1,
