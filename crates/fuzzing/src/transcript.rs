@@ -59,6 +59,10 @@ pub fn log_import(data: &[u8]) {
 /// formats plus one, picks an entry of [`import::Format::ALL`] or, past its
 /// end, format detection; the second half of the values is the first with
 /// the password appended.
+///
+/// The fuzz target rejects inputs that start with it (each of its imports
+/// is reachable alone, and the fuzzer spent half its time on such inputs);
+/// the regression test still runs them through this harness.
 pub const EVERY_IMPORTER: u8 = 0xff;
 
 fn detect(log: &[u8]) {
@@ -136,7 +140,11 @@ fn check_written(t: &Transcript, watch: bool) -> Transcript {
     let once = t.to_text();
     let again = Transcript::parse(&once)
         .unwrap_or_else(|e| panic!("the writer wrote what the reader refuses ({e}):\n{once}"));
-    assert_eq!(again.to_text(), once, "writing is not stable");
+    // Writing is a function of the records: when they read back the same,
+    // the second write is the first one and need not be made.
+    if again.records != t.records {
+        assert_eq!(again.to_text(), once, "writing is not stable");
+    }
     if !watch {
         return again;
     }

@@ -426,10 +426,20 @@ fn not_text(bytes: &[u8]) -> Option<ImportError> {
             },
         ));
     }
+    // Both checks below count NULs; most captures have none or few, and
+    // `memchr` finds them without a comparison per byte that the fuzzer
+    // would trace.
+    let first_nul = memchr::memchr(0, head)?;
     // UTF-16 without a byte-order mark: every other byte a NUL.
     let pairs = head.len() / 2;
-    let odd_nuls = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
-    let even_nuls = head.iter().step_by(2).filter(|&&b| b == 0).count();
+    let (mut odd_nuls, mut even_nuls) = (0, 0);
+    for at in memchr::memchr_iter(0, head) {
+        if at % 2 == 1 {
+            odd_nuls += 1;
+        } else {
+            even_nuls += 1;
+        }
+    }
     if pairs >= 4 && (odd_nuls * 10 >= pairs * 9 || even_nuls * 10 >= pairs * 9) {
         let nuls = odd_nuls.max(even_nuls);
         if nuls < pairs.saturating_mul(2) && odd_nuls.min(even_nuls) * 10 < pairs {
@@ -443,10 +453,9 @@ fn not_text(bytes: &[u8]) -> Option<ImportError> {
         }
     }
     // A capture may carry a stray NUL in data, never mostly NULs.
-    let nuls = head.iter().filter(|&&b| b == 0).count();
-    if head.first() == Some(&0) || (!head.is_empty() && nuls * 4 >= head.len()) {
-        let at = head.iter().position(|&b| b == 0).unwrap_or(0);
-        let (line, column) = position(bytes, at);
+    let nuls = odd_nuls + even_nuls;
+    if first_nul == 0 || nuls * 4 >= head.len() {
+        let (line, column) = position(bytes, first_nul);
         return Some(ImportError::at(
             line,
             column,
