@@ -752,6 +752,10 @@ pub fn simcom_error_report(e: &cellftp_session::simcom::JobError) -> ErrorReport
                 "unexpected_response",
                 Some(format!("{confirmed} confirmed of {asked} asked")),
             ),
+            P::ConfirmedTwice { first, again } => (
+                "unexpected_response",
+                Some(format!("{first} confirmed, then {again} again")),
+            ),
             _ => ("unexpected_response", None),
         },
         E::Timeout { command } => ("timeout", Some(command.to_string())),

@@ -93,6 +93,17 @@ pub enum ProtocolError {
         /// The confirmed length.
         confirmed: u32,
     },
+    /// One write was confirmed twice (`+FTPPUT: 2,<cnf>` again after its
+    /// bytes were owed): what the modem counts is unknown.
+    #[error(
+        "the modem confirmed one write twice ({first} bytes, then {again}): what it received is unknown"
+    )]
+    ConfirmedTwice {
+        /// The first confirmation's length, whose bytes were written.
+        first: u32,
+        /// The second's, not written.
+        again: u32,
+    },
     /// The upload was reported finished before the host ended it.
     #[error("the upload was reported finished before it was ended")]
     FinishedEarly,

@@ -563,6 +563,7 @@ impl Core {
             echo_on: self.echo_on,
             listed: (self.lines.entries, self.lines.lines),
             lines_pending: !self.lines.is_empty(),
+            in_flight: self.channel.in_flight(),
         };
         Some(f(&mut entry.job, ctx))
     }
@@ -703,6 +704,7 @@ impl Core {
                 echo_on: self.echo_on,
                 listed: (self.lines.entries, self.lines.lines),
                 lines_pending: !self.lines.is_empty(),
+                in_flight: self.channel.in_flight(),
             };
             let recovering = matches!(entry.job, Job::Recover(_));
             match entry.job.poll(ctx) {

@@ -128,6 +128,7 @@ mod tests {
             echo_on: false,
             listed: (0, 0),
             lines_pending: false,
+            in_flight: None,
         };
         let Step::Send(Command::FtpPw(Setting::Set(sent))) = job.poll(ctx) else {
             panic!("AT+FTPPW expected");

@@ -29,6 +29,8 @@ pub(crate) struct Ctx<'a> {
     /// wait to be reported.
     pub(crate) listed: (u32, u32),
     pub(crate) lines_pending: bool,
+    /// What is in flight: a command line or upload bytes, once transmitted.
+    pub(crate) in_flight: Option<Sent>,
 }
 
 /// What a job wants next.

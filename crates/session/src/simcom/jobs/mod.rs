@@ -72,7 +72,7 @@ impl Job {
         match self {
             Job::BringUp(j) => j.on_item(item),
             Job::Configure(_) | Job::Quit(_) => Reply::NotMine,
-            Job::Put(j) => j.on_item(item),
+            Job::Put(j) => j.on_item(ctx, item),
             Job::Get(j) => j.on_item(ctx, item),
             Job::List(j) => j.on_item(item),
             Job::FileOp(j) => j.on_item(item),

@@ -24,10 +24,10 @@ use crate::simcom::event::{Event, Outcome};
 struct Write {
     n: u32,
     /// The bytes written for it: the `<cnf>` of the modem's
-    /// `+FTPPUT: 2,<cnf>` (the session writes them right after), 0 until
-    /// that header comes, and 0 for a `<cnf>` above `n` (nothing is
-    /// written). An `OK` without the header took no bytes.
-    written: u32,
+    /// `+FTPPUT: 2,<cnf>` (the session writes them right after), `None`
+    /// until that header comes, and `Some(0)` for a `<cnf>` above `n`
+    /// (nothing is written). An `OK` without the header took no bytes.
+    written: Option<u32>,
 }
 
 /// Where the upload is.
@@ -149,7 +149,7 @@ impl PutJob {
         } else if self.pending > 0 {
             self.state = State::Writing(Write {
                 n: self.pending.min(max),
-                written: 0,
+                written: None,
             });
         } else {
             self.state = State::AwaitCaller {
@@ -175,7 +175,7 @@ impl PutJob {
         self.pending = len as u32;
         self.state = State::Writing(Write {
             n: len as u32,
-            written: 0,
+            written: None,
         });
     }
 
@@ -198,8 +198,25 @@ impl PutJob {
         matches!(self.state, State::Open | State::Writing(_) | State::Ending)
     }
 
-    pub(crate) fn on_item<'b>(&mut self, item: &Response<'b>) -> Reply<'b> {
+    pub(crate) fn on_item<'b>(&mut self, ctx: Ctx<'_>, item: &Response<'b>) -> Reply<'b> {
         if let (State::Writing(w), Response::PutHeader { cnf }) = (&mut self.state, *item) {
+            if let Some(first) = w.written {
+                // A second answer to one announcement: how many bytes the
+                // modem now counts is unknown. Nothing more is written; the
+                // upload is ended after the final result, as failed.
+                self.failure.get_or_insert(JobError::Protocol {
+                    command: COMMAND,
+                    error: ProtocolError::ConfirmedTwice { first, again: cnf },
+                });
+                return Reply::Took(None);
+            }
+            if !ctx
+                .in_flight
+                .is_some_and(|sent| sent.name == COMMAND && !sent.data)
+            {
+                // `AT+FTPPUT=2,<n>` has not gone out yet: not its answer.
+                return Reply::NotMine;
+            }
             if cnf > w.n {
                 // Nothing is written; the final result (or its timeout)
                 // comes, then the upload is ended.
@@ -210,10 +227,10 @@ impl PutJob {
                         confirmed: cnf,
                     },
                 });
-                w.written = 0;
+                w.written = Some(0);
                 return Reply::Took(None);
             }
-            w.written = cnf;
+            w.written = Some(cnf);
             return if cnf == 0 {
                 Reply::Took(None)
             } else {
@@ -290,8 +307,10 @@ impl PutJob {
                         error,
                     });
                 } else {
-                    self.bytes += u64::from(w.written);
-                    self.pending = self.pending.saturating_sub(w.written);
+                    // An `OK` without the header took no bytes.
+                    let written = w.written.unwrap_or(0);
+                    self.bytes += u64::from(written);
+                    self.pending = self.pending.saturating_sub(written);
                 }
                 if self.closed {
                     return self.end();
