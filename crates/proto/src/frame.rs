@@ -330,9 +330,11 @@ impl Framer {
     /// Frames the start of an inline payload: `rest`, `at` bytes into the
     /// caller's buffer, starts with a header of `header` bytes before its
     /// comma announcing `len` bytes. The header and the first fragment, or
-    /// the header remembered until the fragment is complete. Out of line:
-    /// payloads are few and long.
-    #[inline(never)]
+    /// the header remembered until the fragment is complete. The work is
+    /// out of line ([`Framer::first_fragment`], one copy for every `item`):
+    /// payloads are few and long; the frame is made here, where its kind is
+    /// known to `item`.
+    #[inline(always)]
     fn payload_start<'b, T>(
         &mut self,
         rest: &'b [u8],
@@ -341,29 +343,43 @@ impl Framer {
         len: u32,
         item: impl FnOnce(Frame<'b>) -> T,
     ) -> Framed<T> {
+        match self.first_fragment(rest, header, len) {
+            Some(data) => Framed::Frame {
+                frame: item(Frame::PayloadStart {
+                    header: within(rest, ..header),
+                    len,
+                    data,
+                }),
+                consumed: at + header + 1 + data.len(),
+            },
+            None => Framed::NeedMore { consumed: at },
+        }
+    }
+
+    /// [`Framer::payload_start`]'s work: the first fragment, with the
+    /// framer moved past it, or `None` with the header remembered.
+    #[inline(never)]
+    fn first_fragment<'b>(&mut self, rest: &'b [u8], header: usize, len: u32) -> Option<&'b [u8]> {
         let first = (len as usize).min(MAX_FRAGMENT);
         let start = header + 1;
         let Some(data) = rest.get(start..start + first) else {
             self.memo = Memo::Found { header, len };
-            return Framed::NeedMore { consumed: at };
+            return None;
         };
         let remaining = len - first as u32;
         if remaining > 0 {
             self.state = State::Raw { remaining };
         }
-        self.emit(
-            item(Frame::PayloadStart {
-                header: within(rest, ..header),
-                len,
-                data,
-            }),
-            at + start + first,
-        )
+        self.scanned = 0;
+        self.memo = Memo::Unknown;
+        Some(data)
     }
 
     /// Frames the next fragment of a raw payload of which `remaining` bytes
     /// are still to come; `rest` is `at` bytes into the caller's buffer.
-    #[inline(never)]
+    /// The work is out of line ([`Framer::next_fragment`]), the frame made
+    /// here.
+    #[inline(always)]
     fn fragment<'b, T>(
         &mut self,
         rest: &'b [u8],
@@ -371,17 +387,30 @@ impl Framer {
         remaining: u32,
         item: impl FnOnce(Frame<'b>) -> T,
     ) -> Framed<T> {
+        match self.next_fragment(rest, remaining) {
+            Some(data) => Framed::Frame {
+                frame: item(Frame::Fragment(data)),
+                consumed: at + data.len(),
+            },
+            None => Framed::NeedMore { consumed: at },
+        }
+    }
+
+    /// [`Framer::fragment`]'s work: the fragment, with the framer moved
+    /// past it, or `None` until it is complete.
+    #[inline(never)]
+    fn next_fragment<'b>(&mut self, rest: &'b [u8], remaining: u32) -> Option<&'b [u8]> {
         let n = (remaining as usize).min(MAX_FRAGMENT);
-        let Some(data) = rest.get(..n) else {
-            return Framed::NeedMore { consumed: at };
-        };
+        let data = rest.get(..n)?;
         let left = remaining - n as u32;
         self.state = if left == 0 {
             State::Lines
         } else {
             State::Raw { remaining: left }
         };
-        self.emit(item(Frame::Fragment(data)), at + n)
+        self.scanned = 0;
+        self.memo = Memo::Unknown;
+        Some(data)
     }
 
     /// [`Framer::next_line`] inside a listing: `window` is the rest of the
