@@ -163,6 +163,30 @@ enum LineEnd {
     Pending(usize),
 }
 
+/// Which complete lines are headers whose payload follows their line end,
+/// for one direction: see [`header_rule`].
+pub(crate) type HeaderRule = fn(&[u8]) -> Option<ListingHeader>;
+
+/// The [`HeaderRule`] of `direction`.
+pub(crate) fn header_rule(direction: Direction) -> HeaderRule {
+    match direction {
+        Direction::FromModem => modem_header,
+        Direction::FromHost => no_header,
+        Direction::SimcomFromModem => data_header,
+        Direction::SimcomFromHost => put_header,
+    }
+}
+
+/// [`HeaderRule`] from the modem: `+FTPLIST:<mode>,<len>`.
+pub(crate) fn modem_header(line: &[u8]) -> Option<ListingHeader> {
+    listing_header(Direction::FromModem, line)
+}
+
+/// [`HeaderRule`] from the host: no line announces a payload after it.
+pub(crate) fn no_header(line: &[u8]) -> Option<ListingHeader> {
+    listing_header(Direction::FromHost, line)
+}
+
 impl Framer {
     pub(crate) const fn new(direction: Direction) -> Self {
         Self {
@@ -213,7 +237,7 @@ impl Framer {
     pub(crate) fn next<'b>(&mut self, buf: &'b [u8]) -> Framed<Frame<'b>> {
         match self.next_line(buf, self.direction, |frame| frame) {
             Some(framed) => framed,
-            None => self.next_item(buf),
+            None => self.next_item(buf, header_rule(self.direction)),
         }
     }
 
@@ -475,6 +499,20 @@ impl Framer {
             Direction::SimcomFromHost => put_header(line),
             _ => listing_header(direction, line),
         };
+        self.framed_line(rest, p, at, header, item)
+    }
+
+    /// [`Framer::line`] once `header`, what the line is read as, is known.
+    #[inline(always)]
+    fn framed_line<'b, T>(
+        &mut self,
+        rest: &'b [u8],
+        p: usize,
+        at: usize,
+        header: Option<ListingHeader>,
+        item: impl Fn(Frame<'b>) -> T,
+    ) -> Framed<T> {
+        let line = within(rest, ..p);
         let Some(header) = header else {
             return self.emit(item(Frame::Line(line)), at + p);
         };
@@ -523,9 +561,12 @@ impl Framer {
     }
 
     /// [`Framer::next`] for every item: lines, payload headers, payloads,
-    /// overlong lines.
+    /// overlong lines. `header` is [`header_rule`] of the framer's
+    /// direction, given by the caller: a program that uses only some
+    /// decoders then links only their rules (the firmware, none of the
+    /// SIMCom dialect's).
     #[inline(never)]
-    pub(crate) fn next_item<'b>(&mut self, buf: &'b [u8]) -> Framed<Frame<'b>> {
+    pub(crate) fn next_item<'b>(&mut self, buf: &'b [u8], header: HeaderRule) -> Framed<Frame<'b>> {
         let mut at = 0;
         loop {
             let rest = within(buf, at..);
@@ -571,7 +612,9 @@ impl Framer {
                                 }
                                 return self.emit(Frame::Overlong(line), at + p);
                             }
-                            return self.line(rest, p, at, self.direction, |frame| frame);
+                            let read = header(line);
+                            debug_assert_eq!(read, header_rule(self.direction)(line));
+                            return self.framed_line(rest, p, at, read, |frame| frame);
                         }
                         LineEnd::Overlong => {
                             self.overlong = true;
