@@ -6,7 +6,7 @@
 use core::fmt::Debug;
 
 use crate::command::Command;
-use crate::frame::{Frame, Framed, Framer};
+use crate::frame::{self, Frame, Framed, Framer};
 use crate::grammar::{self, Direction};
 use crate::limits::MAX_PUT_DATA;
 use crate::param::Put;
@@ -151,7 +151,11 @@ impl ResponseDecoder {
         // needs no dispatch on what kind of frame it found.
         match self.framer.next_line(buf, Direction::FromModem, response) {
             Some(framed) => decoded(framed),
-            None => decoded(self.framer.next_item(buf).map(response)),
+            None => decoded(
+                self.framer
+                    .next_item(buf, frame::modem_header)
+                    .map(response),
+            ),
         }
     }
 }
@@ -252,7 +256,16 @@ impl CommandDecoder {
     /// Decodes the next item from the front of `buf`; see [`Decoder`] for
     /// what the caller must do with `consumed`.
     pub fn decode<'b>(&mut self, buf: &'b [u8]) -> Decoded<Request<'b>> {
-        match self.framer.next(buf) {
+        // `Framer::next` for this direction, without linking the other
+        // directions' header rules.
+        let framed = match self
+            .framer
+            .next_line(buf, Direction::FromHost, |frame| frame)
+        {
+            Some(framed) => framed,
+            None => self.framer.next_item(buf, frame::no_header),
+        };
+        match framed {
             Framed::NeedMore { consumed } => Decoded::NeedMore { consumed },
             Framed::Frame { frame, consumed } => Decoded::Item {
                 item: request(frame),

@@ -163,6 +163,30 @@ enum LineEnd {
     Pending(usize),
 }
 
+/// Which complete lines are headers whose payload follows their line end,
+/// for one direction: see [`header_rule`].
+pub(crate) type HeaderRule = fn(&[u8]) -> Option<ListingHeader>;
+
+/// The [`HeaderRule`] of `direction`.
+pub(crate) fn header_rule(direction: Direction) -> HeaderRule {
+    match direction {
+        Direction::FromModem => modem_header,
+        Direction::FromHost => no_header,
+        Direction::SimcomFromModem => data_header,
+        Direction::SimcomFromHost => put_header,
+    }
+}
+
+/// [`HeaderRule`] from the modem: `+FTPLIST:<mode>,<len>`.
+pub(crate) fn modem_header(line: &[u8]) -> Option<ListingHeader> {
+    listing_header(Direction::FromModem, line)
+}
+
+/// [`HeaderRule`] from the host: no line announces a payload after it.
+pub(crate) fn no_header(line: &[u8]) -> Option<ListingHeader> {
+    listing_header(Direction::FromHost, line)
+}
+
 impl Framer {
     pub(crate) const fn new(direction: Direction) -> Self {
         Self {
@@ -213,7 +237,7 @@ impl Framer {
     pub(crate) fn next<'b>(&mut self, buf: &'b [u8]) -> Framed<Frame<'b>> {
         match self.next_line(buf, self.direction, |frame| frame) {
             Some(framed) => framed,
-            None => self.next_item(buf),
+            None => self.next_item(buf, header_rule(self.direction)),
         }
     }
 
@@ -330,9 +354,11 @@ impl Framer {
     /// Frames the start of an inline payload: `rest`, `at` bytes into the
     /// caller's buffer, starts with a header of `header` bytes before its
     /// comma announcing `len` bytes. The header and the first fragment, or
-    /// the header remembered until the fragment is complete. Out of line:
-    /// payloads are few and long.
-    #[inline(never)]
+    /// the header remembered until the fragment is complete. The work is
+    /// out of line ([`Framer::first_fragment`], one copy for every `item`):
+    /// payloads are few and long; the frame is made here, where its kind is
+    /// known to `item`.
+    #[inline(always)]
     fn payload_start<'b, T>(
         &mut self,
         rest: &'b [u8],
@@ -341,29 +367,43 @@ impl Framer {
         len: u32,
         item: impl FnOnce(Frame<'b>) -> T,
     ) -> Framed<T> {
+        match self.first_fragment(rest, header, len) {
+            Some(data) => Framed::Frame {
+                frame: item(Frame::PayloadStart {
+                    header: within(rest, ..header),
+                    len,
+                    data,
+                }),
+                consumed: at + header + 1 + data.len(),
+            },
+            None => Framed::NeedMore { consumed: at },
+        }
+    }
+
+    /// [`Framer::payload_start`]'s work: the first fragment, with the
+    /// framer moved past it, or `None` with the header remembered.
+    #[inline(never)]
+    fn first_fragment<'b>(&mut self, rest: &'b [u8], header: usize, len: u32) -> Option<&'b [u8]> {
         let first = (len as usize).min(MAX_FRAGMENT);
         let start = header + 1;
         let Some(data) = rest.get(start..start + first) else {
             self.memo = Memo::Found { header, len };
-            return Framed::NeedMore { consumed: at };
+            return None;
         };
         let remaining = len - first as u32;
         if remaining > 0 {
             self.state = State::Raw { remaining };
         }
-        self.emit(
-            item(Frame::PayloadStart {
-                header: within(rest, ..header),
-                len,
-                data,
-            }),
-            at + start + first,
-        )
+        self.scanned = 0;
+        self.memo = Memo::Unknown;
+        Some(data)
     }
 
     /// Frames the next fragment of a raw payload of which `remaining` bytes
     /// are still to come; `rest` is `at` bytes into the caller's buffer.
-    #[inline(never)]
+    /// The work is out of line ([`Framer::next_fragment`]), the frame made
+    /// here.
+    #[inline(always)]
     fn fragment<'b, T>(
         &mut self,
         rest: &'b [u8],
@@ -371,17 +411,30 @@ impl Framer {
         remaining: u32,
         item: impl FnOnce(Frame<'b>) -> T,
     ) -> Framed<T> {
+        match self.next_fragment(rest, remaining) {
+            Some(data) => Framed::Frame {
+                frame: item(Frame::Fragment(data)),
+                consumed: at + data.len(),
+            },
+            None => Framed::NeedMore { consumed: at },
+        }
+    }
+
+    /// [`Framer::fragment`]'s work: the fragment, with the framer moved
+    /// past it, or `None` until it is complete.
+    #[inline(never)]
+    fn next_fragment<'b>(&mut self, rest: &'b [u8], remaining: u32) -> Option<&'b [u8]> {
         let n = (remaining as usize).min(MAX_FRAGMENT);
-        let Some(data) = rest.get(..n) else {
-            return Framed::NeedMore { consumed: at };
-        };
+        let data = rest.get(..n)?;
         let left = remaining - n as u32;
         self.state = if left == 0 {
             State::Lines
         } else {
             State::Raw { remaining: left }
         };
-        self.emit(item(Frame::Fragment(data)), at + n)
+        self.scanned = 0;
+        self.memo = Memo::Unknown;
+        Some(data)
     }
 
     /// [`Framer::next_line`] inside a listing: `window` is the rest of the
@@ -446,6 +499,20 @@ impl Framer {
             Direction::SimcomFromHost => put_header(line),
             _ => listing_header(direction, line),
         };
+        self.framed_line(rest, p, at, header, item)
+    }
+
+    /// [`Framer::line`] once `header`, what the line is read as, is known.
+    #[inline(always)]
+    fn framed_line<'b, T>(
+        &mut self,
+        rest: &'b [u8],
+        p: usize,
+        at: usize,
+        header: Option<ListingHeader>,
+        item: impl Fn(Frame<'b>) -> T,
+    ) -> Framed<T> {
+        let line = within(rest, ..p);
         let Some(header) = header else {
             return self.emit(item(Frame::Line(line)), at + p);
         };
@@ -494,9 +561,12 @@ impl Framer {
     }
 
     /// [`Framer::next`] for every item: lines, payload headers, payloads,
-    /// overlong lines.
+    /// overlong lines. `header` is [`header_rule`] of the framer's
+    /// direction, given by the caller: a program that uses only some
+    /// decoders then links only their rules (the firmware, none of the
+    /// SIMCom dialect's).
     #[inline(never)]
-    pub(crate) fn next_item<'b>(&mut self, buf: &'b [u8]) -> Framed<Frame<'b>> {
+    pub(crate) fn next_item<'b>(&mut self, buf: &'b [u8], header: HeaderRule) -> Framed<Frame<'b>> {
         let mut at = 0;
         loop {
             let rest = within(buf, at..);
@@ -542,7 +612,9 @@ impl Framer {
                                 }
                                 return self.emit(Frame::Overlong(line), at + p);
                             }
-                            return self.line(rest, p, at, self.direction, |frame| frame);
+                            let read = header(line);
+                            debug_assert_eq!(read, header_rule(self.direction)(line));
+                            return self.framed_line(rest, p, at, read, |frame| frame);
                         }
                         LineEnd::Overlong => {
                             self.overlong = true;
