@@ -84,7 +84,7 @@ fn value_start(line: &[u8]) -> Option<usize> {
 
 /// After `+FTPPW` anywhere in `line`: spaces, an optional separator, spaces.
 fn command_value(line: &[u8]) -> Option<usize> {
-    at_either(line, b'+', b'+').find_map(|plus| {
+    memchr::memchr_iter(b'+', line).find_map(|plus| {
         let mut i = plus + 1;
         i = skip_spaces(line, i);
         let name = line.get(i..i + 5)?;
@@ -106,7 +106,7 @@ fn named_value(line: &[u8]) -> Option<usize> {
             .is_some_and(|r| r.eq_ignore_ascii_case(name))
     };
     // Both names start with `P`: only there can one start.
-    at_either(line, b'P', b'p').find_map(|at| {
+    memchr::memchr2_iter(b'P', b'p', line).find_map(|at| {
         let rest = line.get(at..)?;
         let name_len = if starts(rest, b"PASS") {
             4
@@ -134,10 +134,10 @@ fn bearer_value(line: &[u8]) -> Option<usize> {
         line.get(at..at + word.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
-    // Each word can only start at its first letter: only those positions
-    // are tried.
-    at_either(line, b'S', b's').find(|&at| has(at, b"SAPBR"))?;
-    at_either(line, b'P', b'p').find_map(|at| {
+    // Each word can only start at its first letter: `memchr` finds those
+    // rather than trying every position.
+    memchr::memchr2_iter(b'S', b's', line).find(|&at| has(at, b"SAPBR"))?;
+    memchr::memchr2_iter(b'P', b'p', line).find_map(|at| {
         if !has(at, b"PWD") {
             return None;
         }
@@ -148,16 +148,6 @@ fn bearer_value(line: &[u8]) -> Option<usize> {
         i = skip_spaces(line, i);
         (line.get(i) == Some(&b',')).then(|| skip_spaces(line, i + 1))
     })
-}
-
-/// The positions in `line` of byte `a` or `b`. A plain scan: lines are
-/// short, and `memchr`'s searchers for each pair of bytes would cost a
-/// microcontroller their own code.
-fn at_either(line: &[u8], a: u8, b: u8) -> impl Iterator<Item = usize> + '_ {
-    line.iter()
-        .enumerate()
-        .filter(move |&(_, &c)| c == a || c == b)
-        .map(|(i, _)| i)
 }
 
 /// The length of the `=`, `:` or `：` at the start of `s`.
