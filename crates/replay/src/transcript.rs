@@ -478,61 +478,25 @@ fn byte_line(out: &mut String, marker: char, bytes: &[u8]) {
 /// Writes bytes in the transcript's escaped form.
 pub fn escape(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        // The run of bytes written as they are, found by table rather than
-        // by comparing each byte with every escaped one: transcripts are
-        // mostly such runs, and the fuzzer traces every comparison.
-        let run = rest
-            .iter()
-            .position(|&b| !AS_IS.get(usize::from(b)).copied().unwrap_or(false))
-            .unwrap_or(rest.len());
-        let (plain, tail) = rest.split_at(run);
-        match std::str::from_utf8(plain) {
-            Ok(text) => s.push_str(text),
-            Err(_) => debug_assert!(false, "the bytes written as they are are ASCII"),
-        }
-        let Some((&b, tail)) = tail.split_first() else {
-            break;
-        };
+    for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'\r' => s.push_str("\\r"),
             b'\n' => s.push_str("\\n"),
             b'\t' => s.push_str("\\t"),
             0 => s.push_str("\\0"),
             b'\\' => s.push_str("\\\\"),
+            // A space at either end would not survive editors.
+            b' ' if i == 0 || i + 1 == bytes.len() => s.push_str("\\x20"),
+            0x20..=0x7e => s.push(char::from(b)),
             _ => {
                 s.push_str("\\x");
                 s.push(hex_digit(b >> 4));
                 s.push(hex_digit(b & 0xf));
             }
         }
-        rest = tail;
-    }
-    // A space at either end would not survive editors.
-    if bytes.first() == Some(&b' ') {
-        s.replace_range(..1, "\\x20");
-    }
-    if bytes.len() > 1 && bytes.last() == Some(&b' ') {
-        s.truncate(s.len() - 1);
-        s.push_str("\\x20");
     }
     s
 }
-
-/// The bytes [`escape`] writes as they are: printable ASCII but the
-/// backslash (a space too, except at either end, which `escape` mends).
-// Evaluated at compile time, where an index out of bounds would not build.
-#[allow(clippy::indexing_slicing)]
-static AS_IS: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0x20;
-    while b <= 0x7e {
-        table[b] = b != b'\\' as usize;
-        b += 1;
-    }
-    table
-};
 
 /// The lowercase hex digit of `n`, below 16.
 fn hex_digit(n: u8) -> char {
@@ -545,15 +509,12 @@ pub fn unescape(text: &str, line: usize) -> Result<Vec<u8>, ParseError> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    loop {
-        // The bytes up to the next backslash are themselves.
-        let rest = bytes.get(i..).unwrap_or_default();
-        let Some(run) = memchr::memchr(b'\\', rest) else {
-            out.extend_from_slice(rest);
-            break;
-        };
-        out.extend_from_slice(rest.get(..run).unwrap_or_default());
-        i += run;
+    while let Some(&b) = bytes.get(i) {
+        if b != b'\\' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
         let bad = ParseError::BadEscape {
             line,
             column: i + 1,
@@ -1035,39 +996,6 @@ impl JobSpec {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    /// [`escape`] as it was written byte by byte, before it looked for
-    /// runs by table.
-    fn escape_bytewise(bytes: &[u8]) -> String {
-        let mut s = String::new();
-        for (i, &b) in bytes.iter().enumerate() {
-            match b {
-                b'\r' => s.push_str("\\r"),
-                b'\n' => s.push_str("\\n"),
-                b'\t' => s.push_str("\\t"),
-                0 => s.push_str("\\0"),
-                b'\\' => s.push_str("\\\\"),
-                b' ' if i == 0 || i + 1 == bytes.len() => s.push_str("\\x20"),
-                0x20..=0x7e => s.push(char::from(b)),
-                _ => s.push_str(&format!("\\x{b:02x}")),
-            }
-        }
-        s
-    }
-
-    #[test]
-    fn escape_is_the_bytewise_rule() {
-        let every: Vec<u8> = (0..=255).collect();
-        assert_eq!(escape(&every), escape_bytewise(&every));
-        for b in 0..=255u8 {
-            for bytes in [vec![b], vec![b' ', b], vec![b, b' '], vec![b' ', b, b' ']] {
-                assert_eq!(escape(&bytes), escape_bytewise(&bytes), "{bytes:?}");
-            }
-        }
-        for bytes in [&b""[..], b" ", b"  ", b"   ", b"a b", b" \\ "] {
-            assert_eq!(escape(bytes), escape_bytewise(bytes), "{bytes:?}");
-        }
-    }
 
     #[test]
     fn reads_every_record() {
