@@ -72,7 +72,7 @@ pub(crate) fn max_len(target: &str) -> usize {
         // The same for the SIMCom session: a dozen jobs and reads.
         "simcom_session" => 4096,
         // Transcripts and captured logs of a session or two.
-        "transcript" | "log_import" => 4096,
+        "transcript" | "log_import" | "log_import_written" => 4096,
         _ => 4096,
     }
 }

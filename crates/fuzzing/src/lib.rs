@@ -17,6 +17,7 @@
 //! | `session` | [`session`] | [`SessionInput`] |
 //! | `transcript` | [`transcript()`] | bytes: transcript text |
 //! | `log_import` | [`log_import`] | bytes: the importer, then a captured serial log |
+//! | `log_import_written` | [`log_import_written`] | the same as `log_import` |
 //! | `sim` | [`sim()`] | bytes: a mode byte, cut points, then the host's stream into the simulated modem |
 //! | `simcom_response_stream` | [`simcom_response_stream`] | bytes: cut points, then a SIMCom modem's stream |
 //! | `simcom_command_stream` | [`simcom_command_stream`] | bytes: cut points, then a host's stream to a SIMCom modem |
@@ -52,10 +53,12 @@ pub use stream::{
     command_bytewise, command_stream, join_input, response_bytewise, response_stream,
     simcom_command_stream, simcom_response_stream, split_input,
 };
-pub use transcript::{log_import, log_import_input, transcript, EVERY_IMPORTER};
+pub use transcript::{
+    log_import, log_import_input, log_import_written, transcript, EVERY_IMPORTER,
+};
 
 /// Every fuzz target, by the name of its `fuzz/fuzz_targets/<name>.rs`.
-pub const TARGETS: [&str; 13] = [
+pub const TARGETS: [&str; 14] = [
     "response_stream",
     "command_stream",
     "response_bytewise",
@@ -65,6 +68,7 @@ pub const TARGETS: [&str; 13] = [
     "session",
     "transcript",
     "log_import",
+    "log_import_written",
     "sim",
     "simcom_response_stream",
     "simcom_command_stream",
@@ -104,6 +108,7 @@ pub fn run<'t>(target: &'t str, data: &[u8]) -> Result<(), &'t str> {
         }
         "transcript" => transcript(data),
         "log_import" => log_import(data),
+        "log_import_written" => log_import_written(data),
         "sim" => sim(data),
         "simcom_response_stream" => simcom_response_stream(data),
         "simcom_command_stream" => simcom_command_stream(data),

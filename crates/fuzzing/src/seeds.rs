@@ -715,17 +715,20 @@ fn transcript_seeds(seeds: &mut Vec<Seed>) {
             continue;
         }
         // A capture seeds format detection, and the importer it is for.
-        if let Some(format) = cellftp_replay::import::Format::detect(&name, &bytes) {
+        // The two targets that read captures take the same inputs.
+        for target in ["log_import", "log_import_written"] {
+            if let Some(format) = cellftp_replay::import::Format::detect(&name, &bytes) {
+                seeds.push(Seed {
+                    target,
+                    name: format!("{format}-{name}"),
+                    bytes: log_import_input(Some(format), &bytes),
+                });
+            }
             seeds.push(Seed {
-                target: "log_import",
-                name: format!("{format}-{name}"),
-                bytes: log_import_input(Some(format), &bytes),
+                target,
+                name: name.clone(),
+                bytes: log_import_input(None, &bytes),
             });
         }
-        seeds.push(Seed {
-            target: "log_import",
-            name,
-            bytes: log_import_input(None, &bytes),
-        });
     }
 }

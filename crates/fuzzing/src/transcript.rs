@@ -25,32 +25,62 @@ pub fn transcript(data: &[u8]) {
 /// [`EVERY_IMPORTER`]) reads the rest, as it is or with a password line
 /// appended, without panicking; an error names the file, a line and a
 /// column (1-based) and says what was expected; what an importer accepts
-/// carries no password, writes and reads back stably, and replays.
+/// carries no password and replays. That it also writes and reads back
+/// stably is [`log_import_written`]'s check, on the same inputs.
 ///
 /// One import per input rather than every importer on every input, each on
-/// the log as it is and with the password appended: each import is
-/// checked, written, read back and replayed, and doing all of them made an
-/// input cost twenty. The fuzzer explores the same inputs for every
+/// the log as it is and with the password appended: doing all of them made
+/// an input cost twenty. The fuzzer explores the same inputs for every
 /// importer, with and without the password, by changing the first byte.
 pub fn log_import(data: &[u8]) {
+    for_each_import(data, |format, t, watching| {
+        if watching {
+            assert_no_password(t, || match format {
+                Some(format) => format!("{format} imported a password"),
+                None => "format detection imported a password".to_owned(),
+            });
+        }
+        let _ = replay(t);
+    });
+}
+
+/// Captured logs, as [`log_import`] reads them (the same input format and
+/// seeds): what an importer accepts, written as a transcript, reads back
+/// as the same records once written (the writer redacts, so the first
+/// write may change data), and no password is written. Split from
+/// [`log_import`] so that each target runs at the fuzzer's speed; together
+/// they check what one target did.
+pub fn log_import_written(data: &[u8]) {
+    for_each_import(data, |_, t, watching| {
+        check_written(t, watching);
+    });
+}
+
+/// Runs the import (or imports) the first byte of `data` chooses on the
+/// rest, checks an error, and calls `accepted` with each imported
+/// transcript and whether the watched password must not show in it.
+fn for_each_import(data: &[u8], mut accepted: impl FnMut(ImportFormat, &Transcript, bool)) {
     let Some((&choice, log)) = data.split_first() else {
         return;
     };
     if choice == EVERY_IMPORTER {
         for format in import::Format::ALL {
-            import_checked(format, log, false);
-            import_checked(format, log, true);
+            import_checked(Some(format), log, false, &mut accepted);
+            import_checked(Some(format), log, true, &mut accepted);
         }
-        detect(log);
+        import_checked(None, log, false, &mut accepted);
         return;
     }
     let choices = import::Format::ALL.len() + 1;
     let choice = usize::from(choice) % (2 * choices);
-    match import::Format::ALL.get(choice % choices) {
-        Some(&format) => import_checked(format, log, choice >= choices),
-        None => detect(log),
-    }
+    let format = import::Format::ALL.get(choice % choices).copied();
+    // Detection is run on the log as it is only.
+    let with_password = format.is_some() && choice >= choices;
+    import_checked(format, log, with_password, &mut accepted);
 }
+
+/// Which importer ran: one format, or detection.
+type ImportFormat = Option<import::Format>;
 
 /// The first byte of a `log_import` input that runs every importer (on the
 /// log as it is and with a password appended) and format detection on the
@@ -65,15 +95,6 @@ pub fn log_import(data: &[u8]) {
 /// the regression test still runs them through this harness.
 pub const EVERY_IMPORTER: u8 = 0xff;
 
-fn detect(log: &[u8]) {
-    match import::detect_and_import("capture.log", log) {
-        Ok(i) => {
-            check_written(&i.transcript, false);
-        }
-        Err(e) => check_error(&e, false),
-    }
-}
-
 /// A `log_import` input: `log` for the importer of `format`, or for
 /// format detection if `None` (see [`EVERY_IMPORTER`]).
 pub fn log_import_input(format: Option<import::Format>, log: &[u8]) -> Vec<u8> {
@@ -86,9 +107,15 @@ pub fn log_import_input(format: Option<import::Format>, log: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Imports `data` as `format`, with a password line appended if
-/// `with_password`.
-fn import_checked(format: import::Format, data: &[u8], with_password: bool) {
+/// Imports `data` as `format` (detecting it if `None`), with a password
+/// line appended if `with_password`; checks an error, or hands the
+/// transcript to `accepted`.
+fn import_checked(
+    format: ImportFormat,
+    data: &[u8],
+    with_password: bool,
+    accepted: &mut impl FnMut(ImportFormat, &Transcript, bool),
+) {
     let appended;
     let (input, watching) = if with_password {
         // A password the log carries in clear must not survive the import
@@ -102,21 +129,12 @@ fn import_checked(format: import::Format, data: &[u8], with_password: bool) {
     } else {
         (data, false)
     };
-    match import::import(format, "capture.log", input) {
-        Ok(imported) => {
-            let t = &imported.transcript;
-            let again = check_written(t, watching);
-            // The import itself, unless it is what was read back (checked).
-            if watching && again.records != t.records {
-                let lines = outside_payloads(t);
-                assert!(
-                    !contains(&lines, WATCHED.as_bytes()),
-                    "{format} imported a password: {:?}",
-                    String::from_utf8_lossy(&lines)
-                );
-            }
-            let _ = replay(t);
-        }
+    let result = match format {
+        Some(format) => import::import(format, "capture.log", input),
+        None => import::detect_and_import("capture.log", input),
+    };
+    match result {
+        Ok(imported) => accepted(format, &imported.transcript, watching),
         Err(e) => check_error(&e, watching),
     }
 }
@@ -145,23 +163,29 @@ fn check_written(t: &Transcript, watch: bool) -> Transcript {
     if again.records != t.records {
         assert_eq!(again.to_text(), once, "writing is not stable");
     }
-    if !watch {
-        return again;
+    if watch {
+        assert_no_password(&again, || format!("a password was written:\n{once}"));
     }
-    let lines = outside_payloads(&again);
+    again
+}
+
+/// The watched password is nowhere in `t` outside payloads: not in a byte
+/// record, a comment, a job or an expected result.
+fn assert_no_password(t: &Transcript, what: impl Fn() -> String) {
+    let lines = outside_payloads(t);
     assert!(
         !contains(&lines, WATCHED.as_bytes()),
-        "a password was written:\n{once}"
+        "{}: {:?}",
+        what(),
+        String::from_utf8_lossy(&lines)
     );
-    // Nor in a comment, a job or an expected result.
-    let other = again.records.iter().any(|r| match r {
+    let other = t.records.iter().any(|r| match r {
         Record::Comment(c) => c.contains(WATCHED),
         Record::Job(j) => j.to_line().contains(WATCHED),
         Record::Expect { result, .. } => result.contains(WATCHED),
         Record::Time(_) | Record::Dialect(_) | Record::Sent(_) | Record::Received(_) => false,
     });
-    assert!(!other, "a password was written:\n{once}");
-    again
+    assert!(!other, "{}", what());
 }
 
 /// Each direction's bytes outside payloads, the two streams one after the
