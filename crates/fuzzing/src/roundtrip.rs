@@ -263,7 +263,7 @@ pub fn roundtrip(input: ArbitraryCommand) {
     let (responses, consumed) = decode_all(&bytes, |b| modem.decode(b));
     assert_eq!(
         responses,
-        [Response::Echo(Request::Command(command))],
+        [Response::Echo(Request::Command(command).into())],
         "the echo of {bytes:?} does not decode back to {command:?}"
     );
     assert_eq!(consumed, n, "the response decoder left bytes of {bytes:?}");

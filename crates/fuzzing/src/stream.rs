@@ -222,8 +222,11 @@ fn check_response(item: &Response<'_>, region: &[u8], payload: &mut Payload) {
             payload.continuation(d);
             return;
         }
-        Response::Echo(ref r) => {
-            check_request(r, region, payload);
+        Response::Echo(ref echo) => {
+            if let Some(line) = echo.line() {
+                slice("Echo line", line, MAX_LINE, region);
+            }
+            check_request(&echo.request(), region, payload);
             return;
         }
         _ => payload.other(item),

@@ -209,7 +209,7 @@ fn response(frame: Frame<'_>) -> Response<'_> {
             if header.first() == Some(&b'+') {
                 Response::FtpGet { len, data }
             } else {
-                Response::Echo(put_request(len, data))
+                Response::Echo(put_request(len, data).into())
             }
         }
         Frame::Fragment(data) => Response::Continuation(data),
@@ -301,7 +301,7 @@ impl Default for CommandDecoder {
 fn request(frame: Frame<'_>) -> Request<'_> {
     match frame {
         Frame::Line(line) | Frame::PayloadLine(line) | Frame::ListingHeader { line, .. } => {
-            match grammar::command_line(line) {
+            match grammar::host::command_line(line) {
                 Some(c) => Request::Command(c),
                 None => Request::Unknown(line),
             }

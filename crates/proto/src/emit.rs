@@ -420,36 +420,7 @@ fn lines_layout<'x>(
                 next,
             })
         }
-        Response::Echo(Request::Command(Command::FtpPut(Put::Data(data)))) => {
-            if data.is_empty() || data.len() > MAX_PUT_DATA {
-                return Err(EmitError::Unreadable);
-            }
-            let len = data.len() as u32;
-            let (header, _) = payload(scratch, len, data, CR, |w| write!(w, "AT+FTPPUT={len},"))?;
-            Ok(Parts {
-                parts: [header, data, CR, NONE, NONE],
-                next: State::Lines,
-            })
-        }
-        Response::Echo(Request::FtpPutStart { len, data }) => {
-            if len as usize <= MAX_PUT_DATA {
-                return Err(EmitError::Unreadable);
-            }
-            let (header, next) =
-                payload(scratch, len, data, CR, |w| write!(w, "AT+FTPPUT={len},"))?;
-            let end = if matches!(next, State::Lines) {
-                CR
-            } else {
-                NONE
-            };
-            Ok(Parts {
-                parts: [header, data, end, NONE, NONE],
-                next,
-            })
-        }
-        Response::Echo(Request::Continuation(_) | Request::Overlong(_)) => {
-            Err(EmitError::Unreadable)
-        }
+        Response::Echo(echo) => echo_layout(item, echo.request(), scratch),
         Response::Continuation(_) | Response::ListLine(_) => Err(EmitError::OutOfPlace),
         Response::Overlong(piece) => {
             if piece.len() != MAX_LINE || has_eol(piece) {
@@ -466,14 +437,6 @@ fn lines_layout<'x>(
                 },
             })
         }
-        Response::Echo(_) => {
-            let n = line_text(item, scratch)?;
-            let line = checked_line(item, scratch, n)?;
-            Ok(Parts {
-                parts: [line, CR, NONE, NONE, NONE],
-                next: State::Lines,
-            })
-        }
         _ => {
             let n = line_text(item, scratch)?;
             let line = checked_line(item, scratch, n)?;
@@ -484,6 +447,52 @@ fn lines_layout<'x>(
             Ok(Parts {
                 parts: [CRLF, line, CRLF, NONE, NONE],
                 next,
+            })
+        }
+    }
+}
+
+/// The layout of an echoed command line, `request` as `item` reads.
+fn echo_layout<'x>(
+    item: &Response<'x>,
+    request: Request<'x>,
+    scratch: &'x mut [u8; SCRATCH],
+) -> Result<Parts<'x>, EmitError> {
+    match request {
+        Request::Command(Command::FtpPut(Put::Data(data))) => {
+            if data.is_empty() || data.len() > MAX_PUT_DATA {
+                return Err(EmitError::Unreadable);
+            }
+            let len = data.len() as u32;
+            let (header, _) = payload(scratch, len, data, CR, |w| write!(w, "AT+FTPPUT={len},"))?;
+            Ok(Parts {
+                parts: [header, data, CR, NONE, NONE],
+                next: State::Lines,
+            })
+        }
+        Request::FtpPutStart { len, data } => {
+            if len as usize <= MAX_PUT_DATA {
+                return Err(EmitError::Unreadable);
+            }
+            let (header, next) =
+                payload(scratch, len, data, CR, |w| write!(w, "AT+FTPPUT={len},"))?;
+            let end = if matches!(next, State::Lines) {
+                CR
+            } else {
+                NONE
+            };
+            Ok(Parts {
+                parts: [header, data, end, NONE, NONE],
+                next,
+            })
+        }
+        Request::Continuation(_) | Request::Overlong(_) => Err(EmitError::Unreadable),
+        _ => {
+            let n = line_text(item, scratch)?;
+            let line = checked_line(item, scratch, n)?;
+            Ok(Parts {
+                parts: [line, CR, NONE, NONE, NONE],
+                next: State::Lines,
             })
         }
     }
@@ -560,13 +569,16 @@ fn line_text(item: &Response<'_>, scratch: &mut [u8; SCRATCH]) -> Result<usize, 
             Urc::PdpDeact => w.put(b"+PDP: DEACT"),
         },
         Response::Unknown(line) => w.put(line),
-        Response::Echo(Request::Command(c)) => {
-            let n = c.encode(&mut *w.buf).map_err(|_| EmitError::Unreadable)?;
-            // Without its CR: the caller frames it.
-            w.at = n.saturating_sub(1);
-            Ok(())
-        }
-        Response::Echo(Request::Unknown(line)) => w.put(line),
+        Response::Echo(echo) => match echo.request() {
+            Request::Command(c) => {
+                let n = c.encode(&mut *w.buf).map_err(|_| EmitError::Unreadable)?;
+                // Without its CR: the caller frames it.
+                w.at = n.saturating_sub(1);
+                Ok(())
+            }
+            Request::Unknown(line) => w.put(line),
+            _ => return Err(EmitError::Unreadable),
+        },
         _ => return Err(EmitError::Unreadable),
     };
     written.map_err(|_| EmitError::Unreadable)?;

@@ -12,47 +12,21 @@
 
 use winnow::ascii::Caseless;
 use winnow::combinator::alt;
-use winnow::error::{EmptyError, ErrMode};
+use winnow::error::ErrMode;
 use winnow::prelude::*;
 use winnow::stream::Partial;
 use winnow::token::literal;
 
-use crate::bytes::within;
-use crate::command::{basic, Command, CommandName, EXTENDED};
-use crate::lex::{colon, number, parse_u32, spaces, trim, Parsed, FULLWIDTH_CLOSE, FULLWIDTH_OPEN};
+use crate::command::CommandName;
+use crate::lex::{
+    colon, fail, number, parse_u32, spaces, trim, Parsed, FULLWIDTH_CLOSE, FULLWIDTH_OPEN,
+};
 use crate::limits::MAX_HEADER;
-use crate::request::Request;
-use crate::response::{CmeError, Info, InfoValue, Response, ResultCode, ServCode, Urc};
+use crate::response::{CmeError, Echo, Info, InfoValue, Response, ResultCode, ServCode, Urc};
 
-/// The failure of a rule.
-const fn fail<T>() -> Parsed<T> {
-    Err(ErrMode::Backtrack(EmptyError))
-}
+pub(crate) mod host;
 
-/// `<name>` after a `+`: a known command name, any case, longest first.
-fn command_name(input: &mut &[u8]) -> Parsed<CommandName> {
-    // Upper-case the longest name's worth of bytes once, then compare whole
-    // names; the fourth byte tells most names apart before any comparison.
-    // `&EXTENDED`: iterating the const by value copies the whole table.
-    const LONGEST: usize = 10;
-    let mut buf = [0u8; LONGEST];
-    let n = input.len().min(LONGEST);
-    if let (Some(d), Some(s)) = (buf.get_mut(..n), input.get(..n)) {
-        d.copy_from_slice(s);
-    }
-    // The whole array at once, a fixed-size loop the compiler vectorises.
-    buf.make_ascii_uppercase();
-    let head = within(&buf, ..n);
-    let fourth = head.get(3).copied();
-    for &(text, name) in &EXTENDED {
-        if text.get(3).copied() == fourth && head.starts_with(text) {
-            // `head` is a copy of the input's first `n` bytes.
-            *input = within(input, text.len()..);
-            return Ok(name);
-        }
-    }
-    fail()
-}
+use host::command_name;
 
 // ---------------------------------------------------------------- modem side
 
@@ -79,10 +53,7 @@ fn any_response_line(line: &[u8]) -> Response<'_> {
         Some(b'+') => plus_line(t).unwrap_or(Response::Unknown(line)),
         Some(b'R' | b'r') if t.eq_ignore_ascii_case(b"RDY") => Response::Urc(Urc::Ready),
         Some(b'A' | b'a') if t.get(..2).is_some_and(|p| p.eq_ignore_ascii_case(b"AT")) => {
-            Response::Echo(match command_line(line) {
-                Some(c) => Request::Command(c),
-                None => Request::Unknown(line),
-            })
+            Response::Echo(Echo::from_line(line))
         }
         Some(b'N' | b'n' | b'B' | b'b' | b'M' | b'm' | b'C' | b'c') => match result_code(t) {
             Some(code) => Response::ResultCode(code),
@@ -252,36 +223,6 @@ fn info_value(value: &[u8]) -> InfoValue<'_> {
 
 fn enclosed<'a>(v: &'a [u8], open: &[u8], close: &[u8]) -> Option<&'a [u8]> {
     v.strip_prefix(open)?.strip_suffix(close)
-}
-
-// ----------------------------------------------------------------- host side
-
-/// A complete command line without its terminator, if it is one we would
-/// send: the manual's spellings (stray spaces, any case) are accepted.
-pub(crate) fn command_line(line: &[u8]) -> Option<Command<'_>> {
-    let mut input = trim(line);
-    (literal(Caseless("AT")), spaces)
-        .parse_next(&mut input)
-        .ok()?;
-    if input.is_empty() {
-        return Command::parse_form(CommandName::At, input);
-    }
-    if let Some(rest) = input.strip_prefix(b"+") {
-        // An extended command: `+`, spaces, the name, spaces, the form.
-        let mut rest = rest;
-        spaces(&mut rest).ok()?;
-        let name = command_name(&mut rest).ok()?;
-        spaces(&mut rest).ok()?;
-        return Command::parse_form(name, rest);
-    }
-    // A basic command: its name (`E`) and, right after it, its parameter.
-    basic().find_map(|(name, text)| {
-        let head = input.get(..text.len())?;
-        let rest = input.get(text.len()..)?;
-        head.eq_ignore_ascii_case(text)
-            .then(|| Command::parse_form(name, rest))
-            .flatten()
-    })
 }
 
 // ------------------------------------------------------------ payload headers

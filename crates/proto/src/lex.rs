@@ -15,6 +15,11 @@ use winnow::token::take_while;
 /// reported whole as not understood, never with a diagnosis.
 pub(crate) type Parsed<T> = Result<T, ErrMode<EmptyError>>;
 
+/// The failure of a rule.
+pub(crate) const fn fail<T>() -> Parsed<T> {
+    Err(ErrMode::Backtrack(EmptyError))
+}
+
 /// Full-width forms the manual uses: `：`, `（`, `）` (UTF-8).
 pub(crate) const FULLWIDTH_COLON: &[u8] = "：".as_bytes();
 pub(crate) const FULLWIDTH_OPEN: &[u8] = "（".as_bytes();

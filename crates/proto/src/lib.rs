@@ -145,7 +145,7 @@ pub use param::{
 };
 pub use request::Request;
 pub use response::{
-    CmeError, FinalResult, Info, InfoName, InfoValue, Response, ResultCode, ServCode, Urc,
+    CmeError, Echo, FinalResult, Info, InfoName, InfoValue, Response, ResultCode, ServCode, Urc,
 };
 pub use role::Role;
 pub use secret::{secret_ranges, SecretRanges, REDACTED};

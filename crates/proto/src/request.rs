@@ -1,5 +1,5 @@
 //! What the host sends: the [`Request`] items [`crate::CommandDecoder`]
-//! returns (and [`crate::Response::Echo`] carries).
+//! returns, and what an echoed line reads as ([`crate::Echo::request`]).
 
 use core::fmt;
 

@@ -5,6 +5,7 @@ use core::fmt;
 
 use crate::bytes::Bytes;
 use crate::command::CommandName;
+use crate::grammar::host;
 use crate::request::Request;
 use crate::secret::Redacted;
 
@@ -53,8 +54,9 @@ pub enum Response<'a> {
     ListLine(&'a [u8]),
     /// An information response `+<NAME>: <value>` to a command.
     Info(Info<'a>),
-    /// The modem echoing a command line (echo on, `ATE1`).
-    Echo(Request<'a>),
+    /// The modem echoing a command line (echo on, `ATE1`); read when asked
+    /// ([`Echo::request`]).
+    Echo(Echo<'a>),
     /// An unsolicited result code.
     Urc(Urc<'a>),
     /// Any other line, whole.
@@ -112,6 +114,85 @@ impl fmt::Debug for Response<'_> {
             Response::Unknown(l) => f.debug_tuple("Unknown").field(&Redacted(l)).finish(),
             Response::Overlong(l) => f.debug_tuple("Overlong").field(&l.len()).finish(),
         }
+    }
+}
+
+/// A command line the modem echoed (echo on, `ATE1`), read when asked.
+///
+/// The decoder frames an echoed line without reading it: a driver that only
+/// compares the echo with the line it sent never runs the command grammar
+/// (on a Cortex-M4, 2.2 KiB of flash). [`Echo::request`] reads it as
+/// [`crate::CommandDecoder`] reads the line the host sent. Two echoes are
+/// equal when they read as the same request, and `Debug` shows the request.
+///
+/// ```
+/// use cellftp_proto::{Action, Command, Decoded, Request, Response, ResponseDecoder};
+///
+/// let mut decoder = ResponseDecoder::new();
+/// let Decoded::Item { item: Response::Echo(echo), .. } = decoder.decode(b"AT+FTPQUIT\r\r\n")
+/// else { panic!() };
+/// assert_eq!(echo.line(), Some(&b"AT+FTPQUIT"[..]));
+/// assert_eq!(echo.request(), Request::Command(Command::FtpQuit(Action::Execute)));
+/// ```
+#[derive(Clone, Copy)]
+pub struct Echo<'a>(EchoForm<'a>);
+
+/// What an [`Echo`] holds.
+#[derive(Clone, Copy)]
+enum EchoForm<'a> {
+    /// A complete line without its terminator, not read yet.
+    Line(&'a [u8]),
+    /// A request read already: an echoed `AT+FTPPUT=<len>,<data>`, whose data
+    /// the decoder framed as a payload, or one built by a caller.
+    Read(Request<'a>),
+}
+
+impl<'a> Echo<'a> {
+    /// An echoed line, without its terminator, to be read when asked.
+    pub(crate) const fn from_line(line: &'a [u8]) -> Self {
+        Echo(EchoForm::Line(line))
+    }
+
+    /// The request the echoed line is: a command we would send, or
+    /// [`Request::Unknown`] with the whole line.
+    pub fn request(&self) -> Request<'a> {
+        match self.0 {
+            EchoForm::Line(line) => match host::command_line(line) {
+                Some(c) => Request::Command(c),
+                None => Request::Unknown(line),
+            },
+            EchoForm::Read(request) => request,
+        }
+    }
+
+    /// The echoed line as it came, without its terminator; `None` for an
+    /// echoed `AT+FTPPUT=<len>,<data>`, whose data came as a payload, and
+    /// for an echo built from a [`Request`].
+    pub fn line(&self) -> Option<&'a [u8]> {
+        match self.0 {
+            EchoForm::Line(line) => Some(line),
+            EchoForm::Read(_) => None,
+        }
+    }
+}
+
+impl<'a> From<Request<'a>> for Echo<'a> {
+    fn from(request: Request<'a>) -> Self {
+        Echo(EchoForm::Read(request))
+    }
+}
+
+impl PartialEq for Echo<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.request() == other.request()
+    }
+}
+
+impl Eq for Echo<'_> {}
+
+impl fmt::Debug for Echo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.request().fmt(f)
     }
 }
 

@@ -20,7 +20,7 @@ fn info(name: CommandName, value: InfoValue<'_>) -> Response<'_> {
 }
 
 fn echo(c: Command<'_>) -> Response<'_> {
-    Response::Echo(Request::Command(c))
+    Response::Echo(Request::Command(c).into())
 }
 
 fn cmd(c: Command<'_>) -> Request<'_> {
@@ -759,7 +759,7 @@ fn echoed_commands() {
         &[
             echo(Command::FtpQuit(Action::Execute)),
             Response::Ok,
-            Response::Echo(Request::Unknown(b"AT+NOPE")),
+            Response::Echo(Request::Unknown(b"AT+NOPE").into()),
             Response::Error,
         ],
         b"",
@@ -788,10 +788,13 @@ fn echoed_put_data_is_taken_by_length() {
     check_responses(
         &input,
         &[
-            Response::Echo(Request::FtpPutStart {
-                len: 2049,
-                data: &payload[..MAX_FRAGMENT],
-            }),
+            Response::Echo(
+                Request::FtpPutStart {
+                    len: 2049,
+                    data: &payload[..MAX_FRAGMENT],
+                }
+                .into(),
+            ),
             Response::Continuation(&payload[MAX_FRAGMENT..]),
             Response::Ok,
         ],
@@ -1051,7 +1054,7 @@ fn passwords_never_show_in_debug_output() {
         format!("{:?}", Response::Unknown(b"+FTPPW=s3cret")),
         format!(
             "{:?}",
-            Response::Echo(Request::Unknown(b"AT+FTPPW=s3cret,x"))
+            Response::Echo(Request::Unknown(b"AT+FTPPW=s3cret,x").into())
         ),
         format!(
             "{:?}",

@@ -209,16 +209,19 @@ fn items(group: &Group) -> Option<Vec<Response<'_>>> {
                 param,
             };
             let c = Command::from_seed(rows[n % rows.len()], &seed).ok()?;
-            vec![Response::Echo(Request::Command(c))]
+            vec![Response::Echo(Request::Command(c).into())]
         }
         Group::EchoPut(data) => {
             let mut v = Vec::new();
             for (i, f) in fragments(data).enumerate() {
                 v.push(if i == 0 {
-                    Response::Echo(Request::FtpPutStart {
-                        len: data.len() as u32,
-                        data: f,
-                    })
+                    Response::Echo(
+                        Request::FtpPutStart {
+                            len: data.len() as u32,
+                            data: f,
+                        }
+                        .into(),
+                    )
                 } else {
                     Response::Continuation(f)
                 });
@@ -337,7 +340,7 @@ fn manual_example_bytes() {
         Response::FtpList { mode: 1, len: 48 },
         Response::ListLine(listing),
         Response::Ok,
-        Response::Echo(Request::Command(Command::FtpQuit(Action::Execute))),
+        Response::Echo(Request::Command(Command::FtpQuit(Action::Execute)).into()),
         Response::Ok,
     ] {
         let n = encoder.encode(&item, &mut buf).unwrap();

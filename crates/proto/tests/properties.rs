@@ -173,7 +173,7 @@ proptest! {
         prop_assert!(rest.is_empty());
 
         let (items, rest) = decode_whole::<ResponseDecoder>(&bytes);
-        prop_assert_eq!(items, std::vec![Response::Echo(Request::Command(c))]);
+        prop_assert_eq!(items, std::vec![Response::Echo(Request::Command(c).into())]);
         prop_assert!(rest.is_empty());
     }
 
@@ -504,7 +504,7 @@ fn render_piece(piece: &Piece, eol: &str, bytes: &mut Vec<u8>, want: &mut Vec<St
         Piece::Echo(spec) => {
             let c = build(spec);
             bytes.extend_from_slice(&encode(&c));
-            expect(Response::Echo(Request::Command(c)));
+            expect(Response::Echo(Request::Command(c).into()));
         }
     }
 }

@@ -203,12 +203,14 @@ fn step(side: &mut Side, buf: &[u8]) -> (Step, bool) {
             match d.decode(buf) {
                 Decoded::Item { item, consumed } => {
                     let data = match item {
-                        Response::FtpGet { data, .. }
-                        | Response::Continuation(data)
-                        | Response::Echo(Request::FtpPutStart { data, .. })
-                        | Response::Echo(Request::Command(cellftp_proto::Command::FtpPut(
-                            cellftp_proto::Put::Data(data),
-                        ))) => data,
+                        Response::FtpGet { data, .. } | Response::Continuation(data) => data,
+                        Response::Echo(echo) => match echo.request() {
+                            Request::FtpPutStart { data, .. }
+                            | Request::Command(cellftp_proto::Command::FtpPut(
+                                cellftp_proto::Put::Data(data),
+                            )) => data,
+                            _ => &[],
+                        },
                         // A listing line and the line ends before it.
                         Response::ListLine(_) => {
                             return (Step::whole(consumed), false);

@@ -27,9 +27,7 @@ fn echo_is_on_at_power_on() {
     assert_eq!(
         items(&out),
         [
-            Response::Echo(Request::Command(Command::FtpMode(Setting::Set(
-                Mode::Passive
-            )))),
+            Response::Echo(Request::Command(Command::FtpMode(Setting::Set(Mode::Passive))).into()),
             Response::Ok
         ]
     );
@@ -83,7 +81,7 @@ fn echo_of_an_upload_chunk_is_taken_by_its_length() {
     assert_eq!(
         items(&out),
         [
-            Response::Echo(Request::Command(Command::FtpPut(Put::Data(data)))),
+            Response::Echo(Request::Command(Command::FtpPut(Put::Data(data))).into()),
             Response::Ok
         ]
     );

@@ -6,23 +6,19 @@
 
 use winnow::ascii::Caseless;
 use winnow::combinator::{alt, opt};
-use winnow::error::{EmptyError, ErrMode};
+
 use winnow::prelude::*;
 use winnow::token::literal;
 
 use crate::bytes::within;
 use crate::grammar::{is_power_down, ListingHeader};
-use crate::lex::{number, parse_u32, spaces, trim, Parsed};
+use crate::lex::{fail, number, parse_u32, spaces, trim, Parsed};
 use crate::response::CmeError;
 
 use super::command::{Command, CommandName, MAX_READ, WIRES};
 use super::error::SimcomFtpError;
 use super::field::{comma, Fields};
 use super::response::{Info, InfoName, Op, OpStatus, OtherName, Response, Urc};
-
-const fn fail<T>() -> Parsed<T> {
-    Err(ErrMode::Backtrack(EmptyError))
-}
 
 /// The names recognised but not in the command table.
 const OTHER: &[(&[u8], OtherName)] = &[

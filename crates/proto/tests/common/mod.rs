@@ -26,7 +26,7 @@ impl Render for Response<'_> {
         match self {
             Response::Overlong(b) => format!("Overlong({:?})", b.escape_ascii().to_string()),
             Response::Unknown(b) => format!("Unknown({:?})", b.escape_ascii().to_string()),
-            Response::Echo(r) => format!("Echo({})", r.render()),
+            Response::Echo(e) => format!("Echo({})", e.request().render()),
             other => format!("{other:?}"),
         }
     }
