@@ -105,6 +105,14 @@ impl Session {
         self.core.modem.link()
     }
 
+    /// The modem's bytes taken by [`Session::handle_input`] and not yet
+    /// decoded into items: at most [`crate::RX_CAPACITY`], and fewer than
+    /// [`cellftp_proto::MIN_BUFFER`] once [`Session::poll_event`] returned
+    /// `None`.
+    pub fn buffered(&self) -> usize {
+        self.rx.buffered()
+    }
+
     /// True when no job is running or queued, no command is waiting to be
     /// sent or answered (a resynchronising probe included), and no event
     /// waits to be polled.

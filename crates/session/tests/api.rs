@@ -314,3 +314,22 @@ fn session_size() {
     assert!(size > RX_CAPACITY);
     assert!(size < 16 * 1024, "{size}");
 }
+
+/// `buffered` counts the modem's bytes taken and not yet decoded: a line
+/// cut short stays buffered, and draining the events decodes every
+/// complete one.
+#[test]
+fn buffered_counts_what_is_not_decoded_yet() {
+    let mut s = Session::default();
+    let now = cellftp_session::Instant::from_millis(0);
+    assert_eq!(s.buffered(), 0);
+    assert_eq!(s.handle_input(now, b"\r\n+CPIN: REA"), 12);
+    assert_eq!(s.buffered(), 12);
+    while s.poll_event().is_some() {}
+    // The line end before it is decoded; the line has no end yet.
+    assert_eq!(s.buffered(), b"+CPIN: REA".len());
+    assert_eq!(s.handle_input(now, b"DY\r\n"), 4);
+    assert!(s.poll_event().is_some(), "the URC");
+    while s.poll_event().is_some() {}
+    assert_eq!(s.buffered(), 0);
+}

@@ -234,6 +234,12 @@ impl Session {
         &self.core.config
     }
 
+    /// The modem's bytes taken by [`Session::handle_input`] and not yet
+    /// decoded into items: at most [`crate::RX_CAPACITY`].
+    pub fn buffered(&self) -> usize {
+        self.rx.buffered()
+    }
+
     /// True when no job runs or waits, nothing is staged or in flight, and
     /// no event waits.
     pub fn is_idle(&self) -> bool {
