@@ -5,13 +5,10 @@
 
 use core::fmt::Debug;
 
-use crate::command::Command;
 use crate::frame::{self, Frame, Framed, Framer};
 use crate::grammar::{self, Direction};
-use crate::limits::MAX_PUT_DATA;
-use crate::param::Put;
 use crate::request::Request;
-use crate::response::Response;
+use crate::response::{Echo, Response};
 
 /// What both decoders do, for code that works with either: replay, test
 /// harnesses, fuzz targets.
@@ -209,7 +206,7 @@ fn response(frame: Frame<'_>) -> Response<'_> {
             if header.first() == Some(&b'+') {
                 Response::FtpGet { len, data }
             } else {
-                Response::Echo(put_request(len, data).into())
+                Response::Echo(Echo::from_put(len, data))
             }
         }
         Frame::Fragment(data) => Response::Continuation(data),
@@ -307,18 +304,7 @@ fn request(frame: Frame<'_>) -> Request<'_> {
             }
         }
         Frame::Overlong(chunk) => Request::Overlong(chunk),
-        Frame::PayloadStart { len, data, .. } => put_request(len, data),
+        Frame::PayloadStart { len, data, .. } => Request::put(len, data),
         Frame::Fragment(data) => Request::Continuation(data),
-    }
-}
-
-/// An `AT+FTPPUT=<len>,<data>` header and its (first) data.
-fn put_request(len: u32, data: &[u8]) -> Request<'_> {
-    if len == 0 {
-        Request::Command(Command::FtpPut(Put::End))
-    } else if len as usize > MAX_PUT_DATA {
-        Request::FtpPutStart { len, data }
-    } else {
-        Request::Command(Command::FtpPut(Put::Data(data)))
     }
 }

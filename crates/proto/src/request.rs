@@ -5,6 +5,8 @@ use core::fmt;
 
 use crate::bytes::Bytes;
 use crate::command::Command;
+use crate::limits::MAX_PUT_DATA;
+use crate::param::Put;
 use crate::secret::Redacted;
 
 /// One item of the host-to-modem stream.
@@ -32,7 +34,20 @@ pub enum Request<'a> {
     Overlong(&'a [u8]),
 }
 
-impl Request<'_> {
+impl<'a> Request<'a> {
+    /// An `AT+FTPPUT=<len>,<data>` header and its (first) data: the end of
+    /// an upload for 0, a command we would send up to
+    /// [`crate::MAX_PUT_DATA`], a chunk we would not beyond.
+    pub(crate) fn put(len: u32, data: &'a [u8]) -> Self {
+        if len == 0 {
+            Request::Command(Command::FtpPut(Put::End))
+        } else if len as usize > MAX_PUT_DATA {
+            Request::FtpPutStart { len, data }
+        } else {
+            Request::Command(Command::FtpPut(Put::Data(data)))
+        }
+    }
+
     /// False for the items the decoder did not understand:
     /// [`Request::Unknown`] and [`Request::Overlong`].
     pub fn is_recognised(&self) -> bool {

@@ -142,8 +142,15 @@ pub struct Echo<'a>(EchoForm<'a>);
 enum EchoForm<'a> {
     /// A complete line without its terminator, not read yet.
     Line(&'a [u8]),
-    /// A request read already: an echoed `AT+FTPPUT=<len>,<data>`, whose data
-    /// the decoder framed as a payload, or one built by a caller.
+    /// An echoed `AT+FTPPUT=<len>,<data>`, whose data the decoder framed as
+    /// a payload: its announced length and (first) data.
+    Put {
+        /// The announced length.
+        len: u32,
+        /// The data, or its first fragment.
+        data: &'a [u8],
+    },
+    /// A request built by a caller.
     Read(Request<'a>),
 }
 
@@ -151,6 +158,11 @@ impl<'a> Echo<'a> {
     /// An echoed line, without its terminator, to be read when asked.
     pub(crate) const fn from_line(line: &'a [u8]) -> Self {
         Echo(EchoForm::Line(line))
+    }
+
+    /// An echoed `AT+FTPPUT=<len>,<data>` and its (first) data.
+    pub(crate) const fn from_put(len: u32, data: &'a [u8]) -> Self {
+        Echo(EchoForm::Put { len, data })
     }
 
     /// The request the echoed line is: a command we would send, or
@@ -161,6 +173,7 @@ impl<'a> Echo<'a> {
                 Some(c) => Request::Command(c),
                 None => Request::Unknown(line),
             },
+            EchoForm::Put { len, data } => Request::put(len, data),
             EchoForm::Read(request) => request,
         }
     }
@@ -171,7 +184,7 @@ impl<'a> Echo<'a> {
     pub fn line(&self) -> Option<&'a [u8]> {
         match self.0 {
             EchoForm::Line(line) => Some(line),
-            EchoForm::Read(_) => None,
+            EchoForm::Put { .. } | EchoForm::Read(_) => None,
         }
     }
 }
