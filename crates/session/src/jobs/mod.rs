@@ -106,8 +106,12 @@ impl Job {
         }
     }
 
-    /// The final result of the job's command `command`.
-    #[inline(always)]
+    /// The final result of the job's command `command`. Not inlined: it
+    /// comes once per command, and the jobs' failures it builds and moves
+    /// (each a [`JobError`] that can hold a modem's text) would otherwise
+    /// be built in the session's receive loop (0.3 KiB of flash on a
+    /// microcontroller).
+    #[inline(never)]
     pub(crate) fn on_final(
         &mut self,
         command: CommandName,
