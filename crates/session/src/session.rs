@@ -675,7 +675,9 @@ impl Core {
         Some(Event::Unsolicited(item))
     }
 
-    /// An unsolicited result code.
+    /// An unsolicited result code. Not inlined: a rare path, kept out of
+    /// the receive loop.
+    #[inline(never)]
     fn on_urc(&mut self, urc: &Urc<'_>) {
         if self.channel.expected(urc) {
             return;
