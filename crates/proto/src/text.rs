@@ -557,6 +557,9 @@ impl Inline {
         self.len = len as u8;
     }
 
+    /// The value. Not inlined: every job reads its names through it, and
+    /// one copy of the check is enough.
+    #[inline(never)]
     fn get(&self) -> &[u8] {
         let value = self.bytes.get(..usize::from(self.len));
         debug_assert!(value.is_some(), "the length never exceeds the buffer");
