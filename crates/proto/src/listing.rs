@@ -21,7 +21,7 @@
 use core::iter::FusedIterator;
 
 use memchr::memchr2;
-use winnow::ascii::{digit1, space0, space1, Caseless};
+use winnow::ascii::{digit1, space0, space1};
 use winnow::combinator::{alt, dispatch, eof, opt, peek, preceded};
 use winnow::error::EmptyError;
 use winnow::prelude::*;
@@ -440,19 +440,20 @@ fn dos_date<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
         .parse_next(input)
 }
 
-/// `dos-time = clock ["AM" / "PM"]`, the suffix in any case.
+/// `dos-time = clock [("A" / "P") "M"]`, the suffix in any case: its two
+/// letters one by one, not two whole caseless words tried in turn.
 fn dos_time<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
-    (clock, opt(alt((Caseless("AM"), Caseless("PM")))))
+    (clock, opt((one_of(b"AaPp"), one_of(b"Mm"))))
         .take()
         .parse_next(input)
 }
 
-/// `"<DIR>"` for a directory, else the file's size.
+/// `"<DIR>"` for a directory, else the file's size: `<` picks the rule.
 fn dos_dir_or_size(input: &mut Input<'_>) -> Parsed<(EntryKind, Option<u64>)> {
-    alt((
-        "<DIR>".value((EntryKind::Directory, None)),
-        decimal.map(|size| (EntryKind::File, Some(size))),
-    ))
+    dispatch! {peek(any);
+        b'<' => "<DIR>".value((EntryKind::Directory, None)),
+        _ => decimal.map(|size| (EntryKind::File, Some(size))),
+    }
     .parse_next(input)
 }
 
