@@ -380,20 +380,21 @@ fn day<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     take_while(1..=2, AsChar::is_dec_digit).parse_next(input)
 }
 
-/// `clock = 1*2DIGIT ":" 2DIGIT`
-fn clock<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
+/// `clock = 1*2DIGIT ":" 2DIGIT`; only matched (the date or time around
+/// it is taken whole).
+fn clock(input: &mut Input<'_>) -> Parsed<()> {
     (
         take_while(1..=2, AsChar::is_dec_digit),
         b':',
         take_while(2, AsChar::is_dec_digit),
     )
-        .take()
+        .void()
         .parse_next(input)
 }
 
-/// `year = 4DIGIT`
-fn year<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
-    take_while(4, AsChar::is_dec_digit).parse_next(input)
+/// `year = 4DIGIT`; only matched, as [`clock`].
+fn year(input: &mut Input<'_>) -> Parsed<()> {
+    take_while(4, AsChar::is_dec_digit).void().parse_next(input)
 }
 
 /// `name = 1*OCTET`: the rest of the line, which starts after the blanks that
@@ -431,20 +432,22 @@ fn dos_entry<'a>(input: &mut Input<'a>) -> Parsed<Entry<'a>> {
     })
 }
 
-/// `dos-date = 1*2DIGIT "-" 1*2DIGIT "-" (4DIGIT / 2DIGIT)`, month first.
-fn dos_date<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
+/// `dos-date = 1*2DIGIT "-" 1*2DIGIT "-" (4DIGIT / 2DIGIT)`, month first;
+/// only matched (`dos-entry` takes the date and time whole).
+fn dos_date(input: &mut Input<'_>) -> Parsed<()> {
     let two_digits = || take_while(1..=2, AsChar::is_dec_digit);
     let year = take_while(2..=4, AsChar::is_dec_digit).verify(|year: &[u8]| year.len() != 3);
     (two_digits(), b'-', two_digits(), b'-', year)
-        .take()
+        .void()
         .parse_next(input)
 }
 
 /// `dos-time = clock [("A" / "P") "M"]`, the suffix in any case: its two
-/// letters one by one, not two whole caseless words tried in turn.
-fn dos_time<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
+/// letters one by one, not two whole caseless words tried in turn. Only
+/// matched, as [`dos_date`].
+fn dos_time(input: &mut Input<'_>) -> Parsed<()> {
     (clock, opt((one_of(b"AaPp"), one_of(b"Mm"))))
-        .take()
+        .void()
         .parse_next(input)
 }
 
