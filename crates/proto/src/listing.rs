@@ -311,10 +311,18 @@ fn file_type(input: &mut Input<'_>) -> Parsed<EntryKind> {
 
 /// `permissions = 9("r" / "w" / "x" / "-" / "s" / "S" / "t" / "T" / "l")`:
 /// nine bytes taken, then checked (less code than counting matches with
-/// `take_while`, for the same answer).
+/// `take_while`, for the same answer), each by a `match` rather than a
+/// search of the letters (`contains`, a `memchr`).
 fn permissions<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
     take(9usize)
-        .verify(|p: &[u8]| p.iter().all(|b| b"rwx-sStTl".contains(b)))
+        .verify(|p: &[u8]| {
+            p.iter().all(|b| {
+                matches!(
+                    b,
+                    b'r' | b'w' | b'x' | b'-' | b's' | b'S' | b't' | b'T' | b'l'
+                )
+            })
+        })
         .parse_next(input)
 }
 
