@@ -240,7 +240,10 @@ enum Line<'a> {
     Total,
 }
 
-/// The grammar's input: one complete line, terminator removed.
+/// The grammar's input: one complete line, terminator removed. A set of
+/// bytes is written as a tuple (`(b' ', b'\t')`), which compares byte by
+/// byte, not as an array or slice, which winnow searches with `contains`
+/// (a `memchr`, more code for a set this small).
 type Input<'a> = &'a [u8];
 
 /// A rule's result. A failure says nothing but where it stopped (the
@@ -329,7 +332,7 @@ fn permissions<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
 /// `acl = "+" / "@" / "."`: an ACL, extended attributes, or a `SELinux`
 /// security context.
 fn acl_marker(input: &mut Input<'_>) -> Parsed<u8> {
-    one_of([b'+', b'@', b'.']).parse_next(input)
+    one_of((b'+', b'@', b'.')).parse_next(input)
 }
 
 /// `links = 1*DIGIT`
@@ -339,7 +342,7 @@ fn link_count<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
 
 /// `owner = 1*(any byte but SP and TAB)`; the group has the same form.
 fn owner<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
-    take_till(1.., [b' ', b'\t']).parse_next(input)
+    take_till(1.., (b' ', b'\t')).parse_next(input)
 }
 
 /// `size-and-date = [group SP+] size SP+ date`
@@ -462,7 +465,10 @@ fn dos_date(input: &mut Input<'_>) -> Parsed<()> {
 /// letters one by one, not two whole caseless words tried in turn. Only
 /// matched, as [`dos_date`].
 fn dos_time(input: &mut Input<'_>) -> Parsed<()> {
-    (clock, opt((one_of(b"AaPp"), one_of(b"Mm"))))
+    (
+        clock,
+        opt((one_of((b'A', b'a', b'P', b'p')), one_of((b'M', b'm')))),
+    )
         .void()
         .parse_next(input)
 }
