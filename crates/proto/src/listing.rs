@@ -385,12 +385,15 @@ fn unix_date<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
 /// then compared with the names (which are letters, so no separate check
 /// that the bytes are).
 fn month<'a>(input: &mut Input<'a>) -> Parsed<&'a [u8]> {
-    const MONTHS: [&[u8]; 12] = [
-        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
-        b"dec",
+    const MONTHS: [[u8; 3]; 12] = [
+        *b"jan", *b"feb", *b"mar", *b"apr", *b"may", *b"jun", *b"jul", *b"aug", *b"sep", *b"oct",
+        *b"nov", *b"dec",
     ];
     take(3usize)
-        .verify(|name: &[u8]| MONTHS.iter().any(|month| month.eq_ignore_ascii_case(name)))
+        .verify(|name: &[u8]| {
+            <[u8; 3]>::try_from(name)
+                .is_ok_and(|name| MONTHS.contains(&name.map(|b| b.to_ascii_lowercase())))
+        })
         .parse_next(input)
 }
 
