@@ -509,8 +509,9 @@ impl Core {
                 }
                 continue;
             };
+            let id = entry.id;
             let ctx = Ctx {
-                id: entry.id,
+                id,
                 modem: &self.modem,
                 config: &self.config,
             };
@@ -528,9 +529,9 @@ impl Core {
                     self.channel.stage_raw(line, name, class, &self.config);
                     return;
                 }
-                Step::Wait(event) => {
-                    if let Some(event) = event {
-                        self.push(event);
+                Step::Wait(notice) => {
+                    if let Some(notice) = notice {
+                        self.push(notice.event(id));
                     }
                     return;
                 }

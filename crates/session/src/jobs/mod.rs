@@ -39,7 +39,7 @@ pub(crate) use quit::QuitJob;
 pub use raw::MAX_RAW_LINE;
 pub(crate) use raw::{validate as validate_raw, RawJob, RawRefusal};
 
-pub(crate) use interface::{after, refused, Ctx, Flow, Reply, Step};
+pub(crate) use interface::{after, refused, Ctx, Flow, Notice, Reply, Step};
 
 use cellftp_proto::{CommandName, Password, Response};
 use heapless::Deque;

@@ -17,9 +17,9 @@
 
 use cellftp_proto::{Command, CommandName, Put, Setting, TextBuf, TransferType};
 
-use super::{refused, Ctx, Flow, Step};
+use super::{refused, Ctx, Flow, Notice, Step};
 use crate::error::{JobError, ModemError};
-use crate::event::{Event, Outcome};
+use crate::event::Outcome;
 
 /// Where the upload is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,11 +30,11 @@ enum State {
     RestoringType(TransferType),
     /// `AT+FTPPUTNAME` in flight.
     Naming,
-    /// A chunk was acknowledged: [`Event::PutProgress`] next, then the
+    /// A chunk was acknowledged: [`crate::Event::PutProgress`] next, then the
     /// wait for the next chunk.
     Acked,
     /// Waiting for the caller's next chunk or the end of the file;
-    /// `announced` once [`Event::PutReady`] was reported for this wait.
+    /// `announced` once [`crate::Event::PutReady`] was reported for this wait.
     AwaitingData { announced: bool },
     /// A chunk of `len` bytes in flight; the upload is closed after its
     /// answer if [`PutJob::failure`] is set.
@@ -84,14 +84,10 @@ impl PutJob {
             State::Naming => Step::Send(Command::FtpPutName(Setting::Set(self.name.text()))),
             State::Acked => {
                 self.state = State::AwaitingData { announced: false };
-                Step::Wait(Some(Event::PutProgress {
-                    job: ctx.id,
-                    bytes: self.bytes,
-                }))
+                Step::Wait(Some(Notice::PutProgress { bytes: self.bytes }))
             }
             State::AwaitingData { announced } => {
-                let event = (!*announced).then_some(Event::PutReady {
-                    job: ctx.id,
+                let event = (!*announced).then_some(Notice::PutReady {
                     max: ctx.config.chunk_size,
                 });
                 *announced = true;
