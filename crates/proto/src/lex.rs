@@ -76,7 +76,7 @@ where
 pub(crate) fn colon(input: &mut &[u8]) -> Parsed<()> {
     (
         spaces,
-        opt(alt((b":".void(), FULLWIDTH_COLON.void()))),
+        opt(alt((b':'.void(), FULLWIDTH_COLON.void()))),
         spaces,
     )
         .void()

@@ -11,6 +11,7 @@ use core::fmt;
 use core::net::Ipv4Addr;
 
 use crate::error::{EncodeError, TextKind};
+use crate::lex::parse_u32;
 use crate::limits::MAX_TEXT;
 
 /// True for the bytes allowed inside an unquoted string parameter: printable
@@ -212,7 +213,8 @@ impl fmt::Debug for Host<'_> {
 /// A value of digits and dots only is an address: [`Ipv4Addr`] decides, and
 /// a refusal points at the first part that is not a number from 0 to 255
 /// written without leading zeros (at the start when the parts are merely
-/// too few or too many).
+/// too few or too many). The parts are read by the lexer's `parse_u32`,
+/// straight from the bytes: no conversion to `str` for each.
 fn host_error(bytes: &[u8]) -> Option<usize> {
     if bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.') {
         let parsed = core::str::from_utf8(bytes)
@@ -223,8 +225,7 @@ fn host_error(bytes: &[u8]) -> Option<usize> {
             None => Some(
                 first_bad_label(bytes, |l| {
                     let leading_zero = l.len() > 1 && l.first() == Some(&b'0');
-                    leading_zero
-                        || core::str::from_utf8(l).map_or(true, |s| s.parse::<u8>().is_err())
+                    leading_zero || parse_u32(l).map_or(true, |n| n > 255)
                 })
                 .unwrap_or(0),
             ),
@@ -360,6 +361,28 @@ mod tests {
             Host::new("1.2.3.4\r"),
             Err(EncodeError::ForbiddenByte { .. })
         ));
+    }
+
+    /// The parts of a refused dotted quad are judged as `u8::from_str`
+    /// would judge them, leading zeros refused: every string of up to four
+    /// digits, and longer ones.
+    #[test]
+    fn address_parts_read_as_u8_reads_them() {
+        let mut parts: std::vec::Vec<std::string::String> = std::vec![std::string::String::new()];
+        for len in 1..=4u32 {
+            for n in 0..10u32.pow(len) {
+                parts.push(std::format!("{n:0width$}", width = len as usize));
+            }
+        }
+        parts.extend(["00000000000", "99999999999", "4294967296"].map(std::string::String::from));
+        for part in parts {
+            let leading_zero = part.len() > 1 && part.starts_with('0');
+            assert_eq!(
+                leading_zero || parse_u32(part.as_bytes()).map_or(true, |n| n > 255),
+                leading_zero || part.parse::<u8>().is_err(),
+                "{part}"
+            );
+        }
     }
 
     #[test]
@@ -557,6 +580,9 @@ impl Inline {
         self.len = len as u8;
     }
 
+    /// The value. Not inlined: every job reads its names through it, and
+    /// one copy of the check is enough.
+    #[inline(never)]
     fn get(&self) -> &[u8] {
         let value = self.bytes.get(..usize::from(self.len));
         debug_assert!(value.is_some(), "the length never exceeds the buffer");

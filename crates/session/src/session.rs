@@ -517,8 +517,9 @@ impl Core {
                 }
                 continue;
             };
+            let id = entry.id;
             let ctx = Ctx {
-                id: entry.id,
+                id,
                 modem: &self.modem,
                 config: &self.config,
             };
@@ -536,9 +537,9 @@ impl Core {
                     self.channel.stage_raw(line, name, class, &self.config);
                     return;
                 }
-                Step::Wait(event) => {
-                    if let Some(event) = event {
-                        self.push(event);
+                Step::Wait(notice) => {
+                    if let Some(notice) = notice {
+                        self.push(notice.event(id));
                     }
                     return;
                 }
@@ -683,7 +684,9 @@ impl Core {
         Some(Event::Unsolicited(item))
     }
 
-    /// An unsolicited result code.
+    /// An unsolicited result code. Not inlined: a rare path, kept out of
+    /// the receive loop.
+    #[inline(never)]
     fn on_urc(&mut self, urc: &Urc<'_>) {
         if self.channel.expected(urc) {
             return;

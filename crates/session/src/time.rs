@@ -36,7 +36,10 @@ impl Instant {
 impl Add<Duration> for Instant {
     type Output = Instant;
 
-    /// Saturates instead of overflowing.
+    /// Saturates instead of overflowing. Not inlined: every deadline the
+    /// session sets is one, and on a 32-bit microcontroller each copy of
+    /// `Duration::as_millis`'s 128-bit arithmetic costs about 60 bytes.
+    #[inline(never)]
     fn add(self, d: Duration) -> Instant {
         let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         Instant(self.0.saturating_add(ms))

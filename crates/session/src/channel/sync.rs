@@ -59,27 +59,26 @@ pub fn is_resync_name(name: &[u8]) -> bool {
 
 /// The name the resynchronising probe sets: `cellftp-sync-<n>`.
 pub(crate) fn sync_name(n: u32, buf: &mut [u8; 24]) -> &[u8] {
+    // The digits, written from the last one back.
     let mut digits = [0u8; 10];
-    let mut len = 0;
+    let mut start = digits.len();
     let mut v = n;
-    loop {
-        if let Some(d) = digits.get_mut(len) {
-            *d = b'0' + (v % 10) as u8;
-        }
-        len += 1;
+    while let Some(d) = start.checked_sub(1).and_then(|i| digits.get_mut(i)) {
+        *d = b'0' + (v % 10) as u8;
+        start -= 1;
         v /= 10;
-        if v == 0 || len == digits.len() {
+        if v == 0 {
             break;
         }
     }
-    let mut at = 0;
-    for &b in HEAD.iter().chain(digits.iter().take(len).rev()) {
-        if let Some(d) = buf.get_mut(at) {
-            *d = b;
-            at += 1;
-        }
+    let number = digits.get(start..).unwrap_or_default();
+    let len = HEAD.len() + number.len();
+    let (head, rest) = buf.split_at_mut(HEAD.len());
+    head.copy_from_slice(HEAD);
+    if let Some(tail) = rest.get_mut(..number.len()) {
+        tail.copy_from_slice(number);
     }
-    buf.get(..at).unwrap_or_default()
+    buf.get(..len).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -93,6 +92,10 @@ mod tests {
         assert_eq!(sync_name(u32::MAX, &mut buf), b"cellftp-sync-4294967295");
         for n in [0, 7, 4_294_967_295] {
             assert!(super::is_resync_name(sync_name(n, &mut buf)));
+        }
+        for n in [1, 9, 10, 99, 100, 12_345, 1_000_000_000, 999_999_999] {
+            let expected = std::format!("cellftp-sync-{n}");
+            assert_eq!(sync_name(n, &mut buf), expected.as_bytes());
         }
     }
 }

@@ -33,10 +33,32 @@ pub(crate) enum Step<'j> {
         name: CommandName,
         class: TimeoutClass,
     },
-    /// Wait for the caller (a put job's data); this event tells the caller.
-    Wait(Option<Event<'static>>),
+    /// Wait for the caller (a put job's data); this tells the caller, as
+    /// an event of the job's.
+    Wait(Option<Notice>),
     /// The job is over.
     Done(Result<Outcome, JobError>),
+}
+
+/// What a job waiting for the caller tells it: an event of the job's, made
+/// by the session ([`Notice::event`]). Smaller than an [`Event`], so that
+/// every [`Step`] a job returns is too.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Notice {
+    /// [`Event::PutProgress`].
+    PutProgress { bytes: u64 },
+    /// [`Event::PutReady`].
+    PutReady { max: usize },
+}
+
+impl Notice {
+    /// The event that tells job `job`'s caller.
+    pub(crate) fn event(self, job: JobId) -> Event<'static> {
+        match self {
+            Notice::PutProgress { bytes } => Event::PutProgress { job, bytes },
+            Notice::PutReady { max } => Event::PutReady { job, max },
+        }
+    }
 }
 
 /// What a job made of an item that arrived while its command was in flight.

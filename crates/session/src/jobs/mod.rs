@@ -39,7 +39,7 @@ pub(crate) use quit::QuitJob;
 pub use raw::MAX_RAW_LINE;
 pub(crate) use raw::{validate as validate_raw, RawJob, RawRefusal};
 
-pub(crate) use interface::{after, refused, Ctx, Flow, Reply, Step};
+pub(crate) use interface::{after, refused, Ctx, Flow, Notice, Reply, Step};
 
 use cellftp_proto::{CommandName, Password, Response};
 use heapless::Deque;
@@ -106,8 +106,12 @@ impl Job {
         }
     }
 
-    /// The final result of the job's command `command`.
-    #[inline(always)]
+    /// The final result of the job's command `command`. Not inlined: it
+    /// comes once per command, and the jobs' failures it builds and moves
+    /// (each a [`JobError`] that can hold a modem's text) would otherwise
+    /// be built in the session's receive loop (0.3 KiB of flash on a
+    /// microcontroller).
+    #[inline(never)]
     pub(crate) fn on_final(
         &mut self,
         command: CommandName,

@@ -17,9 +17,9 @@
 
 use cellftp_proto::{Command, CommandName, Put, Setting, TextBuf, TransferType};
 
-use super::{refused, Ctx, Flow, Step};
+use super::{refused, Ctx, Flow, Notice, Step};
 use crate::error::{JobError, ModemError};
-use crate::event::{Event, Outcome};
+use crate::event::Outcome;
 
 /// Where the upload is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,21 +30,18 @@ enum State {
     RestoringType(TransferType),
     /// `AT+FTPPUTNAME` in flight.
     Naming,
-    /// A chunk was acknowledged: [`Event::PutProgress`] next, then the
+    /// A chunk was acknowledged: [`crate::Event::PutProgress`] next, then the
     /// wait for the next chunk.
     Acked,
     /// Waiting for the caller's next chunk or the end of the file;
-    /// `announced` once [`Event::PutReady`] was reported for this wait.
+    /// `announced` once [`crate::Event::PutReady`] was reported for this wait.
     AwaitingData { announced: bool },
-    /// A chunk of `len` bytes in flight; `failure` if something already
-    /// went wrong while it was (the upload is closed after its answer).
-    ChunkInFlight {
-        len: usize,
-        failure: Option<JobError>,
-    },
-    /// `AT+FTPPUT=0` next or in flight; the job ends with `failure`, if
-    /// any, once it is answered.
-    Closing { failure: Option<JobError> },
+    /// A chunk of `len` bytes in flight; the upload is closed after its
+    /// answer if [`PutJob::failure`] is set.
+    ChunkInFlight { len: usize },
+    /// `AT+FTPPUT=0` next or in flight; the job ends with
+    /// [`PutJob::failure`], if any, once it is answered.
+    Closing,
 }
 
 /// The put job.
@@ -54,9 +51,13 @@ pub(crate) struct PutJob {
     /// Bytes the modem accepted.
     bytes: u64,
     state: State,
+    /// What already went wrong while a chunk was in flight or the upload
+    /// was closing (never set in the other states): the job ends with it.
+    /// Apart from the state, so that the state, matched and copied at
+    /// every step, stays a few bytes.
+    failure: Option<JobError>,
     /// An answer of the job's was lost: the answers that follow may be
-    /// late ones, and are not trusted (the job fails with the failure its
-    /// state holds).
+    /// late ones, and are not trusted (the job fails with `failure`).
     lost: bool,
 }
 
@@ -66,6 +67,7 @@ impl PutJob {
             name,
             bytes: 0,
             state: State::Start,
+            failure: None,
             lost: false,
         }
     }
@@ -82,14 +84,10 @@ impl PutJob {
             State::Naming => Step::Send(Command::FtpPutName(Setting::Set(self.name.text()))),
             State::Acked => {
                 self.state = State::AwaitingData { announced: false };
-                Step::Wait(Some(Event::PutProgress {
-                    job: ctx.id,
-                    bytes: self.bytes,
-                }))
+                Step::Wait(Some(Notice::PutProgress { bytes: self.bytes }))
             }
             State::AwaitingData { announced } => {
-                let event = (!*announced).then_some(Event::PutReady {
-                    job: ctx.id,
+                let event = (!*announced).then_some(Notice::PutReady {
                     max: ctx.config.chunk_size,
                 });
                 *announced = true;
@@ -99,7 +97,7 @@ impl PutJob {
             // channel is not free while it is in flight. `Start` was left
             // above.
             State::Start | State::ChunkInFlight { .. } => Step::Wait(None),
-            State::Closing { .. } => Step::Send(Command::FtpPut(Put::End)),
+            State::Closing => Step::Send(Command::FtpPut(Put::End)),
         }
     }
 
@@ -112,15 +110,14 @@ impl PutJob {
     /// open upload itself (`AT+FTPPUT=0`, then [`JobError::Cancelled`]);
     /// false if it has nothing to close and the session ends it.
     pub(crate) fn cancel(&mut self) -> bool {
-        match &mut self.state {
+        match self.state {
             State::Acked | State::AwaitingData { .. } if self.bytes > 0 => {
-                self.state = State::Closing {
-                    failure: Some(JobError::Cancelled),
-                };
+                self.state = State::Closing;
+                self.failure = Some(JobError::Cancelled);
                 true
             }
-            State::ChunkInFlight { failure, .. } | State::Closing { failure } => {
-                *failure = Some(JobError::Cancelled);
+            State::ChunkInFlight { .. } | State::Closing => {
+                self.failure = Some(JobError::Cancelled);
                 true
             }
             State::Start
@@ -134,13 +131,15 @@ impl PutJob {
     /// A chunk of `len` bytes was staged.
     pub(crate) fn chunk_staged(&mut self, len: usize) {
         debug_assert!(self.awaits_data());
-        self.state = State::ChunkInFlight { len, failure: None };
+        self.state = State::ChunkInFlight { len };
+        self.failure = None;
     }
 
     /// The caller says the file is complete.
     pub(crate) fn finish(&mut self) {
         debug_assert!(self.awaits_data());
-        self.state = State::Closing { failure: None };
+        self.state = State::Closing;
+        self.failure = None;
     }
 
     pub(crate) fn on_final(
@@ -151,12 +150,12 @@ impl PutJob {
         match (self.state, result) {
             (State::RestoringType(_), Ok(())) => self.state = State::Naming,
             (State::Naming, Ok(())) => self.state = State::AwaitingData { announced: false },
-            (State::ChunkInFlight { len, failure }, Ok(())) => {
+            (State::ChunkInFlight { len }, Ok(())) => {
                 if !self.lost {
                     self.bytes += len as u64;
                 }
-                self.state = match failure {
-                    Some(_) => State::Closing { failure },
+                self.state = match self.failure {
+                    Some(_) => State::Closing,
                     None => State::Acked,
                 };
             }
@@ -164,21 +163,21 @@ impl PutJob {
             // (after a lost answer, the one that lost it). A code that can
             // come unasked (`NO CARRIER`) may have come before the chunk's
             // own answer, which is then still to come.
-            (State::ChunkInFlight { failure, .. }, Err(error)) => {
-                let refused = JobError::Modem { command, error };
-                self.state = State::Closing {
-                    failure: if self.lost { failure } else { Some(refused) },
-                };
+            (State::ChunkInFlight { .. }, Err(error)) => {
+                if !self.lost {
+                    self.failure = Some(JobError::Modem { command, error });
+                }
+                self.state = State::Closing;
                 self.lost |= error.may_come_unasked();
             }
-            (State::Closing { failure }, Ok(())) => {
-                return Flow::End(match failure {
+            (State::Closing, Ok(())) => {
+                return Flow::End(match self.failure {
                     Some(e) => Err(e),
                     None => Ok(Outcome::Uploaded { bytes: self.bytes }),
                 })
             }
-            (State::Closing { failure }, Err(e)) => {
-                return self.untrusted(failure, JobError::Modem { command, error: e })
+            (State::Closing, Err(e)) => {
+                return self.untrusted(JobError::Modem { command, error: e })
             }
             (_, Err(e)) => return refused(command, e),
             // No command of the job's is in flight in the other states.
@@ -190,9 +189,11 @@ impl PutJob {
     }
 
     /// The end of the job with `error`, or, once an answer was lost, with
-    /// the failure that lost it: what came after is not trusted.
-    fn untrusted(&self, failure: Option<JobError>, error: JobError) -> Flow {
-        Flow::End(Err(match failure {
+    /// the failure that lost it: what came after is not trusted. Not
+    /// inlined: three callers, and each copy moves two errors.
+    #[inline(never)]
+    fn untrusted(&self, error: JobError) -> Flow {
+        Flow::End(Err(match self.failure {
             Some(lost) if self.lost => lost,
             _ => error,
         }))
@@ -203,32 +204,28 @@ impl PutJob {
         match self.state {
             // The upload must still be closed: `AT+FTPPUT=0` goes next, at
             // once; the chunk's answer may still come.
-            State::ChunkInFlight { failure, .. } => {
+            State::ChunkInFlight { .. } => {
                 self.lost = true;
-                self.state = State::Closing {
-                    failure: failure.or(Some(error)),
-                };
+                self.failure.get_or_insert(error);
+                self.state = State::Closing;
                 Flow::Continue
             }
-            State::Closing { failure } => self.untrusted(failure, error),
+            State::Closing => self.untrusted(error),
             _ => Flow::End(Err(error)),
         }
     }
 
     pub(crate) fn on_unexpected(&mut self, error: JobError) -> Flow {
-        match &mut self.state {
+        match self.state {
             // The modem's answers are out of step: the final result that
             // follows may be an earlier command's. It ends the chunk all
             // the same; then the upload is closed, and the job fails.
-            State::ChunkInFlight { failure, .. } => {
+            State::ChunkInFlight { .. } => {
                 self.lost = true;
-                failure.get_or_insert(error);
+                self.failure.get_or_insert(error);
                 Flow::Continue
             }
-            State::Closing { failure } => {
-                let failure = *failure;
-                self.untrusted(failure, error)
-            }
+            State::Closing => self.untrusted(error),
             _ => Flow::End(Err(error)),
         }
     }
