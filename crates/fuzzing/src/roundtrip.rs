@@ -261,10 +261,9 @@ pub fn roundtrip(input: ArbitraryCommand) {
 
     let mut modem = ResponseDecoder::new();
     let (responses, consumed) = decode_all(&bytes, |b| modem.decode(b));
-    assert_eq!(
-        responses,
-        [Response::Echo(Request::Command(command).into())],
-        "the echo of {bytes:?} does not decode back to {command:?}"
+    assert!(
+        matches!(responses.as_slice(), [Response::Echo(e)] if e.request() == Request::Command(command)),
+        "the echo of {bytes:?} does not decode back to {command:?}: {responses:?}"
     );
     assert_eq!(consumed, n, "the response decoder left bytes of {bytes:?}");
 

@@ -124,6 +124,9 @@ impl fmt::Debug for Response<'_> {
 /// (on a Cortex-M4, 2.2 KiB of flash). [`Echo::request`] reads it as
 /// [`crate::CommandDecoder`] reads the line the host sent. Two echoes are
 /// equal when they read as the same request, and `Debug` shows the request.
+/// An echo holds no more than a line, so a [`Response`] is 32 bytes on a
+/// 64-bit target (40 when it held the request), which the decoder's loop
+/// hands over for every item.
 ///
 /// ```
 /// use cellftp_proto::{Action, Command, Decoded, Request, Response, ResponseDecoder};
@@ -150,18 +153,19 @@ enum EchoForm<'a> {
         /// The data, or its first fragment.
         data: &'a [u8],
     },
-    /// A request built by a caller.
-    Read(Request<'a>),
 }
 
 impl<'a> Echo<'a> {
-    /// An echoed line, without its terminator, to be read when asked.
-    pub(crate) const fn from_line(line: &'a [u8]) -> Self {
+    /// The echo of `line`, a command line without its terminator, to be
+    /// read when asked.
+    pub const fn from_line(line: &'a [u8]) -> Self {
         Echo(EchoForm::Line(line))
     }
 
-    /// An echoed `AT+FTPPUT=<len>,<data>` and its (first) data.
-    pub(crate) const fn from_put(len: u32, data: &'a [u8]) -> Self {
+    /// The echo of `AT+FTPPUT=<len>,<data>` with its data, or the first
+    /// fragment of it when `len` exceeds [`crate::MAX_FRAGMENT`]: what the
+    /// decoder makes of one, since the data may hold line ends.
+    pub const fn from_put(len: u32, data: &'a [u8]) -> Self {
         Echo(EchoForm::Put { len, data })
     }
 
@@ -174,24 +178,16 @@ impl<'a> Echo<'a> {
                 None => Request::Unknown(line),
             },
             EchoForm::Put { len, data } => Request::put(len, data),
-            EchoForm::Read(request) => request,
         }
     }
 
     /// The echoed line as it came, without its terminator; `None` for an
-    /// echoed `AT+FTPPUT=<len>,<data>`, whose data came as a payload, and
-    /// for an echo built from a [`Request`].
+    /// echoed `AT+FTPPUT=<len>,<data>`, whose data came as a payload.
     pub fn line(&self) -> Option<&'a [u8]> {
         match self.0 {
             EchoForm::Line(line) => Some(line),
-            EchoForm::Put { .. } | EchoForm::Read(_) => None,
+            EchoForm::Put { .. } => None,
         }
-    }
-}
-
-impl<'a> From<Request<'a>> for Echo<'a> {
-    fn from(request: Request<'a>) -> Self {
-        Echo(EchoForm::Read(request))
     }
 }
 

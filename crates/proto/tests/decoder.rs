@@ -9,9 +9,9 @@ use std::format;
 use std::vec::Vec;
 
 use cellftp_proto::{
-    Action, Cfun, Cgact, CmeError, Command, CommandDecoder, CommandName, Decoded, Info, InfoValue,
-    Mode, Operation, Password, Put, Request, Response, ResponseDecoder, ServCode, Setting, Text,
-    TextKind, TransferType, Urc, MAX_FRAGMENT, MAX_LINE, MAX_PUT_DATA,
+    Action, Cfun, Cgact, CmeError, Command, CommandDecoder, CommandName, Decoded, Echo, Info,
+    InfoValue, Mode, Operation, Password, Put, Request, Response, ResponseDecoder, ServCode,
+    Setting, Text, TextKind, TransferType, Urc, MAX_FRAGMENT, MAX_LINE, MAX_PUT_DATA,
 };
 use common::{cat, check_requests, check_responses, framed};
 
@@ -19,8 +19,8 @@ fn info(name: CommandName, value: InfoValue<'_>) -> Response<'_> {
     Response::Info(Info { name, value })
 }
 
-fn echo(c: Command<'_>) -> Response<'_> {
-    Response::Echo(Request::Command(c).into())
+fn echo(c: Command<'_>) -> Response<'static> {
+    common::echo_of(c)
 }
 
 fn cmd(c: Command<'_>) -> Request<'_> {
@@ -759,7 +759,7 @@ fn echoed_commands() {
         &[
             echo(Command::FtpQuit(Action::Execute)),
             Response::Ok,
-            Response::Echo(Request::Unknown(b"AT+NOPE").into()),
+            Response::Echo(Echo::from_line(b"AT+NOPE")),
             Response::Error,
         ],
         b"",
@@ -788,13 +788,7 @@ fn echoed_put_data_is_taken_by_length() {
     check_responses(
         &input,
         &[
-            Response::Echo(
-                Request::FtpPutStart {
-                    len: 2049,
-                    data: &payload[..MAX_FRAGMENT],
-                }
-                .into(),
-            ),
+            Response::Echo(Echo::from_put(2049, &payload[..MAX_FRAGMENT])),
             Response::Continuation(&payload[MAX_FRAGMENT..]),
             Response::Ok,
         ],
@@ -1054,7 +1048,7 @@ fn passwords_never_show_in_debug_output() {
         format!("{:?}", Response::Unknown(b"+FTPPW=s3cret")),
         format!(
             "{:?}",
-            Response::Echo(Request::Unknown(b"AT+FTPPW=s3cret,x").into())
+            Response::Echo(Echo::from_line(b"AT+FTPPW=s3cret,x"))
         ),
         format!(
             "{:?}",

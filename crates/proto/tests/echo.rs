@@ -29,11 +29,10 @@ fn an_echo_is_its_line_until_asked() {
         echo.request(),
         Request::Command(Command::FtpQuit(Action::Execute))
     );
-    // It compares and prints as the request it reads as.
-    assert_eq!(
-        echo,
-        Echo::from(Request::Command(Command::FtpQuit(Action::Execute)))
-    );
+    // It compares and prints as the request it reads as: another
+    // spelling of the same command is the same echo, another command not.
+    assert_eq!(echo, Echo::from_line(b"at+ ftpquit"));
+    assert_ne!(echo, Echo::from_line(b"AT+FTPLIST"));
     assert_eq!(format!("{item:?}"), "Echo(Command(FtpQuit(Execute)))");
 }
 
@@ -58,6 +57,7 @@ fn an_echoed_put_with_its_data_is_read_already() {
     };
     // Its data came as a payload: there is no line to hand back.
     assert_eq!(echo.line(), None);
+    assert_eq!(echo, Echo::from_put(5, b"hello"));
     assert_eq!(
         echo.request(),
         Request::Command(Command::FtpPut(Put::Data(b"hello")))

@@ -9,9 +9,8 @@ mod common;
 use std::vec::Vec;
 
 use cellftp_proto::{
-    commands, Action, CmeError, Command, CommandName, EmitError, Info, InfoValue, Request,
-    Response, ResponseEncoder, ResultCode, Seed, ServCode, Urc, MAX_FRAGMENT, MAX_LINE,
-    MAX_PUT_DATA,
+    commands, CmeError, Command, CommandName, Echo, EmitError, Info, InfoValue, Response,
+    ResponseEncoder, ResultCode, Seed, ServCode, Urc, MAX_FRAGMENT, MAX_LINE, MAX_PUT_DATA,
 };
 use common::check_responses;
 use proptest::prelude::*;
@@ -209,19 +208,13 @@ fn items(group: &Group) -> Option<Vec<Response<'_>>> {
                 param,
             };
             let c = Command::from_seed(rows[n % rows.len()], &seed).ok()?;
-            vec![Response::Echo(Request::Command(c).into())]
+            vec![common::echo_of(c)]
         }
         Group::EchoPut(data) => {
             let mut v = Vec::new();
             for (i, f) in fragments(data).enumerate() {
                 v.push(if i == 0 {
-                    Response::Echo(
-                        Request::FtpPutStart {
-                            len: data.len() as u32,
-                            data: f,
-                        }
-                        .into(),
-                    )
+                    Response::Echo(Echo::from_put(data.len() as u32, f))
                 } else {
                     Response::Continuation(f)
                 });
@@ -340,7 +333,7 @@ fn manual_example_bytes() {
         Response::FtpList { mode: 1, len: 48 },
         Response::ListLine(listing),
         Response::Ok,
-        Response::Echo(Request::Command(Command::FtpQuit(Action::Execute)).into()),
+        Response::Echo(Echo::from_line(b"AT+FTPQUIT")),
         Response::Ok,
     ] {
         let n = encoder.encode(&item, &mut buf).unwrap();

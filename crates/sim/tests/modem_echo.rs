@@ -24,12 +24,11 @@ fn echo_is_on_at_power_on() {
     assert_eq!(host.send(b"AT\r"), b"AT\r\r\nOK\r\n");
     let out = host.send(b"AT+FTPMODE=1\r");
     assert_eq!(out, b"AT+FTPMODE=1\r\r\nOK\r\n");
-    assert_eq!(
-        items(&out),
-        [
-            Response::Echo(Request::Command(Command::FtpMode(Setting::Set(Mode::Passive))).into()),
-            Response::Ok
-        ]
+    let items = items(&out);
+    let want = Request::Command(Command::FtpMode(Setting::Set(Mode::Passive)));
+    assert!(
+        matches!(items.as_slice(), [Response::Echo(e), Response::Ok] if e.request() == want),
+        "{items:?}"
     );
 }
 
@@ -78,12 +77,11 @@ fn echo_of_an_upload_chunk_is_taken_by_its_length() {
     let mut want = line.clone();
     want.extend_from_slice(b"\r\nOK\r\n");
     assert_eq!(out, want);
-    assert_eq!(
-        items(&out),
-        [
-            Response::Echo(Request::Command(Command::FtpPut(Put::Data(data))).into()),
-            Response::Ok
-        ]
+    let items = items(&out);
+    let want = Request::Command(Command::FtpPut(Put::Data(data)));
+    assert!(
+        matches!(items.as_slice(), [Response::Echo(e), Response::Ok] if e.request() == want),
+        "{items:?}"
     );
 }
 

@@ -7,7 +7,7 @@ use std::fmt::Debug;
 use std::string::String;
 use std::vec::Vec;
 
-use cellftp_proto::{Decoded, Decoder, Request, Response};
+use cellftp_proto::{Command, Decoded, Decoder, Echo, Put, Request, Response};
 
 /// What the tests need of a decoder's items beyond [`Decoder`]: an owned
 /// rendering, and the start of an item that cannot be complete yet.
@@ -263,4 +263,23 @@ pub fn framed(lines: &[&str]) -> Vec<u8> {
 /// Concatenates byte strings.
 pub fn cat(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
+}
+
+/// The echo of `c` as the modem decoder makes it: an `AT+FTPPUT` with its
+/// data framed by its length, any other command as the line it encodes to
+/// (kept for the test's length).
+pub fn echo_of(c: Command<'_>) -> Response<'static> {
+    match c {
+        Command::FtpPut(Put::Data(d)) => {
+            let data: &'static [u8] = Vec::leak(d.to_vec());
+            Response::Echo(Echo::from_put(data.len() as u32, data))
+        }
+        Command::FtpPut(Put::End) => Response::Echo(Echo::from_put(0, b"")),
+        _ => {
+            let mut buf = [0u8; 600];
+            let n = c.encode(&mut buf).unwrap();
+            let line: &'static [u8] = Vec::leak(buf[..n - 1].to_vec());
+            Response::Echo(Echo::from_line(line))
+        }
+    }
 }
