@@ -169,8 +169,10 @@ impl<'a> Echo<'a> {
         Echo(EchoForm::Put { len, data })
     }
 
-    /// The request the echoed line is: a command we would send, or
-    /// [`Request::Unknown`] with the whole line.
+    /// The request the echo is: for a line, a command we would send or
+    /// [`Request::Unknown`] with the whole line; for an echoed put, the
+    /// `AT+FTPPUT` command, or [`Request::FtpPutStart`] for a chunk over
+    /// [`crate::MAX_PUT_DATA`].
     pub fn request(&self) -> Request<'a> {
         match self.0 {
             EchoForm::Line(line) => match host::command_line(line) {
