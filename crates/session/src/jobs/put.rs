@@ -52,7 +52,8 @@ pub(crate) struct PutJob {
     bytes: u64,
     state: State,
     /// What already went wrong while a chunk was in flight or the upload
-    /// was closing (never set in the other states): the job ends with it.
+    /// was closing (never set in the other states, which `poll` asserts):
+    /// the job ends with it.
     /// Apart from the state, so that the state, matched and copied at
     /// every step, stays a few bytes.
     failure: Option<JobError>,
@@ -73,6 +74,11 @@ impl PutJob {
     }
 
     pub(crate) fn poll(&mut self, ctx: Ctx<'_>) -> Step<'_> {
+        debug_assert!(
+            self.failure.is_none()
+                || matches!(self.state, State::ChunkInFlight { .. } | State::Closing),
+            "a put failure kept outside a chunk in flight or the close"
+        );
         if self.state == State::Start {
             self.state = match ctx.modem.type_to_restore() {
                 Some(t) => State::RestoringType(t),
