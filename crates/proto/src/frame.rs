@@ -14,8 +14,6 @@
 //! The framer remembers how far it has already looked for a line end, so a
 //! caller that feeds one byte at a time costs O(1) per byte, not O(line).
 
-use memchr::memchr2;
-
 use crate::bytes::within;
 use crate::grammar::{inline_header, listing_header, Direction, Header, ListingHeader};
 use crate::limits::{MAX_FRAGMENT, MAX_LINE};
@@ -115,30 +113,65 @@ enum Memo {
     Found { header: usize, len: u32 },
 }
 
-/// Where the first CR or LF of `hay` is. Lines are short (tens of bytes):
-/// on x86-64 the SSE2 search, which every x86-64 has, is called directly,
-/// without the run-time dispatch of [`memchr2`].
+/// Where the first CR or LF of `hay` is.
+///
+/// On x86-64, 16 bytes at a time with SSE2 (which every x86-64 has): one
+/// compare per terminator and the bytes' mask, through `safe_arch`'s safe
+/// functions. Lines are tens of bytes long, where memchr's set-up costs
+/// more than the search; the last bytes are looked at as 16 that overlap
+/// the ones before, which hold no line end, or as two words.
+#[cfg(target_arch = "x86_64")]
 #[inline]
 fn find_eol(hay: &[u8]) -> Option<usize> {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(two) = memchr::arch::x86_64::sse2::memchr::Two::new(b'\r', b'\n') {
-        return two.find(hay);
+    if hay.len() < 8 {
+        return hay.iter().position(|&b| is_eol(b));
     }
-    memchr2(b'\r', b'\n', hay)
+    let mut at = 0;
+    while let Some(chunk) = hay.get(at..).and_then(<[u8]>::first_chunk::<16>) {
+        let mask = eol_mask(chunk);
+        if mask != 0 {
+            return Some(at + mask.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    if at == hay.len() {
+        return None;
+    }
+    if let Some(last) = hay.last_chunk::<16>() {
+        let mask = eol_mask(last);
+        return (mask != 0).then(|| hay.len() - 16 + mask.trailing_zeros() as usize);
+    }
+    find_eol_short(hay)
 }
 
-/// [`find_eol`] for a listing, whose lines are long: fewer than 16 bytes
-/// are left to search only where a read cut a line, and memchr would go
-/// through them byte by byte. Those are looked at as two words that
-/// overlap: the first line end in the second is the first of all, as the
-/// bytes they share hold none.
+/// The bit of each byte of `chunk` that is CR or LF, all else clear.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn eol_mask(chunk: &[u8; 16]) -> u32 {
+    use safe_arch::{cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i};
+    use safe_arch::{m128i, set_splat_i8_m128i};
+    let bytes = load_unaligned_m128i(chunk);
+    let is = |b: u8| cmp_eq_mask_i8_m128i(bytes, set_splat_i8_m128i(b as i8));
+    let eol: m128i = is(b'\r') | is(b'\n');
+    move_mask_i8_m128i(eol) as u32
+}
+
+/// Where the first CR or LF of `hay` is.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn find_eol(hay: &[u8]) -> Option<usize> {
+    memchr::memchr2(b'\r', b'\n', hay)
+}
+
+/// [`find_eol`] for fewer than 16 bytes, which memchr would go through
+/// byte by byte: as two words that overlap, the first line end in the
+/// second is the first of all, as the bytes they share hold none.
 #[inline]
 fn find_eol_short(hay: &[u8]) -> Option<usize> {
-    if let (true, Some(first), Some(last)) = (
-        hay.len() < 16,
-        hay.first_chunk::<8>(),
-        hay.last_chunk::<8>(),
-    ) {
+    if hay.len() >= 16 {
+        return find_eol(hay);
+    }
+    if let (Some(first), Some(last)) = (hay.first_chunk::<8>(), hay.last_chunk::<8>()) {
         let first = eol_bytes(u64::from_le_bytes(*first));
         if first != 0 {
             return Some((first.trailing_zeros() / 8) as usize);
@@ -146,7 +179,7 @@ fn find_eol_short(hay: &[u8]) -> Option<usize> {
         let last = eol_bytes(u64::from_le_bytes(*last));
         return (last != 0).then(|| hay.len() - 8 + (last.trailing_zeros() / 8) as usize);
     }
-    find_eol(hay)
+    hay.iter().position(|&b| is_eol(b))
 }
 
 const fn is_eol(b: u8) -> bool {
@@ -750,24 +783,53 @@ fn line_end_with(window: &[u8], scanned: usize, find: fn(&[u8]) -> Option<usize>
 }
 
 /// What the first bytes of a buffer show: the separators (CR, LF) it starts
-/// with, and where the line after them ends if that is among the first
-/// eight bytes.
+/// with, and where the line after them ends if that is among the bytes
+/// looked at (the first 16 on x86-64, else the first eight).
 #[derive(Debug, Clone, Copy)]
 struct Front {
     /// How many separators the buffer starts with.
     skip: usize,
     /// Where the line after them ends, from the buffer's start, if within
-    /// the first eight bytes.
+    /// the bytes looked at.
     end: Option<usize>,
     /// How many bytes after the separators are known to hold no line end.
     clean: usize,
 }
 
 /// [`Front`] of `buf`. Items are separated by two to four separators and
-/// many lines are short (`OK`): one pass over the first eight bytes, as one
-/// word, finds both.
+/// many lines are short (`OK`): one look at the first 16 bytes, as one
+/// SSE2 mask, finds both.
+#[cfg(target_arch = "x86_64")]
 #[inline]
 fn front(buf: &[u8]) -> Front {
+    if let Some(chunk) = buf.first_chunk::<16>() {
+        let eol = eol_mask(chunk);
+        // `eol` has 16 bits: `skip` is at most 16.
+        let skip = (!eol).trailing_zeros() as usize;
+        if skip < 16 {
+            // The separators' bits cleared: the first line end after them.
+            let after = eol & (u32::MAX << skip);
+            let end = (after != 0).then_some(after.trailing_zeros() as usize);
+            return Front {
+                skip,
+                end,
+                clean: 16 - skip,
+            };
+        }
+    }
+    front_word(buf)
+}
+
+/// [`Front`] of `buf`, from its first eight bytes as one word.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn front(buf: &[u8]) -> Front {
+    front_word(buf)
+}
+
+/// [`Front`] of `buf`, from its first eight bytes as one word.
+#[inline]
+fn front_word(buf: &[u8]) -> Front {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     if let Some(&word) = buf.first_chunk::<8>() {
         let eol = eol_bytes(u64::from_le_bytes(word));
@@ -824,4 +886,77 @@ fn eol_bytes(word: u64) -> u64 {
     let not_cr = nonzero(word ^ u64::from_le_bytes([b'\r'; 8]));
     let not_lf = nonzero(word ^ u64::from_le_bytes([b'\n'; 8]));
     !(not_cr & not_lf) & HIGH
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::vec;
+    use std::vec::Vec;
+
+    /// Bytes next to CR and LF, with and without the high bit: a search
+    /// that compares signed bytes or masks bits it should not finds them.
+    const FILLER: [u8; 6] = [b'a', 0x0b, 0x0c, 0x8a, 0x8d, 0xff];
+
+    /// Every length up to 80, each with no line end or one CR or LF at
+    /// every position (and a second one after it), over each filler.
+    fn cases() -> impl Iterator<Item = Vec<u8>> {
+        FILLER.into_iter().flat_map(|fill| {
+            (0..=80usize).flat_map(move |len| {
+                let plain = vec![fill; len];
+                let marked = (0..len).flat_map(move |at| {
+                    [b'\r', b'\n'].into_iter().flat_map(move |eol| {
+                        let mut one = vec![fill; len];
+                        one[at] = eol;
+                        let mut two = one.clone();
+                        if let Some(b) = two.get_mut(at + 3) {
+                            *b = b'\n';
+                        }
+                        [one, two]
+                    })
+                });
+                core::iter::once(plain).chain(marked)
+            })
+        })
+    }
+
+    fn naive(hay: &[u8]) -> Option<usize> {
+        hay.iter().position(|&b| is_eol(b))
+    }
+
+    #[test]
+    fn searches_find_the_first_line_end() {
+        for hay in cases() {
+            assert_eq!(find_eol(&hay), naive(&hay), "{hay:?}");
+            assert_eq!(find_eol_short(&hay), naive(&hay), "{hay:?}");
+        }
+    }
+
+    #[test]
+    fn front_reads_separators_and_a_near_line_end() {
+        for body in cases() {
+            for seps in [
+                &b""[..],
+                b"\r\n",
+                b"\n",
+                b"\r\n\r\n",
+                b"\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\n",
+            ] {
+                let buf = [seps, &body].concat();
+                let f = front(&buf);
+                let skip = buf.iter().take_while(|&&b| is_eol(b)).count();
+                assert_eq!(f.skip, skip, "{buf:?}");
+                let rest = &buf[skip..];
+                // What `front` says it saw is true: the line end, or that
+                // `clean` bytes after the separators hold none.
+                match f.end {
+                    Some(end) => assert_eq!(Some(end - skip), naive(rest), "{buf:?}"),
+                    None => {
+                        let clean = f.clean.min(rest.len());
+                        assert_eq!(naive(&rest[..clean]), None, "{buf:?}");
+                    }
+                }
+            }
+        }
+    }
 }
