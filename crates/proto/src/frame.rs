@@ -126,15 +126,14 @@ fn find_eol(hay: &[u8]) -> Option<usize> {
     if hay.len() < 8 {
         return hay.iter().position(|&b| is_eol(b));
     }
-    let mut at = 0;
-    while let Some(chunk) = hay.get(at..).and_then(<[u8]>::first_chunk::<16>) {
+    let (chunks, tail) = hay.as_chunks::<16>();
+    for (i, chunk) in chunks.iter().enumerate() {
         let mask = eol_mask(chunk);
         if mask != 0 {
-            return Some(at + mask.trailing_zeros() as usize);
+            return Some(i * 16 + mask.trailing_zeros() as usize);
         }
-        at += 16;
     }
-    if at == hay.len() {
+    if tail.is_empty() {
         return None;
     }
     if let Some(last) = hay.last_chunk::<16>() {
