@@ -126,8 +126,13 @@ fn find_eol(hay: &[u8]) -> Option<usize> {
     if hay.len() < 8 {
         return hay.iter().position(|&b| is_eol(b));
     }
-    let (chunks, tail) = hay.as_chunks::<16>();
-    for (i, chunk) in chunks.iter().enumerate() {
+    let chunks = hay.chunks_exact(16);
+    let tail = chunks.remainder();
+    for (i, chunk) in chunks.enumerate() {
+        // Every chunk is 16 bytes: the `else` is never taken.
+        let Some(chunk) = chunk.first_chunk::<16>() else {
+            continue;
+        };
         let mask = eol_mask(chunk);
         if mask != 0 {
             return Some(i * 16 + mask.trailing_zeros() as usize);
