@@ -9,6 +9,10 @@
 //!
 //! - `--quick`: criterion's `--quick` mode, with at most 1 s per benchmark;
 //! - `--report`: do not run anything, print the table from the last results;
+//! - `--rounds N`: run the benchmarks N times in turn (only those the targets
+//!   compare, unless criterion arguments are given after `--`) and judge each target by
+//!   its median over the rounds: on a shared machine whose speed drifts,
+//!   one burst of load then moves one round, not the verdict;
 //! - after `--`: passed to criterion (a filter such as `parse_A`, or flags).
 
 use serde::Deserialize;
@@ -17,18 +21,33 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--report] [-- CRITERION ARGS…]";
+const USAGE: &str =
+    "usage: cargo xtask bench [--quick] [--report | --rounds N] [-- CRITERION ARGS…]";
+
+/// The benchmarks the targets compare (a criterion filter), run by
+/// `--rounds` when no filter is given.
+const TARGET_FILTER: &str = "^parse_A/((ours|floor)/(whole|64)|(split|atat)/whole)$";
 
 /// Runs the job.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut quick = false;
     let mut report_only = false;
+    let mut rounds: Option<usize> = None;
     let mut passthrough: Vec<String> = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--quick" => quick = true,
             "--report" => report_only = true,
+            "--rounds" => {
+                let n = rest.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0);
+                let Some(n) = n else {
+                    return Err(format!(
+                        "--rounds needs a number of rounds, 1 or more\n{USAGE}"
+                    ));
+                };
+                rounds = Some(n);
+            }
             "--" => passthrough.extend(rest.by_ref().cloned()),
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -40,6 +59,36 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
     let root = crate::root();
     let criterion_dir = target_dir(&root).join("criterion");
+    if let Some(rounds) = rounds {
+        if report_only {
+            return Err(format!(
+                "--rounds runs the benchmarks; --report runs none\n{USAGE}"
+            ));
+        }
+        if passthrough.is_empty() {
+            passthrough.push(TARGET_FILTER.into());
+        }
+        let mut all = Vec::new();
+        for round in 1..=rounds {
+            eprintln!("xtask bench: round {round} of {rounds}");
+            let start = SystemTime::now();
+            run_benches(&root, quick, &passthrough)?;
+            let results = collect(&criterion_dir, Some(start))?;
+            if results.is_empty() {
+                return Err(format!(
+                    "round {round}: no results under {}",
+                    criterion_dir.display()
+                ));
+            }
+            all.push(results);
+        }
+        // The last round's table, then every round's targets.
+        if let Some(last) = all.last() {
+            print!("{}", render(last));
+        }
+        print!("{}", render_rounds(&all));
+        return Ok(());
+    }
     let since = if report_only {
         None
     } else {
@@ -367,39 +416,132 @@ fn render(results: &[BenchResult]) -> String {
     }
 
     out.push_str("\n| target | this run | goal | met |\n|---|---:|---:|:---:|\n");
-    for (stream, measure, goal) in TARGETS {
-        let group = format!("parse_{stream}");
-        let (what, value, shown, goal_shown) = match measure {
-            Measure::Speed(read) => {
-                let v = speed(results, &group, "ours", read);
-                (
-                    format!("{stream}, reads of {read}: ours MB/s"),
-                    v,
-                    fmt_speed(v),
-                    format!("{goal:.0}"),
-                )
+    for target in judge(results) {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            target.what,
+            target.shown,
+            target.goal_shown,
+            met(target.value, target.goal)
+        ));
+    }
+    out
+}
+
+/// One target as measured in one run.
+struct Judged {
+    /// What is compared: "A, reads of whole: ours/split".
+    what: String,
+    /// The measured value, if the run measured both sides.
+    value: Option<f64>,
+    /// The value as the table shows it.
+    shown: String,
+    /// The least that meets the target.
+    goal: f64,
+    /// The goal as the table shows it.
+    goal_shown: String,
+    /// True for a ratio (shown with ×), false for a speed in MB/s.
+    ratio: bool,
+}
+
+/// Every target of [`TARGETS`], measured in `results` (one run).
+fn judge(results: &[BenchResult]) -> Vec<Judged> {
+    TARGETS
+        .iter()
+        .map(|&(stream, measure, goal)| {
+            let group = format!("parse_{stream}");
+            match measure {
+                Measure::Speed(read) => {
+                    let v = speed(results, &group, "ours", read);
+                    Judged {
+                        what: format!("{stream}, reads of {read}: ours MB/s"),
+                        value: v,
+                        shown: fmt_speed(v),
+                        goal,
+                        goal_shown: format!("{goal:.0}"),
+                        ratio: false,
+                    }
+                }
+                Measure::Ratio { read, over } => {
+                    let ours = speed(results, &group, "ours", read);
+                    let other = speed(results, &group, over, read);
+                    let v = match (ours, other) {
+                        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+                        _ => None,
+                    };
+                    Judged {
+                        what: format!("{stream}, reads of {read}: ours/{over}"),
+                        value: v,
+                        shown: fmt_ratio(ours, other),
+                        goal,
+                        goal_shown: format!("{goal:.2}×"),
+                        ratio: true,
+                    }
+                }
             }
-            Measure::Ratio { read, over } => {
-                let ours = speed(results, &group, "ours", read);
-                let other = speed(results, &group, over, read);
-                let v = match (ours, other) {
-                    (Some(a), Some(b)) if b > 0.0 => Some(a / b),
-                    _ => None,
-                };
-                (
-                    format!("{stream}, reads of {read}: ours/{over}"),
-                    v,
-                    fmt_ratio(ours, other),
-                    format!("{goal:.2}×"),
-                )
-            }
+        })
+        .collect()
+}
+
+fn met(value: Option<f64>, goal: f64) -> &'static str {
+    match value {
+        Some(v) if v >= goal => "yes",
+        Some(_) => "no",
+        None => "–",
+    }
+}
+
+/// The median of `values`, none if any round lacks the value.
+fn median(values: &[Option<f64>]) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().collect::<Option<_>>()?;
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    let upper = *v.get(mid)?;
+    Some(if v.len() % 2 == 1 {
+        upper
+    } else {
+        (*v.get(mid - 1)? + upper) / 2.0
+    })
+}
+
+/// Every target in every round, and its median over the rounds, which
+/// decides whether it is met.
+fn render_rounds(rounds: &[Vec<BenchResult>]) -> String {
+    let judged: Vec<Vec<Judged>> = rounds.iter().map(|r| judge(r)).collect();
+    let mut out = format!(
+        "\n| target | {} | median | goal | met (median) |\n|---|{}---:|---:|:---:|\n",
+        (1..=rounds.len())
+            .map(|n| format!("round {n}"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        "---:|".repeat(rounds.len()),
+    );
+    for (i, &(_, _, goal)) in TARGETS.iter().enumerate() {
+        let per_round: Vec<&Judged> = judged.iter().filter_map(|j| j.get(i)).collect();
+        let Some(first) = per_round.first() else {
+            continue;
         };
-        let met = match value {
-            Some(v) if v >= goal => "yes",
-            Some(_) => "no",
-            None => "–",
+        let values: Vec<Option<f64>> = per_round.iter().map(|j| j.value).collect();
+        let mid = median(&values);
+        let shown = match (mid, first.ratio) {
+            (Some(v), true) => format!("{v:.2}×"),
+            (Some(v), false) => format!("{v:.0}"),
+            (None, _) => "–".into(),
         };
-        out.push_str(&format!("| {what} | {shown} | {goal_shown} | {met} |\n"));
+        out.push_str(&format!(
+            "| {} | {} | {shown} | {} | {} |\n",
+            first.what,
+            per_round
+                .iter()
+                .map(|j| j.shown.as_str())
+                .collect::<Vec<_>>()
+                .join(" | "),
+            first.goal_shown,
+            met(mid, goal),
+        ));
     }
     out
 }
@@ -444,6 +586,59 @@ mod tests {
         let err = read_result(&dir, None).unwrap_err();
         assert!(err.contains("estimates.json"), "{err}");
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&[Some(3.0), Some(1.0), Some(2.0)]), Some(2.0));
+        assert_eq!(
+            median(&[Some(4.0), Some(1.0), Some(2.0), Some(3.0)]),
+            Some(2.5)
+        );
+        // A round that could not measure the target leaves no median.
+        assert_eq!(median(&[Some(1.0), None, Some(2.0)]), None);
+        assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn judges_targets_by_their_median_over_rounds() {
+        let r = |function: &str, value: &str, ns: f64| BenchResult {
+            group: "parse_A".into(),
+            function: function.into(),
+            value: value.into(),
+            bytes: Some(1_000_000),
+            mean_ns: ns,
+        };
+        // ours/split: 1.25, 0.80 (a round slowed by load), 1.10: median 1.10.
+        let round = |split_ns: f64| {
+            vec![
+                r("ours", "whole", 1e6),
+                r("split", "whole", split_ns),
+                r("atat", "whole", 2e6),
+            ]
+        };
+        let table = render_rounds(&[round(1.25e6), round(0.8e6), round(1.1e6)]);
+        assert!(
+            table.contains(
+                "| A, reads of whole: ours/split | 1.25× | 0.80× | 1.10× | 1.10× | 1.00× | yes |"
+            ),
+            "{table}"
+        );
+        assert!(
+            table.contains(
+                "| A, reads of whole: ours/atat | 2.00× | 2.00× | 2.00× | 2.00× | 1.60× | yes |"
+            ),
+            "{table}"
+        );
+        // Not measured in these rounds: no verdict.
+        assert!(
+            table.contains("| A, reads of 64: ours MB/s | – | – | – | – | 1500 | – |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| target | round 1 | round 2 | round 3 | median |"),
+            "{table}"
+        );
     }
 
     #[test]
