@@ -8,7 +8,8 @@
 //!   targets;
 //! - `cargo xtask record [DIR]` records scripted scenarios against the modem
 //!   simulator as transcripts (default: into `transcripts/`);
-//! - `cargo xtask bench` runs the criterion benchmarks and prints the ratios;
+//! - `cargo xtask bench [--rounds N]` runs the criterion benchmarks and
+//!   prints the ratios and the performance targets, met or not;
 //! - `cargo xtask firmware` builds `examples/firmware` for a Cortex-M4, runs
 //!   it under QEMU and reports its flash, RAM and stack.
 
