@@ -487,14 +487,35 @@ fn echo_layout<'x>(
             })
         }
         Request::Continuation(_) | Request::Overlong(_) => Err(EmitError::Unreadable),
+        // The line written from the request already read, not read again.
         _ => {
-            let n = line_text(item, scratch)?;
+            let n = echo_text(request, scratch)?;
             let line = checked_line(item, scratch, n)?;
             Ok(Parts {
                 parts: [line, CR, NONE, NONE, NONE],
                 next: State::Lines,
             })
         }
+    }
+}
+
+/// Writes the text of an echoed command line, `request` as read, into
+/// `scratch`, without its terminator.
+fn echo_text(request: Request<'_>, scratch: &mut [u8; SCRATCH]) -> Result<usize, EmitError> {
+    match request {
+        Request::Command(c) => {
+            let n = c
+                .encode(scratch.as_mut_slice())
+                .map_err(|_| EmitError::Unreadable)?;
+            // Without its CR: the caller frames it.
+            Ok(n.saturating_sub(1))
+        }
+        Request::Unknown(line) => {
+            let dest = scratch.get_mut(..line.len()).ok_or(EmitError::Unreadable)?;
+            dest.copy_from_slice(line);
+            Ok(line.len())
+        }
+        _ => Err(EmitError::Unreadable),
     }
 }
 
@@ -569,16 +590,7 @@ fn line_text(item: &Response<'_>, scratch: &mut [u8; SCRATCH]) -> Result<usize, 
             Urc::PdpDeact => w.put(b"+PDP: DEACT"),
         },
         Response::Unknown(line) => w.put(line),
-        Response::Echo(echo) => match echo.request() {
-            Request::Command(c) => {
-                let n = c.encode(&mut *w.buf).map_err(|_| EmitError::Unreadable)?;
-                // Without its CR: the caller frames it.
-                w.at = n.saturating_sub(1);
-                Ok(())
-            }
-            Request::Unknown(line) => w.put(line),
-            _ => return Err(EmitError::Unreadable),
-        },
+        Response::Echo(echo) => return echo_text(echo.request(), scratch),
         _ => return Err(EmitError::Unreadable),
     };
     written.map_err(|_| EmitError::Unreadable)?;

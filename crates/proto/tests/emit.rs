@@ -407,3 +407,23 @@ fn out_of_place_and_unreadable() {
     );
     assert!(!encoder.is_between_items());
 }
+
+#[test]
+fn echoes_are_written_from_what_they_read_as() {
+    let mut encoder = ResponseEncoder::new();
+    let mut buf = [0u8; 64];
+    for (line, bytes) in [
+        // A command: written as the encoder spells it.
+        (&b"at+ftpquit"[..], &b"AT+FTPQUIT\r"[..]),
+        (b"AT+FTPMODE=1", b"AT+FTPMODE=1\r"),
+        // A line no command reads: written as it came.
+        (b"AT+XYZ=1", b"AT+XYZ=1\r"),
+    ] {
+        let item = Response::Echo(Echo::from_line(line));
+        let n = encoder.encode(&item, &mut buf).unwrap();
+        assert_eq!(
+            buf[..n].escape_ascii().to_string(),
+            bytes.escape_ascii().to_string()
+        );
+    }
+}
