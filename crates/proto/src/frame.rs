@@ -119,7 +119,8 @@ enum Memo {
 /// compare per terminator and the bytes' mask, through `safe_arch`'s safe
 /// functions. Lines are tens of bytes long, where memchr's set-up costs
 /// more than the search; the last bytes are looked at as 16 that overlap
-/// the ones before, which hold no line end, or as two words.
+/// the ones before, which hold no line end. Fewer than 16 bytes in all are
+/// left to [`find_eol_short`], fewer than eight looked at one by one.
 #[cfg(target_arch = "x86_64")]
 #[inline]
 fn find_eol(hay: &[u8]) -> Option<usize> {
@@ -167,9 +168,12 @@ fn find_eol(hay: &[u8]) -> Option<usize> {
     memchr::memchr2(b'\r', b'\n', hay)
 }
 
-/// [`find_eol`] for fewer than 16 bytes, which memchr would go through
-/// byte by byte: as two words that overlap, the first line end in the
-/// second is the first of all, as the bytes they share hold none.
+/// [`find_eol`] where few bytes are often left to search (the rest of a
+/// listing line a read cut), which a 16-byte search or memchr would go
+/// through byte by byte: 8 to 15 bytes are looked at as two words that
+/// overlap (the first line end in the second is the first of all, as the
+/// bytes they share hold none), fewer one by one, 16 or more by
+/// [`find_eol`].
 #[inline]
 fn find_eol_short(hay: &[u8]) -> Option<usize> {
     if hay.len() >= 16 {
