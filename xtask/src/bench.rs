@@ -348,15 +348,16 @@ fn fmt_speed(v: Option<f64>) -> String {
 
 fn fmt_ratio(a: Option<f64>, b: Option<f64>) -> String {
     match (a, b) {
-        (Some(a), Some(b)) if b > 0.0 => {
-            let r = a / b;
-            if r >= 10.0 {
-                format!("{r:.0}×")
-            } else {
-                format!("{r:.2}×")
-            }
-        }
+        (Some(a), Some(b)) if b > 0.0 => fmt_times(a / b),
         _ => "–".into(),
+    }
+}
+
+fn fmt_times(r: f64) -> String {
+    if r >= 10.0 {
+        format!("{r:.0}×")
+    } else {
+        format!("{r:.2}×")
     }
 }
 
@@ -519,16 +520,17 @@ fn render_rounds(rounds: &[Vec<BenchResult>]) -> String {
             .join(" | "),
         "---:|".repeat(rounds.len()),
     );
-    for (i, &(_, _, goal)) in TARGETS.iter().enumerate() {
-        let per_round: Vec<&Judged> = judged.iter().filter_map(|j| j.get(i)).collect();
-        let Some(first) = per_round.first() else {
-            continue;
-        };
-        let values: Vec<Option<f64>> = per_round.iter().map(|j| j.value).collect();
+    let Some(first_round) = judged.first() else {
+        return out;
+    };
+    // Every round judges the same targets, in the order of `TARGETS`.
+    for (i, first) in first_round.iter().enumerate() {
+        let per_round: Vec<Option<&Judged>> = judged.iter().map(|round| round.get(i)).collect();
+        let values: Vec<Option<f64>> = per_round.iter().map(|j| j.and_then(|j| j.value)).collect();
         let mid = median(&values);
         let shown = match (mid, first.ratio) {
-            (Some(v), true) => format!("{v:.2}×"),
-            (Some(v), false) => format!("{v:.0}"),
+            (Some(v), true) => fmt_times(v),
+            (Some(v), false) => fmt_speed(Some(v)),
             (None, _) => "–".into(),
         };
         out.push_str(&format!(
@@ -536,11 +538,11 @@ fn render_rounds(rounds: &[Vec<BenchResult>]) -> String {
             first.what,
             per_round
                 .iter()
-                .map(|j| j.shown.as_str())
+                .map(|j| j.map_or("–", |j| j.shown.as_str()))
                 .collect::<Vec<_>>()
                 .join(" | "),
             first.goal_shown,
-            met(mid, goal),
+            met(mid, first.goal),
         ));
     }
     out

@@ -502,18 +502,19 @@ fn echo_layout<'x>(
 /// Writes the text of an echoed command line, `request` as read, into
 /// `scratch`, without its terminator.
 fn echo_text(request: Request<'_>, scratch: &mut [u8; SCRATCH]) -> Result<usize, EmitError> {
+    let mut w = Scratch {
+        buf: scratch.as_mut_slice(),
+        at: 0,
+    };
     match request {
         Request::Command(c) => {
-            let n = c
-                .encode(scratch.as_mut_slice())
-                .map_err(|_| EmitError::Unreadable)?;
+            let n = c.encode(&mut *w.buf).map_err(|_| EmitError::Unreadable)?;
             // Without its CR: the caller frames it.
             Ok(n.saturating_sub(1))
         }
         Request::Unknown(line) => {
-            let dest = scratch.get_mut(..line.len()).ok_or(EmitError::Unreadable)?;
-            dest.copy_from_slice(line);
-            Ok(line.len())
+            w.put(line).map_err(|_| EmitError::Unreadable)?;
+            Ok(w.at)
         }
         _ => Err(EmitError::Unreadable),
     }
