@@ -151,6 +151,52 @@ fn find_eol(hay: &[u8]) -> Option<usize> {
     find_eol_short(hay)
 }
 
+/// [`Front`] of a listing's `window` from its first 80 bytes, or 64 when
+/// fewer are left, as one mask: a listing line is 57 bytes long on average
+/// and 40 to 72 for four in five, so its separators and its end are found
+/// without a loop whose last step a branch must guess. `None` when fewer
+/// than 64 bytes are left or all are separators.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn listing_block(window: &[u8]) -> Option<Front> {
+    let block = match window.first_chunk::<80>() {
+        Some(block) => &block[..],
+        None => &window.first_chunk::<64>()?[..],
+    };
+    let mut lo = 0u64;
+    let mut hi = 0u64;
+    for (i, chunk) in block.chunks_exact(16).enumerate() {
+        if let Some(chunk) = chunk.first_chunk::<16>() {
+            let m = u64::from(eol_mask(chunk));
+            if i < 4 {
+                lo |= m << (16 * i);
+            } else {
+                hi = m;
+            }
+        }
+    }
+    let eol = u128::from(lo) | u128::from(hi) << 64;
+    // The bits from the block's length on are clear: `skip` counts the
+    // separators, at most the block's length.
+    let skip = (!eol).trailing_zeros() as usize;
+    if skip >= block.len() {
+        return None;
+    }
+    let after = eol >> skip;
+    Some(Front {
+        skip,
+        end: (after != 0).then(|| skip + after.trailing_zeros() as usize),
+        clean: block.len() - skip,
+    })
+}
+
+/// [`Front`] of a listing's window: on this target, left to the search.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn listing_block(_: &[u8]) -> Option<Front> {
+    None
+}
+
 /// The bit of each byte of `chunk` that is CR or LF, all else clear.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
@@ -309,15 +355,37 @@ impl Framer {
         if let State::Listing { remaining } = self.state {
             let window = buf.get(..remaining as usize).unwrap_or(buf);
             // A line searched in part before starts the buffer: no
-            // separators to skip (see `resumed`).
-            let skip = if self.resumed() {
-                0
+            // separators to skip (see `resumed`), `scanned` bytes of it
+            // searched.
+            let (skip, scanned) = if self.resumed() {
+                (0, self.scanned)
             } else {
-                separators(window)
+                match listing_block(window) {
+                    // The block holds the line's end, inside the window and
+                    // so inside the listing (`end` < the block's length <=
+                    // `remaining`): the listing goes on after it.
+                    Some(Front {
+                        skip,
+                        end: Some(end),
+                        ..
+                    }) => {
+                        let line = within(window, skip..end);
+                        self.state = State::Listing {
+                            remaining: remaining - end as u32,
+                        };
+                        return Some(self.emit(item(Frame::PayloadLine(line)), end));
+                    }
+                    Some(Front {
+                        skip,
+                        end: None,
+                        clean,
+                    }) => (skip, clean),
+                    None => (separators(window), 0),
+                }
             };
             let left = remaining - skip as u32;
             if left > 0 {
-                return self.listing_line(window, skip, left, item);
+                return self.listing_line(window, skip, scanned, left, item);
             }
             // Separators end the listing: what follows is lines again, and
             // its separators are skipped with them.
@@ -339,7 +407,13 @@ impl Framer {
                         return Some(self.payload_start(buf, 0, header, len, item));
                     }
                 }
-                let front = front(buf);
+                // A line searched in part before starts the buffer: what
+                // the 32 bytes would show, the search already knows.
+                let front = if self.resumed() {
+                    front16(buf)
+                } else {
+                    front(buf)
+                };
                 let skip = front.skip;
                 let rest = within(buf, skip..);
                 // Separators start a new item: nothing is known about it.
@@ -482,12 +556,14 @@ impl Framer {
 
     /// [`Framer::next_line`] inside a listing: `window` is the rest of the
     /// listing in the buffer, starting with `skip` separators, after which
-    /// `left` > 0 bytes of it remain.
+    /// `left` > 0 bytes of it remain and the first `scanned` hold no line
+    /// end.
     #[inline(always)]
     fn listing_line<'b, T>(
         &mut self,
         window: &'b [u8],
         skip: usize,
+        scanned: usize,
         left: u32,
         item: impl Fn(Frame<'b>) -> T,
     ) -> Option<Framed<T>> {
@@ -495,7 +571,6 @@ impl Framer {
         // found within it: neither `get` fails, and a failure would only
         // leave the item to `next_item`, nothing changed yet.
         let window = window.get(skip..).filter(|w| !w.is_empty())?;
-        let scanned = if skip > 0 { 0 } else { self.scanned };
         match line_end_with(window, scanned, find_eol_short) {
             // A line end inside the listing: the listing goes on after it,
             // `left - p` > 0.
@@ -794,7 +869,8 @@ fn line_end_with(window: &[u8], scanned: usize, find: fn(&[u8]) -> Option<usize>
 
 /// What the first bytes of a buffer show: the separators (CR, LF) it starts
 /// with, and where the line after them ends if that is among the bytes
-/// looked at (the first 16 on x86-64, else the first eight).
+/// looked at (on x86-64 the first 32 or 16, in a listing 80 or 64; else the
+/// first eight).
 #[derive(Debug, Clone, Copy)]
 struct Front {
     /// How many separators the buffer starts with.
@@ -807,11 +883,39 @@ struct Front {
 }
 
 /// [`Front`] of `buf`. Items are separated by two to four separators and
-/// many lines are short (`OK`): one look at the first 16 bytes, as one
-/// SSE2 mask, finds both.
+/// most lines outside listings are shorter than 30 bytes (`OK`,
+/// configuration answers, `+FTPSCON`'s `key: value` lines): one look at the
+/// first 32 bytes, as two SSE2 masks, finds both, without a search loop
+/// whose last step a branch must guess. Fewer than 32 bytes are looked at
+/// by [`front16`].
 #[cfg(target_arch = "x86_64")]
 #[inline]
 fn front(buf: &[u8]) -> Front {
+    if let Some(block) = buf.first_chunk::<32>() {
+        let (a, b) = block.split_at(16);
+        if let (Some(a), Some(b)) = (a.first_chunk::<16>(), b.first_chunk::<16>()) {
+            let eol = eol_mask(a) | eol_mask(b) << 16;
+            let skip = (!eol).trailing_zeros() as usize;
+            if skip < 32 {
+                let after = eol & (u32::MAX << skip);
+                let end = (after != 0).then_some(after.trailing_zeros() as usize);
+                return Front {
+                    skip,
+                    end,
+                    clean: 32 - skip,
+                };
+            }
+        }
+    }
+    front16(buf)
+}
+
+/// [`Front`] of `buf` from its first 16 bytes: for a buffer of fewer than
+/// 32, and for a line searched in part before, whose rest the search takes
+/// up where it stopped.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn front16(buf: &[u8]) -> Front {
     if let Some(chunk) = buf.first_chunk::<16>() {
         let eol = eol_mask(chunk);
         // `eol` has 16 bits: `skip` is at most 16.
@@ -834,6 +938,13 @@ fn front(buf: &[u8]) -> Front {
 #[cfg(not(target_arch = "x86_64"))]
 #[inline]
 fn front(buf: &[u8]) -> Front {
+    front_word(buf)
+}
+
+/// [`Front`] of `buf`, from its first eight bytes as one word.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn front16(buf: &[u8]) -> Front {
     front_word(buf)
 }
 
@@ -942,30 +1053,70 @@ mod tests {
         }
     }
 
+    /// Separators before a body: none, the usual ones, and runs longer
+    /// than each mask.
+    fn separated() -> impl Iterator<Item = Vec<u8>> {
+        let long = b"\r\n".repeat(41);
+        cases().flat_map(move |body| {
+            let long = long.clone();
+            [
+                Vec::new(),
+                b"\r\n".to_vec(),
+                b"\n".to_vec(),
+                b"\r\n\r\n".to_vec(),
+                b"\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\n".to_vec(),
+                long,
+            ]
+            .into_iter()
+            .map(move |seps| [seps, body.clone()].concat())
+        })
+    }
+
+    /// What a [`Front`] of `buf` says is true: the separators, and the line
+    /// end after them or that `clean` bytes after them hold none.
+    fn check(buf: &[u8], f: Front) {
+        let skip = buf.iter().take_while(|&&b| is_eol(b)).count();
+        assert_eq!(f.skip, skip, "{buf:?}");
+        let rest = &buf[skip..];
+        match f.end {
+            Some(end) => assert_eq!(Some(end - skip), naive(rest), "{buf:?}"),
+            None => {
+                assert!(f.clean <= rest.len(), "{buf:?}");
+                assert_eq!(naive(&rest[..f.clean]), None, "{buf:?}");
+            }
+        }
+    }
+
     #[test]
     fn front_reads_separators_and_a_near_line_end() {
-        for body in cases() {
-            for seps in [
-                &b""[..],
-                b"\r\n",
-                b"\n",
-                b"\r\n\r\n",
-                b"\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\n",
-            ] {
-                let buf = [seps, &body].concat();
-                let f = front(&buf);
-                let skip = buf.iter().take_while(|&&b| is_eol(b)).count();
-                assert_eq!(f.skip, skip, "{buf:?}");
-                let rest = &buf[skip..];
-                // What `front` says it saw is true: the line end, or that
-                // `clean` bytes after the separators hold none.
-                match f.end {
-                    Some(end) => assert_eq!(Some(end - skip), naive(rest), "{buf:?}"),
-                    None => {
-                        let clean = f.clean.min(rest.len());
-                        assert_eq!(naive(&rest[..clean]), None, "{buf:?}");
+        for buf in separated() {
+            check(&buf, front(&buf));
+            check(&buf, front16(&buf));
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn listing_block_reads_separators_and_the_line_end() {
+        for buf in separated() {
+            let block = match buf.len() {
+                80.. => 80,
+                64.. => 64,
+                _ => {
+                    assert!(listing_block(&buf).is_none(), "{buf:?}");
+                    continue;
+                }
+            };
+            match listing_block(&buf) {
+                Some(f) => {
+                    check(&buf, f);
+                    // Every line end within the block is found.
+                    if f.end.is_none() {
+                        assert_eq!(f.skip + f.clean, block, "{buf:?}");
                     }
                 }
+                // Only a block of separators says nothing.
+                None => assert!(buf[..block].iter().all(|&b| is_eol(b)), "{buf:?}"),
             }
         }
     }
