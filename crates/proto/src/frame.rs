@@ -891,20 +891,13 @@ struct Front {
 #[cfg(target_arch = "x86_64")]
 #[inline]
 fn front(buf: &[u8]) -> Front {
-    if let Some(block) = buf.first_chunk::<32>() {
-        let (a, b) = block.split_at(16);
-        if let (Some(a), Some(b)) = (a.first_chunk::<16>(), b.first_chunk::<16>()) {
-            let eol = eol_mask(a) | eol_mask(b) << 16;
-            let skip = (!eol).trailing_zeros() as usize;
-            if skip < 32 {
-                let after = eol & (u32::MAX << skip);
-                let end = (after != 0).then_some(after.trailing_zeros() as usize);
-                return Front {
-                    skip,
-                    end,
-                    clean: 32 - skip,
-                };
-            }
+    if let Some((a, b)) = buf
+        .first_chunk::<32>()
+        .and_then(|block| block.split_first_chunk::<16>())
+        .and_then(|(a, b)| Some((a, b.first_chunk::<16>()?)))
+    {
+        if let Some(front) = mask_front(eol_mask(a) | eol_mask(b) << 16, 32) {
+            return front;
         }
     }
     front16(buf)
@@ -916,22 +909,32 @@ fn front(buf: &[u8]) -> Front {
 #[cfg(target_arch = "x86_64")]
 #[inline]
 fn front16(buf: &[u8]) -> Front {
-    if let Some(chunk) = buf.first_chunk::<16>() {
-        let eol = eol_mask(chunk);
-        // `eol` has 16 bits: `skip` is at most 16.
-        let skip = (!eol).trailing_zeros() as usize;
-        if skip < 16 {
-            // The separators' bits cleared: the first line end after them.
-            let after = eol & (u32::MAX << skip);
-            let end = (after != 0).then_some(after.trailing_zeros() as usize);
-            return Front {
-                skip,
-                end,
-                clean: 16 - skip,
-            };
-        }
+    if let Some(front) = buf
+        .first_chunk::<16>()
+        .and_then(|chunk| mask_front(eol_mask(chunk), 16))
+    {
+        return front;
     }
     front_word(buf)
+}
+
+/// [`Front`] from `eol`, the line ends among the first `looked` bytes (at
+/// most 32; the bits from `looked` on clear), unless all are separators.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn mask_front(eol: u32, looked: usize) -> Option<Front> {
+    // The bits of `!eol` from `looked` on are set: `skip` <= `looked`.
+    let skip = (!eol).trailing_zeros() as usize;
+    if skip >= looked {
+        return None;
+    }
+    // The separators' bits cleared: the first line end after them.
+    let after = eol & (u32::MAX << skip);
+    Some(Front {
+        skip,
+        end: (after != 0).then_some(after.trailing_zeros() as usize),
+        clean: looked - skip,
+    })
 }
 
 /// [`Front`] of `buf`, from its first eight bytes as one word.

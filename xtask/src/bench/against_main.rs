@@ -8,6 +8,9 @@ use std::time::Instant;
 
 /// Decodes `bytes` cut into reads of `read` bytes the way the benchmarks'
 /// caller does (a read buffer, compacted when full), counting the items.
+/// It is `cellftp_benches::feed`'s loop written out once per crate: the
+/// base decoder implements the other crate's `Decoder` trait, which
+/// `feed` cannot take.
 macro_rules! feeder {
     ($name:ident, $krate:ident) => {
         fn $name(bytes: &[u8], read: usize) -> u64 {
