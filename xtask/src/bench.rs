@@ -16,6 +16,9 @@
 //! - `--against REV [--samples N]`: no criterion run, but the response
 //!   decoder of the working tree and of commit `REV` decoding the same
 //!   streams in turn in one program, N samples each (`against.rs`);
+//! - `--paired [--samples N]`: no criterion run, but the targets timed in
+//!   N pairs, our decoder and its contender one right after the other,
+//!   each judged by the median of the pairs' ratios (`paired.rs`);
 //! - after `--`: passed to criterion (a filter such as `parse_A`, or flags).
 //!
 //! The benchmarks are built with every loop aligned to 64 bytes
@@ -35,9 +38,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--report | --rounds N] [-- CRITERION ARGS…]\n       cargo xtask bench --against REV [--samples N]";
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--report | --rounds N] [-- CRITERION ARGS…]\n       cargo xtask bench --against REV [--samples N]\n       cargo xtask bench --paired [--samples N]";
 
 mod against;
+mod paired;
 
 /// The benchmarks the targets compare (a criterion filter), run by
 /// `--rounds` when no filter is given.
@@ -53,6 +57,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut report_only = false;
     let mut rounds: Option<usize> = None;
     let mut against: Option<String> = None;
+    let mut paired = false;
     let mut samples: Option<usize> = None;
     let mut passthrough: Vec<String> = Vec::new();
     let mut rest = args.iter();
@@ -73,6 +78,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
                 Some(rev) if !rev.starts_with('-') => against = Some(rev.clone()),
                 _ => return Err(format!("--against needs a commit\n{USAGE}")),
             },
+            "--paired" => paired = true,
             "--samples" => {
                 let n = rest.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0);
                 let Some(n) = n else {
@@ -90,15 +96,27 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
 
     let root = crate::root();
-    match (against, samples) {
-        (Some(rev), samples) => {
-            if quick || report_only || rounds.is_some() || !passthrough.is_empty() {
+    let criterion_args = quick || report_only || rounds.is_some() || !passthrough.is_empty();
+    match (against, paired, samples) {
+        (Some(_), true, _) => return Err(format!("--against and --paired are two runs\n{USAGE}")),
+        (Some(rev), false, samples) => {
+            if criterion_args {
                 return Err(format!("--against runs no criterion benchmark\n{USAGE}"));
             }
             return against::run(&root, &rev, samples.unwrap_or(100));
         }
-        (None, Some(_)) => return Err(format!("--samples goes with --against\n{USAGE}")),
-        (None, None) => {}
+        (None, true, samples) => {
+            if criterion_args {
+                return Err(format!("--paired runs no criterion benchmark\n{USAGE}"));
+            }
+            return paired::run(&root, samples.unwrap_or(200));
+        }
+        (None, false, Some(_)) => {
+            return Err(format!(
+                "--samples goes with --against or --paired\n{USAGE}"
+            ))
+        }
+        (None, false, None) => {}
     }
     let criterion_dir = bench_dir(&root).join("criterion");
     if let Some(rounds) = rounds {

@@ -11,7 +11,9 @@
 //! - `cargo xtask bench [--rounds N]` runs the criterion benchmarks and
 //!   prints the ratios and the performance targets, met or not;
 //!   `cargo xtask bench --against REV` times the working tree's response
-//!   decoder against commit `REV`'s in one program;
+//!   decoder against commit `REV`'s in one program, and `cargo xtask bench
+//!   --paired` the targets, each pair of contenders one right after the
+//!   other;
 //! - `cargo xtask firmware` builds `examples/firmware` for a Cortex-M4, runs
 //!   it under QEMU and reports its flash, RAM and stack.
 
