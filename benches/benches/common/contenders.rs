@@ -13,7 +13,8 @@ use std::hint::black_box;
 use atat::digest::parser::urc_helper;
 use atat::digest::{DigestResult, Digester, ParseError, Parser};
 use atat::AtDigester;
-use cellftp_benches::{decode_simcom_with, decode_with, BUF_LEN};
+use cellftp_benches::{feed, BUF_LEN};
+use cellftp_proto::{simcom, Decoder, ResponseDecoder};
 
 /// The URCs the streams carry, recognised the way an `#[derive(AtatUrc)]`
 /// enum recognises them: one `urc_helper` per code.
@@ -141,19 +142,19 @@ pub(crate) fn split_lines(bytes: &[u8]) -> usize {
 
 /// Our decoder, the caller doing the least it can with each item.
 pub(crate) fn ours(bytes: &[u8], read: usize) -> u64 {
-    let mut items = 0u64;
-    let left = decode_with(bytes, read, |item| {
-        items += 1;
-        black_box(&item);
-    });
-    black_box(left.expect("the buffer never jams"));
-    items
+    count_items(ResponseDecoder::new(), bytes, read)
 }
 
 /// The SIMCom decoder, the caller doing the least it can with each item.
 pub(crate) fn ours_simcom(bytes: &[u8], read: usize) -> u64 {
+    count_items(simcom::ResponseDecoder::new(), bytes, read)
+}
+
+/// How many items `decoder` finds in `bytes` cut into reads of `read`
+/// bytes, each item handed to `black_box`.
+fn count_items<D: Decoder>(decoder: D, bytes: &[u8], read: usize) -> u64 {
     let mut items = 0u64;
-    let left = decode_simcom_with(bytes, read, |item| {
+    let left = feed(decoder, bytes, read, |item| {
         items += 1;
         black_box(&item);
     });
