@@ -511,6 +511,11 @@ fn render(results: &[BenchResult]) -> String {
             met(target.value, target.goal)
         ));
     }
+    out.push_str(
+        "\nEach ratio above divides two benchmarks run seconds apart, and moves with the \
+         machine's load; `cargo xtask bench --paired` times each pair one right after \
+         the other.\n",
+    );
     out
 }
 
