@@ -137,3 +137,42 @@ fn the_file_can_say_where_the_modem_is() {
     assert_exit(&out, 0);
     assert_eq!(fake.commands(), ["AT+FTPSCON\r"]);
 }
+
+/// The config file the README shows is read as it says: written as the
+/// default file, with the modem reached over TCP from the environment
+/// (which outranks the file's device) and the password from the
+/// environment (the file's `password-file` does not exist here).
+#[test]
+fn the_readme_config_example_is_read() {
+    const README: &str = include_str!("../../../README.md");
+    let example = README
+        .split_once("```toml\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(block, _)| block)
+        .expect("the README shows a config file");
+    let home = temp_dir("settings-readme");
+    std::fs::create_dir_all(home.join(".config/cellftp")).unwrap();
+    std::fs::write(home.join(".config/cellftp/config.toml"), example).unwrap();
+
+    let fake = Fake::new();
+    let server = serve_tcp(&fake);
+    let out = run(
+        cellftp(&home)
+            .env("CELLFTP_TCP", &server.args[1])
+            .env("CELLFTP_PASSWORD", PASSWORD)
+            .args(["mkdir", "d"]),
+        LIMIT,
+    );
+    assert_exit(&out, 0);
+    assert_eq!(
+        seen(&fake),
+        [
+            "AT+FTPPORT=21",
+            "AT+FTPMODE=1",
+            "AT+FTPSERV=198.51.100.7",
+            "AT+FTPUN=logger",
+            "AT+FTPTYPE=I",
+            "AT+FTPPATH=/upload"
+        ]
+    );
+}
