@@ -31,27 +31,40 @@ fn seen(fake: &Fake) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn flags_over_environment_over_file() {
-    let home = temp_dir("settings");
-    let file = "server = \"file.example\"\nuser = \"fileuser\"\nmode = \"active\"\ntype = \"ascii\"\npath = \"/f\"\nport = 2121\ndevice = \"/dev/ttyNOPE3\"\n";
+/// A home folder whose default config file (in the config folder) is
+/// `file`.
+fn home_with_config(name: &str, file: &str) -> std::path::PathBuf {
+    let home = temp_dir(name);
     std::fs::create_dir_all(home.join(".config/cellftp")).unwrap();
     std::fs::write(home.join(".config/cellftp/config.toml"), file).unwrap();
+    home
+}
 
-    // The file alone (the default one); the environment gives the TCP
-    // address, which outranks the file's device.
+/// `cellftp mkdir d` run in `home` against a fake modem on TCP (the
+/// address from the environment, which outranks a file's device), with
+/// the password and `env` in the environment: the settings commands the
+/// modem saw, once the run has succeeded.
+fn mkdir_over_tcp(home: &std::path::Path, env: &[(&str, &str)]) -> Vec<String> {
     let fake = Fake::new();
     let server = serve_tcp(&fake);
-    let out = run(
-        cellftp(&home)
-            .env("CELLFTP_TCP", &server.args[1])
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["mkdir", "d"]),
-        LIMIT,
-    );
+    let mut cmd = cellftp(home);
+    cmd.env("CELLFTP_TCP", &server.args[1])
+        .env("CELLFTP_PASSWORD", PASSWORD)
+        .envs(env.iter().copied())
+        .args(["mkdir", "d"]);
+    let out = run(&mut cmd, LIMIT);
     assert_exit(&out, 0);
+    seen(&fake)
+}
+
+#[test]
+fn flags_over_environment_over_file() {
+    let file = "server = \"file.example\"\nuser = \"fileuser\"\nmode = \"active\"\ntype = \"ascii\"\npath = \"/f\"\nport = 2121\ndevice = \"/dev/ttyNOPE3\"\n";
+    let home = home_with_config("settings", file);
+
+    // The file alone (the default one).
     assert_eq!(
-        seen(&fake),
+        mkdir_over_tcp(&home, &[]),
         [
             "AT+FTPPORT=2121",
             "AT+FTPMODE=0",
@@ -61,24 +74,15 @@ fn flags_over_environment_over_file() {
             "AT+FTPPATH=/f"
         ]
     );
-    drop(server);
 
     // The environment over the file.
-    let fake = Fake::new();
-    let server = serve_tcp(&fake);
-    let out = run(
-        cellftp(&home)
-            .env("CELLFTP_TCP", &server.args[1])
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .env("CELLFTP_SERVER", "env.example")
-            .env("CELLFTP_MODE", "passive")
-            .env("CELLFTP_PORT", "21")
-            .args(["mkdir", "d"]),
-        LIMIT,
-    );
-    assert_exit(&out, 0);
+    let env = [
+        ("CELLFTP_SERVER", "env.example"),
+        ("CELLFTP_MODE", "passive"),
+        ("CELLFTP_PORT", "21"),
+    ];
     assert_eq!(
-        seen(&fake),
+        mkdir_over_tcp(&home, &env),
         [
             "AT+FTPPORT=21",
             "AT+FTPMODE=1",
@@ -88,7 +92,6 @@ fn flags_over_environment_over_file() {
             "AT+FTPPATH=/f"
         ]
     );
-    drop(server);
 
     // Flags over both; --config names another file.
     std::fs::write(home.join("other.toml"), "user = \"other\"\n").unwrap();
@@ -150,22 +153,9 @@ fn the_readme_config_example_is_read() {
         .and_then(|(_, rest)| rest.split_once("```"))
         .map(|(block, _)| block)
         .expect("the README shows a config file");
-    let home = temp_dir("settings-readme");
-    std::fs::create_dir_all(home.join(".config/cellftp")).unwrap();
-    std::fs::write(home.join(".config/cellftp/config.toml"), example).unwrap();
-
-    let fake = Fake::new();
-    let server = serve_tcp(&fake);
-    let out = run(
-        cellftp(&home)
-            .env("CELLFTP_TCP", &server.args[1])
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["mkdir", "d"]),
-        LIMIT,
-    );
-    assert_exit(&out, 0);
+    let home = home_with_config("settings-readme", example);
     assert_eq!(
-        seen(&fake),
+        mkdir_over_tcp(&home, &[]),
         [
             "AT+FTPPORT=21",
             "AT+FTPMODE=1",
