@@ -21,6 +21,10 @@
 //!   each judged by the median of the pairs' ratios (`paired.rs`);
 //! - after `--`: passed to criterion (a filter such as `parse_A`, or flags).
 //!
+//! Under its tables every run but `--report` names the processor it
+//! measured on, the cores and the load average as it started
+//! (`machine.rs`).
+//!
 //! The benchmarks are built with every loop aligned to 64 bytes
 //! ([`ALIGN_LOOPS`]), in a target directory of their own
 //! (`target/bench-aligned`, so that the other builds are not redone). The
@@ -41,6 +45,7 @@ use std::time::SystemTime;
 const USAGE: &str = "usage: cargo xtask bench [--quick] [--report | --rounds N] [-- CRITERION ARGS…]\n       cargo xtask bench --against REV [--samples N]\n       cargo xtask bench --paired [--samples N]";
 
 mod against;
+mod machine;
 mod paired;
 
 /// The benchmarks the targets compare (a criterion filter), run by
@@ -128,6 +133,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         if passthrough.is_empty() {
             passthrough.push(TARGET_FILTER.into());
         }
+        let machine = machine::describe();
         let mut all = Vec::new();
         for round in 1..=rounds {
             eprintln!("xtask bench: round {round} of {rounds}");
@@ -147,14 +153,16 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             print!("{}", render(last));
         }
         print!("{}", render_rounds(&all));
+        println!("\n{machine}");
         return Ok(());
     }
-    let since = if report_only {
-        None
+    let (since, machine) = if report_only {
+        (None, None)
     } else {
         let start = SystemTime::now();
+        let machine = machine::describe();
         run_benches(&root, quick, &passthrough)?;
-        Some(start)
+        (Some(start), Some(machine))
     };
 
     let results = collect(&criterion_dir, since)?;
@@ -162,6 +170,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("no results under {}", criterion_dir.display()));
     }
     print!("{}", render(&results));
+    if let Some(machine) = machine {
+        println!("\n{machine}");
+    }
     Ok(())
 }
 

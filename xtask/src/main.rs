@@ -13,7 +13,7 @@
 //!   `cargo xtask bench --against REV` times the working tree's response
 //!   decoder against commit `REV`'s in one program, and `cargo xtask bench
 //!   --paired` the targets, each pair of contenders one right after the
-//!   other;
+//!   other; each names the processor it measured on;
 //! - `cargo xtask firmware` builds `examples/firmware` for a Cortex-M4, runs
 //!   it under QEMU and reports its flash, RAM and stack.
 

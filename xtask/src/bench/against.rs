@@ -59,8 +59,10 @@ pub(crate) fn run(root: &Path, rev: &str, samples: usize) -> Result<(), String> 
         .args(["run", "--release", "--quiet", "--"])
         .arg(samples.to_string());
     eprintln!("xtask bench: the working tree against {rev}: {cmd:?}");
+    let machine = super::machine::describe();
     let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {
+        println!("\n{machine}");
         Ok(())
     } else {
         Err(format!("the comparison against {rev} failed: {status}"))

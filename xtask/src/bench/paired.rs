@@ -69,6 +69,7 @@ pub(crate) fn run(root: &Path, samples: usize) -> Result<(), String> {
         .args(&specs)
         .stderr(Stdio::inherit());
     eprintln!("xtask bench: timing the targets in pairs: {cmd:?}");
+    let machine = super::machine::describe();
     let out = cmd
         .output()
         .map_err(|e| format!("cannot run the timing program: {e}"))?;
@@ -78,6 +79,7 @@ pub(crate) fn run(root: &Path, samples: usize) -> Result<(), String> {
     let stdout = String::from_utf8(out.stdout)
         .map_err(|_| "the timing program printed bytes that are not UTF-8".to_string())?;
     print!("{}", render(&specs, &stdout, samples)?);
+    println!("\n{machine}");
     Ok(())
 }
 
