@@ -50,6 +50,10 @@ impl Effect {
 pub(crate) enum Fact<'a> {
     /// A command with this effect was answered `OK`.
     Answered(Effect),
+    /// A command with this effect was sent and its answer lost (a timeout,
+    /// another command's answer in its place, an error that may have come
+    /// unasked): the modem may have applied it or not.
+    Unanswered(Effect),
     /// A job ended so.
     JobEnded(&'a Result<Outcome, JobError>),
     /// The modem said this on its own (an expected `+CFUN` excluded).
@@ -62,8 +66,8 @@ pub(crate) struct Modem {
     link: Link,
     /// The transfer type last set, if known.
     transfer_type: Option<TransferType>,
-    /// The restart offset last set (0 after power-up).
-    restart: u32,
+    /// The restart offset last set (0 after power-up), if known.
+    restart: Option<u32>,
     /// The transfer type the last successful configure job chose.
     configured_type: Option<TransferType>,
 }
@@ -73,7 +77,7 @@ impl Default for Modem {
         Self {
             link: Link::Unknown,
             transfer_type: None,
-            restart: 0,
+            restart: Some(0),
             configured_type: None,
         }
     }
@@ -88,7 +92,9 @@ impl Modem {
         self.transfer_type
     }
 
-    pub(crate) fn restart(&self) -> u32 {
+    /// The restart offset last set; `None` once a command that sets it
+    /// went unanswered.
+    pub(crate) fn restart(&self) -> Option<u32> {
         self.restart
     }
 
@@ -106,7 +112,11 @@ impl Modem {
         match fact {
             Fact::Answered(Effect::None) => {}
             Fact::Answered(Effect::Type(t)) => self.transfer_type = Some(t),
-            Fact::Answered(Effect::Restart(n)) => self.restart = n,
+            Fact::Answered(Effect::Restart(n)) => self.restart = Some(n),
+            // Applied or not: the next job that depends on it sets it again.
+            Fact::Unanswered(Effect::None) => {}
+            Fact::Unanswered(Effect::Type(_)) => self.transfer_type = None,
+            Fact::Unanswered(Effect::Restart(_)) => self.restart = None,
             Fact::JobEnded(Ok(Outcome::Configured)) => {
                 self.link = Link::Up;
                 self.configured_type = self.transfer_type;

@@ -677,6 +677,9 @@ impl Core {
     /// before the next job. While the probe waits (no job runs), the
     /// failed command's late answer is only reported.
     fn unexpected<'b>(&mut self, kind: ResponseKind, item: Response<'b>) -> Option<Event<'b>> {
+        if let Some(sent) = self.channel.in_flight() {
+            self.modem.learn(Fact::Unanswered(sent.effect));
+        }
         if let (Some(sent), Some(entry)) = (self.channel.in_flight(), self.jobs.current()) {
             let flow = entry.job.on_unexpected(sent.name, kind);
             self.follow(flow, true);
@@ -735,12 +738,14 @@ impl Core {
             // Answered: the password is needed no more.
             self.jobs.wipe_current_secret();
         }
-        if result.is_ok() {
-            self.modem.learn(Fact::Answered(sent.effect));
-        }
         // A code that can come unasked may have ended the command before
         // its own answer, which would answer the next one.
         let lost = result.err().is_some_and(|e| e.may_come_unasked());
+        if result.is_ok() {
+            self.modem.learn(Fact::Answered(sent.effect));
+        } else if lost {
+            self.modem.learn(Fact::Unanswered(sent.effect));
+        }
         self.follow(flow, lost);
     }
 
@@ -780,6 +785,7 @@ impl Core {
                 pending.is_some()
             }
             Expired::TimedOut(sent) => {
+                self.modem.learn(Fact::Unanswered(sent.effect));
                 if let Some(entry) = self.jobs.current() {
                     let flow = entry.job.on_timeout(sent.name, pending);
                     self.follow(flow, true);

@@ -2,7 +2,9 @@
 //! What the session remembers of the modem's settings between jobs: the
 //! resume offset, set by `AT+FTPRESET` only when it changes, and the
 //! transfer type, switched to binary for a resumed get and restored to the
-//! configured ASCII before the next put or whole-file get.
+//! configured ASCII before the next put or whole-file get. A setting whose
+//! command went unanswered may or may not have been applied: it is set
+//! again.
 
 #[macro_use]
 mod harness;
@@ -242,6 +244,66 @@ fn a_failed_reset_is_not_remembered() {
             Outcome::Downloaded {
                 offset: 0,
                 bytes: 0
+            }
+        )
+    );
+    h.end();
+}
+
+#[test]
+fn a_reset_that_timed_out_is_set_again() {
+    let mut h = configured();
+    let job = h.queue(|s| s.get("12.txt", 2));
+    exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
+    // The modem may have applied the offset and lost only its `OK`.
+    recv!(h, b"AT+FTPRESET=2\r");
+    h.wait(5_000);
+    events!(h, timed_out(job, CommandName::FtpReset));
+    // The offset is unknown now: a whole-file get sets it to 0 again
+    // instead of downloading from 2 and calling it offset 0.
+    let job = h.queue(|s| s.get("12.txt", 0));
+    resync(&mut h);
+    exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
+    exchange!(h, b"AT+FTPRESET=0\r" => OK);
+    exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:5,12345\r\n\r\nOK\r\n");
+    events!(
+        h,
+        data(job, 0, b"12345"),
+        ok(
+            job,
+            Outcome::Downloaded {
+                offset: 0,
+                bytes: 5
+            }
+        )
+    );
+    h.end();
+}
+
+#[test]
+fn a_type_switch_that_timed_out_is_set_again() {
+    let mut h = configured();
+    configure_ascii(&mut h);
+    let job = h.queue(|s| s.get("12.txt", 2));
+    exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
+    // The modem may have switched to binary and lost only its `OK`.
+    recv!(h, b"AT+FTPTYPE=I\r");
+    h.wait(5_000);
+    events!(h, timed_out(job, CommandName::FtpType));
+    // The type is unknown now: the whole-file get restores ASCII.
+    let job = h.queue(|s| s.get("12.txt", 0));
+    resync(&mut h);
+    exchange!(h, b"AT+FTPGETNAME=12.txt\r" => OK);
+    exchange!(h, b"AT+FTPTYPE=A\r" => OK);
+    exchange!(h, b"AT+FTPGET\r" => b"\r\n+FTPGET:2,ab\r\n\r\nOK\r\n");
+    events!(
+        h,
+        data(job, 0, b"ab"),
+        ok(
+            job,
+            Outcome::Downloaded {
+                offset: 0,
+                bytes: 2
             }
         )
     );

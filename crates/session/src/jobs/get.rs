@@ -2,7 +2,8 @@
 //! (unless the modem is known to be in binary) and `AT+FTPRESET=<offset>`;
 //! for a whole-file download after a resumed one `AT+FTPRESET=0` and the
 //! configured type again; then `AT+FTPGET`, whose `+FTPGET:<len>,<data>`
-//! chunks become [`Event::Data`].
+//! chunks become [`Event::Data`]. An offset or type whose command went
+//! unanswered is not known, and is set again.
 
 use cellftp_proto::{Action, Command, CommandName, Info, Response, Setting, TextBuf, TransferType};
 
@@ -55,10 +56,10 @@ impl GetJob {
         loop {
             let command = match self.state {
                 State::Naming => Some(Command::FtpGetName(Setting::Set(self.name.text()))),
-                State::Binary => (self.offset != modem.restart()
+                State::Binary => (modem.restart() != Some(self.offset)
                     && modem.transfer_type() != Some(TransferType::Binary))
                 .then_some(Command::FtpType(Setting::Set(TransferType::Binary))),
-                State::Offset => (self.offset != modem.restart())
+                State::Offset => (modem.restart() != Some(self.offset))
                     .then_some(Command::FtpReset(Setting::Set(self.offset))),
                 State::RestoreType if self.offset == 0 => modem
                     .type_to_restore()
