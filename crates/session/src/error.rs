@@ -377,7 +377,9 @@ pub enum UsageError {
     /// A parameter would be refused by the modem or could inject commands.
     #[error("invalid parameter: {0}")]
     Invalid(#[from] EncodeError),
-    /// The job queue holds [`crate::MAX_QUEUED_JOBS`] jobs already.
+    /// The job queue holds [`crate::MAX_QUEUED_JOBS`] jobs already,
+    /// counting queued jobs cancelled whose [`crate::Event::JobDone`] has
+    /// not been polled yet.
     #[error("the job queue is full")]
     QueueFull,
     /// `send_data` or `finish_put` while no put job is waiting for data.

@@ -306,7 +306,8 @@ impl Session {
     pub fn cancel(&mut self, job: JobId) -> Result<(), UsageError> {
         let core = &mut self.core;
         if core.jobs.remove_queued(job) {
-            // Room: fewer jobs are queued than the deque holds.
+            // Room: queued and cancelled jobs together are at most
+            // MAX_QUEUED_JOBS (`enqueue_with`), and this one was queued.
             let pushed = core.cancelled.push_back(job);
             debug_assert!(pushed.is_ok(), "room for every queued job");
             return Ok(());
@@ -465,6 +466,11 @@ impl Core {
         job: Job,
         password: Option<Password<'_>>,
     ) -> Result<JobId, UsageError> {
+        // A queued job cancelled keeps its place until its `JobDone` has
+        // been polled: `cancelled` then always has room.
+        if self.jobs.queued() + self.cancelled.len() >= crate::MAX_QUEUED_JOBS {
+            return Err(UsageError::QueueFull);
+        }
         let id = self.jobs.push(job, password)?;
         self.advance();
         Ok(id)

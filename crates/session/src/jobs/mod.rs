@@ -48,7 +48,9 @@ use crate::error::{JobError, ModemError, ProtocolError, ResponseKind, UsageError
 use crate::event::JobId;
 use crate::secret::Secret;
 
-/// How many jobs can wait in the queue behind the running one.
+/// How many jobs can wait in the queue behind the running one. A queued
+/// job that was cancelled counts until its `Event::JobDone` has been
+/// polled.
 pub const MAX_QUEUED_JOBS: usize = 8;
 
 /// A job: the dispatch to each job's own state machine.

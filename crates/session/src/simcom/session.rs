@@ -417,6 +417,8 @@ impl Session {
                 }
             }
             core.queue = kept;
+            // Room: queued and cancelled jobs together are at most
+            // MAX_QUEUED_JOBS (`enqueue`), and this one was queued.
             let pushed = core.cancelled.push_back(job);
             debug_assert!(pushed.is_ok(), "room for every queued job");
             return Ok(());
@@ -469,6 +471,11 @@ impl Session {
     fn enqueue(&mut self, job: Job) -> Result<JobId, UsageError> {
         self.settle();
         let core = &mut self.core;
+        // A queued job cancelled keeps its place until its `JobDone` has
+        // been polled: `cancelled` then always has room.
+        if core.queue.len() + core.cancelled.len() >= MAX_QUEUED_JOBS {
+            return Err(UsageError::QueueFull);
+        }
         let id = JobId(core.next_id);
         core.queue
             .push_back(Entry { id, job })
