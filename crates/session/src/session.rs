@@ -523,6 +523,10 @@ impl Core {
                 }
                 continue;
             };
+            // Cancelled while a command not its own was in flight (the
+            // probe after a retried `AT`): once that is done, the job sends
+            // nothing more.
+            let cancelled = entry.cancelled;
             let id = entry.id;
             let ctx = Ctx {
                 id,
@@ -534,10 +538,19 @@ impl Core {
                     // A retried `AT` was answered: the job's next command
                     // waits for the channel to be in step again (bring-up's
                     // poll gives the same command when asked again).
-                    if !self.channel.sync_in_job(&self.config) {
-                        self.channel.stage(&command, &self.config);
+                    if self.channel.sync_in_job(&self.config) {
+                        return;
                     }
+                    if cancelled {
+                        self.finish(Err(JobError::Cancelled));
+                        continue;
+                    }
+                    self.channel.stage(&command, &self.config);
                     return;
+                }
+                Step::SendRaw { .. } if cancelled => {
+                    self.finish(Err(JobError::Cancelled));
+                    continue;
                 }
                 Step::SendRaw { line, name, class } => {
                     self.channel.stage_raw(line, name, class, &self.config);

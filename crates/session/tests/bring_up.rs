@@ -160,3 +160,44 @@ fn probe_attempts_start_again_after_an_answer() {
     );
     h.end();
 }
+
+#[test]
+fn cancelled_while_its_probe_waits_it_sends_nothing_more() {
+    use cellftp_session::JobError;
+    let mut h = Harness::default();
+    let mut id = None;
+    let job = h.queue(|s| {
+        let queued = s.bring_up(BringUp::default());
+        id = queued.ok();
+        queued
+    });
+    recv!(h, b"AT\r");
+    h.wait(5_000);
+    // The retried `AT` is answered: the channel probes before the job's
+    // next command, and the job is cancelled while the probe waits.
+    exchange!(h, b"AT\r" => OK);
+    let probe = h.next_tx();
+    assert!(
+        probe.starts_with(b"AT+FTPGETNAME=cellftp-sync-"),
+        "{}",
+        probe.escape_ascii()
+    );
+    h.session.cancel(id.unwrap()).unwrap();
+    h.pump();
+    let name = probe[b"AT+FTPGETNAME=".len()..probe.len() - 1].to_vec();
+    send!(h, OK);
+    recv!(h, b"AT+FTPGETNAME?\r");
+    let mut answer = b"\r\n+FTPGETNAME: ".to_vec();
+    answer.extend_from_slice(&name);
+    answer.extend_from_slice(b"\r\n\r\nOK\r\n");
+    send!(h, &answer);
+    h.wait(100);
+    // The probe done, the job ends cancelled without sending `ATE0`.
+    let events = h.take_events();
+    assert!(
+        events.contains(&failed(job, JobError::Cancelled)),
+        "{events:?}"
+    );
+    assert!(h.sent.is_empty(), "sent after the cancel: {:?}", h.sent);
+    h.end();
+}
