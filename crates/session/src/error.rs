@@ -399,6 +399,17 @@ pub enum UsageError {
     /// `configure` sends it, and wipes it.
     #[error("AT+FTPPW cannot be sent as a raw line: configure sends the password and wipes it")]
     RawPassword,
+    /// A driver's handler stopped the run while `bytes` received bytes
+    /// were left that the session had no room for: a driver must read no
+    /// more than the session's free receive room ([`crate::driver::feed`]).
+    #[error(
+        "the run stopped with {bytes} received bytes the session had no room for: \
+         read no more than its free receive room at a time"
+    )]
+    InputLeft {
+        /// How many bytes were not taken.
+        bytes: usize,
+    },
 }
 
 #[cfg(test)]

@@ -43,7 +43,8 @@ impl<E> From<UsageError> for DriverError<E> {
 /// `chunk` is the upload staging buffer (up to the dialect's largest chunk
 /// is used: [`cellftp_proto::MAX_PUT_DATA`],
 /// [`cellftp_proto::simcom::MAX_PUT_DATA`]), `read_buf` the receive buffer
-/// for one read.
+/// for one read (each read asks for no more than the session has room
+/// for, [`crate::RX_CAPACITY`] at most).
 pub async fn run<IO: Read + Write, S: Drive>(
     io: &mut IO,
     clock: &impl Clock,
@@ -66,6 +67,14 @@ pub async fn run<IO: Read + Write, S: Drive>(
             return Ok(());
         }
         let wake = session.poll_timeout();
+        // No more than the session has room for, so that a handler that
+        // stops the run leaves no byte behind ([`feed`]). Events drained,
+        // fewer than `MIN_BUFFER` bytes are buffered: the room is never 0.
+        let room = crate::RX_CAPACITY.saturating_sub(session.buffered());
+        let read_buf = match read_buf.get_mut(..room) {
+            Some(part) => part,
+            None => &mut *read_buf,
+        };
         let read = io.read(read_buf);
         let got = match wake {
             Some(at) => match select(read, clock.wait_until(at)).await {

@@ -54,6 +54,9 @@ pub trait Drive {
     fn poll_timeout(&self) -> Option<Instant>;
     /// True when nothing is left to do.
     fn is_idle(&self) -> bool;
+    /// The received bytes not yet decoded; [`crate::RX_CAPACITY`] minus
+    /// this is the room for more.
+    fn buffered(&self) -> usize;
     /// If `event` asks a put job for data: the job, and the most bytes it
     /// takes now.
     fn put_ready(event: &Self::Event<'_>) -> Option<(JobId, usize)>;
@@ -96,6 +99,10 @@ macro_rules! drive {
             #[inline]
             fn is_idle(&self) -> bool {
                 <$session>::is_idle(self)
+            }
+            #[inline]
+            fn buffered(&self) -> usize {
+                <$session>::buffered(self)
             }
             #[inline]
             fn put_ready(event: &$event<'_>) -> Option<(JobId, usize)> {
@@ -250,6 +257,12 @@ pub fn drain<S: Drive>(
 /// Step 3 of the loop, with input: hands `input`, read at `now`, to the
 /// session, draining events into `handler` whenever its receive buffer is
 /// full (and after the last byte).
+///
+/// When the handler stops the run, the rest of `input` is handed over
+/// without draining, its events left for the next run. A driver that
+/// reads no more than the session's free room ([`crate::RX_CAPACITY`]
+/// minus [`Drive::buffered`]) never has more left than fits; bytes that
+/// do not fit then are [`UsageError::InputLeft`], never dropped quietly.
 pub fn feed<S: Drive>(
     session: &mut S,
     handler: &mut impl Handler<S>,
@@ -261,7 +274,15 @@ pub fn feed<S: Drive>(
         let taken = session.handle_input(now, input);
         input = input.get(taken..).unwrap_or_default();
         if drain(session, handler, chunk)? == Run::Stop {
-            return Ok(Run::Stop);
+            let taken = if input.is_empty() {
+                0
+            } else {
+                session.handle_input(now, input)
+            };
+            return match input.len() - taken {
+                0 => Ok(Run::Stop),
+                bytes => Err(UsageError::InputLeft { bytes }),
+            };
         }
     }
     Ok(Run::Continue)
