@@ -103,7 +103,11 @@
 //! fixed slot (never moved after) and wiped with `zeroize` once the modem
 //! has answered `AT+FTPPW` and on drop; the transmit buffer is wiped once
 //! the modem has answered, the echo of the command in the receive buffer at
-//! the next call after it was read. Copies the caller makes are its own.
+//! the next call after it was read, an echo that comes after a timeout or
+//! garbled before its `=` included. Not covered: an echo both late and so
+//! garbled that proto's redaction rule ([`cellftp_proto::secret_ranges`])
+//! cannot read it, when the session no longer holds the password to look
+//! for (the README, "Secrets"). Copies the caller makes are its own.
 #![no_std]
 
 #[cfg(any(test, feature = "std"))]

@@ -9,7 +9,8 @@ use core::fmt;
 use core::num::NonZeroU16;
 
 use cellftp_proto::{
-    CommandName, EncodeError, FinalResult, HostBuf, Password, Put, Response, TextBuf, TextKind, Urc,
+    secret_ranges, CommandName, EncodeError, FinalResult, HostBuf, Password, Put, Response,
+    TextBuf, TextKind, Urc, REDACTED,
 };
 use heapless::Deque;
 
@@ -615,8 +616,16 @@ impl Core {
     /// Handles one item from the modem (`raw`: its bytes); returns the event
     /// it makes, if any.
     fn route<'b>(&mut self, item: Response<'b>, raw: &'b [u8]) -> Option<Event<'b>> {
+        let garbled = self.holds_password(&item, raw);
         if let Some(trace) = self.trace {
-            trace(Direction::Received, TraceLine::new(raw));
+            let shown = if garbled { REDACTED.as_bytes() } else { raw };
+            trace(Direction::Received, TraceLine::new(shown));
+        }
+        // An echo of `AT+FTPPW` the line garbled, found by the password
+        // itself while the command waits: never reported, and wiped.
+        if garbled {
+            self.wipe_echo = true;
+            return None;
         }
         if let Response::Urc(urc) = item {
             // Context decides: a line the command in flight asked for
@@ -639,6 +648,15 @@ impl Core {
                 .channel
                 .in_flight()
                 .is_some_and(|s| s.name == CommandName::FtpPw);
+            return None;
+        }
+        // Any other line not understood that carries a password by proto's
+        // rule: a late echo of `AT+FTPPW` (after its command timed out).
+        // Never reported, and wiped.
+        if matches!(item, Response::Echo(_) | Response::Unknown(_))
+            && secret_ranges(raw).next().is_some()
+        {
+            self.wipe_echo = true;
             return None;
         }
         let item = match item {
@@ -689,6 +707,28 @@ impl Core {
             Some(kind) => self.unexpected(kind, item),
             None => Some(Event::Unsolicited(item)),
         }
+    }
+
+    /// True if `item` is a line not understood that holds the password
+    /// of the `AT+FTPPW` in flight where proto's rule does not find it:
+    /// an echo garbled before the `=` (a byte lost on the line).
+    fn holds_password(&mut self, item: &Response<'_>, raw: &[u8]) -> bool {
+        if !matches!(item, Response::Echo(_) | Response::Unknown(_))
+            || !self
+                .channel
+                .in_flight()
+                .is_some_and(|s| s.name == CommandName::FtpPw)
+        {
+            return false;
+        }
+        let Some((_, Some(password))) = self.jobs.current_with_secret() else {
+            return false;
+        };
+        let password = password.expose();
+        // A line proto's rule reads (the echo itself) is redacted by it.
+        !password.is_empty()
+            && raw.windows(password.len()).any(|w| w == password)
+            && secret_ranges(raw).next().is_none()
     }
 
     /// A response that belongs to another command: the job in flight

@@ -768,6 +768,15 @@ impl Core {
                 .is_some_and(|s| matches!(s.name, CommandName::FtpPw | CommandName::Sapbr));
             return None;
         }
+        // Any other line not understood that carries a password by proto's rule:
+        // a late echo of `AT+FTPPW` or of the bearer's `PWD` (after its
+        // command timed out). Never reported, and wiped.
+        if matches!(item, Response::Echo(_) | Response::Unknown(_))
+            && cellftp_proto::secret_ranges(raw).next().is_some()
+        {
+            self.wipe_echo = true;
+            return None;
+        }
         if let Response::Urc(urc) = item {
             if urc.is_restart() {
                 return self.restarted(item);
