@@ -19,7 +19,7 @@ use crate::error::ModemError;
 use crate::modem::Effect;
 use crate::Instant;
 
-pub(crate) use crate::channel::{is_echo_of, Next, SyncReply};
+pub(crate) use crate::channel::{is_echo_of, is_password_echo, Next, SyncReply};
 
 /// The dialect of `SPEC.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,8 +9,8 @@ use core::fmt;
 use core::num::NonZeroU16;
 
 use cellftp_proto::{
-    secret_ranges, CommandName, EncodeError, FinalResult, HostBuf, Password, Put, Response,
-    TextBuf, TextKind, Urc, REDACTED,
+    CommandName, EncodeError, FinalResult, HostBuf, Password, Put, Response, TextBuf, TextKind,
+    Urc, REDACTED,
 };
 use heapless::Deque;
 
@@ -21,7 +21,7 @@ use crate::jobs::{
     validate_raw, BringUpJob, ConfigureJob, Ctx, DirJob, DirOp, Flow, GetJob, Job, Jobs, ListJob,
     PutJob, QueryConfigJob, QuitJob, RawJob, RawRefusal, Reply, Step,
 };
-use crate::manual::{is_echo_of, Channel, Expired, Next, Receiver, SyncReply};
+use crate::manual::{is_echo_of, is_password_echo, Channel, Expired, Next, Receiver, SyncReply};
 use crate::modem::{Fact, Link, Modem};
 use crate::trace::{Direction, TraceFn, TraceLine};
 use crate::Instant;
@@ -650,12 +650,9 @@ impl Core {
                 .is_some_and(|s| s.name == CommandName::FtpPw);
             return None;
         }
-        // Any other line not understood that carries a password by proto's
-        // rule: a late echo of `AT+FTPPW` (after its command timed out).
-        // Never reported, and wiped.
-        if matches!(item, Response::Echo(_) | Response::Unknown(_))
-            && secret_ranges(raw).next().is_some()
-        {
+        // Any other echo of `AT+FTPPW`: a late one, after its command
+        // timed out. Never reported, and wiped.
+        if matches!(item, Response::Echo(_) | Response::Unknown(_)) && is_password_echo(raw) {
             self.wipe_echo = true;
             return None;
         }
@@ -710,8 +707,8 @@ impl Core {
     }
 
     /// True if `item` is a line not understood that holds the password
-    /// of the `AT+FTPPW` in flight where proto's rule does not find it:
-    /// an echo garbled before the `=` (a byte lost on the line).
+    /// of the `AT+FTPPW` in flight, and is not that command's echo: an
+    /// echo garbled before the `=` (a byte lost on the line).
     fn holds_password(&mut self, item: &Response<'_>, raw: &[u8]) -> bool {
         if !matches!(item, Response::Echo(_) | Response::Unknown(_))
             || !self
@@ -725,10 +722,10 @@ impl Core {
             return false;
         };
         let password = password.expose();
-        // A line proto's rule reads (the echo itself) is redacted by it.
+        // The echo itself is redacted by proto's rule where it is shown.
         !password.is_empty()
+            && !is_password_echo(raw)
             && raw.windows(password.len()).any(|w| w == password)
-            && secret_ranges(raw).next().is_none()
     }
 
     /// A response that belongs to another command: the job in flight

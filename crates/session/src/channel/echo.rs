@@ -28,9 +28,40 @@ pub(crate) fn is_echo_of(line: &[u8], sent: &[u8]) -> bool {
     }
 }
 
+/// True if `line`, a line from the modem, is the echo of an `AT+FTPPW`
+/// command (the password's), whenever it comes: `AT+FTPPW` without regard
+/// to case or spaces, after any bytes that are not printable ASCII at its
+/// start, as [`is_echo_of`] reads it.
+pub(crate) fn is_password_echo(line: &[u8]) -> bool {
+    let start = line
+        .iter()
+        .position(u8::is_ascii_graphic)
+        .unwrap_or(line.len());
+    let line = line.get(start..).unwrap_or_default();
+    let mut bytes = line.iter().filter(|&&b| b != b' ');
+    b"AT+FTPPW"
+        .iter()
+        .all(|want| bytes.next().is_some_and(|b| b.eq_ignore_ascii_case(want)))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_echo_of;
+    use super::{is_echo_of, is_password_echo};
+
+    #[test]
+    fn password_echoes() {
+        for line in [
+            &b"AT+FTPPW=x"[..],
+            b"at+ftppw=x",
+            b"\0\xffAT + FTPPW = x",
+            b"AT+FTPPW",
+        ] {
+            assert!(is_password_echo(line), "{}", line.escape_ascii());
+        }
+        for line in [&b"AT+FTPP=x"[..], b"AT+FTPUN=x", b"+FTPPW: x", b"", b"AT"] {
+            assert!(!is_password_echo(line), "{}", line.escape_ascii());
+        }
+    }
 
     #[test]
     fn echo_is_the_line_sent_whatever_its_case_spaces_and_leading_noise() {

@@ -31,7 +31,7 @@ use zeroize::Zeroize;
 use crate::error::ModemError;
 use crate::Instant;
 
-pub(crate) use echo::is_echo_of;
+pub(crate) use echo::{is_echo_of, is_password_echo};
 pub use receiver::RX_CAPACITY;
 pub(crate) use receiver::{Next, Receiver};
 pub use sync::is_resync_name;
