@@ -75,15 +75,26 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         paths.push(crate::root().join("transcripts"));
     }
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
     for p in &paths {
-        files.extend(
-            cellftp_replay::files::collect(p).map_err(|e| format!("{}: {e}", p.display()))?,
-        );
+        let found = cellftp_replay::files::find(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        files.extend(found.files);
+        skipped.extend(found.skipped_links);
     }
     files.sort();
     files.dedup();
+    for link in &skipped {
+        eprintln!(
+            "skipped {}: a symbolic link to a folder (not followed)",
+            link.display()
+        );
+    }
     if files.is_empty() {
-        return Err("no transcripts found".into());
+        let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(format!(
+            "no transcripts or captures found in {}",
+            named.join(", ")
+        ));
     }
     let started = std::time::Instant::now();
     let bar = (std::io::stderr().is_terminal() && files.len() >= PROGRESS_FROM).then(|| {
@@ -190,4 +201,19 @@ pub(crate) fn import(args: &[String]) -> Result<(), String> {
         return Err("the transcript does not replay clean: see above".into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_folder_is_named() {
+        let dir = std::env::temp_dir().join(format!("cellftp-xtask-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let result = run(&[dir.display().to_string()]);
+        let _ = std::fs::remove_dir_all(&dir);
+        let e = result.unwrap_err();
+        assert!(e.contains(&dir.display().to_string()), "{e}");
+    }
 }
