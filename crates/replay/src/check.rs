@@ -853,17 +853,17 @@ fn wire_events(t: &Transcript, dialect: Dialect) -> Vec<Wire> {
     let timeouts = Timeouts::default();
     let mut commands = CommandDecoder::new();
     let mut responses = ResponseDecoder::new();
-    let (mut sent, mut received): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
+    let (mut sent, mut received) = (crate::feed::Feed::default(), crate::feed::Feed::default());
     for (record, r) in t.records.iter().enumerate() {
         match r {
             Record::Time(ms) => events.push(Wire::Time(record, *ms)),
             Record::Sent(b) => {
-                sent.extend_from_slice(b);
+                sent.push(b);
                 loop {
-                    let (consumed, done) = match commands.decode(&sent) {
+                    let (consumed, done) = match commands.decode(sent.pending()) {
                         Decoded::Item { item, consumed } => {
                             if let Request::Command(c) = item {
-                                let raw = sent.get(..consumed).unwrap_or_default();
+                                let raw = sent.pending().get(..consumed).unwrap_or_default();
                                 events.push(Wire::Command {
                                     record,
                                     shown: shown_command(raw),
@@ -874,16 +874,16 @@ fn wire_events(t: &Transcript, dialect: Dialect) -> Vec<Wire> {
                         }
                         Decoded::NeedMore { consumed } => (consumed, true),
                     };
-                    sent.drain(..consumed.min(sent.len()));
+                    sent.consume(consumed);
                     if done {
                         break;
                     }
                 }
             }
             Record::Received(b) => {
-                received.extend_from_slice(b);
+                received.push(b);
                 loop {
-                    let (consumed, done) = match responses.decode(&received) {
+                    let (consumed, done) = match responses.decode(received.pending()) {
                         Decoded::Item { item, consumed } => {
                             events.push(Wire::Response {
                                 record,
@@ -899,7 +899,7 @@ fn wire_events(t: &Transcript, dialect: Dialect) -> Vec<Wire> {
                         }
                         Decoded::NeedMore { consumed } => (consumed, true),
                     };
-                    received.drain(..consumed.min(received.len()));
+                    received.consume(consumed);
                     if done {
                         break;
                     }
@@ -1032,14 +1032,14 @@ fn timeline(t: &Transcript, dialect: Dialect, lines: &[usize]) -> Vec<Exchange> 
         });
     } else {
         let mut decoder = ResponseDecoder::new();
-        let mut buf: Vec<u8> = Vec::new();
+        let mut buf = crate::feed::Feed::default();
         for (record, r) in t.records.iter().enumerate() {
             let Record::Received(b) = r else { continue };
-            buf.extend_from_slice(b);
+            buf.push(b);
             loop {
-                let (consumed, done) = match decoder.decode(&buf) {
+                let (consumed, done) = match decoder.decode(buf.pending()) {
                     Decoded::Item { item, consumed } => {
-                        let raw = buf.get(..consumed).unwrap_or_default();
+                        let raw = buf.pending().get(..consumed).unwrap_or_default();
                         items.push((
                             record,
                             ModemItem {
@@ -1051,7 +1051,7 @@ fn timeline(t: &Transcript, dialect: Dialect, lines: &[usize]) -> Vec<Exchange> 
                     }
                     Decoded::NeedMore { consumed } => (consumed, true),
                 };
-                buf.drain(..consumed.min(buf.len()));
+                buf.consume(consumed);
                 if done {
                     break;
                 }

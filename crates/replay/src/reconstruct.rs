@@ -359,14 +359,14 @@ pub fn jobs_in(transcript: &Transcript, dialect: Dialect) -> Reconstruction {
         probing: false,
     };
     let mut decoder = CommandDecoder::new();
-    let mut buf: Vec<u8> = Vec::new();
+    let mut buf = crate::feed::Feed::default();
     for (record, r) in transcript.records.iter().enumerate() {
         let Record::Sent(chunk) = r else { continue };
-        buf.extend_from_slice(chunk);
+        buf.push(chunk);
         loop {
-            let (consumed, done) = match decoder.decode(&buf) {
+            let (consumed, done) = match decoder.decode(buf.pending()) {
                 Decoded::Item { item, consumed } => {
-                    let line = buf.get(..consumed).unwrap_or_default();
+                    let line = buf.pending().get(..consumed).unwrap_or_default();
                     let line = line.trim_ascii();
                     match item {
                         Request::Command(c) => reader.command(&c, line, record),
@@ -389,7 +389,7 @@ pub fn jobs_in(transcript: &Transcript, dialect: Dialect) -> Reconstruction {
                 }
                 Decoded::NeedMore { consumed } => (consumed, true),
             };
-            buf.drain(..consumed.min(buf.len()));
+            buf.consume(consumed);
             if done {
                 break;
             }

@@ -42,21 +42,21 @@ pub fn replay(transcript: &Transcript) -> Report {
 /// order: a put job replays its data cut as recorded.
 fn recorded_put_chunks(t: &Transcript) -> VecDeque<usize> {
     let mut decoder = CommandDecoder::new();
-    let mut buf: Vec<u8> = Vec::new();
+    let mut buf = crate::feed::Feed::default();
     let mut out = VecDeque::new();
     for r in &t.records {
         let Record::Sent(chunk) = r else { continue };
-        buf.extend_from_slice(chunk);
+        buf.push(chunk);
         loop {
-            match decoder.decode(&buf) {
+            match decoder.decode(buf.pending()) {
                 Decoded::Item { item, consumed } => {
                     if let Request::Command(Command::FtpPut(Put::Data(d))) = item {
                         out.push_back(d.len());
                     }
-                    buf.drain(..consumed.min(buf.len()));
+                    buf.consume(consumed);
                 }
                 Decoded::NeedMore { consumed } => {
-                    buf.drain(..consumed.min(buf.len()));
+                    buf.consume(consumed);
                     break;
                 }
             }
@@ -73,19 +73,19 @@ fn describe_all<'t, D: Decoder>(
     chunks: impl Iterator<Item = &'t [u8]>,
 ) -> (Vec<String>, usize, usize) {
     let (mut items, mut unknown, mut bytes) = (Vec::new(), 0, 0);
-    let mut buf: Vec<u8> = Vec::new();
+    let mut buf = crate::feed::Feed::default();
     for chunk in chunks {
         bytes += chunk.len();
-        buf.extend_from_slice(chunk);
+        buf.push(chunk);
         loop {
-            match decoder.decode(&buf) {
+            match decoder.decode(buf.pending()) {
                 Decoded::Item { item, consumed } => {
                     items.push(format!("{item:?}"));
                     unknown += usize::from(!D::is_recognised(&item));
-                    buf.drain(..consumed.min(buf.len()));
+                    buf.consume(consumed);
                 }
                 Decoded::NeedMore { consumed } => {
-                    buf.drain(..consumed.min(buf.len()));
+                    buf.consume(consumed);
                     break;
                 }
             }

@@ -40,49 +40,49 @@ pub(crate) enum Item<'b> {
 pub(crate) fn walk(t: &Transcript, mut f: impl FnMut(usize, Item<'_>)) {
     let mut host = CommandDecoder::new();
     let mut modem = ResponseDecoder::new();
-    let (mut sent, mut received): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
+    let (mut sent, mut received) = (crate::feed::Feed::default(), crate::feed::Feed::default());
     for (record, r) in t.records.iter().enumerate() {
         match r {
             Record::Sent(chunk) => {
-                sent.extend_from_slice(chunk);
+                sent.push(chunk);
                 loop {
-                    let consumed = match host.decode(&sent) {
+                    let consumed = match host.decode(sent.pending()) {
                         Decoded::Item { item, consumed } => {
-                            let raw = sent.get(..consumed).unwrap_or_default();
+                            let raw = sent.pending().get(..consumed).unwrap_or_default();
                             f(record, Item::Host(item, raw));
                             consumed
                         }
                         Decoded::NeedMore { consumed } => {
-                            sent.drain(..consumed.min(sent.len()));
+                            sent.consume(consumed);
                             break;
                         }
                     };
-                    sent.drain(..consumed.min(sent.len()));
+                    sent.consume(consumed);
                 }
             }
             Record::Received(chunk) => {
-                received.extend_from_slice(chunk);
+                received.push(chunk);
                 loop {
-                    let consumed = match modem.decode(&received) {
+                    let consumed = match modem.decode(received.pending()) {
                         Decoded::Item { item, consumed } => {
                             if let Response::PutHeader { cnf } = item {
                                 // The host's bytes after its write command
                                 // are the confirmed ones (none decoded yet:
                                 // the host waits for this header).
-                                if sent.is_empty() {
+                                if sent.pending().is_empty() {
                                     host.expect_put_data(cnf);
                                 }
                             }
-                            let raw = received.get(..consumed).unwrap_or_default();
+                            let raw = received.pending().get(..consumed).unwrap_or_default();
                             f(record, Item::Modem(item, raw));
                             consumed
                         }
                         Decoded::NeedMore { consumed } => {
-                            received.drain(..consumed.min(received.len()));
+                            received.consume(consumed);
                             break;
                         }
                     };
-                    received.drain(..consumed.min(received.len()));
+                    received.consume(consumed);
                 }
             }
             _ => {}
@@ -454,22 +454,26 @@ fn stray(record: usize, line: &[u8], why: &'static str) -> Stray {
 /// dialect has.
 pub(crate) fn detect(t: &Transcript) -> bool {
     let mut manual = cellftp_proto::CommandDecoder::new();
-    let mut buf: Vec<u8> = Vec::new();
+    let mut buf = crate::feed::Feed::default();
     for r in &t.records {
         let Record::Sent(chunk) = r else { continue };
-        buf.extend_from_slice(chunk);
+        buf.push(chunk);
         loop {
-            let (consumed, verdict) = match manual.decode(&buf) {
+            let (consumed, verdict) = match manual.decode(buf.pending()) {
                 Decoded::Item { consumed, .. } => {
-                    let line = buf.get(..consumed).unwrap_or_default().trim_ascii();
+                    let line = buf
+                        .pending()
+                        .get(..consumed)
+                        .unwrap_or_default()
+                        .trim_ascii();
                     (consumed, line_verdict(line))
                 }
                 Decoded::NeedMore { consumed } => {
-                    buf.drain(..consumed.min(buf.len()));
+                    buf.consume(consumed);
                     break;
                 }
             };
-            buf.drain(..consumed.min(buf.len()));
+            buf.consume(consumed);
             if let Some(v) = verdict {
                 return v;
             }
