@@ -15,8 +15,9 @@
 //!   another driver);
 //! - protocol findings — modem bytes that do not parse, host lines that
 //!   fit no job, a command with no final result, a gap longer than the
-//!   command's timeout, a lossy capture: warnings; unsolicited lines:
-//!   notes.
+//!   command's timeout, a lossy capture, modem output no command was
+//!   waiting for (a final result, data): warnings; unsolicited reports
+//!   (URCs such as `+CPIN: READY`): notes.
 //!
 //! A job that failed on the modem is an outcome, not a finding: a capture
 //! of a session whose upload the server refused passes if the replay
@@ -35,7 +36,7 @@ use serde::Serialize;
 use crate::import::{self, Format, ImportErrorKind};
 use crate::reconstruct;
 use crate::redact_passwords;
-use crate::replay::{replay, Failure, JobResult, JobRun};
+use crate::replay::{replay, Failure, JobResult, JobRun, UnsolicitedKind};
 use crate::transcript::{escape, Dialect, JobSpec, Record, SimcomJob, Transcript};
 
 /// How to check.
@@ -390,15 +391,40 @@ pub fn check(path: &str, bytes: &[u8], options: &Options) -> FileReport {
         });
         out.diag(severity, line, None, message);
     }
-    for (record, item) in run.unsolicited.iter().take(MAX_PER_KIND) {
+    // A URC may come at any time: a note. Anything else no command was
+    // waiting for (a final result, data, an echo) is modem output the
+    // replay could not attribute: a warning, so the summary does not count
+    // the file clean. An unparsed line is already a warning of its own
+    // (see `protocol_findings`).
+    let of = |kind| {
+        run.unsolicited
+            .iter()
+            .filter(move |u: &&crate::replay::Unsolicited| u.kind == kind)
+            .collect::<Vec<_>>()
+    };
+    let urcs = of(UnsolicitedKind::Report);
+    let unattributed = of(UnsolicitedKind::Unattributed);
+    for u in urcs.iter().take(MAX_PER_KIND) {
         out.diag(
             Severity::Note,
-            run_line(*record),
+            run_line(u.record),
             None,
-            format!("unsolicited: {item}"),
+            format!("unsolicited report: {}", u.text),
         );
     }
-    more(&mut out, run.unsolicited.len(), "unsolicited lines");
+    more(&mut out, urcs.len(), "unsolicited reports");
+    for u in unattributed.iter().take(MAX_PER_KIND) {
+        out.diag(
+            Severity::Warning,
+            run_line(u.record),
+            None,
+            format!(
+                "the modem sent {} while no command was waiting for it: the replay could not attribute it",
+                u.text
+            ),
+        );
+    }
+    more(&mut out, unattributed.len(), "unattributed modem lines");
 
     for (i, job) in run.jobs.iter().enumerate() {
         let line = job_line(&transcript, &found.jobs, declared, i as u32, &lines);

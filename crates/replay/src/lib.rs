@@ -27,6 +27,7 @@
 //! as they crossed the line ([`Redactor`]).
 
 pub mod check;
+mod describe;
 mod feed;
 pub mod files;
 pub mod html;

@@ -55,8 +55,8 @@ pub(crate) enum Note<'e> {
     Entry(JobId, &'e [u8]),
     /// A configuration report's item, as `Debug` prints it.
     Config(JobId, String),
-    /// A line that belonged to no command, as `Debug` prints it.
-    Unsolicited(String),
+    /// A line that belonged to no command, described, and its kind.
+    Unsolicited(String, crate::report::UnsolicitedKind),
     /// A job ended.
     Done(JobId, JobResult),
     /// Nothing beyond the text.
@@ -245,7 +245,13 @@ impl<'t, 'r, S: Replayed> Lockstep<'t, 'r, S> {
                             run.config.push(item);
                         }
                     }
-                    Note::Unsolicited(item) => self.report.unsolicited.push((self.at, item)),
+                    Note::Unsolicited(text, kind) => {
+                        self.report.unsolicited.push(crate::report::Unsolicited {
+                            record: self.at,
+                            text,
+                            kind,
+                        });
+                    }
                     Note::Done(id, result) => done = Some((id, result)),
                     Note::Omitted | Note::Other => {}
                 }

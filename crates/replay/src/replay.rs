@@ -13,7 +13,7 @@ use cellftp_session::{Config, Event, Session};
 use std::time::Duration;
 
 use crate::lockstep::{self, Note, Queued, Replayed};
-pub use crate::report::{Failure, JobResult, JobRun, Report};
+pub use crate::report::{Failure, JobResult, JobRun, Report, Unsolicited, UnsolicitedKind};
 use crate::transcript::{Dialect, JobSpec, Record, Transcript};
 
 /// Replays `transcript`: decodes both directions record by record, and runs
@@ -154,7 +154,10 @@ impl Replayed for Session {
                 ..
             } => Note::Entry(*job, entry.name),
             Event::Config { job, item } => Note::Config(*job, format!("{item:?}")),
-            Event::Unsolicited(item) => Note::Unsolicited(format!("{item:?}")),
+            Event::Unsolicited(item) => {
+                let (text, kind) = crate::describe::response(item);
+                Note::Unsolicited(text, kind)
+            }
             Event::JobDone { job, result } => Note::Done(*job, JobResult::Manual(*result)),
             _ => Note::Other,
         }

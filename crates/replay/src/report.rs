@@ -33,12 +33,34 @@ pub struct Report {
     /// Each job as the session ran it, in order, when the transcript
     /// declares jobs.
     pub jobs: Vec<JobRun>,
-    /// Lines that belonged to no command, with the index of the record
-    /// that completed them: `Debug` of the response.
-    pub unsolicited: Vec<(usize, String)>,
+    /// Lines that belonged to no command, in order.
+    pub unsolicited: Vec<Unsolicited>,
     /// True when the session stopped following the transcript (a command
     /// differed or was missing): the jobs after that point did not run.
     pub departed: bool,
+}
+
+/// A modem line that belonged to no command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsolicited {
+    /// The index of the record that completed it.
+    pub record: usize,
+    /// What it is, described (escaped, passwords redacted).
+    pub text: String,
+    /// What kind of line it is.
+    pub kind: UnsolicitedKind,
+}
+
+/// What kind of line came when no command was waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnsolicitedKind {
+    /// An unsolicited report (a URC), which the modem may send at any time.
+    Report,
+    /// A line that does not parse as any response.
+    Unparsed,
+    /// Anything else (a final result, data, an echo): modem output the
+    /// replay could not attribute to a command.
+    Unattributed,
 }
 
 /// One job as the session ran it: what it was asked, and how it ended.

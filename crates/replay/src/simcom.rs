@@ -155,7 +155,10 @@ impl Replayed for Session {
             Event::ListLine {
                 job, entry: Ok(e), ..
             } => Note::Entry(*job, e.name),
-            Event::Unsolicited(item) => Note::Unsolicited(format!("{item:?}")),
+            Event::Unsolicited(item) => {
+                let (text, kind) = crate::describe::simcom_response(item);
+                Note::Unsolicited(text, kind)
+            }
             Event::JobDone { job, result } => Note::Done(*job, JobResult::Simcom(*result)),
             _ => Note::Other,
         }
