@@ -102,15 +102,25 @@ impl Format {
     /// Guesses the format from the content; the file name is only a hint
     /// (`.cftx` for a transcript). Only the first [`DETECT_WINDOW`] bytes
     /// are looked at. `None`: no importer recognises the file.
+    ///
+    /// A leading UTF-8 byte-order mark is skipped. A file that carries a
+    /// socat block header in its head is read as a socat trace even when it
+    /// does not start with one (a trace cut at the front), unless a
+    /// terminal log's command comes first: either importer then says where
+    /// the file breaks its format, so it is never taken for a clean
+    /// terminal log.
     pub fn detect(name: &str, bytes: &[u8]) -> Option<Format> {
+        let bytes = without_bom(bytes);
         let head = bytes.get(..DETECT_WINDOW).unwrap_or(bytes);
         if name.ends_with(".cftx") || head.starts_with(b"# cellftp transcript") {
             return Some(Format::Transcript);
         }
+        let bytes = without_leading_nul(bytes);
+        let head = bytes.get(..DETECT_WINDOW).unwrap_or(bytes);
         if not_text(bytes).is_some() {
             return None;
         }
-        Format::ALL.into_iter().find(|f| match f {
+        let found = Format::ALL.into_iter().find(|f| match f {
             Format::Transcript => false,
             Format::SocatHex => socat::looks_like(head) == Some(true),
             Format::SocatText => socat::looks_like(head) == Some(false),
@@ -121,9 +131,46 @@ impl Format {
             Format::SaleaeLogic1 => saleae::looks_like_logic1(head),
             Format::Prefixed => prefixed::looks_like(head),
             Format::Terminal => terminal::looks_like(head),
-        })
+        });
+        match (found, socat::find_header(head)) {
+            // A terminal log with a socat trace after it: its importer
+            // says where the trace starts.
+            (Some(Format::Terminal), Some(at))
+                if terminal::first_command(head).is_some_and(|c| c < at) =>
+            {
+                Some(Format::Terminal)
+            }
+            (None | Some(Format::Terminal), Some(at)) => {
+                let from = head.get(at..).unwrap_or_default();
+                Some(match socat::looks_like(from) {
+                    Some(true) => Format::SocatHex,
+                    _ => Format::SocatText,
+                })
+            }
+            (found, _) => found,
+        }
     }
 }
+
+/// The UTF-8 byte-order mark some editors put at the start of a file.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// `bytes` without a leading UTF-8 byte-order mark.
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
+}
+
+/// `bytes` without one NUL byte at the start, if only one stands there.
+fn without_leading_nul(bytes: &[u8]) -> &[u8] {
+    match bytes {
+        [0, next, ..] if *next != 0 => bytes.get(1..).unwrap_or(bytes),
+        _ => bytes,
+    }
+}
+
+/// Why a log that starts with one NUL byte is marked lossy.
+const LEADING_NUL: &str = "the file starts with a NUL byte (a glitch on the line at power-up, \
+most likely); it was dropped";
 
 /// How much of a file [`Format::detect`] reads.
 pub const DETECT_WINDOW: usize = 4096;
@@ -242,6 +289,30 @@ pub enum ImportErrorKind {
         /// This one, as written.
         found: String,
     },
+    /// Another capture format's marker inside a file read as one format:
+    /// two captures glued together, or a file cut at the front.
+    #[error("found {found}, {what}: this file mixes capture formats")]
+    Foreign {
+        /// What the marker is.
+        what: &'static str,
+        /// The marker, escaped (see [`shown`]).
+        found: String,
+    },
+    /// The file stops in the middle of something it started.
+    #[error("the file ends inside {what} {found}: it was cut off")]
+    CutOff {
+        /// What was cut.
+        what: &'static str,
+        /// What stands there, escaped (see [`shown`]).
+        found: String,
+    },
+    /// A trace whose format ends lines with LF has CR LF line ends.
+    #[error(
+        "this line ends in CR LF, where the format has LF alone: the file's line ends were \
+         converted (by a Windows editor or a file transfer in text mode); convert them back \
+         (`dos2unix`)"
+    )]
+    CrlfLineEnds,
     /// A `.cftx` transcript that does not parse.
     #[error("not a valid transcript: {0}")]
     Transcript(ParseError),
@@ -309,7 +380,19 @@ pub fn shown(bytes: &[u8]) -> String {
 }
 
 /// Reads `bytes`, a file called `name`, as `format`.
+///
+/// A leading UTF-8 byte-order mark is skipped (columns on line 1 still
+/// count its 3 bytes). A single NUL byte at the start of a capture (not a
+/// transcript) is dropped and the import marked lossy, saying so.
 pub fn import(format: Format, name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
+    let bom = bytes.len() - without_bom(bytes).len();
+    let bytes = without_bom(bytes);
+    let nul = if format == Format::Transcript {
+        0
+    } else {
+        bytes.len() - without_leading_nul(bytes).len()
+    };
+    let bytes = bytes.get(nul..).unwrap_or_default();
     let read = || -> Result<Located, ImportError> {
         if let Some(e) = not_text(bytes) {
             return Err(e);
@@ -345,14 +428,23 @@ pub fn import(format: Format, name: &str, bytes: &[u8]) -> Result<Imported, Impo
         }
     };
     read()
-        .map(|l| Imported {
-            format,
-            transcript: l.transcript,
-            lines: l.lines,
+        .map(|mut l| {
+            if nul > 0 {
+                l.transcript.mark_lossy(LEADING_NUL);
+                l.lines.push(1);
+            }
+            Imported {
+                format,
+                transcript: l.transcript,
+                lines: l.lines,
+            }
         })
         .map_err(|mut e| {
             name.clone_into(&mut e.file);
             hide_cut_password(&mut e, bytes);
+            if e.line == 1 {
+                e.column += bom + nul;
+            }
             e
         })
 }
@@ -389,6 +481,7 @@ pub fn detect_and_import(name: &str, bytes: &[u8]) -> Result<Imported, ImportErr
     match Format::detect(name, bytes) {
         Some(format) => import(format, name, bytes),
         None => {
+            let bytes = without_leading_nul(without_bom(bytes));
             let mut e = not_text(bytes).unwrap_or_else(|| {
                 if bytes.iter().all(u8::is_ascii_whitespace) {
                     ImportError::at(1, 1, ImportErrorKind::NoCommand)

@@ -92,6 +92,32 @@ pub(super) fn looks_like(head: &[u8]) -> Option<bool> {
     }))
 }
 
+/// Where the first socat block header in `bytes` starts, at the start of
+/// a line or glued to the data before it: `> ` or `< `, a date
+/// `NNNN/NN/NN `, and ` length=` further on the same line.
+pub(super) fn find_header(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr2_iter(b'>', b'<', bytes).find(|&at| {
+        let Some(h) = bytes.get(at..) else {
+            return false;
+        };
+        let digits =
+            |r: std::ops::Range<usize>| h.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+        let line = h.get(..80).unwrap_or(h);
+        let line = line
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(line, |nl| line.get(..nl).unwrap_or(line));
+        h.get(1) == Some(&b' ')
+            && digits(2..6)
+            && h.get(6) == Some(&b'/')
+            && digits(7..9)
+            && h.get(9) == Some(&b'/')
+            && digits(10..12)
+            && h.get(12) == Some(&b' ')
+            && line.windows(8).any(|w| w == b" length=")
+    })
+}
+
 /// `2026/11/25 16:05:34 socat[123] N message`: socat's own log.
 fn is_log_line(line: &[u8]) -> bool {
     line.get(4) == Some(&b'/')
@@ -374,8 +400,19 @@ pub(super) fn hex(bytes: &[u8]) -> Result<Located, ImportError> {
 }
 
 /// The header at `line` (1-based `line_no`, `column`), or the error there.
+/// A header that only breaks for a CR at its end is a trace whose line
+/// ends were turned into CR LF: said so.
 fn header_at(line: &[u8], line_no: usize, column: usize) -> Result<Header<'_>, ImportError> {
     parse_header(line).map_err(|(at, expected)| {
+        if let Some(body) = line.strip_suffix(b"\r") {
+            if parse_header(body).is_ok() {
+                return ImportError::at(
+                    line_no,
+                    column + body.len(),
+                    super::ImportErrorKind::CrlfLineEnds,
+                );
+            }
+        }
         ImportError::expected(
             line_no,
             column + at,

@@ -35,15 +35,28 @@
 //! modem's own line ends, are rebuilt, not read. (minicom's capture file
 //! drops every CR it receives; `minicom.c` in its sources.)
 
-use super::{lines, number, time_of_day_ms, Builder, DayClock, Dir, ImportError, Located};
+use super::{
+    lines, number, position, shown, socat, time_of_day_ms, Builder, DayClock, Dir, ImportError,
+    ImportErrorKind, Located,
+};
 
 /// Does a line (after an optional tio timestamp) start with `AT`?
 pub(super) fn looks_like(head: &[u8]) -> bool {
-    lines(head).any(|l| {
-        let text =
-            timestamp(l.text).map_or(l.text, |(_, len)| l.text.get(len..).unwrap_or_default());
-        is_command(text)
-    })
+    first_command(head).is_some()
+}
+
+/// Where the first line that (after an optional tio timestamp) starts
+/// with `AT` starts.
+pub(super) fn first_command(head: &[u8]) -> Option<usize> {
+    let mut start = 0;
+    for line in head.split(|&b| b == b'\n') {
+        let text = timestamp(line).map_or(line, |(_, len)| line.get(len..).unwrap_or_default());
+        if is_command(text) {
+            return Some(start);
+        }
+        start += line.len() + 1;
+    }
+    None
 }
 
 /// A line that starts with `AT` (any case).
@@ -81,8 +94,21 @@ fn timestamp(bytes: &[u8]) -> Option<(u64, usize)> {
     Some((ms, close + 2))
 }
 
-/// Reads a terminal log.
+/// Reads a terminal log. A socat block header anywhere in it is an error
+/// (two captures glued together, or a socat trace cut at the front): a
+/// terminal log has none.
 pub(super) fn read(bytes: &[u8]) -> Result<Located, ImportError> {
+    if let Some(at) = socat::find_header(bytes) {
+        let (line, column) = position(bytes, at);
+        return Err(ImportError::at(
+            line,
+            column,
+            ImportErrorKind::Foreign {
+                what: "a socat block header where a terminal log has none",
+                found: shown(bytes.get(at..).unwrap_or_default()),
+            },
+        ));
+    }
     let lone_cr = bytes
         .windows(2)
         .any(|w| w.first() == Some(&b'\r') && w.get(1) != Some(&b'\n'))
@@ -161,6 +187,26 @@ fn raw(bytes: &[u8]) -> Result<Located, ImportError> {
             None => break,
         }
     }
+    // The last line, if the log stops before its end: a command whose
+    // echo has no CR yet was cut off before the host's Enter; any other
+    // line may have been.
+    let tail_start = stream
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |e| e + 1);
+    let tail = stream.get(tail_start..).unwrap_or_default();
+    let tail_line = line_starts.partition_point(|&s| s <= tail_start).max(1);
+    if is_command(tail) {
+        let column = tail_start - line_starts.get(tail_line - 1).copied().unwrap_or(0) + 1;
+        return Err(ImportError::at(
+            tail_line,
+            column,
+            ImportErrorKind::CutOff {
+                what: "the echo of the command",
+                found: shown(tail),
+            },
+        ));
+    }
     // Cut the stream at every command start and every mark.
     let mut cuts: Vec<usize> = commands
         .iter()
@@ -187,6 +233,13 @@ fn raw(bytes: &[u8]) -> Result<Located, ImportError> {
             b.at_line(line_of(s));
             b.data(Dir::Sent, stream.get(s..=e).unwrap_or_default());
         }
+    }
+    if !tail.is_empty() {
+        b.lossy(format!(
+            "the log ends inside line {tail_line} ({}): the capture may have been cut off \
+             there, and that line was not read",
+            shown(tail)
+        ));
     }
     b.finish(line + 1)
 }
