@@ -32,3 +32,21 @@ fn modem_output_no_command_waited_for_is_a_warning() {
         render(&r)
     );
 }
+
+#[test]
+fn findings_point_at_their_own_line_in_a_terminal_log() {
+    let log = b"AT\r\r\nOK\r\nAT+CFUN=1\r\r\nOK\r\n+XYZ\r\nAT\r\r\nGARBAGE here\r\nOK\r\n";
+    let r = checked("t.log", log);
+    let at = |needle: &str| {
+        r.diagnostics
+            .iter()
+            .find(|d| d.message.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle}:\n{}", render(&r)))
+            .line
+    };
+    assert_eq!(at("+XYZ"), Some(5), "{}", render(&r));
+    assert_eq!(at("GARBAGE"), Some(7), "{}", render(&r));
+    let text = render(&r);
+    assert!(!text.contains("Unknown("), "{text}");
+    assert!(!text.contains("b\""), "{text}");
+}

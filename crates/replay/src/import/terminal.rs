@@ -22,14 +22,17 @@
 //!
 //! - one `>` record per command: the echoed line and CR;
 //! - `<` records holding every logged byte (echo included, timestamps
-//!   removed), cut where a command's echo starts and where a timestamp
-//!   stands, each cut after its timestamp's `@` record.
+//!   removed), cut where a command's echo starts, where a timestamp
+//!   stands (each cut after its timestamp's `@` record) and after every
+//!   line feed, so that each record comes from one line of the log.
 //!
 //! A log without a lone CR (a minicom capture, a copy from a terminal
 //! window, the manual's example) is read by lines: a line starting with
 //! `AT` is a command (a `//` comment after it is dropped), every other
 //! line is the modem's, and a blank line or a command ends a response,
-//! written `\r\n` + its lines each ended by `\r\n`. There the echo and the
+//! written `\r\n` + its lines each ended by `\r\n`, one `<` record per
+//! line of the log (the `\r\n` before a response goes with its first).
+//! There the echo and the
 //! exact line ends are not known, so such an import is marked lossy
 //! ([`crate::Transcript::lossy`]): payloads that hold line ends, and the
 //! modem's own line ends, are rebuilt, not read. (minicom's capture file
@@ -207,11 +210,14 @@ fn raw(bytes: &[u8]) -> Result<Located, ImportError> {
             },
         ));
     }
-    // Cut the stream at every command start and every mark.
+    // Cut the stream at every command start, every mark and every line
+    // start: a record then holds one line of the file, so what is found in
+    // it is reported at its line.
     let mut cuts: Vec<usize> = commands
         .iter()
         .map(|&(s, _)| s)
         .chain(marks.iter().map(|m| m.at))
+        .chain(line_starts.iter().copied())
         .chain([stream.len()])
         .collect();
     cuts.sort_unstable();
@@ -249,14 +255,8 @@ fn raw(bytes: &[u8]) -> Result<Located, ImportError> {
 fn by_lines(bytes: &[u8]) -> Result<Located, ImportError> {
     let mut b = Builder::default();
     let mut clock = DayClock::default();
-    let mut block: Vec<u8> = Vec::new();
-    let flush = |block: &mut Vec<u8>, b: &mut Builder| {
-        if !block.is_empty() {
-            let mut bytes = b"\r\n".to_vec();
-            bytes.append(block);
-            b.data(Dir::Received, &bytes);
-        }
-    };
+    // Inside a response: its first line has been written.
+    let mut block = false;
     let mut last = 0;
     for l in lines(bytes) {
         last = l.number;
@@ -267,13 +267,13 @@ fn by_lines(bytes: &[u8]) -> Result<Located, ImportError> {
             let ms = clock
                 .absolute(ms)
                 .ok_or_else(|| ImportError::expected(l.number, 1, "a time that fits", written))?;
-            flush(&mut block, &mut b);
+            block = false;
             b.time(ms, written, l.number, 1)?;
             text = text.get(len..).unwrap_or_default();
         }
         let trimmed = text.trim_ascii();
         if is_command(trimmed) {
-            flush(&mut block, &mut b);
+            block = false;
             let command = trimmed
                 .windows(2)
                 .position(|w| w == b"//")
@@ -283,13 +283,15 @@ fn by_lines(bytes: &[u8]) -> Result<Located, ImportError> {
             sent.push(b'\r');
             b.data(Dir::Sent, &sent);
         } else if trimmed.is_empty() {
-            flush(&mut block, &mut b);
+            block = false;
         } else {
-            block.extend_from_slice(text.trim_ascii_end());
-            block.extend_from_slice(b"\r\n");
+            let mut data = if block { Vec::new() } else { b"\r\n".to_vec() };
+            block = true;
+            data.extend_from_slice(text.trim_ascii_end());
+            data.extend_from_slice(b"\r\n");
+            b.data(Dir::Received, &data);
         }
     }
-    flush(&mut block, &mut b);
     b.lossy(LINE_MODE.to_owned());
     b.finish(last + 1)
 }
@@ -316,14 +318,14 @@ mod tests {
             vec![
                 Record::Comment(format!("lossy: {LINE_MODE}")),
                 Record::Sent(b"AT+FTPSERV=47.104.157.10\r".to_vec()),
-                Record::Received(b"\r\n+FTPSERV:0\r\nOK\r\n".to_vec()),
+                Record::Received(b"\r\n+FTPSERV:0\r\n".to_vec()),
+                Record::Received(b"OK\r\n".to_vec()),
                 Record::Sent(b"AT+FTPPW=<redacted>\r".to_vec()),
                 Record::Received(b"\r\nOK\r\n".to_vec()),
                 Record::Sent(b"AT+FTPLIST\r".to_vec()),
-                Record::Received(
-                    b"\r\n+FTPLIST:1,48\r\n-rw-rw-r--  1 xisen xisen  5 Sep 30 01:52 12.txt\r\nOK\r\n"
-                        .to_vec()
-                ),
+                Record::Received(b"\r\n+FTPLIST:1,48\r\n".to_vec()),
+                Record::Received(b"-rw-rw-r--  1 xisen xisen  5 Sep 30 01:52 12.txt\r\n".to_vec()),
+                Record::Received(b"OK\r\n".to_vec()),
             ]
         );
     }
@@ -336,10 +338,15 @@ mod tests {
             t.records,
             [
                 Record::Sent(b"AT+FTPMODE=1\r".to_vec()),
-                Record::Received(b"AT+FTPMODE=1\r\r\nOK\r\n".to_vec()),
+                Record::Received(b"AT+FTPMODE=1\r\r\n".to_vec()),
+                Record::Received(b"OK\r\n".to_vec()),
                 Record::Sent(b"AT+FTPGET\r".to_vec()),
+                Record::Received(b"AT+FTPGET\r\r\n".to_vec()),
+                Record::Received(b"+FTPGET:1,2\r\n".to_vec()),
                 // `AT\r\n` is data (its CR is followed by LF), not an echo.
-                Record::Received(b"AT+FTPGET\r\r\n+FTPGET:1,2\r\nAT\r\n\r\nOK\r\n".to_vec()),
+                Record::Received(b"AT\r\n".to_vec()),
+                Record::Received(b"\r\n".to_vec()),
+                Record::Received(b"OK\r\n".to_vec()),
             ]
         );
     }
