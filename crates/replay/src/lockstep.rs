@@ -81,6 +81,10 @@ struct Lockstep<'t, 'r, S: Replayed> {
     uploads: Vec<(u32, &'t [u8])>,
     /// Host bytes recorded but not yet sent by the session.
     expected: Vec<u8>,
+    /// What the session sent that the recorded host bytes so far only
+    /// begin (a command the log wrote in pieces): compared again when the
+    /// next host bytes arrive.
+    held: Option<Vec<u8>>,
     sent_commands: usize,
     results: Vec<Option<String>>,
     /// Session job id → transcript job index.
@@ -125,6 +129,7 @@ impl<'t, 'r, S: Replayed> Lockstep<'t, 'r, S> {
             waiting,
             uploads: Vec::new(),
             expected: Vec::new(),
+            held: None,
             sent_commands: 0,
             results,
             ids: Vec::new(),
@@ -314,40 +319,48 @@ impl<'t, 'r, S: Replayed> Lockstep<'t, 'r, S> {
         while !self.expected.is_empty() && !self.broken {
             self.drain();
             let guard = self.session.guard();
-            let Some(tx) = self.session.poll_transmit(self.now) else {
-                // The guard time may hold the command back: wait it out once.
-                if !waited {
-                    waited = true;
-                    self.now = self.now + guard;
-                    continue;
-                }
-                let recorded = escape(&self.expected);
-                self.fail(Failure::MissingCommand { recorded });
-                self.broken = true;
-                return;
+            let tx = match self.held.take() {
+                Some(tx) => tx,
+                None => match self.session.poll_transmit(self.now) {
+                    Some(tx) => tx.to_vec(),
+                    None => {
+                        // The guard time may hold the command back: wait it
+                        // out once.
+                        if !waited {
+                            waited = true;
+                            self.now = self.now + guard;
+                            continue;
+                        }
+                        let recorded = escape(&self.expected);
+                        self.fail(Failure::MissingCommand { recorded });
+                        self.broken = true;
+                        return;
+                    }
+                },
             };
             waited = false;
-            // Bytes as recorded match; so does a command line whose
-            // redacted form (the transcript's) is recorded.
-            let shown = if self.expected.starts_with(tx) || !is_command_line(tx) {
-                Cow::Borrowed(tx)
-            } else {
-                S::as_recorded(tx)
-            };
-            let recorded = self.expected.get(..shown.len()).unwrap_or(&self.expected);
-            if recorded != &*shown {
-                let failure = Failure::CommandMismatch {
-                    index: self.sent_commands,
-                    sent: escape(&S::as_recorded(tx)),
-                    recorded: escape(recorded),
-                };
-                self.fail(failure);
-                self.broken = true;
-                return;
+            match compare(&self.expected, &tx, |tx| S::as_recorded(tx)) {
+                Compared::Sent(n) => {
+                    self.expected.drain(..n);
+                    self.sent_commands += 1;
+                }
+                Compared::Begun => {
+                    // The rest of the host's bytes are in a later record.
+                    self.held = Some(tx);
+                    break;
+                }
+                Compared::Differs(n) => {
+                    let recorded = self.expected.get(..n).unwrap_or(&self.expected);
+                    let failure = Failure::CommandMismatch {
+                        index: self.sent_commands,
+                        sent: escape(&S::as_recorded(&tx)),
+                        recorded: escape(recorded),
+                    };
+                    self.fail(failure);
+                    self.broken = true;
+                    return;
+                }
             }
-            let n = shown.len();
-            self.expected.drain(..n);
-            self.sent_commands += 1;
         }
         self.drain();
     }
@@ -355,6 +368,16 @@ impl<'t, 'r, S: Replayed> Lockstep<'t, 'r, S> {
     /// After the last record: nothing more may be sent; jobs must have ended
     /// as expected.
     fn finish(mut self) {
+        if let Some(tx) = self.held.take().filter(|_| !self.broken) {
+            // The log stops in the middle of what the session sent.
+            let failure = Failure::CommandMismatch {
+                index: self.sent_commands,
+                sent: escape(&S::as_recorded(&tx)),
+                recorded: escape(&self.expected),
+            };
+            self.fail(failure);
+            self.broken = true;
+        }
         if !self.broken {
             self.drain();
             self.now = self.now + self.session.guard();
@@ -404,9 +427,76 @@ fn index_in(ids: &[(u32, u32)], id: JobId) -> Option<u32> {
     ids.iter().find(|(i, _)| *i == id.get()).map(|(_, j)| *j)
 }
 
+/// How what the session sent compares with the recorded host bytes.
+#[derive(Debug, PartialEq, Eq)]
+enum Compared {
+    /// The recorded bytes start with it: this many of them were sent.
+    Sent(usize),
+    /// The recorded bytes are all there is so far and it starts with them:
+    /// the rest may come in a later record.
+    Begun,
+    /// They differ; compare this many recorded bytes in the message.
+    Differs(usize),
+}
+
+/// Compares `tx`, what the session sent, with `expected`, the recorded
+/// host bytes not yet matched. A command line also matches in its
+/// recorded (redacted) form, `as_recorded`.
+fn compare<'a>(
+    expected: &[u8],
+    tx: &'a [u8],
+    as_recorded: impl Fn(&'a [u8]) -> Cow<'a, [u8]>,
+) -> Compared {
+    let mut forms = vec![Cow::Borrowed(tx)];
+    if is_command_line(tx) {
+        let recorded = as_recorded(tx);
+        if recorded.as_ref() != tx {
+            forms.push(recorded);
+        }
+    }
+    if let Some(form) = forms.iter().find(|f| expected.starts_with(f)) {
+        return Compared::Sent(form.len());
+    }
+    if forms.iter().any(|f| f.starts_with(expected)) {
+        return Compared::Begun;
+    }
+    let shown = forms.last().map_or(tx.len(), |f| f.len());
+    Compared::Differs(shown.min(expected.len()))
+}
+
 /// True for one whole command line: `AT…` and a single CR at the end.
 fn is_command_line(tx: &[u8]) -> bool {
     tx.len() >= 3
         && tx.get(..2).is_some_and(|p| p.eq_ignore_ascii_case(b"AT"))
         && tx.iter().position(|&b| b == b'\r') == Some(tx.len() - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redacted(tx: &[u8]) -> Cow<'_, [u8]> {
+        match tx.strip_prefix(b"AT+FTPPW=") {
+            Some(_) => Cow::Owned(b"AT+FTPPW=<redacted>\r".to_vec()),
+            None => Cow::Borrowed(tx),
+        }
+    }
+
+    #[test]
+    fn a_command_recorded_in_pieces_is_begun_not_different() {
+        let tx = b"AT+FTPMKD=/a\r";
+        assert_eq!(compare(b"AT+FTP", tx, redacted), Compared::Begun);
+        assert_eq!(compare(b"AT+FTPMKD=/a\r", tx, redacted), Compared::Sent(13));
+        assert_eq!(
+            compare(b"AT+FTPMKD=/a\rAT\r", tx, redacted),
+            Compared::Sent(13)
+        );
+        assert_eq!(compare(b"AT+FTPRMD", tx, redacted), Compared::Differs(9));
+        let pw = b"AT+FTPPW=secret\r";
+        assert_eq!(compare(b"AT+FTPPW=<red", pw, redacted), Compared::Begun);
+        assert_eq!(
+            compare(b"AT+FTPPW=<redacted>\r", pw, redacted),
+            Compared::Sent(20)
+        );
+    }
 }

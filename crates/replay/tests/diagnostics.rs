@@ -50,3 +50,19 @@ fn findings_point_at_their_own_line_in_a_terminal_log() {
     assert!(!text.contains("Unknown("), "{text}");
     assert!(!text.contains("b\""), "{text}");
 }
+
+#[test]
+fn a_command_recorded_in_two_pieces_replays_as_one() {
+    let t = b"# cellftp transcript v1\n! mkdir /a\n> AT+FTP\n> MKD=/a\\r\n< \\r\\nOK\\r\\n\n= 0 Ok(DirectoryCreated)\n";
+    let r = checked("split.cftx", t);
+    assert!(r.passed, "{}", render(&r));
+    assert!(
+        r.diagnostics.iter().all(|d| d.severity < Severity::Warning),
+        "{}",
+        render(&r)
+    );
+    // Cut off after its first piece, it is a departure at the end.
+    let cut = b"# cellftp transcript v1\n! mkdir /a\n> AT+FTP\n";
+    let r = checked("cut.cftx", cut);
+    assert!(!r.passed, "{}", render(&r));
+}
