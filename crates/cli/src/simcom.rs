@@ -13,6 +13,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, ErrorKind, Read, Write};
+use std::path::PathBuf;
 use std::time::{Duration, Instant as StdInstant};
 
 use cellftp_proto::simcom::{PutOpt, MAX_PUT_DATA};
@@ -169,18 +170,13 @@ fn job(
                 0
             };
             let what = format!("cannot write {}", target.display());
-            let mut options = OpenOptions::new();
-            options.create(true);
-            if args.resume {
-                options.append(true);
-            } else {
-                options.write(true).truncate(true);
-            }
-            let file = options
-                .open(&target)
-                .map_err(|e| CliError::local(what.clone(), e))?;
+            // The local file is created at the first byte (or at the end,
+            // for an empty file): a failed download leaves an existing
+            // file alone.
             let mut sink = Sink {
-                file,
+                target: target.clone(),
+                append: args.resume,
+                file: None,
                 written: 0,
                 error: None,
             };
@@ -191,8 +187,11 @@ fn job(
                 offset,
             };
             let result = modem.run(|s| s.get(&dir, &name, offset), spec, &mut sink);
-            let synced = sink.file.sync_all();
-            if let Some(e) = sink.error.take().or(synced.err()) {
+            if result.is_ok() {
+                sink.open();
+            }
+            sink.close();
+            if let Some(e) = sink.error.take() {
                 return Err(CliError::local(what, e));
             }
             let outcome = match result {
@@ -415,19 +414,55 @@ impl Handler<Session> for Source {
     }
 }
 
-/// A get's file.
+/// A get's file, created at the first byte.
 struct Sink {
-    file: File,
+    target: PathBuf,
+    /// `--resume`: append to the file rather than replace it.
+    append: bool,
+    file: Option<File>,
     written: u64,
+    /// The first write error; later data is dropped.
     error: Option<io::Error>,
+}
+
+impl Sink {
+    /// Opens the local file if not yet open.
+    fn open(&mut self) {
+        if self.file.is_some() || self.error.is_some() {
+            return;
+        }
+        let mut options = OpenOptions::new();
+        options.create(true);
+        if self.append {
+            options.append(true);
+        } else {
+            options.write(true).truncate(true);
+        }
+        match options.open(&self.target) {
+            Ok(f) => self.file = Some(f),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Flushes what was written to the disk.
+    fn close(&mut self) {
+        if let Some(f) = self.file.take() {
+            if let Err(e) = f.sync_all() {
+                self.error.get_or_insert(e);
+            }
+        }
+    }
 }
 
 impl Handler<Session> for Sink {
     fn event(&mut self, event: &Event<'_>) {
-        if let (Event::Data { data, .. }, None) = (event, &self.error) {
-            match self.file.write_all(data) {
-                Ok(()) => self.written += data.len() as u64,
-                Err(e) => self.error = Some(e),
+        if let Event::Data { data, .. } = event {
+            self.open();
+            if let (Some(file), None) = (&mut self.file, &self.error) {
+                match file.write_all(data) {
+                    Ok(()) => self.written += data.len() as u64,
+                    Err(e) => self.error = Some(e),
+                }
             }
         }
     }

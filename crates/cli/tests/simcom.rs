@@ -169,3 +169,38 @@ fn rm_is_refused_with_the_manual_modem() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_failed_get_leaves_the_local_file_alone() {
+    let bench = Bench {
+        home: temp_dir("simcom-keep"),
+        modem: Modem::start_simcom(),
+        ftp: Ftp::embedded("simcom-keep"),
+    };
+    std::fs::write(bench.home.join("keep.txt"), b"precious").unwrap();
+    let out = bench.run(&[
+        "--dialect",
+        "simcom",
+        "--apn",
+        "internet",
+        "get",
+        "nope.txt",
+        "keep.txt",
+    ]);
+    assert_exit(&out, 3);
+    assert_eq!(
+        std::fs::read(bench.home.join("keep.txt")).unwrap(),
+        b"precious"
+    );
+    // Nor is a file created for a download that failed.
+    let out = bench.run(&[
+        "--dialect",
+        "simcom",
+        "--apn",
+        "internet",
+        "get",
+        "nope.txt",
+    ]);
+    assert_exit(&out, 3);
+    assert!(!bench.home.join("nope.txt").exists());
+}
