@@ -127,3 +127,26 @@ fn the_demo_on_a_pty_link() {
         "the --pty link was not removed"
     );
 }
+
+#[test]
+fn pty_path_that_is_a_regular_file_is_refused() {
+    let home = temp_dir("sim-pty-file");
+    let serve = temp_dir("sim-pty-file-ftp");
+    std::fs::write(home.join("notes.txt"), b"keep me").unwrap();
+    let out = run(
+        cellftp(&home).args([
+            "sim",
+            "--serve-dir",
+            serve.to_str().unwrap(),
+            "--pty",
+            "notes.txt",
+        ]),
+        std::time::Duration::from_secs(20),
+    );
+    assert_exit(&out, 1);
+    assert_eq!(
+        text(&out.stderr),
+        "cellftp sim: --pty notes.txt exists and is not a symbolic link: it is left alone (remove it or give another path)\n"
+    );
+    assert_eq!(std::fs::read(home.join("notes.txt")).unwrap(), b"keep me");
+}

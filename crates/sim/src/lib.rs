@@ -70,7 +70,9 @@ pub use fault::{FaultSpecError, Faults};
 pub use ftp::{DataConnections, FtpBackend};
 pub use modem::{Modem, ModemConfig, RX_LIMIT};
 pub use op::{FtpOp, FtpResult};
-pub use serve::{Dialect, Link, PtyPort, PtyServer, Running, SimConfig, Simulator, TcpServer};
+pub use serve::{
+    Dialect, Link, PtyError, PtyPort, PtyServer, Running, SimConfig, Simulator, TcpServer,
+};
 #[cfg(feature = "embedded-server")]
 pub use server::EmbeddedServer;
 pub use simcom::{SimcomModem, MAX_LENGTH};

@@ -137,13 +137,15 @@ fn main() -> ExitCode {
             println!("modem: tcp {}", t.addr());
             Box::new(t) as Box<dyn std::fmt::Debug>
         }),
-        None => PtyServer::start(sim, args.pty_link.as_deref()).map(|p| {
-            match &args.pty_link {
-                Some(link) => println!("modem: {} -> {}", link.display(), p.path().display()),
-                None => println!("modem: {}", p.path().display()),
-            }
-            Box::new(p) as Box<dyn std::fmt::Debug>
-        }),
+        None => PtyServer::start(sim, args.pty_link.as_deref())
+            .map_err(std::io::Error::from)
+            .map(|p| {
+                match &args.pty_link {
+                    Some(link) => println!("modem: {} -> {}", link.display(), p.path().display()),
+                    None => println!("modem: {}", p.path().display()),
+                }
+                Box::new(p) as Box<dyn std::fmt::Debug>
+            }),
     };
     let _running = match running {
         Ok(r) => r,

@@ -393,24 +393,81 @@ pub struct PtyServer {
     running: Running,
 }
 
+/// Why a [`PtyServer`] could not start.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PtyError {
+    /// The pseudo-terminal could not be opened or set up.
+    Open(io::Error),
+    /// Something other than a symbolic link is at the link's path: it is
+    /// left alone.
+    NotALink(PathBuf),
+    /// The symbolic link could not be made (or the old one removed).
+    Link {
+        /// The link's path.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+impl std::fmt::Display for PtyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PtyError::Open(e) => write!(f, "cannot open a pseudo-terminal: {e}"),
+            PtyError::NotALink(path) => write!(
+                f,
+                "{} exists and is not a symbolic link: it is left alone (remove it or give another path)",
+                path.display()
+            ),
+            PtyError::Link { path, source } => write!(
+                f,
+                "cannot make the symbolic link {}: {source}",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PtyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PtyError::Open(e) | PtyError::Link { source: e, .. } => Some(e),
+            PtyError::NotALink(_) => None,
+        }
+    }
+}
+
+impl From<PtyError> for io::Error {
+    fn from(e: PtyError) -> Self {
+        let kind = match &e {
+            PtyError::Open(e) => return io::Error::new(e.kind(), e.to_string()),
+            PtyError::NotALink(_) => ErrorKind::AlreadyExists,
+            PtyError::Link { source, .. } => source.kind(),
+        };
+        io::Error::new(kind, e.to_string())
+    }
+}
+
 impl PtyServer {
     /// Opens a pseudo-terminal and serves `sim` on it. The host opens
     /// [`PtyServer::path`] (a `/dev/pts/N`), or `link` when given: a
-    /// symbolic link to it created there (replacing an old link).
-    pub fn start(mut sim: Simulator, link: Option<&Path>) -> io::Result<Self> {
-        let pty = nix::pty::openpty(None, None).map_err(io::Error::from)?;
-        raw(&pty.slave)?;
-        let path = nix::unistd::ttyname(&pty.slave).map_err(io::Error::from)?;
+    /// symbolic link to it created there. An old symbolic link there is
+    /// replaced; anything else there is refused ([`PtyError::NotALink`]).
+    pub fn start(mut sim: Simulator, link: Option<&Path>) -> Result<Self, PtyError> {
+        // Checked before anything is opened.
         if let Some(link) = link {
-            match std::fs::remove_file(link) {
-                Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
-                _ => {}
-            }
-            std::os::unix::fs::symlink(&path, link)?;
+            check_link(link)?;
+        }
+        let pty = nix::pty::openpty(None, None).map_err(|e| PtyError::Open(e.into()))?;
+        raw(&pty.slave).map_err(PtyError::Open)?;
+        let path = nix::unistd::ttyname(&pty.slave).map_err(|e| PtyError::Open(e.into()))?;
+        if let Some(link) = link {
+            make_link(&path, link)?;
         }
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
-        nonblocking(pty.master.as_fd())?;
+        nonblocking(pty.master.as_fd()).map_err(PtyError::Open)?;
         let mut master = File::from(pty.master);
         // Kept open so that the line settings stay and the master never
         // reads end-of-file between two hosts.
@@ -420,7 +477,16 @@ impl PtyServer {
             .spawn(move || {
                 let _slave = slave;
                 sim.run(&mut master, &flag)
-            })?;
+            });
+        let thread = match thread {
+            Ok(t) => t,
+            Err(e) => {
+                if let Some(link) = link {
+                    remove_link(link, &path);
+                }
+                return Err(PtyError::Open(e));
+            }
+        };
         Ok(Self {
             path,
             link: link.map(Path::to_path_buf),
@@ -436,12 +502,55 @@ impl PtyServer {
         &self.path
     }
 
-    /// Stops the simulator; removes the symbolic link if one was made.
+    /// Stops the simulator; removes the symbolic link if one was made and
+    /// it still points to this pseudo-terminal.
     pub fn stop(mut self) -> io::Result<()> {
         if let Some(link) = self.link.take() {
-            let _ = std::fs::remove_file(link);
+            remove_link(&link, &self.path);
         }
         self.running.halt()
+    }
+}
+
+/// Nothing, or a symbolic link, is at `link`.
+fn check_link(link: &Path) -> Result<(), PtyError> {
+    match std::fs::symlink_metadata(link) {
+        Ok(m) if m.file_type().is_symlink() => Ok(()),
+        Ok(_) => Err(PtyError::NotALink(link.to_path_buf())),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(PtyError::Link {
+            path: link.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Makes `link` a symbolic link to `target`, replacing an old link (only
+/// a link: anything else is refused).
+fn make_link(target: &Path, link: &Path) -> Result<(), PtyError> {
+    let failed = |source| PtyError::Link {
+        path: link.to_path_buf(),
+        source,
+    };
+    check_link(link)?;
+    match std::fs::remove_file(link) {
+        Err(e) if e.kind() != ErrorKind::NotFound => return Err(failed(e)),
+        _ => {}
+    }
+    match std::os::unix::fs::symlink(target, link) {
+        // Something appeared there meanwhile: left alone.
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+            Err(PtyError::NotALink(link.to_path_buf()))
+        }
+        Err(e) => Err(failed(e)),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Removes `link` if it is still a symbolic link to `target`.
+fn remove_link(link: &Path, target: &Path) {
+    if std::fs::read_link(link).is_ok_and(|t| t == target) {
+        let _ = std::fs::remove_file(link);
     }
 }
 

@@ -9,7 +9,8 @@
 //! the host tells it, as a real modem; the printed line names that server.
 //!
 //! The modem's line is `--pty [PATH]` (the default: a pseudo-terminal, and
-//! with PATH a symbolic link to it, removed on exit) or `--tcp ADDR` (like
+//! with PATH a symbolic link to it, removed on exit; an old link at PATH
+//! is replaced, anything else there is refused) or `--tcp ADDR` (like
 //! a modem behind ser2net). `--tcp` and `--baud` are the global options of
 //! the same name, taken here from the command line only (not from
 //! `CELLFTP_TCP` / `CELLFTP_BAUD`, which describe the real modem).
@@ -18,7 +19,8 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use cellftp_sim::{
-    Dialect, EmbeddedServer, Faults, ModemConfig, PtyServer, SimConfig, Simulator, TcpServer,
+    Dialect, EmbeddedServer, Faults, ModemConfig, PtyError, PtyServer, SimConfig, Simulator,
+    TcpServer,
 };
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
@@ -43,7 +45,8 @@ pub(crate) struct SimArgs {
     #[arg(long, value_name = "DIR")]
     pub(crate) serve_dir: Option<PathBuf>,
     /// Put the modem on a pseudo-terminal (the default), with a symbolic
-    /// link to it at PATH when given (removed on exit). With the global
+    /// link to it at PATH when given (removed on exit; an old link there is
+    /// replaced, any other file is refused). With the global
     /// --tcp ADDR it listens there instead.
     #[arg(long, value_name = "PATH", num_args = 0..=1, conflicts_with = "tcp")]
     pub(crate) pty: Option<Option<PathBuf>>,
@@ -169,8 +172,16 @@ pub(crate) fn run(args: &SimArgs, matches: &ArgMatches) -> Result<(), CliError> 
             Running::Tcp(tcp)
         }
         Place::Pty(link) => {
-            let pty = PtyServer::start(sim, link.as_deref())
-                .map_err(|e| CliError::local("cannot open a pseudo-terminal".to_owned(), e))?;
+            let pty = PtyServer::start(sim, link.as_deref()).map_err(|e| match e {
+                PtyError::Open(e) => CliError::local("cannot open a pseudo-terminal", e),
+                PtyError::Link { path, source } => CliError::local(
+                    format!("cannot make the symbolic link {}", path.display()),
+                    source,
+                ),
+                // Something else at PATH: left alone, and the user says
+                // where the link may go.
+                e => CliError::Usage(format!("--pty {e}")),
+            })?;
             let device = match &link {
                 Some(l) => {
                     println!("modem: {} -> {}", l.display(), pty.path().display());
