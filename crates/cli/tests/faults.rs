@@ -438,3 +438,16 @@ fn raw_never_answered() {
     );
     assert!(took < within(250), "raw-never took {took:?}");
 }
+
+#[test]
+fn error_answer_to_the_close_of_the_upload() {
+    // 5000 bytes are ten chunks: the eleventh AT+FTPPUT is the close
+    // (AT+FTPPUT=0). Every byte was taken: the file may well be whole.
+    let line = "the modem refused AT+FTPPUT: ERROR; the modem took all 5000 bytes but the upload was not closed cleanly: error-close.bin on the server may be incomplete";
+    let expect = Expect::Failure {
+        code: 3,
+        line,
+        within: within(0),
+    };
+    scenario("error-close", "error=FTPPUT#11", Dir::Put, expect);
+}

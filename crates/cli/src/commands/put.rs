@@ -96,6 +96,17 @@ pub(crate) fn run(args: &PutArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     if let Err(e) = result {
         return Err(match e {
+            // Every byte was taken and only the close (AT+FTPPUT=0)
+            // failed: the server may well hold the whole file.
+            CliError::Job(f) if source.acked > 0 && source.acked >= source.expected => {
+                CliError::Noted {
+                    note: format!(
+                        "the modem took all {} bytes but the upload was not closed cleanly: {remote} on the server may be incomplete",
+                        source.acked
+                    ),
+                    error: Box::new(CliError::Job(f)),
+                }
+            }
             CliError::Job(f) if source.acked > 0 => CliError::Noted {
                 note: format!(
                     "the upload stopped after the modem took {} of {} bytes: {remote} on the server is incomplete",
