@@ -20,7 +20,8 @@ Exit codes:
      not be reached (with the FTPSERV code's meaning), or the login failed
   4  timeout: the modem did not answer a command in time, or at all
   5  protocol: the modem broke the protocol or restarted during the job
-  6  a local file could not be read or written (the --record file too)";
+  6  a local file could not be read or written (the --record file too,
+     or stdout)";
 
 /// A process exit code; see [`EXIT_CODES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +102,8 @@ pub(crate) enum CliError {
         /// More to say, e.g. what state the remote file is in.
         note: Option<String>,
     },
+    /// Standard output cannot be written (a full disk, a closed pipe).
+    Stdout(io::Error),
     /// Another error, with what the user should know about its aftermath
     /// (e.g. where a partial download is).
     Noted {
@@ -173,7 +176,7 @@ impl CliError {
             }
             CliError::RawRefused { .. } => Exit::Refused,
             CliError::RawTimeout { .. } => Exit::Timeout,
-            CliError::Local { .. } => Exit::Local,
+            CliError::Local { .. } | CliError::Stdout(_) => Exit::Local,
             CliError::Noted { error, .. } => error.exit(),
         }
     }
@@ -242,6 +245,9 @@ impl fmt::Display for CliError {
                     write!(f, "; {note}")?;
                 }
                 Ok(())
+            }
+            CliError::Stdout(e) => {
+                write!(f, "cannot write the output to stdout: {}", io_reason(e))
             }
             CliError::Noted { error, note } => write!(f, "{error}; {note}"),
         }

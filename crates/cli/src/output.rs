@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::error::CliError;
+
 /// How the command talks to the user.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Output {
@@ -26,12 +28,13 @@ impl Output {
         }
     }
 
-    /// Prints a result line on stdout, unless quiet.
-    pub(crate) fn say(&self, line: &str) {
-        if !self.quiet {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{line}");
+    /// Prints a result line on stdout, unless quiet. Stdout that cannot
+    /// be written is an error ([`CliError::Stdout`]).
+    pub(crate) fn say(&self, line: &str) -> Result<(), CliError> {
+        if self.quiet {
+            return Ok(());
         }
+        print(&format!("{line}\n"))
     }
 
     /// Prints a result line on stderr, unless quiet (when stdout carries
@@ -53,6 +56,15 @@ impl Output {
             bar: None,
         }
     }
+}
+
+/// Writes `text` to stdout and flushes it; a failure is
+/// [`CliError::Stdout`] (never a panic, as `print!` would).
+pub(crate) fn print(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)
 }
 
 /// A transfer's progress bar; nothing when disabled.

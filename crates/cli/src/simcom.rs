@@ -135,7 +135,7 @@ fn job(
                 "uploaded {} to {remote}: {}",
                 args.local.display(),
                 summary(bytes, started)
-            ));
+            ))?;
         }
         Command::Get(args) => {
             let (dir, name) = split(base, &args.remote);
@@ -223,7 +223,7 @@ fn job(
                 args.remote,
                 target.display(),
                 summary(bytes, started)
-            ));
+            ))?;
         }
         Command::Ls(args) => {
             let dir = match &args.path {
@@ -250,7 +250,7 @@ fn job(
                 spec,
                 &mut NoData,
             )?;
-            ctx.out.say(&format!("{done} directory {}", args.dir));
+            ctx.out.say(&format!("{done} directory {}", args.dir))?;
         }
         Command::Rm(args) => {
             let (dir, name) = split(base, &args.remote);
@@ -259,7 +259,7 @@ fn job(
                 name: name.clone(),
             };
             modem.run(|s| s.delete(&dir, &name), spec, &mut NoData)?;
-            ctx.out.say(&format!("deleted {}", args.remote));
+            ctx.out.say(&format!("deleted {}", args.remote))?;
         }
         Command::Config(_) | Command::Raw(_) | Command::Sim(_) | Command::Completions(_) => {
             debug_assert!(false, "refused in run");

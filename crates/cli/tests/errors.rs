@@ -492,3 +492,49 @@ fn raw_timeout() {
         "cellftp: timed out: no final result to AT+CSQ within 0.5 s\n"
     );
 }
+
+#[test]
+fn stdout_that_cannot_be_written_is_an_error() {
+    let cases: &[&[&str]] = &[
+        &["ls"],
+        &["ls", "--json"],
+        &["config"],
+        &["raw", "AT"],
+        &["raw", "AT+FTPSCON"],
+        &["mkdir", "d"],
+    ];
+    for args in cases {
+        let fake = Fake::new().file("a.bin", b"abc");
+        let home = temp_dir("stdout-full");
+        let server = serve_tcp(&fake);
+        let full = std::fs::File::options()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let child = cellftp(&home)
+            .args(&server.args)
+            .args(login())
+            .env("CELLFTP_PASSWORD", PASSWORD)
+            .args(["--record", "r.cftx"])
+            .args(*args)
+            .stdout(full)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            (out.status.code(), text(&out.stderr).as_str()),
+            (
+                Some(6),
+                "cellftp: cannot write the output to stdout: no space left on device\n"
+            ),
+            "{args:?}"
+        );
+        // The session is recorded all the same.
+        let transcript = assert_replays(&home.join("r.cftx"));
+        assert!(
+            transcript.contains("cannot write the output to stdout"),
+            "{transcript}"
+        );
+    }
+}

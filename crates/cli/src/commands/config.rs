@@ -25,9 +25,12 @@ pub(crate) fn run(_args: &ConfigArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let result = modem.run(|s| s.query_config(), JobSpec::QueryConfig, &mut report)?;
     result.map_err(|e| CliError::Job(modem.failure(e)))?;
     if !ctx.out.quiet {
+        let mut text = String::new();
         for line in &report.0 {
-            println!("{line}");
+            text.push_str(line);
+            text.push('\n');
         }
+        crate::output::print(&text)?;
     }
     Ok(())
 }

@@ -42,6 +42,6 @@ pub(crate) fn run(op: Op, args: &DirArgs, ctx: &mut Ctx) -> Result<(), CliError>
         spec,
         &mut Quiet,
     )?;
-    ctx.out.say(&format!("{done} directory {dir}"));
+    ctx.out.say(&format!("{done} directory {dir}"))?;
     Ok(())
 }

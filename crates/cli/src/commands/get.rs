@@ -128,7 +128,7 @@ pub(crate) fn run(args: &GetArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             if sink.stdout {
                 ctx.out.say_aside(&line);
             } else {
-                ctx.out.say(&line);
+                ctx.out.say(&line)?;
             }
             Ok(())
         }

@@ -118,9 +118,9 @@ impl Listing {
         if json {
             let text = serde_json::to_string_pretty(self)
                 .map_err(|e| CliError::Usage(format!("cannot write JSON: {e}")))?;
-            println!("{text}");
+            crate::output::print(&format!("{text}\n"))?;
         } else if !quiet {
-            print!("{}", table(self));
+            crate::output::print(&table(self))?;
         }
         Ok(())
     }

@@ -121,7 +121,7 @@ pub(crate) fn run(args: &PutArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         "uploaded {} to {remote}: {}",
         args.local.display(),
         summary(source.acked, started)
-    ));
+    ))?;
     Ok(())
 }
 

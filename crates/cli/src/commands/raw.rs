@@ -59,15 +59,22 @@ pub(crate) fn run(args: &RawArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     if ctx.settings.bring_up {
         modem.bring_up()?;
     }
-    let mut answer = Answer { out: ctx.out };
+    let mut answer = Answer {
+        out: ctx.out,
+        error: None,
+    };
     let result = modem.run(
         |s| s.raw(command),
         JobSpec::Raw(command.to_owned()),
         &mut answer,
     )?;
+    // The answer could not be printed: that is what the user must know.
+    if let Some(e) = answer.error.take() {
+        return Err(e);
+    }
     match result {
         Ok(_) => {
-            ctx.out.say("OK");
+            ctx.out.say("OK")?;
             Ok(())
         }
         Err(JobError::Modem { error, .. }) => Err(CliError::RawRefused {
@@ -99,6 +106,8 @@ fn class_of(line: &str) -> TimeoutClass {
 /// Prints each line of the answer as it arrives.
 struct Answer {
     out: Output,
+    /// The first failure to print a line; later lines are not tried.
+    error: Option<CliError>,
 }
 
 impl Handler for Answer {
@@ -107,7 +116,9 @@ impl Handler for Answer {
             // The line as the modem wrote it: the trace hook saw it just
             // before the session reported it.
             if let Some(text) = shown(&crate::trace::last_received()) {
-                self.out.say(&text);
+                if self.error.is_none() {
+                    self.error = self.out.say(&text).err();
+                }
             }
         }
     }
