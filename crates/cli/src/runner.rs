@@ -226,7 +226,15 @@ impl Modem {
         handler: &mut impl Handler,
     ) -> Result<Outcome, CliError> {
         self.connect(ftp, password, bring_up_first)?;
-        let result = self.run(queue, spec, handler)?;
+        let result = match self.run(queue, spec, handler) {
+            // Refused before anything of the job was sent: the connection
+            // is still open, and is closed.
+            Err(e @ CliError::Invalid(_)) => {
+                self.quit();
+                return Err(e);
+            }
+            r => r?,
+        };
         let failure = result.err().map(|error| JobFailure {
             server: Some(server_name(ftp)),
             user: Some(ftp.user.clone()),
@@ -256,6 +264,16 @@ impl Modem {
             Err(e) => tracing::warn!("closing the FTP connection failed: {e}"),
         }
     }
+}
+
+/// Checks a job's parameters (names, paths) as the session would, on a
+/// session that never runs: a parameter it refuses is refused before the
+/// modem is opened, the password asked for or a byte sent.
+pub(crate) fn check(
+    queue: impl FnOnce(&mut Session) -> Result<JobId, UsageError>,
+) -> Result<(), CliError> {
+    let mut probe = Session::default();
+    queue(&mut probe).map(drop).map_err(CliError::Invalid)
 }
 
 /// `timeouts`, each multiplied by `factor`.

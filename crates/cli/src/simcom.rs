@@ -53,6 +53,7 @@ pub(crate) fn run(command: &Command, ctx: &mut Ctx) -> Result<(), CliError> {
     ctx.log.borrow_mut().set_dialect(Dialect::Simcom);
     let (ftp, mut modem, password) = {
         let ftp = ctx.settings.ftp()?;
+        check(command, ftp.path.as_deref())?;
         let modem = Modem::open(ctx)?;
         let password = crate::password::obtain(&ctx.settings, &ftp.user, &ftp.server)?;
         (ftp, modem, password)
@@ -65,6 +66,75 @@ pub(crate) fn run(command: &Command, ctx: &mut Ctx) -> Result<(), CliError> {
     // operation a failure left running.
     let _ = modem.run(Session::quit, SimcomJob::Quit, &mut NoData);
     result
+}
+
+/// Checks what `command` needs before anything is sent: the remote names
+/// and directories (with `--path`) as the session would check them, on a
+/// session that never runs, and for `put` that the local file can be
+/// opened.
+fn check(command: &Command, base: Option<&str>) -> Result<(), CliError> {
+    let mut probe = Session::new(Config::default()).map_err(|e| CliError::Usage(e.to_string()))?;
+    let empty = |what: &str| CliError::Usage(format!("the {what} is empty: give a name"));
+    match command {
+        Command::Put(args) => {
+            let remote = match &args.remote {
+                Some(r) => r.clone(),
+                None => file_name(&args.local)?,
+            };
+            if remote.is_empty() {
+                return Err(empty("remote name"));
+            }
+            let (dir, name) = split(base, &remote);
+            probe.put(&dir, &name, PutOpt::Stor)?;
+            let what = format!("cannot read {}", args.local.display());
+            let meta = File::open(&args.local)
+                .and_then(|f| f.metadata())
+                .map_err(|e| CliError::local(what, e))?;
+            if meta.is_dir() {
+                return Err(CliError::Usage(format!(
+                    "{} is a directory: put uploads one file",
+                    args.local.display()
+                )));
+            }
+        }
+        Command::Get(args) => {
+            if args.local.as_ref().is_some_and(|p| p.as_os_str() == "-") {
+                return Err(CliError::Usage(
+                    "get to stdout is not available with --dialect simcom yet".into(),
+                ));
+            }
+            if args.remote.is_empty() {
+                return Err(empty("remote name"));
+            }
+            let (dir, name) = split(base, &args.remote);
+            probe.get(&dir, &name, 0)?;
+        }
+        Command::Ls(args) => {
+            if args.path.as_deref() == Some("") {
+                return Err(empty("directory"));
+            }
+            let dir = match &args.path {
+                Some(p) => join(base, p),
+                None => base.unwrap_or("/").to_owned(),
+            };
+            probe.list(&dir)?;
+        }
+        Command::Mkdir(args) | Command::Rmdir(args) => {
+            if args.dir.is_empty() {
+                return Err(empty("directory"));
+            }
+            probe.mkdir(&join(base, &args.dir))?;
+        }
+        Command::Rm(args) => {
+            if args.remote.is_empty() {
+                return Err(empty("remote name"));
+            }
+            let (dir, name) = split(base, &args.remote);
+            probe.delete(&dir, &name)?;
+        }
+        Command::Config(_) | Command::Raw(_) | Command::Sim(_) | Command::Completions(_) => {}
+    }
+    Ok(())
 }
 
 /// The job of `command`, after bring-up and configure.

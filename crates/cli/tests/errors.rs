@@ -538,3 +538,69 @@ fn stdout_that_cannot_be_written_is_an_error() {
         );
     }
 }
+
+#[test]
+fn bad_names_and_paths_are_refused_before_the_modem_is_opened() {
+    // The manual's modem: not one command line reaches it.
+    let cases: &[&[&str]] = &[
+        &["put", "f.bin", "a\rb"],
+        &["get", "a\"b"],
+        &["ls", ""],
+        &["mkdir", ""],
+        &["rmdir", "a\nb"],
+        &["--path", "x\ry", "ls"],
+    ];
+    for args in cases {
+        let fake = Fake::new();
+        let home = temp_dir("bad-name");
+        std::fs::write(home.join("f.bin"), b"abc").unwrap();
+        let server = serve_tcp(&fake);
+        let out = run(
+            cellftp(&home)
+                .args(&server.args)
+                .args(login())
+                .env("CELLFTP_PASSWORD", PASSWORD)
+                .args(*args),
+            LIMIT,
+        );
+        assert_exit(&out, 1);
+        let err = text(&out.stderr);
+        assert!(
+            err.starts_with("cellftp: invalid parameter: "),
+            "{args:?}: {err}"
+        );
+        assert!(
+            fake.commands().is_empty(),
+            "{args:?}: {:?}",
+            fake.commands()
+        );
+    }
+    // SIMCom: refused before the (absent) modem is even connected to.
+    let cases: &[(&[&str], &str)] = &[
+        (&["put", "f.bin", "a\"b"], "cellftp: invalid parameter: "),
+        (&["get", "a\"b"], "cellftp: invalid parameter: "),
+        (&["--path", "x\"y", "ls"], "cellftp: invalid parameter: "),
+        (&["rm", "a\rb"], "cellftp: invalid parameter: "),
+        (&["ls", ""], "cellftp: the directory is empty"),
+        (&["mkdir", ""], "cellftp: the directory is empty"),
+        (
+            &["put", "missing.bin"],
+            "cellftp: cannot read missing.bin: ",
+        ),
+    ];
+    let home = temp_dir("bad-name-simcom");
+    std::fs::write(home.join("f.bin"), b"abc").unwrap();
+    for (args, start) in cases {
+        let out = run(
+            cellftp(&home)
+                .args(["--tcp", "127.0.0.1:9", "--dialect", "simcom"])
+                .args(login())
+                .env("CELLFTP_PASSWORD", PASSWORD)
+                .args(*args),
+            LIMIT,
+        );
+        let err = text(&out.stderr);
+        assert!(err.starts_with(start), "{args:?}: {err}");
+        assert_ne!(out.status.code(), Some(2), "{args:?}: {err}");
+    }
+}

@@ -25,8 +25,12 @@ pub(crate) enum Op {
 
 /// Creates or removes the directory.
 pub(crate) fn run(op: Op, args: &DirArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    let (ftp, mut modem, password) = ctx.login()?;
     let dir = args.dir.as_str();
+    crate::runner::check(|s| match op {
+        Op::Mkdir => s.mkdir(dir),
+        Op::Rmdir => s.rmdir(dir),
+    })?;
+    let (ftp, mut modem, password) = ctx.login()?;
     let (spec, done) = match op {
         Op::Mkdir => (JobSpec::Mkdir(dir.to_owned()), "created"),
         Op::Rmdir => (JobSpec::Rmdir(dir.to_owned()), "removed"),

@@ -70,6 +70,7 @@ pub(crate) fn run(args: &GetArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         },
         (_, false) => 0,
     };
+    crate::runner::check(|s| s.get(&args.remote, offset))?;
     let (ftp, mut modem, password) = ctx.login()?;
     let shown = target
         .as_ref()

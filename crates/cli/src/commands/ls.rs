@@ -50,6 +50,7 @@ pub(crate) struct Listing {
 
 /// Lists.
 pub(crate) fn run(args: &LsArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    crate::runner::check(|s| s.list(args.path.as_deref()))?;
     let (ftp, mut modem, password) = ctx.login()?;
     let mut listing = Listing::new(args.path.clone().or_else(|| ftp.path.clone()));
     modem.ftp_job(

@@ -44,6 +44,9 @@ impl Ctx {
     /// reported before the password is asked for.
     pub(crate) fn login(&self) -> Result<(Ftp, Modem, Password), CliError> {
         let ftp = self.settings.ftp()?;
+        // `--path` is checked as the listing's path would be, before the
+        // modem is opened.
+        crate::runner::check(|s| s.list(ftp.path.as_deref()))?;
         let modem = self.modem()?;
         let password = password::obtain(&self.settings, &ftp.user, &ftp.server)?;
         Ok((ftp, modem, password))

@@ -31,6 +31,7 @@ pub(crate) fn run(args: &PutArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         Some(r) => r.clone(),
         None => file_name(&args.local)?,
     };
+    crate::runner::check(|s| s.put(&remote))?;
     let what = format!("cannot read {}", args.local.display());
     let file = File::open(&args.local).map_err(|e| CliError::local(what.clone(), e))?;
     let meta = file
