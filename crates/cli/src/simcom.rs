@@ -614,7 +614,9 @@ impl Modem {
             bearer_poll: f(Config::default().bearer_poll),
             ..Config::default()
         };
-        let session = Session::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
+        let mut session = Session::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
+        // `-v`'s log of the AT traffic, passwords redacted by the session.
+        session.set_trace(Some(crate::trace::hook));
         let link = link::open(&ctx.settings.location()?)?;
         // The log's clock and the driver's start together, so that the
         // transcript's time marks are the session's times.

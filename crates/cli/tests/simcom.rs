@@ -204,3 +204,29 @@ fn a_failed_get_leaves_the_local_file_alone() {
     assert_exit(&out, 3);
     assert!(!bench.home.join("nope.txt").exists());
 }
+
+#[test]
+fn verbose_logs_the_at_traffic_without_the_password() {
+    let bench = Bench {
+        home: temp_dir("simcom-verbose"),
+        modem: Modem::start_simcom(),
+        ftp: Ftp::embedded("simcom-verbose"),
+    };
+    std::fs::write(bench.home.join("f.txt"), b"data").unwrap();
+    let out = bench.run(&[
+        "--dialect",
+        "simcom",
+        "--apn",
+        "internet",
+        "-v",
+        "put",
+        "f.txt",
+    ]);
+    assert_exit(&out, 0);
+    let log = text(&out.stderr);
+    assert!(log.contains("AT+SAPBR"), "{log}");
+    assert!(log.contains("AT+FTPPUT"), "{log}");
+    assert!(log.contains("AT+FTPPW=<redacted>"), "{log}");
+    assert!(!log.contains("sim@example.com"), "{log}");
+    assert!(!text(&out.stdout).contains("sim@example.com"));
+}
