@@ -67,6 +67,20 @@ pub(crate) fn print(text: &str) -> Result<(), CliError> {
         .map_err(CliError::Stdout)
 }
 
+/// `text` safe to print on a terminal: control characters but the tab
+/// (escape sequences, CR, BEL, …) as `\xHH`.
+pub(crate) fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            out.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A transfer's progress bar; nothing when disabled.
 pub(crate) struct Progress {
     enabled: bool,

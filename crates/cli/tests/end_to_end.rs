@@ -164,3 +164,33 @@ fn directories_listing_and_config_over_tcp() {
 fn directories_listing_and_config_over_a_pty() {
     directories(Via::Pty);
 }
+
+#[test]
+fn ls_escapes_control_bytes_in_names() {
+    let bench = Bench::new("ls-escape", Via::Tcp, Ftp::embedded("ls-escape"), "");
+    let name = "evil\x1b]0;pwned\x07\x1b[2J.txt";
+    std::fs::write(bench.ftp.dir().join(name), b"x").unwrap();
+    let out = bench.run(&["ls"]);
+    assert_exit(&out, 0);
+    let listing = text(&out.stdout);
+    assert!(
+        !out.stdout.iter().any(|&b| b == 0x1b || b == 0x07),
+        "{listing:?}"
+    );
+    assert!(
+        listing.contains("evil\\x1b]0;pwned\\x07\\x1b[2J.txt"),
+        "{listing:?}"
+    );
+    // JSON carries the name itself, escaped as JSON escapes it.
+    let out = bench.run(&["ls", "--json"]);
+    assert_exit(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        json["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == name),
+        "{json}"
+    );
+}

@@ -133,7 +133,10 @@ fn text(bytes: &[u8]) -> String {
 }
 
 /// The listing as an aligned table: type, permissions, size, date, name.
+/// What came from the server has its control characters escaped, as
+/// `raw` shows them: a name cannot drive the terminal.
 fn table(listing: &Listing) -> String {
+    let esc = crate::output::escape_controls;
     let rows: Vec<[String; 4]> = listing
         .entries
         .iter()
@@ -144,17 +147,17 @@ fn table(listing: &Listing) -> String {
                 "file" => '-',
                 _ => '?',
             };
-            let perms = e.permissions.clone().unwrap_or_default();
+            let perms = esc(e.permissions.as_deref().unwrap_or_default());
             let size = match (e.kind, e.size) {
                 ("directory", None) => "<DIR>".to_owned(),
                 (_, Some(s)) => s.to_string(),
                 (_, None) => String::new(),
             };
             let name = match &e.link_target {
-                Some(t) => format!("{} -> {t}", e.name),
-                None => e.name.clone(),
+                Some(t) => format!("{} -> {}", esc(&e.name), esc(t)),
+                None => esc(&e.name),
             };
-            [format!("{kind}{perms}"), size, e.date.clone(), name]
+            [format!("{kind}{perms}"), size, esc(&e.date), name]
         })
         .collect();
     let width = |i: usize| {
@@ -174,7 +177,7 @@ fn table(listing: &Listing) -> String {
         let _ = writeln!(out, "{kind:<w0$}  {size:>w1$}  {date:<w2$}  {name}");
     }
     for line in &listing.unparsed {
-        let _ = writeln!(out, "? {line}");
+        let _ = writeln!(out, "? {}", esc(line));
     }
     out
 }

@@ -146,16 +146,9 @@ fn shown(raw: &[u8]) -> Option<String> {
     if trimmed.is_empty() {
         return None;
     }
-    let text = String::from_utf8_lossy(trimmed);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() && c != '\t' {
-            out.push_str(&format!("\\x{:02x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    Some(out)
+    Some(crate::output::escape_controls(&String::from_utf8_lossy(
+        trimmed,
+    )))
 }
 
 /// Checks that `command` is one AT command line: it starts with `AT` and
