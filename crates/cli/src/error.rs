@@ -77,6 +77,13 @@ pub(crate) enum CliError {
     Job(JobFailure),
     /// A job of the SIMCom dialect failed.
     Simcom(cellftp_session::simcom::JobError),
+    /// A command of the SIMCom dialect got no answer in time.
+    SimcomTimeout {
+        /// The command.
+        command: cellftp_session::simcom::CommandName,
+        /// How long it was given (scaled by `--timeout-scale`).
+        after: Duration,
+    },
     /// A parameter the session refused before anything was sent.
     Invalid(UsageError),
     /// A `raw` command got a final result other than `OK`.
@@ -175,7 +182,7 @@ impl CliError {
                 }
             }
             CliError::RawRefused { .. } => Exit::Refused,
-            CliError::RawTimeout { .. } => Exit::Timeout,
+            CliError::RawTimeout { .. } | CliError::SimcomTimeout { .. } => Exit::Timeout,
             CliError::Local { .. } | CliError::Stdout(_) => Exit::Local,
             CliError::Noted { error, .. } => error.exit(),
         }
@@ -229,7 +236,23 @@ impl fmt::Display for CliError {
             }
             CliError::Line(e) => write!(f, "the line to the modem failed: {}", io_reason(e)),
             CliError::Job(job) => job.fmt(f),
+            CliError::Simcom(cellftp_session::simcom::JobError::Protocol {
+                command,
+                error: cellftp_session::simcom::ProtocolError::ModemRestarted,
+            }) => write!(
+                f,
+                "the modem restarted during {command}: run the command again (it brings the bearer up again)"
+            ),
+            CliError::Simcom(cellftp_session::simcom::JobError::Timeout { command }) => write!(
+                f,
+                "timed out: the modem did not answer {command} in time"
+            ),
             CliError::Simcom(e) => write!(f, "{e}"),
+            CliError::SimcomTimeout { command, after } => write!(
+                f,
+                "timed out: the modem did not answer {command} within {}",
+                secs(*after)
+            ),
             CliError::Invalid(e) => write!(f, "{e}"),
             CliError::RawRefused { command, answer } => {
                 write!(f, "the modem refused {command}: {answer}")

@@ -16,7 +16,10 @@ use std::io::{self, ErrorKind, Read, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant as StdInstant};
 
-use cellftp_proto::simcom::{PutOpt, MAX_PUT_DATA};
+use cellftp_proto::simcom::{
+    CommandDecoder, CommandName, PutOpt, Request, TimeoutClass, MAX_PUT_DATA,
+};
+use cellftp_proto::Decoded;
 use cellftp_replay::{Dialect, JobSpec, SimcomJob};
 use cellftp_session::driver::blocking::{Blocking, DriverError};
 use cellftp_session::driver::{Control, Handler};
@@ -186,7 +189,7 @@ fn job(
                 // The job was cancelled when the file failed: what the
                 // server holds is not the file.
                 return Err(match result {
-                    Ok(_) | Err(CliError::Simcom(_)) => CliError::Local {
+                    Ok(_) | Err(CliError::Simcom(_) | CliError::SimcomTimeout { .. }) => CliError::Local {
                         what: format!("cannot read {} during the upload", args.local.display()),
                         source: e,
                         note: Some(format!(
@@ -593,6 +596,8 @@ impl<H: Handler<Session>> Handler<Session> for Tracker<'_, H> {
 /// The SIMCom session under the blocking driver, over the logged line.
 struct Modem {
     driver: Blocking<Wire<Box<dyn Line>>, Session>,
+    /// The timeouts the session runs with (scaled).
+    timeouts: Timeouts,
     /// Where each job, its upload data and its outcome are recorded.
     log: SharedLog,
 }
@@ -624,6 +629,7 @@ impl Modem {
         let driver = Blocking::new(Wire::new(link.io, ctx.log.clone()), session);
         Ok(Self {
             driver,
+            timeouts: config.timeouts,
             log: ctx.log.clone(),
         })
     }
@@ -692,6 +698,10 @@ impl Modem {
             self.log.borrow_mut().ended(id, &format!("{r:?}"));
         }
         match result {
+            Some(Err(JobError::Timeout { command })) => Err(match self.given(command) {
+                Some(after) => CliError::SimcomTimeout { command, after },
+                None => CliError::Simcom(JobError::Timeout { command }),
+            }),
             Some(r) => r.map_err(CliError::Simcom),
             None => {
                 debug_assert!(false, "the session went idle before the job ended");
@@ -700,6 +710,30 @@ impl Modem {
                 )))
             }
         }
+    }
+}
+
+impl Modem {
+    /// How long `command`, which timed out, was given: the timeout of the
+    /// newest command line of that name sent (the session may have sent
+    /// another since, to learn the modem's state). An operation's URC
+    /// phase has the idle timeout, the same as its start's unless set
+    /// apart: then it is not told.
+    fn given(&self, command: CommandName) -> Option<Duration> {
+        let class = crate::trace::recent_commands()
+            .iter()
+            .rev()
+            .find_map(|line| match CommandDecoder::new().decode(line) {
+                Decoded::Item {
+                    item: Request::Command(sent),
+                    ..
+                } if sent.name() == command => Some(sent.timeout_class()),
+                _ => None,
+            })?;
+        let t = &self.timeouts;
+        let ambiguous =
+            matches!(class, TimeoutClass::Operation | TimeoutClass::Write) && t.operation != t.idle;
+        (!ambiguous).then(|| t.for_class(class))
     }
 }
 

@@ -230,3 +230,38 @@ fn verbose_logs_the_at_traffic_without_the_password() {
     assert!(!log.contains("sim@example.com"), "{log}");
     assert!(!text(&out.stdout).contains("sim@example.com"));
 }
+
+/// `cellftp --dialect simcom get f.bin` against a SIMCom simulator with
+/// `faults`: the exit code and stderr.
+fn failed_get(tag: &str, faults: &str) -> (Option<i32>, String) {
+    let bench = Bench {
+        home: temp_dir(tag),
+        modem: Modem::start_simcom_with(None, faults),
+        ftp: Ftp::embedded(tag),
+    };
+    std::fs::write(bench.ftp.dir().join("f.bin"), b"hello").unwrap();
+    let out = bench.run(&["--dialect", "simcom", "--apn", "internet", "get", "f.bin"]);
+    (out.status.code(), text(&out.stderr))
+}
+
+#[test]
+fn a_timeout_names_the_command_and_the_time_it_was_given() {
+    // AT+FTPGET=1 has the operation timeout: 75 s, scaled by 0.05.
+    assert_eq!(
+        failed_get("simcom-timeout", "never=FTPGET#1"),
+        (
+            Some(4),
+            "cellftp: timed out: the modem did not answer AT+FTPGET within 3.75 s\n".to_owned()
+        )
+    );
+}
+
+#[test]
+fn a_restart_says_to_run_the_command_again() {
+    let (code, err) = failed_get("simcom-restart", "restart=FTPGET#1");
+    assert_eq!(code, Some(5), "{err}");
+    assert_eq!(
+        err,
+        "cellftp: the modem restarted during AT+FTPGET: run the command again (it brings the bearer up again)\n"
+    );
+}

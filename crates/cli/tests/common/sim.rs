@@ -147,8 +147,17 @@ impl Modem {
 
     /// The same, its line paced to `baud` if given.
     pub fn start_simcom_at(baud: Option<u32>) -> Self {
+        Self::start_simcom_with(baud, "")
+    }
+
+    /// The same, with `faults` (the spec of `cellftp_sim::fault`).
+    pub fn start_simcom_with(baud: Option<u32>, faults: &str) -> Self {
         let sim = Simulator::new(SimConfig {
             dialect: Dialect::Simcom,
+            modem: ModemConfig {
+                faults: faults.parse().unwrap(),
+                ..ModemConfig::default()
+            },
             ftp_timeout: Duration::from_secs(5),
             baud,
             ..SimConfig::default()
