@@ -265,3 +265,35 @@ fn a_restart_says_to_run_the_command_again() {
         "cellftp: the modem restarted during AT+FTPGET: run the command again (it brings the bearer up again)\n"
     );
 }
+
+#[test]
+fn a_partial_get_is_kept_and_the_line_says_how_to_resume() {
+    let bench = Bench {
+        home: temp_dir("simcom-partial"),
+        modem: Modem::start_simcom_with(None, "drop-data=1000"),
+        ftp: Ftp::embedded("simcom-partial"),
+    };
+    let data: Vec<u8> = (0..5000u32).map(|i| i as u8).collect();
+    std::fs::write(bench.ftp.dir().join("f.bin"), &data).unwrap();
+    std::fs::write(bench.home.join("keep.bin"), b"old").unwrap();
+    let out = bench.run(&[
+        "--dialect",
+        "simcom",
+        "--apn",
+        "internet",
+        "get",
+        "f.bin",
+        "keep.bin",
+    ]);
+    let err = text(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    let kept = std::fs::read(bench.home.join("keep.bin")).unwrap();
+    assert!(!kept.is_empty() && data.starts_with(&kept), "{err}");
+    assert!(
+        err.contains(&format!(
+            "; {} bytes were written to keep.bin: continue with `cellftp --dialect simcom get f.bin keep.bin --resume`",
+            kept.len()
+        )),
+        "{err}"
+    );
+}
