@@ -150,3 +150,32 @@ fn pty_path_that_is_a_regular_file_is_refused() {
     );
     assert_eq!(std::fs::read(home.join("notes.txt")).unwrap(), b"keep me");
 }
+
+#[test]
+fn stdout_that_cannot_be_written_stops_the_simulator_cleanly() {
+    let home = temp_dir("sim-full");
+    let serve = temp_dir("sim-full-ftp");
+    for args in [&["--tcp", "127.0.0.1:0"][..], &["--pty", "modem-link"][..]] {
+        let full = std::fs::File::options()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let child = cellftp(&home)
+            .args(["sim", "--serve-dir", serve.to_str().unwrap()])
+            .args(args)
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            (out.status.code(), text(&out.stderr).as_str()),
+            (
+                Some(6),
+                "cellftp sim: cannot write the output to stdout: no space left on device\n"
+            ),
+            "{args:?}"
+        );
+        assert!(std::fs::symlink_metadata(home.join("modem-link")).is_err());
+    }
+}

@@ -111,10 +111,10 @@ pub(crate) fn run(args: &SimArgs, matches: &ArgMatches) -> Result<(), CliError> 
                 CliError::local(format!("cannot serve {} over FTP", dir.display()), e)
             })?;
             let addr = server.addr();
-            println!(
+            say(&format!(
                 "FTP server: {addr} serving {} (any user name and password)",
                 server.root().display()
-            );
+            ))?;
             (
                 Some(server),
                 Some(addr),
@@ -125,7 +125,7 @@ pub(crate) fn run(args: &SimArgs, matches: &ArgMatches) -> Result<(), CliError> 
             let (host, port) = ftp
                 .rsplit_once(':')
                 .ok_or_else(|| CliError::Usage(format!("--ftp {ftp}: the form is HOST:PORT")))?;
-            println!("FTP server: {ftp}");
+            say(&format!("FTP server: {ftp}"))?;
             (
                 None,
                 None,
@@ -164,11 +164,11 @@ pub(crate) fn run(args: &SimArgs, matches: &ArgMatches) -> Result<(), CliError> 
         Place::Tcp(addr) => {
             let tcp = TcpServer::start(sim, addr)
                 .map_err(|e| CliError::local(format!("cannot listen on {addr}"), e))?;
-            println!("modem: tcp {}", tcp.addr());
-            println!(
+            say(&format!("modem: tcp {}", tcp.addr()))?;
+            say(&format!(
                 "talk to it: {password}cellftp --tcp {} {ftp_flags} ls",
                 tcp.addr()
-            );
+            ))?;
             Running::Tcp(tcp)
         }
         Place::Pty(link) => {
@@ -182,24 +182,36 @@ pub(crate) fn run(args: &SimArgs, matches: &ArgMatches) -> Result<(), CliError> 
                 // where the link may go.
                 e => CliError::Usage(format!("--pty {e}")),
             })?;
-            let device = match &link {
-                Some(l) => {
-                    println!("modem: {} -> {}", l.display(), pty.path().display());
-                    l.clone()
-                }
-                None => {
-                    println!("modem: {}", pty.path().display());
-                    pty.path().to_path_buf()
-                }
+            let (line, device) = match &link {
+                Some(l) => (
+                    format!("modem: {} -> {}", l.display(), pty.path().display()),
+                    l.clone(),
+                ),
+                None => (
+                    format!("modem: {}", pty.path().display()),
+                    pty.path().to_path_buf(),
+                ),
             };
-            println!(
-                "talk to it: {password}cellftp --device {}{baud_flag} {ftp_flags} ls",
-                device.display()
-            );
+            let said = say(&line).and_then(|()| {
+                say(&format!(
+                    "talk to it: {password}cellftp --device {}{baud_flag} {ftp_flags} ls",
+                    device.display()
+                ))
+            });
+            if let Err(e) = said {
+                // The link is removed on the way out, as on Ctrl-C.
+                let _ = pty.stop();
+                return Err(e);
+            }
             Running::Pty(pty)
         }
     };
-    println!("Ctrl-C stops it.");
+    if let Err(e) = say("Ctrl-C stops it.") {
+        if let Running::Pty(p) = modem {
+            let _ = p.stop();
+        }
+        return Err(e);
+    }
     let signal = signals
         .wait()
         .map_err(|e| CliError::Usage(format!("cannot wait for Ctrl-C: {e}")))?;
@@ -212,6 +224,12 @@ pub(crate) fn run(args: &SimArgs, matches: &ArgMatches) -> Result<(), CliError> 
         server.stop();
     }
     stopped.map_err(CliError::Line)
+}
+
+/// Prints one line on stdout; a stdout that cannot be written is an
+/// error, not a panic.
+fn say(line: &str) -> Result<(), CliError> {
+    crate::output::print(&format!("{line}\n"))
 }
 
 /// The simulator being served.
