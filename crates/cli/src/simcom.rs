@@ -77,7 +77,7 @@ pub(crate) fn run(command: &Command, ctx: &mut Ctx) -> Result<(), CliError> {
 /// opened.
 fn check(command: &Command, base: Option<&str>) -> Result<(), CliError> {
     let mut probe = Session::new(Config::default()).map_err(|e| CliError::Usage(e.to_string()))?;
-    let empty = |what: &str| CliError::Usage(format!("the {what} is empty: give a name"));
+    let empty = |what: &str| CliError::Usage(format!("the {what} given is empty"));
     match command {
         Command::Put(args) => {
             let remote = match &args.remote {
@@ -114,7 +114,7 @@ fn check(command: &Command, base: Option<&str>) -> Result<(), CliError> {
         }
         Command::Ls(args) => {
             if args.path.as_deref() == Some("") {
-                return Err(empty("directory"));
+                return Err(empty("directory name"));
             }
             let dir = match &args.path {
                 Some(p) => join(base, p),
@@ -124,7 +124,7 @@ fn check(command: &Command, base: Option<&str>) -> Result<(), CliError> {
         }
         Command::Mkdir(args) | Command::Rmdir(args) => {
             if args.dir.is_empty() {
-                return Err(empty("directory"));
+                return Err(empty("directory name"));
             }
             probe.mkdir(&join(base, &args.dir))?;
         }

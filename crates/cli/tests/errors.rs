@@ -581,8 +581,11 @@ fn bad_names_and_paths_are_refused_before_the_modem_is_opened() {
         (&["get", "a\"b"], "cellftp: invalid parameter: "),
         (&["--path", "x\"y", "ls"], "cellftp: invalid parameter: "),
         (&["rm", "a\rb"], "cellftp: invalid parameter: "),
-        (&["ls", ""], "cellftp: the directory is empty"),
-        (&["mkdir", ""], "cellftp: the directory is empty"),
+        (&["ls", ""], "cellftp: the directory name given is empty\n"),
+        (
+            &["mkdir", ""],
+            "cellftp: the directory name given is empty\n",
+        ),
         (
             &["put", "missing.bin"],
             "cellftp: cannot read missing.bin: ",
