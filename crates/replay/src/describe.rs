@@ -67,22 +67,8 @@ pub(crate) fn response(r: &Response<'_>) -> (String, Kind) {
                 Kind::Report,
             )
         }
-        Response::Unknown(l) => {
-            return (
-                format!("{}, which does not parse as any response", quoted(l)),
-                Kind::Unparsed,
-            )
-        }
-        Response::Overlong(l) => {
-            return (
-                format!(
-                    "a line longer than any response ({}, starting {})",
-                    bytes(l.len()),
-                    quoted(l)
-                ),
-                Kind::Unparsed,
-            )
-        }
+        Response::Unknown(l) => return unparsed(l),
+        Response::Overlong(l) => return overlong(l),
         _ => "a response".to_owned(),
     };
     (text, Kind::Unattributed)
@@ -106,25 +92,27 @@ pub(crate) fn simcom_response(r: &cellftp_proto::simcom::Response<'_>) -> (Strin
         R::Urc(_) => return ("an unsolicited report".to_owned(), Kind::Report),
         R::Info(_) => "an information line (the answer to a command)".to_owned(),
         R::Echo(_) => "the echo of a command".to_owned(),
-        R::Unknown(l) => {
-            return (
-                format!("{}, which does not parse as any response", quoted(l)),
-                Kind::Unparsed,
-            )
-        }
-        R::Overlong(l) => {
-            return (
-                format!(
-                    "a line longer than any response ({}, starting {})",
-                    bytes(l.len()),
-                    quoted(l)
-                ),
-                Kind::Unparsed,
-            )
-        }
+        R::Unknown(l) => return unparsed(l),
+        R::Overlong(l) => return overlong(l),
         _ => "a response".to_owned(),
     };
     (text, Kind::Unattributed)
+}
+
+/// A line that does not parse as any response.
+fn unparsed(line: &[u8]) -> (String, Kind) {
+    let text = format!("{}, which does not parse as any response", quoted(line));
+    (text, Kind::Unparsed)
+}
+
+/// The first part of a line longer than any response.
+fn overlong(line: &[u8]) -> (String, Kind) {
+    let text = format!(
+        "a line longer than any response ({}, starting {})",
+        bytes(line.len()),
+        quoted(line)
+    );
+    (text, Kind::Unparsed)
 }
 
 fn bytes(n: usize) -> String {
