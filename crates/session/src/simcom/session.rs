@@ -768,10 +768,11 @@ impl Core {
                 .is_some_and(|s| matches!(s.name, CommandName::FtpPw | CommandName::Sapbr));
             return None;
         }
-        // Any other line not understood that carries a password by proto's rule:
-        // a late echo of `AT+FTPPW` or of the bearer's `PWD` (after its
-        // command timed out). Never reported, and wiped.
+        // Any other echo of a command that carries a password by proto's
+        // rule: a late echo of `AT+FTPPW` or of the bearer's `PWD` (after
+        // its command timed out). Never reported, and wiped.
         if matches!(item, Response::Echo(_) | Response::Unknown(_))
+            && is_command_line(raw)
             && cellftp_proto::secret_ranges(raw).next().is_some()
         {
             self.wipe_echo = true;
@@ -919,4 +920,13 @@ impl Core {
         }
         Some(Event::Unsolicited(item))
     }
+}
+
+/// True if `line`, a line from the modem, reads as a command line (an
+/// echo): `AT` in any case after any bytes that are not printable ASCII.
+fn is_command_line(line: &[u8]) -> bool {
+    line.iter()
+        .position(u8::is_ascii_graphic)
+        .and_then(|start| line.get(start..start + 2))
+        .is_some_and(|at| at.eq_ignore_ascii_case(b"AT"))
 }
