@@ -104,10 +104,11 @@
 //! has answered `AT+FTPPW` and on drop; the transmit buffer is wiped once
 //! the modem has answered, the echo of the command in the receive buffer at
 //! the next call after it was read, an echo that comes after a timeout or
-//! garbled before its `=` included. Not covered: an echo both late and so
-//! garbled that proto's redaction rule ([`cellftp_proto::secret_ranges`])
-//! cannot read it, when the session no longer holds the password to look
-//! for (the README, "Secrets"). Copies the caller makes are its own.
+//! garbled before its `=` included. Not covered: an echo both late and
+//! garbled in its command name, when the session no longer holds the
+//! password to look for (the README, "Secrets"); its `Debug` shows what
+//! proto's redaction rule ([`cellftp_proto::secret_ranges`]) finds.
+//! Copies the caller makes are its own.
 #![no_std]
 
 #[cfg(any(test, feature = "std"))]
