@@ -19,11 +19,7 @@ fn get_resume_continues_a_partial_file() {
     let fake = Fake::new().file("log.bin", &data);
     let server = serve_tcp(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["--record", "r.cftx", "get", "log.bin", "--resume"]),
+        logged_in(&home, &server).args(["--record", "r.cftx", "get", "log.bin", "--resume"]),
         LIMIT,
     );
     assert_exit(&out, 0);
@@ -40,14 +36,7 @@ fn get_to_stdout_and_into_a_directory() {
     let home = temp_dir("stdout");
     let fake = Fake::new().file("a.txt", b"hello\r\n\0");
     let server = serve_tcp(&fake);
-    let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["get", "a.txt", "-"]),
-        LIMIT,
-    );
+    let out = run(logged_in(&home, &server).args(["get", "a.txt", "-"]), LIMIT);
     assert_exit(&out, 0);
     assert_eq!(out.stdout, b"hello\r\n\0");
     assert!(text(&out.stderr).starts_with("downloaded a.txt to stdout"));
@@ -55,11 +44,7 @@ fn get_to_stdout_and_into_a_directory() {
     std::fs::create_dir(home.join("in")).unwrap();
     let server = serve_pty(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["-q", "get", "a.txt", "in"]),
+        logged_in(&home, &server).args(["-q", "get", "a.txt", "in"]),
         LIMIT,
     );
     assert_exit(&out, 0);
@@ -79,11 +64,7 @@ fn ls_as_a_table_and_as_json() {
     fake.state.lock().unwrap().dirs.insert("up/sub".into());
     let server = serve_tcp(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["--record", "ls.cftx", "ls", "/up"]),
+        logged_in(&home, &server).args(["--record", "ls.cftx", "ls", "/up"]),
         LIMIT,
     );
     assert_exit(&out, 0);
@@ -104,11 +85,7 @@ fn ls_as_a_table_and_as_json() {
 
     let server = serve_pty(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["--path", "/up", "ls", "--json"]),
+        logged_in(&home, &server).args(["--path", "/up", "ls", "--json"]),
         LIMIT,
     );
     assert_exit(&out, 0);
@@ -137,11 +114,7 @@ fn mkdir_then_rmdir() {
         let server = serve_tcp(&fake);
         let record = format!("{verb}.cftx");
         let out = run(
-            cellftp(&home)
-                .args(&server.args)
-                .args(login())
-                .env("CELLFTP_PASSWORD", PASSWORD)
-                .args(["--record", &record, verb, "logs"]),
+            logged_in(&home, &server).args(["--record", &record, verb, "logs"]),
             LIMIT,
         );
         assert_exit(&out, 0);

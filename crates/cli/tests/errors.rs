@@ -19,10 +19,7 @@ fn fails(fake: &Fake, args: &[&str], code: i32, line: &str) -> String {
     std::fs::write(home.join("f.bin"), b"abc").unwrap();
     let server = serve_tcp(fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
+        logged_in(&home, &server)
             .args(["--record", "e.cftx"])
             .args(args),
         LIMIT,
@@ -121,11 +118,7 @@ fn pdp_inactive_brings_the_modem_up_once_and_retries() {
     std::fs::write(home.join("f.bin"), b"abc").unwrap();
     let server = serve_pty(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["--record", "pdp.cftx", "put", "f.bin"]),
+        logged_in(&home, &server).args(["--record", "pdp.cftx", "put", "f.bin"]),
         LIMIT,
     );
     assert_exit(&out, 0);
@@ -165,11 +158,7 @@ fn bring_up_when_asked() {
     let home = temp_dir("bring-up");
     let server = serve_tcp(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["--bring-up", "--record", "b.cftx", "mkdir", "x"]),
+        logged_in(&home, &server).args(["--bring-up", "--record", "b.cftx", "mkdir", "x"]),
         LIMIT,
     );
     assert_exit(&out, 0);
@@ -242,11 +231,7 @@ fn line_closed_mid_job() {
     std::fs::write(home.join("f.bin"), b"abc").unwrap();
     let server = serve_tcp(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["--record", "h.cftx", "put", "f.bin"]),
+        logged_in(&home, &server).args(["--record", "h.cftx", "put", "f.bin"]),
         LIMIT,
     );
     assert_exit(&out, 2);
@@ -288,14 +273,7 @@ fn partial_download_says_how_to_resume() {
     .file("big.bin", &data);
     let home = temp_dir("partial");
     let server = serve_tcp(&fake);
-    let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["get", "big.bin"]),
-        LIMIT,
-    );
+    let out = run(logged_in(&home, &server).args(["get", "big.bin"]), LIMIT);
     assert_exit(&out, 2);
     assert_eq!(
         text(&out.stderr),
@@ -307,11 +285,7 @@ fn partial_download_says_how_to_resume() {
     let fake = Fake::new().file("big.bin", &data);
     let server = serve_pty(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["get", "big.bin", "big.bin", "--resume"]),
+        logged_in(&home, &server).args(["get", "big.bin", "big.bin", "--resume"]),
         LIMIT,
     );
     assert_exit(&out, 0);
@@ -324,11 +298,7 @@ fn local_file_errors() {
     let fake = Fake::new().file("a.bin", b"abc");
     let server = serve_tcp(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["put", "missing.bin"]),
+        logged_in(&home, &server).args(["put", "missing.bin"]),
         LIMIT,
     );
     assert_exit(&out, 6);
@@ -340,11 +310,7 @@ fn local_file_errors() {
 
     let server = serve_tcp(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["get", "a.bin", "no/such/dir/a.bin"]),
+        logged_in(&home, &server).args(["get", "a.bin", "no/such/dir/a.bin"]),
         LIMIT,
     );
     assert_exit(&out, 6);
@@ -356,11 +322,7 @@ fn local_file_errors() {
     // The --record file cannot be written: the job ran, the exit is 6.
     let server = serve_tcp(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["--record", "no/such/dir/r.cftx", "mkdir", "d"]),
+        logged_in(&home, &server).args(["--record", "no/such/dir/r.cftx", "mkdir", "d"]),
         LIMIT,
     );
     assert_exit(&out, 6);
@@ -424,11 +386,7 @@ fn invalid_remote_names_are_refused_before_sending() {
     std::fs::write(home.join("f.bin"), b"abc").unwrap();
     let server = serve_tcp(&fake);
     let out = run(
-        cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
-            .args(["put", "f.bin", "a\"b"]),
+        logged_in(&home, &server).args(["put", "f.bin", "a\"b"]),
         LIMIT,
     );
     assert_exit(&out, 1);
@@ -511,10 +469,7 @@ fn stdout_that_cannot_be_written_is_an_error() {
             .write(true)
             .open("/dev/full")
             .unwrap();
-        let child = cellftp(&home)
-            .args(&server.args)
-            .args(login())
-            .env("CELLFTP_PASSWORD", PASSWORD)
+        let child = logged_in(&home, &server)
             .args(["--record", "r.cftx"])
             .args(*args)
             .stdout(full)
@@ -555,14 +510,7 @@ fn bad_names_and_paths_are_refused_before_the_modem_is_opened() {
         let home = temp_dir("bad-name");
         std::fs::write(home.join("f.bin"), b"abc").unwrap();
         let server = serve_tcp(&fake);
-        let out = run(
-            cellftp(&home)
-                .args(&server.args)
-                .args(login())
-                .env("CELLFTP_PASSWORD", PASSWORD)
-                .args(*args),
-            LIMIT,
-        );
+        let out = run(logged_in(&home, &server).args(*args), LIMIT);
         assert_exit(&out, 1);
         let err = text(&out.stderr);
         assert!(

@@ -11,6 +11,23 @@ mod common;
 use common::sim::{unique, Bench, Ftp, Modem, Via};
 use common::*;
 
+/// A SIMCom simulator with `faults` ("" for none) and an embedded server,
+/// both named by `tag`.
+fn simcom_bench(tag: &str, faults: &str) -> Bench {
+    Bench {
+        home: temp_dir(tag),
+        modem: Modem::start_simcom_with(None, faults),
+        ftp: Ftp::embedded(tag),
+    }
+}
+
+/// `cellftp --dialect simcom --apn internet ARGS` on `bench`.
+fn run_simcom(bench: &Bench, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["--dialect", "simcom", "--apn", "internet"];
+    all.extend_from_slice(args);
+    bench.run(&all)
+}
+
 #[test]
 fn put_get_resume_ls_rm() {
     // The embedded server, and the distro's (vsftpd) when .ci/run started it.
@@ -172,56 +189,25 @@ fn rm_is_refused_with_the_manual_modem() {
 
 #[test]
 fn a_failed_get_leaves_the_local_file_alone() {
-    let bench = Bench {
-        home: temp_dir("simcom-keep"),
-        modem: Modem::start_simcom(),
-        ftp: Ftp::embedded("simcom-keep"),
-    };
+    let bench = simcom_bench("simcom-keep", "");
     std::fs::write(bench.home.join("keep.txt"), b"precious").unwrap();
-    let out = bench.run(&[
-        "--dialect",
-        "simcom",
-        "--apn",
-        "internet",
-        "get",
-        "nope.txt",
-        "keep.txt",
-    ]);
+    let out = run_simcom(&bench, &["get", "nope.txt", "keep.txt"]);
     assert_exit(&out, 3);
     assert_eq!(
         std::fs::read(bench.home.join("keep.txt")).unwrap(),
         b"precious"
     );
     // Nor is a file created for a download that failed.
-    let out = bench.run(&[
-        "--dialect",
-        "simcom",
-        "--apn",
-        "internet",
-        "get",
-        "nope.txt",
-    ]);
+    let out = run_simcom(&bench, &["get", "nope.txt"]);
     assert_exit(&out, 3);
     assert!(!bench.home.join("nope.txt").exists());
 }
 
 #[test]
 fn verbose_logs_the_at_traffic_without_the_password() {
-    let bench = Bench {
-        home: temp_dir("simcom-verbose"),
-        modem: Modem::start_simcom(),
-        ftp: Ftp::embedded("simcom-verbose"),
-    };
+    let bench = simcom_bench("simcom-verbose", "");
     std::fs::write(bench.home.join("f.txt"), b"data").unwrap();
-    let out = bench.run(&[
-        "--dialect",
-        "simcom",
-        "--apn",
-        "internet",
-        "-v",
-        "put",
-        "f.txt",
-    ]);
+    let out = run_simcom(&bench, &["-v", "put", "f.txt"]);
     assert_exit(&out, 0);
     let log = text(&out.stderr);
     assert!(log.contains("AT+SAPBR"), "{log}");
@@ -234,13 +220,9 @@ fn verbose_logs_the_at_traffic_without_the_password() {
 /// `cellftp --dialect simcom get f.bin` against a SIMCom simulator with
 /// `faults`: the exit code and stderr.
 fn failed_get(tag: &str, faults: &str) -> (Option<i32>, String) {
-    let bench = Bench {
-        home: temp_dir(tag),
-        modem: Modem::start_simcom_with(None, faults),
-        ftp: Ftp::embedded(tag),
-    };
+    let bench = simcom_bench(tag, faults);
     std::fs::write(bench.ftp.dir().join("f.bin"), b"hello").unwrap();
-    let out = bench.run(&["--dialect", "simcom", "--apn", "internet", "get", "f.bin"]);
+    let out = run_simcom(&bench, &["get", "f.bin"]);
     (out.status.code(), text(&out.stderr))
 }
 
@@ -268,23 +250,11 @@ fn a_restart_says_to_run_the_command_again() {
 
 #[test]
 fn a_partial_get_is_kept_and_the_line_says_how_to_resume() {
-    let bench = Bench {
-        home: temp_dir("simcom-partial"),
-        modem: Modem::start_simcom_with(None, "drop-data=1000"),
-        ftp: Ftp::embedded("simcom-partial"),
-    };
+    let bench = simcom_bench("simcom-partial", "drop-data=1000");
     let data: Vec<u8> = (0..5000u32).map(|i| i as u8).collect();
     std::fs::write(bench.ftp.dir().join("f.bin"), &data).unwrap();
     std::fs::write(bench.home.join("keep.bin"), b"old").unwrap();
-    let out = bench.run(&[
-        "--dialect",
-        "simcom",
-        "--apn",
-        "internet",
-        "get",
-        "f.bin",
-        "keep.bin",
-    ]);
+    let out = run_simcom(&bench, &["get", "f.bin", "keep.bin"]);
     let err = text(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{err}");
     let kept = std::fs::read(bench.home.join("keep.bin")).unwrap();

@@ -32,11 +32,7 @@ fn put_then_get(served: impl Fn(&Fake) -> Served, tag: &str) {
         let fake = Fake::new();
         let server = served(&fake);
         let out = run(
-            cellftp(&home)
-                .args(&server.args)
-                .args(login())
-                .env("CELLFTP_PASSWORD", PASSWORD)
-                .args(["--record", "put.cftx", "put", name]),
+            logged_in(&home, &server).args(["--record", "put.cftx", "put", name]),
             LIMIT,
         );
         assert_exit(&out, 0);
@@ -56,11 +52,7 @@ fn put_then_get(served: impl Fn(&Fake) -> Served, tag: &str) {
         // And back, under another name.
         let server = served(&fake);
         let out = run(
-            cellftp(&home)
-                .args(&server.args)
-                .args(login())
-                .env("CELLFTP_PASSWORD", PASSWORD)
-                .args(["--record", "get.cftx", "get", name, "back.bin"]),
+            logged_in(&home, &server).args(["--record", "get.cftx", "get", name, "back.bin"]),
             LIMIT,
         );
         assert_exit(&out, 0);

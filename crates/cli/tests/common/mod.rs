@@ -457,6 +457,16 @@ pub fn login() -> Vec<String> {
         .to_vec()
 }
 
+/// The binary run from `home` against `server` with the usual login and
+/// the fake server's password.
+pub fn logged_in(home: &Path, server: &Served) -> Command {
+    let mut cmd = cellftp(home);
+    cmd.args(&server.args)
+        .args(login())
+        .env("CELLFTP_PASSWORD", PASSWORD);
+    cmd
+}
+
 /// Runs `cmd` with a deadline; panics if it hangs.
 pub fn run(cmd: &mut Command, deadline: Duration) -> Output {
     let mut child = cmd
