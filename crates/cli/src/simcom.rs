@@ -11,7 +11,7 @@
 //! each job as a SIMCom job line and its outcome; `config` and `raw` are
 //! refused for this dialect.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, ErrorKind, Read, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant as StdInstant};
@@ -29,6 +29,7 @@ use cellftp_session::simcom::{
 use cellftp_session::{JobId, UsageError};
 
 use crate::cli::Command;
+use crate::commands::get::open_local;
 use crate::commands::ls::Listing;
 use crate::commands::put::file_name;
 use crate::commands::Ctx;
@@ -504,14 +505,7 @@ impl Sink {
         if self.file.is_some() || self.error.is_some() {
             return;
         }
-        let mut options = OpenOptions::new();
-        options.create(true);
-        if self.append {
-            options.append(true);
-        } else {
-            options.write(true).truncate(true);
-        }
-        match options.open(&self.target) {
+        match open_local(&self.target, self.append) {
             Ok(f) => self.file = Some(f),
             Err(e) => self.error = Some(e),
         }

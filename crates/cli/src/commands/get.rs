@@ -165,14 +165,7 @@ impl Sink {
             return;
         }
         if let Some(path) = &self.target {
-            let mut options = OpenOptions::new();
-            options.create(true);
-            if self.append {
-                options.append(true);
-            } else {
-                options.write(true).truncate(true);
-            }
-            match options.open(path) {
+            match open_local(path, self.append) {
                 Ok(f) => self.file = Some(f),
                 Err(e) => self.error = Some(e),
             }
@@ -219,4 +212,17 @@ impl Handler for Sink {
     fn fill(&mut self, _job: JobId, _buf: &mut [u8]) -> usize {
         0
     }
+}
+
+/// Opens the local file a download writes to, at its first byte: appended
+/// to when resuming, else created or truncated.
+pub(crate) fn open_local(path: &std::path::Path, append: bool) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.create(true);
+    if append {
+        options.append(true);
+    } else {
+        options.write(true).truncate(true);
+    }
+    options.open(path)
 }
